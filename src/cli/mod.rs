@@ -1,0 +1,28 @@
+//! Subcommand dispatch for the `fanout` binary. One file per subcommand.
+
+mod check;
+
+const USAGE: &str = "usage: fanout <command> [args]
+
+commands:
+  check FILE...    report every diagnostic as file:line:col: error: message
+";
+
+/// Runs the CLI with `args` (without the program name); returns the exit code.
+pub fn main(args: &[String]) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("check") => check::run(&args[1..]),
+        Some("-h") | Some("--help") | Some("help") => {
+            print!("{USAGE}");
+            0
+        }
+        Some(other) => {
+            eprintln!("fanout: unknown command `{other}`\n\n{USAGE}");
+            2
+        }
+        None => {
+            eprint!("{USAGE}");
+            2
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The task-graph model and the structural algorithms every other module relies on.
+
+mod levels;
+mod model;
+mod topo;
+
+pub use levels::bottom_levels;
+pub use model::*;
+pub use topo::topo_order;

@@ -1,0 +1,248 @@
+//! The task-graph model: what a parsed, validated graph is.
+//!
+//! Invariants of a [`Graph`] built by the language front ends (`crate::lang`):
+//! - task ids are unique, and `Graph::index_of` maps each id to its position in `tasks`;
+//! - every entry of `Task::deps` is a valid index into `tasks`, is not the task itself, and
+//!   appears once;
+//! - the dependency relation is acyclic.
+//!
+//! A `Graph` built by hand may break these; `Graph::check_structure` says whether it holds them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A duration in whole microseconds: the unit every time in the core is counted in.
+pub type Micros = u64;
+
+/// Where something stands in the source text: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Span {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// What a task does when it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Work {
+    /// CPU-bound work that keeps one core busy for `duration_us`.
+    Cpu { duration_us: Micros },
+    /// Waiting (network, disk, timer) for `duration_us` without using a core.
+    Io { duration_us: Micros },
+}
+
+impl Work {
+    /// The nominal cost of the work: the time it takes on one worker.
+    pub fn duration_us(&self) -> Micros {
+        match *self {
+            Work::Cpu { duration_us } | Work::Io { duration_us } => duration_us,
+        }
+    }
+
+    /// The language keyword for this kind of work.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Work::Cpu { .. } => "cpu",
+            Work::Io { .. } => "io",
+        }
+    }
+}
+
+/// How a task combines the values of its dependencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduce {
+    Sum,
+    Count,
+    Concat,
+    Min,
+    Max,
+    Vote,
+    First,
+}
+
+/// Per-task options. `Default` is a task with no retries, no timeout, no failures.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaskOptions {
+    /// Extra attempts after a failed one.
+    pub retry: u32,
+    /// First wait before a retry; doubles after each failure.
+    pub backoff_us: Option<Micros>,
+    /// An attempt running longer than this is stopped with status `timeout`.
+    pub timeout_us: Option<Micros>,
+    /// Probability in [0, 1] that any attempt fails.
+    pub fail_probability: f64,
+    /// The first this-many attempts fail.
+    pub fail_attempts: u32,
+    /// Larger runs first under the `priority` policy.
+    pub priority: i64,
+    /// Resources (declared with `limit` or `rate`) the task holds while it runs.
+    pub uses: Vec<String>,
+    /// How the task combines its dependencies' values.
+    pub reduce: Option<Reduce>,
+}
+
+/// One task of a graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Unique name, as written in the source.
+    pub id: String,
+    /// Optional human-readable label.
+    pub label: Option<String>,
+    pub work: Work,
+    /// Indices into `Graph::tasks` of the tasks that must finish first.
+    pub deps: Vec<usize>,
+    pub options: TaskOptions,
+    /// Where the task was declared (line 0 when it did not come from text).
+    pub span: Span,
+}
+
+/// How the scheduler orders ready tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    /// Longest remaining cost-weighted path to the end first.
+    #[default]
+    CriticalPath,
+    /// In the order tasks became ready; ties by declaration order.
+    Fifo,
+    /// By `priority`, then critical path.
+    Priority,
+    /// Level by level: start every ready task, wait for all, repeat.
+    Waves,
+    /// Seeded random order.
+    Random,
+}
+
+impl Policy {
+    /// Every policy, in the order the docs list them.
+    pub const ALL: [Policy; 5] = [
+        Policy::CriticalPath,
+        Policy::Fifo,
+        Policy::Priority,
+        Policy::Waves,
+        Policy::Random,
+    ];
+
+    /// The language keyword for this policy.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::CriticalPath => "critical-path",
+            Policy::Fifo => "fifo",
+            Policy::Priority => "priority",
+            Policy::Waves => "waves",
+            Policy::Random => "random",
+        }
+    }
+
+    /// Parses a language keyword.
+    pub fn from_name(name: &str) -> Option<Policy> {
+        Policy::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// What happens to the rest of the run when a task has failed for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnError {
+    /// Cancel everything pending or running.
+    #[default]
+    FailFast,
+    /// Mark the failed task's dependents `skipped`; run the rest.
+    SkipDependents,
+    /// Run dependents with that input marked missing.
+    Continue,
+}
+
+/// `limit <resource> N`: at most N tasks using the resource run at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limit {
+    pub resource: String,
+    pub max: u32,
+    pub span: Span,
+}
+
+/// `rate <resource> N/s`: a token bucket refilled at `per_second`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rate {
+    pub resource: String,
+    pub per_second: f64,
+    pub span: Span,
+}
+
+/// Graph-wide declarations. `None` means "not declared": the run's settings decide.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Declarations {
+    pub workers: Option<u32>,
+    pub limits: Vec<Limit>,
+    pub rates: Vec<Rate>,
+    pub policy: Option<Policy>,
+    pub on_error: Option<OnError>,
+    pub seed: Option<u64>,
+}
+
+/// A task graph: tasks in declaration order, plus declarations.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Graph {
+    pub tasks: Vec<Task>,
+    pub decls: Declarations,
+}
+
+impl Graph {
+    /// The position of the task named `id`. Linear; build a map for repeated lookups.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.tasks.iter().position(|t| t.id == id)
+    }
+
+    /// A map from task id to index.
+    pub fn id_map(&self) -> HashMap<&str, usize> {
+        self.tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect()
+    }
+
+    /// Number of dependency edges.
+    pub fn edge_count(&self) -> usize {
+        self.tasks.iter().map(|t| t.deps.len()).sum()
+    }
+
+    /// For each task, the indices of the tasks that depend on it, in declaration order.
+    pub fn successors(&self) -> Vec<Vec<usize>> {
+        let mut succ = vec![Vec::new(); self.tasks.len()];
+        for (i, t) in self.tasks.iter().enumerate() {
+            for &d in &t.deps {
+                succ[d].push(i);
+            }
+        }
+        succ
+    }
+
+    /// Whether the structural invariants (see the module doc) hold, except acyclicity,
+    /// which `crate::graph::topo_order` checks.
+    pub fn check_structure(&self) -> Result<(), String> {
+        let mut seen = HashMap::new();
+        for (i, t) in self.tasks.iter().enumerate() {
+            if let Some(j) = seen.insert(t.id.as_str(), i) {
+                return Err(format!("tasks {j} and {i} share the id `{}`", t.id));
+            }
+            let mut deps = t.deps.clone();
+            deps.sort_unstable();
+            for w in deps.windows(2) {
+                if w[0] == w[1] {
+                    return Err(format!("task `{}` lists a dependency twice", t.id));
+                }
+            }
+            for &d in &t.deps {
+                if d >= self.tasks.len() {
+                    return Err(format!("task `{}` depends on index {d}, out of range", t.id));
+                }
+                if d == i {
+                    return Err(format!("task `{}` depends on itself", t.id));
+                }
+            }
+        }
+        Ok(())
+    }
+}

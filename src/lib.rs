@@ -1,0 +1,16 @@
+//! fanout: task graphs (DAGs of tasks with dependencies) checked, scheduled, simulated and run.
+//!
+//! The core is plain Rust with no browser dependency: the graph model ([`graph`]), its
+//! language ([`lang`]), the scheduler ([`sched`]), real-run bookkeeping ([`exec`]), task
+//! bodies ([`work`]) and run results ([`trace`]). The [`wasm`] module (wasm32 only) is the
+//! thin wasm-bindgen layer the browser uses.
+
+pub mod exec;
+pub mod graph;
+pub mod lang;
+pub mod sched;
+pub mod trace;
+pub mod work;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,0 +1,5 @@
+//! Task bodies: the real work a task does when an executor runs it.
+
+mod cpu;
+
+pub use cpu::burn_cpu;

@@ -1,0 +1,63 @@
+//! The wasm layer of the plain build, in headless Chromium, inside a dedicated worker (where
+//! the playground runs it). Run by `npm test` through wasm-bindgen-test-runner.
+#![cfg(target_arch = "wasm32")]
+
+use fanout::wasm::{build_info, check, now_abs_ms, run_cpu, Engine};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &key.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn the_plain_build_says_it_has_no_threads() {
+    assert_eq!(get(&build_info(), "threads"), JsValue::FALSE);
+}
+
+#[wasm_bindgen_test]
+fn check_returns_diagnostics_with_line_and_column() {
+    let diags = js_sys::Array::from(&check("a : cpu 1ms\nb : cpu 1ms after nope\n"));
+    assert_eq!(diags.length(), 1);
+    let d = diags.get(0);
+    assert_eq!(get(&d, "line").as_f64(), Some(2.0));
+    assert_eq!(get(&d, "col").as_f64(), Some(19.0));
+    assert!(get(&d, "message").as_string().unwrap().contains("nope"));
+    assert_eq!(js_sys::Array::from(&check("a : cpu 1ms")).length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn engine_rejects_a_cycle_with_diagnostics() {
+    let err = Engine::new("a : cpu 1 after b\nb : cpu 1 after a", 2, 0.0).err().expect("a cycle must be rejected");
+    assert_eq!(get(&err, "name").as_string().as_deref(), Some("InvalidGraph"));
+    let diags = js_sys::Array::from(&get(&err, "diagnostics"));
+    assert!(get(&diags.get(0), "message").as_string().unwrap().contains("cycle"));
+}
+
+#[wasm_bindgen_test]
+fn engine_hands_out_a_chain_in_order() {
+    let mut e = Engine::new("a : cpu 1\nb : cpu 1 after a\nc : cpu 1 after b", 2, 1000.0).unwrap();
+    let mut t = 1000.0;
+    for expected in 0..3 {
+        let d = e.next();
+        assert_eq!(get(&d, "task").as_f64(), Some(expected as f64));
+        assert!(e.next().is_undefined(), "only one task of a chain is ready at a time");
+        let worker = get(&d, "worker").as_f64().unwrap() as usize;
+        e.finished(expected, worker, t, t + 1.0).unwrap();
+        t += 1.0;
+    }
+    assert!(e.is_done());
+    let r = e.result("workers").unwrap();
+    assert_eq!(get(&r, "makespan_ms").as_f64(), Some(3.0));
+    assert_eq!(js_sys::Array::from(&get(&r, "tasks")).length(), 3);
+}
+
+#[wasm_bindgen_test]
+fn run_cpu_keeps_the_core_busy_for_the_duration() {
+    let t0 = now_abs_ms();
+    run_cpu(20_000.0);
+    let took = now_abs_ms() - t0;
+    assert!((20.0..500.0).contains(&took), "took {took} ms");
+}

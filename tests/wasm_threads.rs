@@ -1,0 +1,34 @@
+//! The wasm layer of the threaded build: a rayon pool on wasm threads sharing one memory,
+//! in headless Chromium (the test server sends the cross-origin isolation headers).
+//! Built with the threads recipe of scripts/build-wasm.mjs; run by `npm test`.
+#![cfg(all(target_arch = "wasm32", feature = "threads"))]
+
+use fanout::wasm::{build_info, run_threads, start_thread_pool};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &key.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn independent_tasks_run_in_parallel_on_two_threads() {
+    assert_eq!(get(&build_info(), "threads"), JsValue::TRUE);
+    assert_eq!(start_thread_pool(2).await.unwrap(), 2);
+    let text = (1..=6).map(|i| format!("t{i} : cpu 30ms\n")).collect::<String>();
+    let r = run_threads(&text).unwrap();
+    let tasks = js_sys::Array::from(&get(&r, "tasks"));
+    assert_eq!(tasks.length(), 6);
+    let mut lanes = std::collections::BTreeSet::new();
+    for t in tasks.iter() {
+        lanes.insert(get(&t, "worker").as_f64().unwrap() as u32);
+    }
+    assert_eq!(lanes.len(), 2, "both threads ran tasks");
+    let makespan = get(&r, "makespan_ms").as_f64().unwrap();
+    assert!(makespan < 170.0, "6 × 30 ms on 2 threads took {makespan} ms; sequential is 180 ms");
+    // A second run on the same pool works too (each run ends its thread loops).
+    let again = run_threads("a : cpu 1ms\nb : cpu 1ms after a").unwrap();
+    assert_eq!(get(&again, "mode").as_string().as_deref(), Some("threads"));
+}

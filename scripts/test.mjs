@@ -1,0 +1,53 @@
+// `npm test`: installs what is missing (toolchain pieces, npm packages, Chromium and its
+// driver), builds both wasm builds, then runs every suite in turn:
+//   1. native Rust tests (cargo test): the core;
+//   2. the wasm layer in headless Chromium (wasm-bindgen-test), plain and threaded builds;
+//   3. end-to-end tests of the served page (node --test + playwright-core).
+// Every suite runs even if an earlier one failed; the exit code is non-zero if any failed.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILDS, buildWasm } from './build-wasm.mjs';
+import { run, step } from './lib/run.mjs';
+import { ROOT, ensureBrowser, ensureNodeModules, ensureRust, findChromedriver } from './setup.mjs';
+
+ensureRust();
+ensureNodeModules();
+ensureBrowser();
+
+const wasmTestEnv = {
+  CHROMEDRIVER: findChromedriver(),
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner',
+  WASM_BINDGEN_TEST_TIMEOUT: process.env.WASM_BINDGEN_TEST_TIMEOUT ?? '120',
+};
+
+const suites = [
+  ['build the plain wasm', () => buildWasm('plain')],
+  ['build the threaded wasm', () => buildWasm('threads')],
+  ['native Rust tests (cargo test)', () => run('cargo', ['test'], { cwd: ROOT })],
+  ['wasm layer, plain build, headless Chromium', () => run('cargo',
+    ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_plain'],
+    { cwd: ROOT, env: { ...process.env, ...wasmTestEnv, CARGO_TARGET_DIR: BUILDS.plain.targetDir } })],
+  ['wasm layer, threaded build, headless Chromium', () => run('cargo',
+    ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_threads', ...BUILDS.threads.cargoArgs],
+    { cwd: ROOT, env: { ...process.env, ...wasmTestEnv, ...BUILDS.threads.env, CARGO_TARGET_DIR: BUILDS.threads.targetDir } })],
+  ['end-to-end browser tests (node --test)', () => {
+    const dir = join(ROOT, 'tests', 'e2e');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(dir, f));
+    run(process.execPath, ['--test', '--test-concurrency=1', ...files], { cwd: ROOT });
+  }],
+];
+
+const failed = [];
+for (const [name, body] of suites) {
+  step(name);
+  try {
+    body();
+  } catch (e) {
+    console.error(`\u2716 ${name}: ${e.message}`);
+    failed.push(name);
+  }
+}
+if (failed.length) {
+  console.error(`\nnpm test: ${failed.length} suite(s) failed: ${failed.join('; ')}`);
+  process.exit(1);
+}

@@ -1,0 +1,65 @@
+// Shared set-up for the end-to-end tests: the project's own static server (with or without
+// the cross-origin isolation headers) and Debian's Chromium driven by playwright-core.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+import { findChromium } from '../../scripts/setup.mjs';
+
+export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+/** Starts a server and a browser; returns `{ url, browser, newPage(), close() }`. */
+export async function open({ isolation = true } = {}) {
+  const server = await startServer({ port: 0, isolation });
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('Chromium not found: run `npm test`, which installs it');
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const pages = [];
+  return {
+    url: server.url,
+    browser,
+    /** A fresh page on the playground, with console errors collected in `page.errors`. */
+    async newPage(path = '') {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const page = await context.newPage();
+      page.errors = [];
+      page.on('pageerror', (e) => page.errors.push(e.message));
+      page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+      await page.goto(server.url + path);
+      await page.waitForFunction(() => window.fanout !== undefined);
+      pages.push(page);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Saves a screenshot of `page` under test-artifacts/ for a person to look at. */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** `n` independent CPU tasks of `ms` milliseconds, in the graph language. */
+export function independentTasks(n, ms) {
+  return Array.from({ length: n }, (_, i) => `t${i + 1} : cpu ${ms}ms`).join('\n');
+}
+
+/** Asserts-friendly summary: for each worker lane, its bars sorted by start. */
+export function lanes(result) {
+  const byWorker = new Map();
+  for (const t of result.tasks) {
+    if (!byWorker.has(t.worker)) byWorker.set(t.worker, []);
+    byWorker.get(t.worker).push(t);
+  }
+  for (const bars of byWorker.values()) bars.sort((a, b) => a.start_ms - b.start_ms);
+  return byWorker;
+}

@@ -1,0 +1,138 @@
+// The walking skeleton end to end: the served playground runs graphs on real workers in
+// both modes, and the Gantt chart shows what ran where.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { independentTasks, lanes, open, screenshot } from './harness.mjs';
+
+/** Asserts no two bars of one lane overlap (a worker runs one task at a time). */
+function assertNoOverlapInLanes(result) {
+  for (const [worker, bars] of lanes(result)) {
+    for (let i = 1; i < bars.length; i++) {
+      assert.ok(bars[i].start_ms >= bars[i - 1].end_ms,
+        `worker ${worker}: ${bars[i].id} starts at ${bars[i].start_ms} before ${bars[i - 1].id} ends at ${bars[i - 1].end_ms}`);
+    }
+  }
+}
+
+function assertChainOrder(result, ids) {
+  const byId = new Map(result.tasks.map((t) => [t.id, t]));
+  for (let i = 1; i < ids.length; i++) {
+    const prev = byId.get(ids[i - 1]);
+    const next = byId.get(ids[i]);
+    assert.ok(next.start_ms >= prev.end_ms, `${ids[i]} starts at ${next.start_ms} before ${ids[i - 1]} ends at ${prev.end_ms}`);
+  }
+}
+
+const CHAIN = 'a : cpu 20ms\nb : cpu 20ms after a\nc : cpu 20ms after b\n';
+
+describe('served with the cross-origin isolation headers', () => {
+  let h, page;
+  before(async () => {
+    h = await open({ isolation: true });
+    page = await h.newPage();
+  });
+  after(() => h?.close());
+
+  test('the page says it is isolated and will use threads', async () => {
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    const env = await page.textContent('#environment');
+    assert.match(env, /Cross-origin isolated: yes/);
+    assert.match(env, /threads mode/);
+  });
+
+  test('8 independent 50 ms tasks on 2 workers run in threads mode, in parallel', async (t) => {
+    const r = await page.evaluate((t) => window.fanout.run(t, { workers: 2 }), independentTasks(8, 50));
+    assert.equal(r.mode, 'threads');
+    assert.equal(r.workers, 2);
+    assert.equal(r.isolated, true);
+    assert.equal(r.tasks.length, 8);
+    assert.deepEqual([...lanes(r).keys()].sort(), [0, 1], 'both lanes used');
+    assertNoOverlapInLanes(r);
+    for (const task of r.tasks) {
+      assert.equal(task.status, 'ok');
+      assert.ok(task.end_ms - task.start_ms >= 49.5, `${task.id} ran ${task.end_ms - task.start_ms} ms, less than its 50 ms`);
+    }
+    assert.ok(r.makespan_ms < 320, `makespan ${r.makespan_ms} ms is not well under the 400 ms sequential sum`);
+    t.diagnostic(`threads: 8 x 50 ms on 2 workers, makespan ${r.makespan_ms.toFixed(1)} ms`);
+  });
+
+  test('a chain a -> b -> c runs in order', async () => {
+    const r = await page.evaluate((t) => window.fanout.run(t, { workers: 2 }), CHAIN);
+    assert.equal(r.mode, 'threads');
+    assertChainOrder(r, ['a', 'b', 'c']);
+  });
+
+  test('the Run button draws one bar per task in a lane per worker and names the mode', async () => {
+    await page.fill('#graph', independentTasks(8, 50));
+    await page.fill('#workers', '2');
+    await page.click('#run');
+    await page.waitForSelector('#gantt svg');
+    assert.equal(await page.locator('#gantt rect.bar').count(), 8);
+    assert.equal(await page.locator('#gantt rect.lane').count(), 2);
+    const workersUsed = await page.$$eval('#gantt rect.bar', (bars) => new Set(bars.map((b) => b.dataset.worker)).size);
+    assert.equal(workersUsed, 2);
+    assert.match(await page.textContent('#run-status'), /threads mode — shared-memory/);
+    assert.match(await page.textContent('#gantt svg'), /100 ms/, 'the time axis has labelled ticks');
+    await screenshot(page, 'threads-run');
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('workers mode can be requested on an isolated page too', async () => {
+    const r = await page.evaluate((t) => window.fanout.run(t, { workers: 2, mode: 'workers' }), CHAIN);
+    assert.equal(r.mode, 'workers');
+    assertChainOrder(r, ['a', 'b', 'c']);
+  });
+
+  test('one worker runs everything in one lane, one after another', async () => {
+    const r = await page.evaluate((t) => window.fanout.run(t, { workers: 1 }), independentTasks(4, 10));
+    assert.deepEqual([...lanes(r).keys()], [0]);
+    assertNoOverlapInLanes(r);
+    assert.ok(r.makespan_ms >= 40, `4 x 10 ms on one worker took only ${r.makespan_ms} ms`);
+  });
+});
+
+describe('served without the isolation headers (an ordinary host or an embedding page)', () => {
+  let h, page;
+  before(async () => {
+    h = await open({ isolation: false });
+    page = await h.newPage();
+  });
+  after(() => h?.close());
+
+  test('the run completes in workers mode on 2 workers and says why', async (t) => {
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    const r = await page.evaluate((t) => window.fanout.run(t, { workers: 2 }), independentTasks(8, 50));
+    assert.equal(r.mode, 'workers');
+    assert.equal(r.workers, 2);
+    assert.equal(r.isolated, false);
+    assert.match(r.reason, /not cross-origin isolated/);
+    assert.equal(r.tasks.length, 8);
+    assert.deepEqual([...lanes(r).keys()].sort(), [0, 1]);
+    assertNoOverlapInLanes(r);
+    const [l0, l1] = [lanes(r).get(0), lanes(r).get(1)];
+    const overlapping = l0.some((a) => l1.some((b) => a.start_ms < b.end_ms && b.start_ms < a.end_ms));
+    assert.ok(overlapping, 'bars on the two workers overlap in time: they ran in parallel');
+    t.diagnostic(`workers: 8 x 50 ms on 2 workers, makespan ${r.makespan_ms.toFixed(1)} ms`);
+  });
+
+  test('a chain runs in order in workers mode', async () => {
+    const r = await page.evaluate((t) => window.fanout.run(t, { workers: 2 }), CHAIN);
+    assertChainOrder(r, ['a', 'b', 'c']);
+  });
+
+  test('asking for threads explains why they are unavailable', async () => {
+    const message = await page.evaluate((t) => window.fanout.run(t, { workers: 2, mode: 'threads' }).then(() => 'ran', (e) => e.message), CHAIN);
+    assert.match(message, /threads mode is unavailable: the page is not cross-origin isolated/);
+  });
+
+  test('the page states the fallback and the Run button still draws the chart', async () => {
+    assert.match(await page.textContent('#environment'), /Cross-origin isolated: no/);
+    assert.equal(await page.$eval('#mode option[value="threads"]', (o) => o.disabled), true, 'threads cannot be picked');
+    await page.click('#run');
+    await page.waitForSelector('#gantt svg');
+    assert.match(await page.textContent('#run-status'), /workers mode — separate Web Workers/);
+    assert.ok(await page.locator('#gantt rect.bar').count() > 0);
+    await screenshot(page, 'workers-run');
+    assert.deepEqual(page.errors, []);
+  });
+});

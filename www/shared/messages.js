@@ -1,0 +1,70 @@
+// The messages between the page (client), the engine worker and the pool's task workers.
+// Every message is a plain object with a `type` from one of these tables; the typedefs say
+// what else it carries. Times are absolute ms: performance.timeOrigin + performance.now().
+
+/** client → engine, and the engine's replies. Replies echo the request's `id`. */
+export const ToEngine = Object.freeze({
+  /** { type, mode: 'threads'|'workers', workers: number } → Ready | Failed */
+  init: 'init',
+  /** { type, id, text } → Result | Failed */
+  run: 'run',
+  /** { type, id, text } → Checked */
+  check: 'check',
+});
+
+export const FromEngine = Object.freeze({
+  /** { type, mode, workers, threads: number|undefined } */
+  ready: 'ready',
+  /** { type, id, result: RunResult } */
+  result: 'result',
+  /** { type, id, diagnostics: Diagnostic[] } */
+  checked: 'checked',
+  /** { type, id?, error: { name, message, diagnostics? } } */
+  failed: 'failed',
+});
+
+/** engine → task worker, and back. */
+export const ToTaskWorker = Object.freeze({
+  /** { type, module: WebAssembly.Module, worker: number } → TaskWorkerReady */
+  init: 'init',
+  /** { type, task, worker, kind: 'cpu'|'io', duration_us } → TaskDone */
+  task: 'task',
+});
+
+export const FromTaskWorker = Object.freeze({
+  /** { type, worker } */
+  ready: 'ready',
+  /** { type, task, worker, start, end } */
+  done: 'done',
+  /** { type, worker, error: { name, message } } */
+  failed: 'failed',
+});
+
+/**
+ * @typedef {{ line: number, col: number, end_col: number, severity: 'error'|'warning', message: string }} Diagnostic
+ * @typedef {{ id: string, worker: number, start_ms: number, end_ms: number, status: string }} TaskRecord
+ * @typedef {{ mode: string, workers: number, makespan_ms: number, sequential_ms: number,
+ *             tasks: TaskRecord[], isolated: boolean, reason: string }} RunResult
+ */
+
+/** Turns a thrown value into something postMessage can carry, keeping diagnostics. */
+export function serializeError(e) {
+  return {
+    name: e?.name ?? 'Error',
+    message: e?.message ?? String(e),
+    diagnostics: Array.isArray(e?.diagnostics) ? e.diagnostics : undefined,
+  };
+}
+
+/** Rebuilds an Error from `serializeError`'s output. */
+export function deserializeError(data) {
+  const err = new Error(data.message);
+  err.name = data.name;
+  if (data.diagnostics) err.diagnostics = data.diagnostics;
+  return err;
+}
+
+/** The one time base every thread shares. */
+export function nowAbsMs() {
+  return performance.timeOrigin + performance.now();
+}

@@ -136,3 +136,28 @@ describe('served without the isolation headers (an ordinary host or an embedding
     assert.deepEqual(page.errors, []);
   });
 });
+
+describe('when the thread pool cannot start', () => {
+  let h, page;
+  before(async () => {
+    h = await open({ isolation: true });
+    page = await h.newPage();
+    // The threaded module fails to load (as on a browser that refuses its memory).
+    await page.context().route('**/pkg/threads/fanout_bg.wasm', (route) => route.abort());
+  });
+  after(() => h?.close());
+
+  test('auto mode falls back to workers and says why', async () => {
+    const r = await page.evaluate(() => window.fanout.run('a : cpu 5ms\nb : cpu 5ms', { workers: 2 }));
+    assert.equal(r.mode, 'workers');
+    assert.match(r.reason, /thread pool failed to start/);
+    assert.equal(r.tasks.length, 2);
+  });
+
+  test('an explicit threads request reports the failure instead', async () => {
+    await page.reload();
+    await page.waitForFunction(() => window.fanout !== undefined);
+    const message = await page.evaluate(() => window.fanout.run('a : cpu 5ms', { workers: 2, mode: 'threads' }).then(() => 'ran', (e) => e.message));
+    assert.notEqual(message, 'ran');
+  });
+});

@@ -101,7 +101,8 @@ async function onRun() {
     drawGantt($('gantt'), result);
   } catch (e) {
     if (e.diagnostics) showDiagnostics(e.diagnostics);
-    setStatus(e.diagnostics ? `The graph has ${e.diagnostics.length} error(s); fix them and run again.` : `Run failed: ${e.message}`, true);
+    const n = e.diagnostics?.length;
+    setStatus(n ? `The graph has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);
   } finally {
     runButton.disabled = false;
   }

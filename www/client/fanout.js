@@ -88,8 +88,18 @@ function validateWorkers(workers) {
  */
 export async function run(graphText, { workers = defaultWorkers(), mode = 'auto' } = {}) {
   validateWorkers(workers);
-  const choice = chooseMode(mode, caps);
-  const { result } = await engineFor(choice.mode, workers).request({ type: ToEngine.run, text: String(graphText) });
+  let choice = chooseMode(mode, caps);
+  let handle = engineFor(choice.mode, workers);
+  try {
+    await handle.ready;
+  } catch (e) {
+    // In auto mode, a thread pool that cannot start (memory, a browser quirk) is not the
+    // end of the run: fall back to the worker pool and say why.
+    if (mode !== 'auto' || choice.mode !== 'threads') throw e;
+    choice = { mode: 'workers', reason: `fell back to workers because the thread pool failed to start: ${e.message}` };
+    handle = engineFor(choice.mode, workers);
+  }
+  const { result } = await handle.request({ type: ToEngine.run, text: String(graphText) });
   return { ...result, isolated: caps.isolated, reason: choice.reason };
 }
 

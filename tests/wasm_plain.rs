@@ -61,3 +61,17 @@ fn run_cpu_keeps_the_core_busy_for_the_duration() {
     let took = now_abs_ms() - t0;
     assert!((20.0..500.0).contains(&took), "took {took} ms");
 }
+
+#[wasm_bindgen_test]
+fn parse_gives_the_structure_by_id() {
+    let p = fanout::wasm::parse("a : cpu 2ms\nb : cpu 3ms after a\n");
+    let tasks = js_sys::Array::from(&get(&p, "tasks"));
+    assert_eq!(tasks.length(), 2);
+    let b = tasks.get(1);
+    assert_eq!(get(&b, "id").as_string().as_deref(), Some("b"));
+    assert_eq!(get(&b, "duration_us").as_f64(), Some(3000.0));
+    assert_eq!(js_sys::Array::from(&get(&b, "deps")).get(0).as_string().as_deref(), Some("a"));
+    let bad = fanout::wasm::parse("a : cpu 2ms after zz");
+    assert_eq!(js_sys::Array::from(&get(&bad, "tasks")).length(), 0);
+    assert_eq!(js_sys::Array::from(&get(&bad, "diagnostics")).length(), 1);
+}

@@ -40,6 +40,48 @@ pub fn check(text: &str) -> JsValue {
     to_js(&parse_dag(text).diagnostics)
 }
 
+/// Parses `.dag` text for the page's views: `{ tasks, diagnostics }`, where `tasks` is
+/// `[{ id, label, kind, duration_us, deps: [id], line, col }]` in declaration order (empty
+/// when there is any error). Never throws.
+#[wasm_bindgen]
+pub fn parse(text: &str) -> JsValue {
+    #[derive(Serialize)]
+    struct TaskView<'a> {
+        id: &'a str,
+        label: Option<&'a str>,
+        kind: &'static str,
+        duration_us: u64,
+        deps: Vec<&'a str>,
+        line: u32,
+        col: u32,
+    }
+    #[derive(Serialize)]
+    struct Parsed<'a> {
+        tasks: Vec<TaskView<'a>>,
+        diagnostics: &'a [Diagnostic],
+    }
+    let parsed = parse_dag(text);
+    let tasks = parsed
+        .graph
+        .as_ref()
+        .map(|g| {
+            g.tasks
+                .iter()
+                .map(|t| TaskView {
+                    id: &t.id,
+                    label: t.label.as_deref(),
+                    kind: t.work.kind_name(),
+                    duration_us: t.work.duration_us(),
+                    deps: t.deps.iter().map(|&d| g.tasks[d].id.as_str()).collect(),
+                    line: t.span.line,
+                    col: t.span.col,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    to_js(&Parsed { tasks, diagnostics: &parsed.diagnostics })
+}
+
 /// Runs one task body on the calling thread: keeps the core busy for `duration_us`
 /// microseconds of real computation and returns a checksum of the work done.
 #[wasm_bindgen]

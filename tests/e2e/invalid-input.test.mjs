@@ -63,3 +63,19 @@ describe('invalid graphs', () => {
     assert.deepEqual(page.errors, []);
   });
 });
+
+describe('graph structure for views', () => {
+  let h, page;
+  before(async () => {
+    h = await open({ isolation: false });
+    page = await h.newPage();
+  });
+  after(() => h?.close());
+
+  test('graph() returns tasks with their dependencies by id', async () => {
+    const g = await page.evaluate(() => window.fanout.graph('a : cpu 1ms\nb : cpu 2ms after a\nc : cpu 3ms after a, b'));
+    assert.deepEqual(g.tasks.map((t) => [t.id, t.deps]), [['a', []], ['b', ['a']], ['c', ['a', 'b']]]);
+    assert.equal(g.tasks[2].duration_us, 3000);
+    assert.deepEqual(g.diagnostics, []);
+  });
+});

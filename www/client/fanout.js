@@ -1,6 +1,7 @@
 // The public entry point for pages and tests:
 //   run(graphText, { workers, mode }) -> Promise<RunResult>
 //   check(graphText) -> Promise<Diagnostic[]>
+//   graph(graphText) -> Promise<{ tasks, diagnostics }>
 //   capabilities() -> what the page allows
 // It owns the engine worker: one per (mode, workers), replaced when either changes.
 import { chooseMode, detectCapabilities } from '../shared/capabilities.js';
@@ -103,9 +104,22 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   return { ...result, isolated: caps.isolated, reason: choice.reason };
 }
 
+/** The current engine, or a default one: the core's text functions need any engine. */
+function anyEngine() {
+  return engine && !engine.broken ? engine : engineFor(chooseMode('auto', caps).mode, defaultWorkers());
+}
+
 /** Every diagnostic for `graphText`, computed by the core in the engine worker. */
 export async function check(graphText) {
-  const e = engine ?? engineFor(chooseMode('auto', caps).mode, defaultWorkers());
-  const { diagnostics } = await e.request({ type: ToEngine.check, text: String(graphText) });
+  const { diagnostics } = await anyEngine().request({ type: ToEngine.check, text: String(graphText) });
   return diagnostics;
+}
+
+/**
+ * The graph's structure for views: `{ tasks: GraphTask[], diagnostics }`; `tasks` is empty
+ * when the text has errors.
+ */
+export async function graph(graphText) {
+  const { parsed } = await anyEngine().request({ type: ToEngine.parse, text: String(graphText) });
+  return parsed;
 }

@@ -10,6 +10,8 @@ export const ToEngine = Object.freeze({
   run: 'run',
   /** { type, id, text } → Checked */
   check: 'check',
+  /** { type, id, text } → Parsed */
+  parse: 'parse',
 });
 
 export const FromEngine = Object.freeze({
@@ -19,6 +21,8 @@ export const FromEngine = Object.freeze({
   result: 'result',
   /** { type, id, diagnostics: Diagnostic[] } */
   checked: 'checked',
+  /** { type, id, parsed: { tasks: GraphTask[], diagnostics: Diagnostic[] } } */
+  parsed: 'parsed',
   /** { type, id?, error: { name, message, diagnostics? } } */
   failed: 'failed',
 });
@@ -42,6 +46,7 @@ export const FromTaskWorker = Object.freeze({
 
 /**
  * @typedef {{ line: number, col: number, end_col: number, severity: 'error'|'warning', message: string }} Diagnostic
+ * @typedef {{ id: string, label: string|null, kind: string, duration_us: number, deps: string[], line: number, col: number }} GraphTask
  * @typedef {{ id: string, worker: number, start_ms: number, end_ms: number, status: string }} TaskRecord
  * @typedef {{ mode: string, workers: number, makespan_ms: number, sequential_ms: number,
  *             tasks: TaskRecord[], isolated: boolean, reason: string }} RunResult

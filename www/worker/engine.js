@@ -110,6 +110,9 @@ async function handle(data) {
       case ToEngine.check:
         postMessage({ type: FromEngine.checked, id: data.id, diagnostics: state.pkg.check(data.text) });
         break;
+      case ToEngine.parse:
+        postMessage({ type: FromEngine.parsed, id: data.id, parsed: state.pkg.parse(data.text) });
+        break;
       default:
         throw new Error(`unknown message type ${data.type}`);
     }

@@ -1,5 +1,7 @@
 //! Real runs: the browser-free part shared by every real executor.
 
 mod driver;
+pub mod native;
+pub mod pool;
 
 pub use driver::{Dispatch, RunDriver};

@@ -1,0 +1,200 @@
+//! A run on a pool of threads that share memory: the coordinator loop and the worker loop,
+//! independent of how the threads are made (OS threads natively, wasm threads in the
+//! browser) and of the clock (`Instant` natively, `performance` in the browser).
+//!
+//! Protocol: each worker owns a job channel and runs [`worker_loop`] until it receives
+//! `None` or the coordinator hangs up; [`coordinate`] sends each dispatched task down the
+//! channel of the worker the scheduler chose, so the lane a task is recorded in is the
+//! thread that really ran it, and blocks on the shared completion channel in between.
+//! Blocking is why, in the browser, the coordinator must never be the page's main thread.
+
+use super::{Dispatch, RunDriver};
+use crate::graph::Work;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+/// A task sent to a worker: its index and its work.
+pub type Job = (usize, Work);
+
+/// A finished task: index, worker, and its start and end on the run's clock (absolute ms).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Done {
+    pub task: usize,
+    pub worker: usize,
+    pub start_abs_ms: f64,
+    pub end_abs_ms: f64,
+}
+
+/// What the coordinator tells its observer while a run goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The task was handed to `worker` at `at_abs_ms`.
+    Started { task: usize, worker: usize, at_abs_ms: f64 },
+    /// The task finished.
+    Finished(Done),
+}
+
+/// A good interval for the coordinator to wake while waiting, to ask whether to stop.
+pub const POLL: Duration = Duration::from_millis(16);
+
+/// The body of one pool thread: receives jobs, runs each with `body`, measures it with
+/// `now_ms`, and hands the result to `report` (which returns `false` once nobody listens).
+/// Returns when told to stop (`None`), when the job channel closes, or when `report` fails.
+pub fn worker_loop(
+    worker: usize,
+    jobs: Receiver<Option<Job>>,
+    report: impl Fn(Done) -> bool,
+    now_ms: impl Fn() -> f64,
+    body: impl Fn(&Work),
+) {
+    while let Ok(Some((task, work))) = jobs.recv() {
+        let start_abs_ms = now_ms();
+        body(&work);
+        let end_abs_ms = now_ms();
+        if !report(Done { task, worker, start_abs_ms, end_abs_ms }) {
+            return;
+        }
+    }
+}
+
+/// What one wait of the coordinator for a completion gave.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Wait {
+    Got(Done),
+    /// Nothing finished within the wait's time limit.
+    TimedOut,
+    /// Every worker has hung up.
+    Closed,
+}
+
+/// A wait for `rx` with a time limit of `limit`, for platforms where std can time a wait.
+pub fn timed_wait(rx: &Receiver<Done>, limit: Duration) -> impl FnMut() -> Wait + '_ {
+    move || match rx.recv_timeout(limit) {
+        Ok(d) => Wait::Got(d),
+        Err(RecvTimeoutError::Timeout) => Wait::TimedOut,
+        Err(RecvTimeoutError::Disconnected) => Wait::Closed,
+    }
+}
+
+/// Why a coordinated run ended early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// `should_stop` said so; tasks still running were abandoned.
+    Cancelled,
+    /// Something broke: a worker vanished or the scheduler refused a report.
+    Failed(String),
+}
+
+/// Drives `driver` to the end on the workers behind `job_txs`: dispatches every task the
+/// scheduler releases, then calls `wait` for a completion, reports every event to
+/// `observe`, and calls `tick` after each wait (completion or time-out). If `tick` returns
+/// `true` the run stops with [`Stop::Cancelled`]. `wait` should time out about every
+/// [`POLL`] so that `tick` runs regularly. Always tells every worker to stop before
+/// returning, so the pool is free for the next run.
+pub fn coordinate(
+    driver: &mut RunDriver,
+    job_txs: &[Sender<Option<Job>>],
+    mut wait: impl FnMut() -> Wait,
+    now_ms: impl Fn() -> f64,
+    mut observe: impl FnMut(Event),
+    mut tick: impl FnMut() -> bool,
+) -> Result<(), Stop> {
+    let outcome = (|| loop {
+        while let Some(Dispatch { task, worker, work }) = driver.next() {
+            observe(Event::Started { task, worker, at_abs_ms: now_ms() });
+            job_txs
+                .get(worker)
+                .ok_or_else(|| Stop::Failed(format!("the scheduler chose worker {worker}, which does not exist")))?
+                .send(Some((task, work)))
+                .map_err(|_| Stop::Failed(format!("worker {worker} stopped before the run finished")))?;
+        }
+        if driver.is_done() {
+            return Ok(());
+        }
+        match wait() {
+            Wait::Got(d) => {
+                driver
+                    .finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
+                    .map_err(Stop::Failed)?;
+                observe(Event::Finished(d));
+            }
+            Wait::TimedOut => {}
+            Wait::Closed => return Err(Stop::Failed("every worker stopped before the run finished".into())),
+        }
+        if tick() {
+            return Err(Stop::Cancelled);
+        }
+    })();
+    for tx in job_txs {
+        let _ = tx.send(None);
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::parse_dag;
+    use std::sync::mpsc::channel;
+    use std::time::Instant;
+
+    /// Runs `text` on `n` OS threads with this module's loops; returns the driver and events.
+    fn run(text: &str, n: usize, stop_after: Option<usize>) -> (RunDriver, Vec<Event>, Result<(), Stop>) {
+        let t0 = Instant::now();
+        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let mut driver = RunDriver::new(parse_dag(text).graph.unwrap(), n, now()).unwrap();
+        let (done_tx, done_rx) = channel();
+        let mut events = Vec::new();
+        let outcome = std::thread::scope(|s| {
+            let mut txs = Vec::new();
+            for w in 0..n {
+                let (tx, rx) = channel();
+                txs.push(tx);
+                let done = done_tx.clone();
+                s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, |work| {
+                    crate::work::burn_cpu(work.duration_us(), now);
+                }));
+            }
+            drop(done_tx);
+            let finished = std::cell::Cell::new(0);
+            let observe = |e: Event| {
+                if matches!(e, Event::Finished(_)) {
+                    finished.set(finished.get() + 1);
+                }
+                events.push(e);
+            };
+            coordinate(&mut driver, &txs, timed_wait(&done_rx, POLL), now, observe, || stop_after.is_some_and(|k| finished.get() >= k))
+        });
+        (driver, events, outcome)
+    }
+
+    #[test]
+    fn every_task_runs_once_and_dependencies_come_first() {
+        let (driver, events, outcome) = run("a : cpu 2ms\nb : cpu 2ms after a\nc : cpu 2ms after a\nd : cpu 1ms after b, c", 2, None);
+        assert_eq!(outcome, Ok(()));
+        let r = driver.result("native").unwrap();
+        let t = |id: &str| r.tasks.iter().find(|t| t.id == id).unwrap().clone();
+        assert!(t("b").start_ms >= t("a").end_ms);
+        assert!(t("c").start_ms >= t("a").end_ms);
+        assert!(t("d").start_ms >= t("b").end_ms.max(t("c").end_ms));
+        assert_eq!(events.iter().filter(|e| matches!(e, Event::Started { .. })).count(), 4);
+        assert_eq!(events.iter().filter(|e| matches!(e, Event::Finished(_))).count(), 4);
+    }
+
+    #[test]
+    fn independent_tasks_overlap_on_two_threads() {
+        let (driver, _, outcome) = run("a : cpu 30ms\nb : cpu 30ms", 2, None);
+        assert_eq!(outcome, Ok(()));
+        let r = driver.result("native").unwrap();
+        assert_ne!(r.tasks[0].worker, r.tasks[1].worker);
+        assert!(r.tasks[0].start_ms < r.tasks[1].end_ms && r.tasks[1].start_ms < r.tasks[0].end_ms, "{r:?}");
+    }
+
+    #[test]
+    fn a_stop_request_ends_the_run_early() {
+        let text = (0..20).map(|i| format!("t{i} : cpu 5ms\n")).collect::<String>();
+        let (driver, _, outcome) = run(&text, 2, Some(2));
+        assert_eq!(outcome, Err(Stop::Cancelled));
+        assert!(!driver.is_done());
+    }
+}

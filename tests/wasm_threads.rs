@@ -4,7 +4,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "threads"))]
 
 use fanout::wasm::{build_info, run_threads, start_thread_pool};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -18,7 +18,15 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     assert_eq!(get(&build_info(), "threads"), JsValue::TRUE);
     assert_eq!(start_thread_pool(2).await.unwrap(), 2);
     let text = (1..=6).map(|i| format!("t{i} : cpu 30ms\n")).collect::<String>();
-    let r = run_threads(&text).unwrap();
+    // Collects the progress batches: each is an array of { task, worker, state, start, end }.
+    let events = js_sys::Array::new();
+    let collect = js_sys::Function::new_with_args("events, batch", "for (const e of batch) events.push(e)")
+        .bind1(&JsValue::NULL, &events)
+        .unchecked_into::<js_sys::Function>();
+    let r = run_threads(&text, &collect).unwrap();
+    let states = |s: &str| events.iter().filter(|e| get(e, "state").as_string().as_deref() == Some(s)).count();
+    assert_eq!(states("running"), 6, "each task reported running");
+    assert_eq!(states("done"), 6, "each task reported done");
     let tasks = js_sys::Array::from(&get(&r, "tasks"));
     assert_eq!(tasks.length(), 6);
     let mut lanes = std::collections::BTreeSet::new();
@@ -29,6 +37,6 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     let makespan = get(&r, "makespan_ms").as_f64().unwrap();
     assert!(makespan < 170.0, "6 × 30 ms on 2 threads took {makespan} ms; sequential is 180 ms");
     // A second run on the same pool works too (each run ends its thread loops).
-    let again = run_threads("a : cpu 1ms\nb : cpu 1ms after a").unwrap();
+    let again = run_threads("a : cpu 1ms\nb : io 1ms after a", &js_sys::Function::new_no_args("")).unwrap();
     assert_eq!(get(&again, "mode").as_string().as_deref(), Some("threads"));
 }

@@ -1,16 +1,16 @@
-//! The `threads` executor: a whole run in Rust on the wasm-bindgen-rayon pool, all threads
-//! sharing one wasm memory.
-//!
-//! The calling thread (the engine's dedicated worker) coordinates: it asks the scheduler
-//! for work and sends each task down the channel of the pool thread the scheduler chose,
-//! then blocks on the completion channel (a blocking wait, which is why this must never
-//! run on the page's main thread). Each pool thread runs one loop for the whole run, so
-//! the worker a bar is drawn in is the thread that really ran it.
+//! The `threads` executor: a whole run in Rust on the wasm-bindgen-rayon pool, every thread
+//! sharing one wasm memory. The calling thread (the engine's dedicated worker) coordinates
+//! with [`crate::exec::pool::coordinate`] and blocks while it waits, which is why this must
+//! never run on the page's main thread. Each pool thread runs one
+//! [`crate::exec::pool::worker_loop`] for the whole run, so the lane a bar is drawn in is
+//! the thread that really ran it.
 
 use super::{now_abs_ms, parse_or_throw, to_js};
+use crate::exec::pool::{coordinate, worker_loop, Done, Event, Job, Stop, Wait, POLL};
 use crate::exec::RunDriver;
 use crate::graph::Work;
-use std::sync::mpsc::{channel, Receiver, Sender};
+use serde::Serialize;
+use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -23,67 +23,105 @@ pub async fn start_thread_pool(threads: usize) -> Result<usize, JsValue> {
     Ok(rayon::current_num_threads())
 }
 
-/// A task sent to a pool thread: (task index, work).
-type Job = (usize, Work);
-/// A completion: (task index, worker, start, end) in absolute ms.
-type Done = (usize, usize, f64, f64);
+/// A state change streamed to the page while a run goes (times in absolute ms).
+#[derive(Serialize)]
+struct Progress {
+    task: usize,
+    worker: usize,
+    state: &'static str,
+    start: f64,
+    end: Option<f64>,
+}
 
 /// Parses, schedules and runs `text` on every thread of the pool; returns the RunResult.
+/// While it runs, `progress` is called with arrays of `{ task, worker, state, start, end }`
+/// (state `running` or `done`), at most about every 16 ms and once at the end.
 /// Blocks the calling thread until the run is over. Throws `InvalidGraph` on bad text.
 #[wasm_bindgen(js_name = runThreads)]
-pub fn run_threads(text: &str) -> Result<JsValue, JsValue> {
+pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
     let workers = rayon::current_num_threads();
-    let err = |e: String| JsValue::from(js_sys::Error::new(&e));
 
-    let (done_tx, done_rx) = channel::<Done>();
-    let (job_txs, job_rxs): (Vec<Sender<Option<Job>>>, Vec<Receiver<Option<Job>>>) =
-        (0..workers).map(|_| channel()).unzip();
-    let slots: Arc<Mutex<Vec<Option<Receiver<Option<Job>>>>>> =
-        Arc::new(Mutex::new(job_rxs.into_iter().map(Some).collect()));
-
+    let (done_tx, done_rx) = channel();
+    let (job_txs, job_rxs): (Vec<_>, Vec<Receiver<Option<Job>>>) = (0..workers).map(|_| channel()).unzip();
+    let slots = Arc::new(Mutex::new(job_rxs.into_iter().map(Some).collect::<Vec<_>>()));
+    // Pool threads wake the coordinator after each report (see `wait_for`).
+    let coordinator = std::thread::current();
     rayon::spawn_broadcast(move |ctx| {
         let worker = ctx.index();
         let Some(jobs) = slots.lock().ok().and_then(|mut s| s[worker].take()) else { return };
-        while let Ok(Some((task, work))) = jobs.recv() {
-            let start = now_abs_ms();
-            match work {
-                Work::Cpu { duration_us } => {
-                    crate::work::burn_cpu(duration_us, now_abs_ms);
-                }
-                // Blocking I/O holds its thread without using the core.
-                Work::Io { duration_us } => std::thread::sleep(std::time::Duration::from_micros(duration_us)),
-            }
-            let end = now_abs_ms();
-            if done_tx.send((task, worker, start, end)).is_err() {
-                return;
-            }
-        }
+        let report = |d: Done| {
+            let sent = done_tx.send(d).is_ok();
+            coordinator.unpark();
+            sent
+        };
+        worker_loop(worker, jobs, report, now_abs_ms, run_body);
     });
 
-    let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(err)?;
-    let outcome = loop {
-        while let Some(d) = driver.next() {
-            if job_txs[d.worker].send(Some((d.task, d.work))).is_err() {
-                break;
-            }
-        }
-        if driver.is_done() {
-            break Ok(());
-        }
-        match done_rx.recv() {
-            Ok((task, worker, start, end)) => {
-                if let Err(e) = driver.finished(task, worker, start, end) {
-                    break Err(e);
-                }
-            }
-            Err(_) => break Err("a pool thread stopped before the run finished".into()),
+    let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(js_error)?;
+    let mut last_flush = f64::NEG_INFINITY;
+    let flush = |batch: &mut Vec<Progress>| {
+        if !batch.is_empty() {
+            let _ = progress.call1(&JsValue::NULL, &to_js(&*batch));
+            batch.clear();
         }
     };
-    // End every thread's loop, so the pool is free for the next run.
-    for tx in &job_txs {
-        let _ = tx.send(None);
+    let batch = std::cell::RefCell::new(Vec::new());
+    let observe = |e: Event| {
+        batch.borrow_mut().push(match e {
+            Event::Started { task, worker, at_abs_ms } => Progress { task, worker, state: "running", start: at_abs_ms, end: None },
+            Event::Finished(d) => Progress { task: d.task, worker: d.worker, state: "done", start: d.start_abs_ms, end: Some(d.end_abs_ms) },
+        });
+    };
+    // Called after every wait, so at least every POLL: posts what happened since the last batch.
+    let tick = || {
+        let now = now_abs_ms();
+        if now - last_flush >= POLL.as_secs_f64() * 1000.0 {
+            flush(&mut batch.borrow_mut());
+            last_flush = now;
+        }
+        false // a threads run is cancelled by stopping the engine worker, not from here
+    };
+    let outcome = coordinate(&mut driver, &job_txs, || wait_for(&done_rx), now_abs_ms, observe, tick);
+    flush(&mut batch.borrow_mut());
+    match outcome {
+        Ok(()) => Ok(to_js(&driver.result("threads").map_err(js_error)?)),
+        Err(Stop::Cancelled) => Err(js_error("the run was cancelled".into())),
+        Err(Stop::Failed(msg)) => Err(js_error(msg)),
     }
-    outcome.map_err(err)?;
-    Ok(to_js(&driver.result("threads").map_err(err)?))
+}
+
+/// Waits up to [`POLL`] for a completion. std cannot time a wait on wasm32-unknown-unknown
+/// (`Instant::now` panics there), so this parks the thread with a time-out (an atomic wait,
+/// which needs no clock) and measures the time on the `performance` clock; pool threads
+/// unpark the coordinator after each report, so a completion ends the wait at once.
+fn wait_for(rx: &Receiver<Done>) -> Wait {
+    let deadline = now_abs_ms() + POLL.as_secs_f64() * 1000.0;
+    loop {
+        match rx.try_recv() {
+            Ok(d) => return Wait::Got(d),
+            Err(TryRecvError::Disconnected) => return Wait::Closed,
+            Err(TryRecvError::Empty) => {}
+        }
+        let left_ms = deadline - now_abs_ms();
+        if left_ms <= 0.0 {
+            return Wait::TimedOut;
+        }
+        std::thread::park_timeout(std::time::Duration::from_secs_f64(left_ms / 1000.0));
+    }
+}
+
+/// What one task does on a pool thread.
+fn run_body(work: &Work) {
+    match *work {
+        Work::Cpu { duration_us } => {
+            crate::work::burn_cpu(duration_us, now_abs_ms);
+        }
+        // Blocking I/O holds its thread without using the core.
+        Work::Io { duration_us } => std::thread::sleep(std::time::Duration::from_micros(duration_us)),
+    }
+}
+
+fn js_error(msg: String) -> JsValue {
+    js_sys::Error::new(&msg).into()
 }

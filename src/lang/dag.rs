@@ -1,5 +1,5 @@
 //! The `.dag` text format (first slice): one task per line,
-//! `id : cpu <duration> [after dep, dep, ...]`, `#` starts a comment.
+//! `id : cpu|io <duration> [after dep, dep, ...]`, `#` starts a comment.
 //! Durations take `us`, `ms` or `s`; a bare number means milliseconds.
 
 use super::{Diagnostic, Parsed};
@@ -116,21 +116,22 @@ pub fn parse_dag(text: &str) -> Parsed {
             .collect();
         let mut ok = true;
         let work = match ws.first() {
-            Some(&(o, "cpu")) => match ws.get(1) {
+            Some(&(o, kind @ ("cpu" | "io"))) => match ws.get(1) {
                 Some(&(o2, w)) => match parse_duration(w) {
-                    Ok(d) => Some(Work::Cpu { duration_us: d }),
+                    Ok(d) if kind == "cpu" => Some(Work::Cpu { duration_us: d }),
+                    Ok(d) => Some(Work::Io { duration_us: d }),
                     Err(msg) => {
                         diags.push(Diagnostic::error(line.number, line.col(o2), w.chars().count() as u32, msg));
                         None
                     }
                 },
                 None => {
-                    diags.push(Diagnostic::error(line.number, line.col(o), 3, "`cpu` needs a duration, like `cpu 50ms`"));
+                    diags.push(Diagnostic::error(line.number, line.col(o), kind.len() as u32, format!("`{kind}` needs a duration, like `{kind} 50ms`")));
                     None
                 }
             },
             Some(&(o, w)) => {
-                diags.push(Diagnostic::error(line.number, line.col(o), w.chars().count() as u32, format!("unknown kind of work `{w}`: expected `cpu`")));
+                diags.push(Diagnostic::error(line.number, line.col(o), w.chars().count() as u32, format!("unknown kind of work `{w}`: expected `cpu` or `io`")));
                 None
             }
             None => {

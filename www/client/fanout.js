@@ -1,5 +1,5 @@
 // The public entry point for pages and tests:
-//   run(graphText, { workers, mode }) -> Promise<RunResult>
+//   run(graphText, { workers, mode, onProgress, signal }) -> Promise<RunResult>
 //   check(graphText) -> Promise<Diagnostic[]>
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
 //   capabilities() -> what the page allows
@@ -37,6 +37,10 @@ class EngineHandle {
   }
 
   receive(data) {
+    if (data.type === FromEngine.progress) {
+      this.pending.get(data.id)?.onProgress?.(data.events);
+      return;
+    }
     const key = data.type === FromEngine.ready || (data.type === FromEngine.failed && data.id === undefined) ? 'init' : data.id;
     const waiter = this.pending.get(key);
     if (!waiter) return;
@@ -51,18 +55,20 @@ class EngineHandle {
     this.broken = true;
   }
 
-  async request(message) {
+  /** Sends a request; `onProgress` receives the engine's progress batches for it. */
+  async request(message, onProgress) {
     await this.ready;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onProgress });
       this.worker.postMessage({ ...message, id });
     });
   }
 
-  terminate() {
+  /** Stops the engine and everything it started (its pool workers go with it). */
+  terminate(reason = new Error('the engine was replaced')) {
     this.worker.terminate();
-    this.failAll(new Error('the engine was replaced'));
+    this.failAll(reason);
   }
 }
 
@@ -82,13 +88,58 @@ function validateWorkers(workers) {
 }
 
 /**
+ * Delivers progress batches to `callback` at most once per animation frame, in order.
+ * Returns `{ push(events), flush(), seen }`; `seen` maps task index → latest event.
+ */
+function frameBatcher(callback) {
+  let queued = [];
+  let frame = 0;
+  const seen = new Map();
+  const flush = () => {
+    if (frame) cancelAnimationFrame(frame);
+    frame = 0;
+    if (queued.length && callback) callback(queued);
+    queued = [];
+  };
+  return {
+    seen,
+    flush,
+    push(events) {
+      for (const e of events) seen.set(e.task, e);
+      queued.push(...events);
+      if (!frame) frame = requestAnimationFrame(flush);
+    },
+  };
+}
+
+/** The partial RunResult of a cancelled run, from the progress seen before the cancel. */
+function partialResult(mode, workers, seen, cancelledAt) {
+  const tasks = [...seen.values()].sort((a, b) => a.task - b.task).map((e) => ({
+    id: e.id,
+    worker: e.worker,
+    start_ms: e.start_ms,
+    end_ms: e.state === 'done' ? e.end_ms : cancelledAt,
+    status: e.state === 'done' ? 'ok' : 'cancelled',
+  }));
+  const makespan_ms = Math.max(0, ...tasks.map((t) => t.end_ms));
+  return { mode, workers, makespan_ms, tasks, cancelled: true };
+}
+
+/**
  * Runs a graph for real. `mode` is 'auto' (default: threads where the page allows them,
- * otherwise workers), 'threads' or 'workers'. Rejects with an Error whose `diagnostics`
- * list every problem when the text is not a valid graph.
+ * otherwise workers), 'threads', 'workers' or 'async'. Rejects with an Error whose
+ * `diagnostics` list every problem when the text is not a valid graph.
+ *
+ * `onProgress(events)` receives task state changes while the run goes, batched per
+ * animation frame: `[{ task, id, worker, state: 'running'|'done', start_ms, end_ms }]`.
+ * Aborting `signal` cancels the run in any mode: the engine and its workers are stopped at
+ * once, and the promise rejects with an `AbortError` whose `result` is the partial RunResult
+ * (tasks that had not finished are `cancelled`; tasks never started are absent).
  * @returns {Promise<import('../shared/messages.js').RunResult>}
  */
-export async function run(graphText, { workers = defaultWorkers(), mode = 'auto' } = {}) {
+export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', onProgress, signal } = {}) {
   validateWorkers(workers);
+  signal?.throwIfAborted();
   let choice = chooseMode(mode, caps);
   let handle = engineFor(choice.mode, workers);
   try {
@@ -100,8 +151,22 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
     choice = { mode: 'workers', reason: `fell back to workers because the thread pool failed to start: ${e.message}` };
     handle = engineFor(choice.mode, workers);
   }
-  const { result } = await handle.request({ type: ToEngine.run, text: String(graphText) });
-  return { ...result, isolated: caps.isolated, reason: choice.reason };
+  const batcher = frameBatcher(onProgress);
+  const started = performance.now();
+  const onAbort = () => {
+    batcher.flush();
+    const err = new DOMException('the run was cancelled', 'AbortError');
+    err.result = { ...partialResult(choice.mode, workers, batcher.seen, performance.now() - started), isolated: caps.isolated, reason: choice.reason };
+    handle.terminate(err);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const { result } = await handle.request({ type: ToEngine.run, text: String(graphText) }, (events) => batcher.push(events));
+    batcher.flush();
+    return { ...result, isolated: caps.isolated, reason: choice.reason };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** The current engine, or a default one: the core's text functions need any engine. */

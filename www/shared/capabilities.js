@@ -28,11 +28,13 @@ export function detectCapabilities() {
 export const MODES = Object.freeze({
   threads: 'shared-memory wasm threads (one memory, a rayon pool)',
   workers: 'separate Web Workers exchanging messages (one wasm instance each)',
+  async: 'one event loop in one worker (io tasks overlap, cpu tasks block it)',
 });
 
 /**
- * Picks the executor. `requested` is 'auto', 'threads' or 'workers'.
- * @returns {{ mode: 'threads'|'workers', reason: string }}
+ * Picks the executor. `requested` is 'auto', 'threads', 'workers' or 'async'. Auto picks
+ * threads where the page allows them, otherwise workers; async is only ever chosen by name.
+ * @returns {{ mode: 'threads'|'workers'|'async', reason: string }}
  * @throws {Error} when 'threads' is requested but cannot run here, saying why.
  */
 export function chooseMode(requested, caps) {
@@ -41,15 +43,15 @@ export function chooseMode(requested, caps) {
     : !caps.wasmThreads || !caps.sharedArrayBuffer
       ? 'this browser does not support wasm threads (shared memory)'
       : null;
-  if (requested === 'workers') {
-    return { mode: 'workers', reason: 'workers mode was requested' };
+  if (requested === 'workers' || requested === 'async') {
+    return { mode: requested, reason: `${requested} mode was requested` };
   }
   if (requested === 'threads') {
     if (whyNoThreads) throw new Error(`threads mode is unavailable: ${whyNoThreads}`);
     return { mode: 'threads', reason: 'threads mode was requested' };
   }
   if (requested !== 'auto' && requested !== undefined) {
-    throw new Error(`unknown mode "${requested}": use auto, threads or workers`);
+    throw new Error(`unknown mode "${requested}": use auto, threads, workers or async`);
   }
   return whyNoThreads
     ? { mode: 'workers', reason: `fell back to workers because ${whyNoThreads}` }

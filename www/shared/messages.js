@@ -4,7 +4,7 @@
 
 /** client → engine, and the engine's replies. Replies echo the request's `id`. */
 export const ToEngine = Object.freeze({
-  /** { type, mode: 'threads'|'workers', workers: number } → Ready | Failed */
+  /** { type, mode: 'threads'|'workers'|'async', workers: number } → Ready | Failed */
   init: 'init',
   /** { type, id, text } → Result | Failed */
   run: 'run',
@@ -19,6 +19,8 @@ export const FromEngine = Object.freeze({
   ready: 'ready',
   /** { type, id, result: RunResult } */
   result: 'result',
+  /** { type, id, start: number (absolute ms), events: Progress[] }, any number before the Result */
+  progress: 'progress',
   /** { type, id, diagnostics: Diagnostic[] } */
   checked: 'checked',
   /** { type, id, parsed: { tasks: GraphTask[], diagnostics: Diagnostic[] } } */
@@ -47,6 +49,7 @@ export const FromTaskWorker = Object.freeze({
 /**
  * @typedef {{ line: number, col: number, end_col: number, severity: 'error'|'warning', message: string }} Diagnostic
  * @typedef {{ id: string, label: string|null, kind: string, duration_us: number, deps: string[], line: number, col: number }} GraphTask
+ * @typedef {{ task: number, id: string, worker: number, state: 'running'|'done', start_ms: number, end_ms: number|null }} Progress
  * @typedef {{ id: string, worker: number, start_ms: number, end_ms: number, status: string }} TaskRecord
  * @typedef {{ mode: string, workers: number, makespan_ms: number, sequential_ms: number,
  *             tasks: TaskRecord[], isolated: boolean, reason: string }} RunResult

@@ -2,23 +2,15 @@
 // the cross-origin isolation headers) and Debian's Chromium driven by playwright-core.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/browser.mjs';
 import { startServer } from '../../scripts/serve.mjs';
-import { findChromium } from '../../scripts/setup.mjs';
 
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
 
 /** Starts a server and a browser; returns `{ url, browser, newPage(), close() }`. */
 export async function open({ isolation = true } = {}) {
   const server = await startServer({ port: 0, isolation });
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error('Chromium not found: run `npm test`, which installs it');
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const pages = [];
   return {
     url: server.url,

@@ -1,0 +1,135 @@
+// `npm run bench`: the executors measured in headless Chromium (and natively), printed as
+// tables. Every comparison is a ratio taken in one run, repeated, because this machine is
+// shared and noisy: absolute figures move from run to run, ratios much less.
+//
+//  1. Per-task overhead: 10,000 empty tasks (`cpu 0ms`) on 2 workers, per mode.
+//  2. The same 10,000 tasks through the npm package `workerpool`, in the same page.
+//  3. Parallel efficiency: 32 independent `cpu 20ms` tasks on 1 worker and on all cores.
+//  4. Granularity: the same 400 ms of work split into 10 … 100,000 tasks, per mode.
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildWasm } from './build-wasm.mjs';
+import { launchChromium } from './lib/browser.mjs';
+import { output, run, step } from './lib/run.mjs';
+import { startServer } from './serve.mjs';
+import { ROOT, ensureBrowser, ensureNodeModules, ensureRust } from './setup.mjs';
+
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const tasks = (n, dur) => Array.from({ length: n }, (_, i) => `t${i} : cpu ${dur}`).join('\n');
+const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+function table(title, header, rows) {
+  console.log(`\n### ${title}\n`);
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`| ${header.map(() => '---').join(' | ')} |`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+/** Times one run in the page; resolves to { wall (call to result, ms), makespan }. */
+async function timeRun(page, text, opts) {
+  return page.evaluate(async ([t, o]) => {
+    const t0 = performance.now();
+    const r = await window.fanout.run(t, o);
+    return { wall: performance.now() - t0, makespan: r.makespan_ms, mode: r.mode };
+  }, [text, opts]);
+}
+
+/** Times the native executor (release build): its run wall (makespan), in ms. */
+function timeNative(text, workers) {
+  const dir = mkdtempSync(join(tmpdir(), 'fanout-bench-'));
+  const file = join(dir, 'g.dag');
+  writeFileSync(file, text);
+  const json = output(join(ROOT, 'target', 'release', 'fanout'), ['run', file, '--workers', String(workers), '--json'], { maxBuffer: 1 << 28 });
+  if (!json) throw new Error('the native run failed');
+  return JSON.parse(json).makespan_ms;
+}
+
+ensureRust();
+ensureNodeModules();
+ensureBrowser();
+buildWasm('plain');
+buildWasm('threads');
+step('building the native CLI (release)');
+run('cargo', ['build', '--release', '--bin', 'fanout'], { cwd: ROOT });
+
+const server = await startServer({ port: 0, isolation: true });
+const browser = await launchChromium();
+const page = await (await browser.newContext()).newPage();
+await page.goto(server.url);
+await page.waitForFunction(() => window.fanout !== undefined);
+const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+const warm = async (mode, workers) => timeRun(page, tasks(50, '0ms'), { workers, mode });
+
+try {
+  // 1 + 2. Per-task overhead, and workerpool in the same page.
+  step('per-task overhead: 10,000 empty tasks on 2 workers');
+  const N = 10_000;
+  const empty = tasks(N, '0ms');
+  const overhead = { threads: [], workers: [], native: [], workerpool: [] };
+  await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/workerpool/dist/workerpool.min.js'), 'utf8') });
+  await page.evaluate(async () => {
+    window.pool = window.workerpool.pool({ maxWorkers: 2 });
+    await Promise.all(Array.from({ length: 200 }, () => window.pool.exec(() => 0, [])));
+  });
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const mode of ['threads', 'workers']) {
+      await warm(mode, 2);
+      overhead[mode].push(await timeRun(page, empty, { workers: 2, mode }));
+    }
+    overhead.native.push({ wall: NaN, makespan: timeNative(empty, 2) });
+    overhead.workerpool.push(await page.evaluate(async (n) => {
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: n }, () => window.pool.exec(() => 0, [])));
+      return { wall: performance.now() - t0, makespan: NaN };
+    }, N));
+  }
+  const us = (ms) => (ms * 1000) / N;
+  const goals = { threads: '≤ 8', workers: '≤ 20', native: '≤ 2', workerpool: '(reference)' };
+  table('Per-task overhead, 10,000 empty tasks on 2 workers (median of ' + REPS + ')',
+    ['mode', 'µs/task, call to result', 'µs/task, run start to last end', 'goal µs'],
+    Object.entries(overhead).map(([m, xs]) => [m, fmt(us(median(xs.map((x) => x.wall)))), fmt(us(median(xs.map((x) => x.makespan)))), goals[m]]));
+  const ratio = median(overhead.workerpool.map((x) => x.wall)) / median(overhead.workers.map((x) => x.wall));
+  console.log(`\nworkers mode is ${fmt(ratio, 2)}× faster per task than workerpool in the same page (call to result).`);
+  await page.evaluate(() => window.pool.terminate());
+
+  // 3. Parallel efficiency.
+  step(`parallel efficiency: 32 x cpu 20ms on 1 worker and on ${cores}`);
+  const work = tasks(32, '20ms');
+  const rows = [];
+  for (const mode of ['threads', 'workers']) {
+    const speedups = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      await warm(mode, 1);
+      const one = await timeRun(page, work, { workers: 1, mode });
+      await warm(mode, cores);
+      const all = await timeRun(page, work, { workers: cores, mode });
+      speedups.push(one.makespan / all.makespan);
+    }
+    const s = median(speedups);
+    rows.push([mode, cores, fmt(s, 2), fmt(s / cores, 2), s >= 0.85 * cores ? 'yes' : 'no']);
+  }
+  table(`Parallel efficiency (median of ${REPS})`, ['mode', 'cores', 'speedup', 'efficiency', '≥ 0.85 × cores'], rows);
+
+  // 4. Granularity.
+  step('granularity: 400 ms of work split into 10 … 100,000 tasks');
+  const TOTAL_MS = 400;
+  const grain = [];
+  for (const n of [10, 100, 1_000, 10_000, 100_000]) {
+    const text = tasks(n, `${(TOTAL_MS * 1000) / n}us`);
+    const row = [n.toLocaleString('en'), `${fmt((TOTAL_MS * 1000) / n, 0)} µs`];
+    for (const mode of ['threads', 'workers']) {
+      await warm(mode, cores);
+      const r = await timeRun(page, text, { workers: cores, mode });
+      row.push(fmt(TOTAL_MS / r.wall, 2));
+    }
+    row.push(fmt(TOTAL_MS / timeNative(text, cores), 2));
+    grain.push(row);
+  }
+  table(`Granularity: speedup over the ${TOTAL_MS} ms of work on ${cores} workers (< 1: parallel no longer pays)`,
+    ['tasks', 'each', 'threads', 'workers', 'native'], grain);
+} finally {
+  await browser.close();
+  await server.close();
+}

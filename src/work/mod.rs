@@ -1,5 +1,6 @@
 //! Task bodies: the real work a task does when an executor runs it.
 
 mod cpu;
+pub mod kernels;
 
 pub use cpu::burn_cpu;

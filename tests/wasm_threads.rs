@@ -18,15 +18,16 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     assert_eq!(get(&build_info(), "threads"), JsValue::TRUE);
     assert_eq!(start_thread_pool(2).await.unwrap(), 2);
     let text = (1..=6).map(|i| format!("t{i} : cpu 30ms\n")).collect::<String>();
-    // Collects the progress batches: each is an array of { task, worker, state, start, end }.
+    // Collects the packed progress batches: 5 numbers per event, the third is the state.
     let events = js_sys::Array::new();
-    let collect = js_sys::Function::new_with_args("events, batch", "for (const e of batch) events.push(e)")
+    let collect = js_sys::Function::new_with_args("events, batch", "for (let i = 0; i < batch.length; i += 5) events.push(batch[i + 2])")
         .bind1(&JsValue::NULL, &events)
         .unchecked_into::<js_sys::Function>();
     let r = run_threads(&text, &collect).unwrap();
-    let states = |s: &str| events.iter().filter(|e| get(e, "state").as_string().as_deref() == Some(s)).count();
-    assert_eq!(states("running"), 6, "each task reported running");
-    assert_eq!(states("done"), 6, "each task reported done");
+    assert_eq!(fanout::wasm::PROGRESS_FIELDS, 5);
+    let states = |s: f64| events.iter().filter(|e| e.as_f64() == Some(s)).count();
+    assert_eq!(states(0.0), 6, "each task reported running");
+    assert_eq!(states(1.0), 6, "each task reported done");
     let tasks = js_sys::Array::from(&get(&r, "tasks"));
     assert_eq!(tasks.length(), 6);
     let mut lanes = std::collections::BTreeSet::new();

@@ -9,7 +9,6 @@ use super::{now_abs_ms, parse_or_throw, to_js};
 use crate::exec::pool::{coordinate, worker_loop, Done, Event, Job, Stop, Wait, POLL};
 use crate::exec::RunDriver;
 use crate::graph::Work;
-use serde::Serialize;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::prelude::*;
@@ -23,19 +22,22 @@ pub async fn start_thread_pool(threads: usize) -> Result<usize, JsValue> {
     Ok(rayon::current_num_threads())
 }
 
-/// A state change streamed to the page while a run goes (times in absolute ms).
-#[derive(Serialize)]
-struct Progress {
-    task: usize,
-    worker: usize,
-    state: &'static str,
-    start: f64,
-    end: Option<f64>,
+/// Progress is posted as a flat `Float64Array`, five numbers per state change:
+/// `task, worker, state (0 running, 1 done), start, end (NaN while running)`, times in
+/// absolute ms. One copy per batch instead of one JS object per event.
+pub const PROGRESS_FIELDS: usize = 5;
+
+fn progress_record(batch: &mut Vec<f64>, e: Event) {
+    let (task, worker, state, start, end) = match e {
+        Event::Started { task, worker, at_abs_ms } => (task, worker, 0.0, at_abs_ms, f64::NAN),
+        Event::Finished(d) => (d.task, d.worker, 1.0, d.start_abs_ms, d.end_abs_ms),
+    };
+    batch.extend_from_slice(&[task as f64, worker as f64, state, start, end]);
 }
 
 /// Parses, schedules and runs `text` on every thread of the pool; returns the RunResult.
-/// While it runs, `progress` is called with arrays of `{ task, worker, state, start, end }`
-/// (state `running` or `done`), at most about every 16 ms and once at the end.
+/// While it runs, `progress` is called with packed batches (see [`PROGRESS_FIELDS`]), at
+/// most about every 16 ms and once at the end.
 /// Blocks the calling thread until the run is over. Throws `InvalidGraph` on bad text.
 #[wasm_bindgen(js_name = runThreads)]
 pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, JsValue> {
@@ -60,19 +62,14 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
 
     let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(js_error)?;
     let mut last_flush = f64::NEG_INFINITY;
-    let flush = |batch: &mut Vec<Progress>| {
+    let flush = |batch: &mut Vec<f64>| {
         if !batch.is_empty() {
-            let _ = progress.call1(&JsValue::NULL, &to_js(&*batch));
+            let _ = progress.call1(&JsValue::NULL, &js_sys::Float64Array::from(&batch[..]));
             batch.clear();
         }
     };
-    let batch = std::cell::RefCell::new(Vec::new());
-    let observe = |e: Event| {
-        batch.borrow_mut().push(match e {
-            Event::Started { task, worker, at_abs_ms } => Progress { task, worker, state: "running", start: at_abs_ms, end: None },
-            Event::Finished(d) => Progress { task: d.task, worker: d.worker, state: "done", start: d.start_abs_ms, end: Some(d.end_abs_ms) },
-        });
-    };
+    let batch = std::cell::RefCell::new(Vec::with_capacity(PROGRESS_FIELDS * 1024));
+    let observe = |e: Event| progress_record(&mut batch.borrow_mut(), e);
     // Called after every wait, so at least every POLL: posts what happened since the last batch.
     let tick = || {
         let now = now_abs_ms();

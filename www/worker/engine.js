@@ -64,9 +64,13 @@ class ProgressStream {
     if (!this.timer) this.timer = setTimeout(() => this.flush(), 16);
   }
 
-  /** Adds a batch from the threaded core (absolute times). */
-  pushAll(batch) {
-    for (const e of batch) this.push(e.task, e.worker, e.state, e.start, e.end ?? null);
+  /** Adds a packed batch from the threaded core: 5 numbers per event (task, worker,
+   *  state 0 running / 1 done, start, end or NaN), absolute times. */
+  pushPacked(batch) {
+    for (let i = 0; i < batch.length; i += 5) {
+      const done = batch[i + 2] === 1;
+      this.push(batch[i], batch[i + 1], done ? 'done' : 'running', batch[i + 3], done ? batch[i + 4] : null);
+    }
     this.flush();
   }
 
@@ -168,10 +172,10 @@ function runOnEventLoop(text, progress) {
 
 async function runGraph(id, text) {
   if (!state) throw new Error('the engine is not initialised');
-  const ids = state.pkg.parse(text).tasks.map((t) => t.id);
+  const ids = state.pkg.task_ids(text);
   const progress = new ProgressStream(id, ids);
   try {
-    if (state.mode === 'threads') return state.pkg.runThreads(text, (batch) => progress.pushAll(batch));
+    if (state.mode === 'threads') return state.pkg.runThreads(text, (batch) => progress.pushPacked(batch));
     return await (state.mode === 'workers' ? runOnPool(text, progress) : runOnEventLoop(text, progress));
   } finally {
     progress.flush();

@@ -31,6 +31,19 @@ fn words(line: &str) -> Vec<(u32, u32, &str)> {
     out
 }
 
+fn task(id: String, loc: Loc, duration_us: u64, deps: Vec<DepRef<'static>>) -> RawTask<'static> {
+    RawTask {
+        id: Cow::Owned(id),
+        loc,
+        label: None,
+        work: Work::Cpu { duration_us },
+        options: TaskOptions::default(),
+        option_locs: Vec::new(),
+        uses_locs: Vec::new(),
+        deps,
+    }
+}
+
 /// Reads STG text into a raw graph for [`build`].
 pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     let mut raw = RawGraph::default();
@@ -82,6 +95,10 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             }
         }
         if bad {
+            // Keep the task's id known, so other lines do not report it as unknown.
+            if let Ok(id) = w0.parse::<u64>() {
+                raw.tasks.push(task(id.to_string(), loc(c0, e0), 0, Vec::new()));
+            }
             continue;
         }
         if nums.len() < 3 {
@@ -106,16 +123,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             .zip(&nums[3..])
             .map(|(&(c, e, _), p)| DepRef { target: Target::Id(Cow::Owned(p.to_string())), loc: loc(c, e) })
             .collect();
-        raw.tasks.push(RawTask {
-            id: Cow::Owned(id.to_string()),
-            loc: loc(c0, e0),
-            label: None,
-            work: Work::Cpu { duration_us: duration_us.unwrap_or(0) },
-            options: TaskOptions::default(),
-            option_locs: Vec::new(),
-            uses_locs: Vec::new(),
-            deps,
-        });
+        raw.tasks.push(task(id.to_string(), loc(c0, e0), duration_us.unwrap_or(0), deps));
     }
     match count {
         None if !diags.has_errors() => {

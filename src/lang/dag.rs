@@ -9,7 +9,7 @@
 
 use super::diagnostic::{did_you_mean, suggestion_suffix};
 use super::duration::{parse_duration, parse_plain_number};
-use super::lexer::{lex_line, Tok, Token};
+use super::lexer::{lex_line_into, Tok, Token};
 use super::limits::*;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
@@ -49,12 +49,13 @@ pub fn parse_dag(text: &str) -> Parsed {
 /// Reads `.dag` text into a raw graph for [`build`].
 pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     let mut raw = RawGraph::default();
+    let mut toks = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if diags.is_full() {
             break;
         }
         let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
-        let (toks, lex_err) = lex_line(line);
+        let lex_err = lex_line_into(line, &mut toks);
         let mut p = LineParser { line: number, toks: &toks, pos: 0, diags: &mut diags };
         if let Some(e) = lex_err {
             p.diags.error(&Loc::text(number, e.col, e.end_col), e.message);

@@ -33,8 +33,16 @@ pub(crate) struct LexError {
 /// Splits one line (without its newline) into tokens; `#` outside a string ends the line.
 /// Never fails as a whole: an unterminated string or a bad escape gives an error and the
 /// tokens read so far.
+#[cfg(test)]
 pub(crate) fn lex_line(line: &str) -> (Vec<Token<'_>>, Option<LexError>) {
     let mut toks = Vec::new();
+    let err = lex_line_into(line, &mut toks);
+    (toks, err)
+}
+
+/// [`lex_line`] into a caller's buffer (cleared first), so one buffer serves every line.
+pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Option<LexError> {
+    toks.clear();
     let mut chars = line.char_indices().peekable();
     let mut col: u32 = 0; // column of the char last taken, 1-based
     while let Some((i, c)) = chars.next() {
@@ -82,7 +90,7 @@ pub(crate) fn lex_line(line: &str) -> (Vec<Token<'_>>, Option<LexError>) {
                                         "unknown escape `\\{other}` in a string: use \\\" \\\\ \\n or \\t"
                                     ),
                                 };
-                                return (toks, Some(err));
+                                return Some(err);
                             }
                         }
                     }
@@ -95,7 +103,7 @@ pub(crate) fn lex_line(line: &str) -> (Vec<Token<'_>>, Option<LexError>) {
                     end_col: col + 1,
                     message: "this string has no closing `\"`".to_string(),
                 };
-                return (toks, Some(err));
+                return Some(err);
             }
             toks.push(Token { tok: Tok::Str(s), col: start, end_col: col + 1 });
             continue;
@@ -111,7 +119,7 @@ pub(crate) fn lex_line(line: &str) -> (Vec<Token<'_>>, Option<LexError>) {
         }
         toks.push(Token { tok: Tok::Word(&line[i..end]), col: start, end_col: col + 1 });
     }
-    (toks, None)
+    None
 }
 
 #[cfg(test)]

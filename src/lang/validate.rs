@@ -251,18 +251,15 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         check_options(t, &resources, &mut diags);
     }
 
-    // Dependencies: resolve names; `dep_src[i][k]` is the index of the reference in
-    // `tasks[i].deps` that produced resolved dependency `k`.
+    // Dependencies: resolve names.
     let mut deps: Vec<Vec<usize>> = Vec::with_capacity(n);
-    let mut dep_src: Vec<Vec<u32>> = Vec::with_capacity(n);
     // mark[d] == i + 1 when task i already has dependency d: duplicates in O(1).
     let mut mark: Vec<usize> = vec![0; n];
     let mut edges = 0usize;
     let mut suggestions_left = 50usize;
     for (i, t) in tasks.iter().enumerate() {
         let mut resolved: Vec<usize> = Vec::with_capacity(t.deps.len());
-        let mut src: Vec<u32> = Vec::with_capacity(t.deps.len());
-        let mut add = |d: usize, k: usize, loc: &Loc, diags: &mut Diags| {
+        let mut add = |d: usize, loc: &Loc, diags: &mut Diags| {
             if d == i {
                 diags.error(loc, format!("task `{}` depends on itself", t.id));
             } else if mark[d] == i + 1 {
@@ -273,13 +270,12 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
             } else {
                 mark[d] = i + 1;
                 resolved.push(d);
-                src.push(k as u32);
             }
         };
-        for (k, r) in t.deps.iter().enumerate() {
+        for r in &t.deps {
             match &r.target {
                 Target::Id(name) => match ids.get(name.as_ref()) {
-                    Some(&d) => add(d, k, &r.loc, &mut diags),
+                    Some(&d) => add(d, &r.loc, &mut diags),
                     None => {
                         let hint = if suggestions_left > 0 {
                             suggestions_left -= 1;
@@ -293,7 +289,7 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                 Target::Group(base) => match groups.get(base.as_ref()) {
                     Some(members) => {
                         for &d in members {
-                            add(d, k, &r.loc, &mut diags);
+                            add(d, &r.loc, &mut diags);
                         }
                     }
                     None => {
@@ -309,7 +305,7 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                     for x in *lo..=*hi {
                         let name = format!("{base}{x}");
                         match ids.get(name.as_str()) {
-                            Some(&d) => add(d, k, &r.loc, &mut diags),
+                            Some(&d) => add(d, &r.loc, &mut diags),
                             None => missing.push(name),
                         }
                     }
@@ -326,7 +322,6 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         }
         edges += resolved.len();
         deps.push(resolved);
-        dep_src.push(src);
     }
     for t in &tasks {
         if t.options.reduce.is_some() && t.deps.is_empty() {
@@ -341,26 +336,21 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         return Parsed { graph: None, diagnostics: diags.into_vec() };
     }
 
-    // Build the graph, keeping what cycle messages need.
-    let mut task_locs = Vec::with_capacity(n);
-    let mut dep_refs = Vec::with_capacity(n);
+    // Build the graph, leaving in `tasks` what cycle messages need (locations, references).
     let mut graph_tasks = Vec::with_capacity(n);
-    for (t, d) in tasks.drain(..).zip(deps) {
-        let span = t.loc.span();
+    for (t, d) in tasks.iter_mut().zip(deps) {
         graph_tasks.push(Task {
-            id: t.id.into_owned(),
-            label: t.label,
-            work: t.work,
+            id: std::mem::take(&mut t.id).into_owned(),
+            label: t.label.take(),
+            work: t.work.clone(),
             deps: d,
-            options: t.options,
-            span,
+            options: std::mem::take(&mut t.options),
+            span: t.loc.span(),
         });
-        task_locs.push(t.loc);
-        dep_refs.push(t.deps.into_iter().map(|r| r.loc).collect::<Vec<Loc>>());
     }
     let graph = Graph { tasks: graph_tasks, decls };
     if let Err(stuck) = topo_order(&graph) {
-        report_cycles(&graph, &stuck, &dep_src, &dep_refs, &task_locs, &mut diags);
+        report_cycles(&graph, &stuck, &tasks, &groups, &mut diags);
         return Parsed { graph: None, diagnostics: diags.into_vec() };
     }
     Parsed { graph: Some(graph), diagnostics: diags.into_vec() }
@@ -468,21 +458,21 @@ fn check_options(t: &RawTask<'_>, resources: &[&str], diags: &mut Diags) {
 /// each in full, in execution order (`a -> b` means b runs after a), starting from the task
 /// declared first. Every stuck task has a stuck dependency, so following stuck dependencies
 /// from any stuck task must come back to a task already on the walk: linear, no recursion.
+/// `raw` still holds each task's location and dependency references.
 fn report_cycles(
     graph: &Graph,
     stuck: &[usize],
-    dep_src: &[Vec<u32>],
-    dep_refs: &[Vec<Loc>],
-    task_locs: &[Loc],
+    raw: &[RawTask<'_>],
+    groups: &HashMap<String, Vec<usize>>,
     diags: &mut Diags,
 ) {
-    const FREE: u32 = u32::MAX;
+    const FREE: usize = usize::MAX;
     let n = graph.tasks.len();
     let mut is_stuck = vec![false; n];
     for &s in stuck {
         is_stuck[s] = true;
     }
-    // walk_of[i]: which walk first visited task i (FREE if none); pos_in_walk for the cycle.
+    // walk_of[i]: which walk first visited task i (FREE if none).
     let mut walk_of = vec![FREE; n];
     let mut reported = 0;
     for (w, &start) in stuck.iter().enumerate() {
@@ -493,14 +483,14 @@ fn report_cycles(
         let mut cur = start;
         loop {
             if walk_of[cur] != FREE {
-                if walk_of[cur] == w as u32 {
+                if walk_of[cur] == w {
                     let at = path.iter().position(|&p| p == cur).unwrap_or(0);
-                    report_cycle(graph, &path[at..], dep_src, dep_refs, task_locs, diags);
+                    report_cycle(graph, &path[at..], raw, groups, diags);
                     reported += 1;
                 }
                 break;
             }
-            walk_of[cur] = w as u32;
+            walk_of[cur] = w;
             path.push(cur);
             match graph.tasks[cur].deps.iter().copied().find(|&d| is_stuck[d]) {
                 Some(next) => cur = next,
@@ -510,14 +500,25 @@ fn report_cycles(
     }
 }
 
+/// Whether the reference `target` names task `id` (at index `index`).
+fn names(target: &Target<'_>, id: &str, index: usize, groups: &HashMap<String, Vec<usize>>) -> bool {
+    match target {
+        Target::Id(name) => name == id,
+        Target::Group(base) => groups.get(base.as_ref()).is_some_and(|m| m.contains(&index)),
+        Target::Range(base, lo, hi) => id
+            .strip_prefix(base.as_ref())
+            .and_then(|x| x.parse::<u64>().ok())
+            .is_some_and(|x| (*lo..=*hi).contains(&x)),
+    }
+}
+
 /// `walk` lists the tasks of a cycle, each a dependency of the one before it (and the first
 /// a dependency of the last).
 fn report_cycle(
     graph: &Graph,
     walk: &[usize],
-    dep_src: &[Vec<u32>],
-    dep_refs: &[Vec<Loc>],
-    task_locs: &[Loc],
+    raw: &[RawTask<'_>],
+    groups: &HashMap<String, Vec<usize>>,
     diags: &mut Diags,
 ) {
     if walk.is_empty() {
@@ -528,25 +529,22 @@ fn report_cycle(
     let first = (0..order.len()).min_by_key(|&k| order[k]).unwrap_or(0);
     order.rotate_left(first);
     let head = order[0];
-    let names: Vec<&str> = order.iter().chain(std::iter::once(&head)).map(|&i| graph.tasks[i].id.as_str()).collect();
+    let ids: Vec<&str> = order.iter().chain(std::iter::once(&head)).map(|&i| graph.tasks[i].id.as_str()).collect();
     // Anchor at `head`'s reference to the task before it in the cycle (the last one).
     let before = *order.last().unwrap_or(&head);
-    let t = &graph.tasks[head];
-    let loc = t
+    let before_id = graph.tasks[before].id.as_str();
+    let loc = raw[head]
         .deps
         .iter()
-        .position(|&d| d == before)
-        .and_then(|k| dep_src[head].get(k))
-        .and_then(|&r| dep_refs[head].get(r as usize))
-        .cloned()
-        .unwrap_or_else(|| task_locs[head].clone());
+        .find(|r| names(&r.target, before_id, before, groups))
+        .map_or(&raw[head].loc, |r| &r.loc);
     let message = if order.len() == 1 {
-        format!("task `{}` depends on itself", t.id)
+        format!("task `{}` depends on itself", graph.tasks[head].id)
     } else {
         format!(
             "these tasks wait for each other in a cycle, so none can start: {} (`x -> y` means y runs after x)",
-            names.join(" -> ")
+            ids.join(" -> ")
         )
     };
-    diags.error(&loc, message);
+    diags.error(loc, message);
 }

@@ -82,3 +82,21 @@ fn huge_ranges_are_refused_quickly() {
     assert!(p.has_errors());
     assert!(p.diagnostics.iter().any(|d| d.message.contains("too many tasks")));
 }
+
+#[test]
+fn range_expansion_is_bounded_before_it_runs() {
+    // 200 references to 100,000 missing names each would be 20 million lookups: refused early.
+    let text: String = std::iter::once("x : cpu 1\n".to_string())
+        .chain((0..200).map(|i| format!("t{i} : cpu 1 after nope[1..100000]\n")))
+        .collect();
+    let start = std::time::Instant::now();
+    let p = fanout::lang::parse_dag(&text);
+    assert!(p.diagnostics.iter().any(|d| d.message.contains("too many dependencies")), "{:?}", &p.diagnostics[..3]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+    // A range copying a long `after` list 100,000 times is refused too.
+    let deps: Vec<String> = (0..200).map(|i| format!("d{i}")).collect();
+    let mut text: String = deps.iter().map(|d| format!("{d} : cpu 1\n")).collect();
+    text.push_str(&format!("r[1..60000] : cpu 1 after {}\n", deps.join(", ")));
+    let p = fanout::lang::parse_dag(&text);
+    assert!(p.diagnostics.iter().any(|d| d.message.contains("copies its `after` list")));
+}

@@ -315,6 +315,12 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 if raw.tasks.len() as u64 + (b - a + 1) > MAX_TASKS as u64 {
                     return self.err(first, format!("too many tasks: the limit is {MAX_TASKS}"));
                 }
+                // Each declared task copies the dependency list: bound the copies.
+                let copies = (b - a + 1).saturating_mul(task.deps.len() as u64);
+                raw.range_dep_copies = raw.range_dep_copies.saturating_add(copies);
+                if raw.range_dep_copies > MAX_EDGES as u64 {
+                    return self.err(first, format!("too many dependencies: this range copies its `after` list into more than {MAX_EDGES} in all"));
+                }
                 let members = raw.groups.entry(id.to_string()).or_default();
                 for x in a..=b {
                     members.push(raw.tasks.len());

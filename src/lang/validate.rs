@@ -138,6 +138,8 @@ pub(crate) struct RawGraph<'a> {
     pub rate_locs: Vec<Loc>,
     /// Range declarations: base name to the indices (into `tasks`) they declared.
     pub groups: HashMap<String, Vec<usize>>,
+    /// Dependency references copied into the tasks of range declarations so far.
+    pub range_dep_copies: u64,
 }
 
 /// A capped list of diagnostics that remembers whether any is an error.
@@ -212,7 +214,7 @@ pub(crate) fn id_problem(id: &str) -> String {
 /// Validates `raw` and builds the graph. Every error found is reported; the graph is
 /// returned only when there is none, and then holds the model's invariants.
 pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
-    let RawGraph { mut tasks, decls, decl_locs, limit_locs, rate_locs, groups } = raw;
+    let RawGraph { mut tasks, decls, decl_locs, limit_locs, rate_locs, groups, .. } = raw;
     let n = tasks.len();
     if n > MAX_TASKS {
         diags.error(&Loc::Whole, format!("the graph has {n} tasks; the limit is {MAX_TASKS}"));
@@ -256,8 +258,12 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     // mark[d] == i + 1 when task i already has dependency d: duplicates in O(1).
     let mut mark: Vec<usize> = vec![0; n];
     let mut edges = 0usize;
-    let mut suggestions_left = 50usize;
-    for (i, t) in tasks.iter().enumerate() {
+    // Suggestions compare a name with every id: only a few, and not over huge graphs.
+    let mut suggestions_left = if n <= 200_000 { 50usize } else { 0 };
+    // Every reference and every name a `[*]` or range stands for counts against the edge
+    // limit before it is expanded, so no input can make resolution run long.
+    let mut expanded = 0usize;
+    'tasks: for (i, t) in tasks.iter().enumerate() {
         let mut resolved: Vec<usize> = Vec::with_capacity(t.deps.len());
         let mut add = |d: usize, loc: &Loc, diags: &mut Diags| {
             if d == i {
@@ -273,6 +279,15 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
             }
         };
         for r in &t.deps {
+            expanded += match &r.target {
+                Target::Id(_) => 1,
+                Target::Group(base) => groups.get(base.as_ref()).map_or(1, Vec::len),
+                Target::Range(_, lo, hi) => usize::try_from(hi - lo + 1).unwrap_or(usize::MAX),
+            };
+            if expanded > MAX_EDGES {
+                diags.error(&r.loc, format!("too many dependencies: with `[*]` and ranges expanded, the graph has more than {MAX_EDGES}"));
+                break 'tasks;
+            }
             match &r.target {
                 Target::Id(name) => match ids.get(name.as_ref()) {
                     Some(&d) => add(d, &r.loc, &mut diags),

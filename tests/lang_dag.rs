@@ -251,6 +251,14 @@ fn every_error_is_reported_not_only_the_first() {
 }
 
 #[test]
+fn cycles_are_reported_alongside_other_errors() {
+    let ds = errors("a : cpu 5m\nb : cpu 1 after a, c\nc : cpu 1 after b\n");
+    assert_eq!(ds.len(), 2, "{ds:#?}");
+    assert!(ds[0].message.contains("unit"));
+    assert!(ds[1].message.contains("b -> c -> b"));
+}
+
+#[test]
 fn columns_count_characters_not_bytes() {
     one_error("é : cpu 1\n", 1, 1, "not a valid task id");
     one_error("a \"ééé\" : cpu 1 after zz\n", 1, 23, "zz");

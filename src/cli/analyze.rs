@@ -56,7 +56,8 @@ pub fn run(args: &[String]) -> i32 {
     println!("work (T1)      {} ms", a.work_ms);
     println!("span (T∞)      {} ms", a.span_ms);
     println!("parallelism    {:.2}  (T1/T∞: the most speedup any number of workers can give)", a.parallelism);
-    println!("levels         {} (widest: {} tasks)", a.depth, a.max_width);
+    let s = if a.max_width == 1 { "" } else { "s" };
+    println!("levels         {} (the widest has {} task{s})", a.depth, a.max_width);
     println!("critical path  {}", a.critical_path.join(" -> "));
     println!();
     println!("workers   lower bound   greedy bound   best speedup");

@@ -59,10 +59,9 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         let mut p = LineParser { line: number, toks: &toks, pos: 0, diags: &mut diags };
         if let Some(e) = lex_err {
             p.diags.error(&Loc::text(number, e.col, e.end_col), e.message);
-            // Keep the task's id known, so other lines do not report it as unknown.
-            if let (Some(t @ Token { tok: Tok::Word(id), .. }), true) =
-                (toks.first(), toks.iter().any(|t| t.tok == Tok::Colon) || toks.len() <= 2)
-            {
+            // A line that starts like a task still declares its id, so other lines naming it
+            // do not get a second, misleading "unknown dependency" error.
+            if let Some(t @ Token { tok: Tok::Word(id), .. }) = toks.first() {
                 if !DECLARATIONS.contains(id) && raw.tasks.len() < MAX_TASKS {
                     raw.tasks.push(placeholder(id, p.loc(t)));
                 }

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 /// The outcome of reading source text: every diagnostic found, and the graph when there
 /// was no error. Never panics, whatever the input.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Parsed {
     pub graph: Option<Graph>,
     pub diagnostics: Vec<Diagnostic>,

@@ -347,9 +347,12 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         diags.error(&Loc::Whole, format!("the graph has {edges} dependencies; the limit is {MAX_EDGES}"));
     }
     drop(ids);
-    if diags.has_errors() {
+    if deps.len() != n {
+        // Resolution stopped early (the edge limit): there is nothing sound to check further.
         return Parsed { graph: None, diagnostics: diags.into_vec() };
     }
+    // Cycles are looked for even when there are other errors (over the dependencies that
+    // did resolve), so that one pass reports them too.
 
     // Build the graph, leaving in `tasks` what cycle messages need (locations, references).
     let mut graph_tasks = Vec::with_capacity(n);
@@ -366,9 +369,9 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     let graph = Graph { tasks: graph_tasks, decls };
     if let Err(stuck) = topo_order(&graph) {
         report_cycles(&graph, &stuck, &tasks, &groups, &mut diags);
-        return Parsed { graph: None, diagnostics: diags.into_vec() };
     }
-    Parsed { graph: Some(graph), diagnostics: diags.into_vec() }
+    let graph = (!diags.has_errors()).then_some(graph);
+    Parsed { graph, diagnostics: diags.into_vec() }
 }
 
 fn check_decls(

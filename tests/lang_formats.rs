@@ -1,6 +1,8 @@
 //! JSON, STG and DOT input, the exporters, and round trips (dag -> JSON -> dag).
 
-use fanout::graph::{Graph, Span, Work};
+include!("../fuzz/fuzz_targets/common.rs");
+
+use fanout::graph::{Graph, Work};
 use fanout::lang::{parse, parse_dag, to_dag, to_json, Diagnostic, Format, Severity};
 
 fn graph(text: &str, f: Format) -> Graph {
@@ -15,20 +17,6 @@ fn only_error(text: &str, f: Format) -> Diagnostic {
     let es: Vec<Diagnostic> = p.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect();
     assert_eq!(es.len(), 1, "{es:#?}");
     es.into_iter().next().unwrap()
-}
-
-/// The graph with every source position cleared (JSON has none).
-fn without_spans(mut g: Graph) -> Graph {
-    for t in &mut g.tasks {
-        t.span = Span::default();
-    }
-    for l in &mut g.decls.limits {
-        l.span = Span::default();
-    }
-    for r in &mut g.decls.rates {
-        r.span = Span::default();
-    }
-    g
 }
 
 const RICH: &str = "workers 3\nlimit db 2\nrate api 2.5/s\npolicy priority\non_error continue\nseed 7\n\
@@ -61,6 +49,7 @@ fn dag_to_json_to_dag_round_trip() {
     assert_eq!(to_dag(&g1), dag);
     assert!(dag.contains("chunk1 : io 40ms retry 2 backoff 10ms timeout 1s fail 0.125 fail attempts 1 priority -2 uses db, api after split"), "{dag}");
     assert!(dag.contains("split \"split \\\"the\\\" input\" : cpu 1500us"), "{dag}");
+    exercise(RICH, Format::Dag);
 }
 
 #[test]

@@ -1,6 +1,6 @@
-// Shared by the cargo-fuzz targets (fuzz/fuzz_targets/*.rs) and by the crate's own
-// "never panics on arbitrary text" property test (tests/lang_never_panics.rs), which
-// `include!`s this file so the fuzz bodies also run under a plain `cargo test`.
+// Shared by the cargo-fuzz targets (fuzz/fuzz_targets/*.rs) and by the crate's own tests
+// (tests/lang_never_panics.rs, tests/lang_formats.rs), which `include!` this file so the
+// fuzz bodies also run under a plain `cargo test`.
 
 /// Parses `text` as `format` and checks everything that must hold whatever the input:
 /// a graph exactly when there is no error, positions 1-based and non-empty, and for a
@@ -19,22 +19,24 @@ pub fn exercise(text: &str, format: fanout::lang::Format) {
     assert!(a.error.is_none(), "{:?}", a.error);
     assert!(a.span_us <= a.work_us);
     assert_eq!(a.topo_order.len(), g.tasks.len());
-    let strip = |mut g: fanout::graph::Graph| {
-        for t in &mut g.tasks {
-            t.span = Default::default();
-        }
-        for l in &mut g.decls.limits {
-            l.span = Default::default();
-        }
-        for r in &mut g.decls.rates {
-            r.span = Default::default();
-        }
-        g
-    };
-    let g = strip(g);
+    let g = without_spans(g);
     for (out, f) in [(to_dag(&g), Format::Dag), (to_json(&g), Format::Json)] {
         let back = parse(&out, f);
         assert!(!back.has_errors(), "{out}\n{:?}", back.diagnostics);
-        assert_eq!(back.graph.map(strip).as_ref(), Some(&g), "{out}");
+        assert_eq!(back.graph.map(without_spans).as_ref(), Some(&g), "{out}");
     }
+}
+
+/// The graph with every source position cleared, to compare graphs read from different formats.
+pub fn without_spans(mut g: fanout::graph::Graph) -> fanout::graph::Graph {
+    for t in &mut g.tasks {
+        t.span = Default::default();
+    }
+    for l in &mut g.decls.limits {
+        l.span = Default::default();
+    }
+    for r in &mut g.decls.rates {
+        r.span = Default::default();
+    }
+    g
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 /// The analysis of a graph. Times are given in microseconds (`*_us`, exact) and in
 /// milliseconds (`*_ms`, for display).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Analysis {
     /// Number of tasks.
     pub tasks: usize,
@@ -58,22 +58,7 @@ pub(crate) fn ms(us: f64) -> f64 {
 /// invariants (a dependency out of range, a cycle) it returns an `Analysis` with `error` set.
 pub fn analyze(graph: &Graph, max_workers: u32) -> Analysis {
     let n = graph.tasks.len();
-    let mut a = Analysis {
-        tasks: n,
-        edges: graph.edge_count(),
-        work_us: 0,
-        work_ms: 0.0,
-        span_us: 0,
-        span_ms: 0.0,
-        parallelism: 0.0,
-        critical_path: Vec::new(),
-        topo_order: Vec::new(),
-        levels: Vec::new(),
-        depth: 0,
-        max_width: 0,
-        bounds: Vec::new(),
-        error: None,
-    };
+    let mut a = Analysis { tasks: n, edges: graph.edge_count(), ..Analysis::default() };
     if let Some((t, d)) = graph
         .tasks
         .iter()

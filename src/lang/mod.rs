@@ -92,6 +92,8 @@ impl Format {
 /// 1-based line and column, plus a JSON path for JSON), sorted by position; `graph` is `Some` exactly when there
 /// is no error, and then holds the invariants of [`crate::graph`]'s model.
 pub fn parse(text: &str, format: Format) -> Parsed {
+    // A byte-order mark is invisible in editors: columns are counted without it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > limits::MAX_TEXT_BYTES {
         return Parsed {
             graph: None,

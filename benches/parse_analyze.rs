@@ -25,10 +25,18 @@ fn generate() -> String {
     text.push_str("workers 8\n");
     let mut edges = 0;
     for i in 0..TASKS {
-        let want = if i == TASKS - 1 { EDGES - edges } else { i.min(4) };
+        let want = if i == TASKS - 1 {
+            EDGES - edges
+        } else {
+            i.min(4)
+        };
         let mut deps: Vec<usize> = Vec::with_capacity(want);
         while deps.len() < want {
-            let d = if deps.len() % 2 == 0 { i - 1 - rand(i.min(50)) } else { rand(i) };
+            let d = if deps.len() % 2 == 0 {
+                i - 1 - rand(i.min(50))
+            } else {
+                rand(i)
+            };
             if !deps.contains(&d) {
                 deps.push(d);
             }
@@ -48,7 +56,9 @@ fn generate() -> String {
 
 fn bench(c: &mut Criterion) {
     let text = generate();
-    let graph = parse_dag(&text).graph.expect("the generated graph is valid");
+    let graph = parse_dag(&text)
+        .graph
+        .expect("the generated graph is valid");
     assert_eq!((graph.tasks.len(), graph.edge_count()), (TASKS, EDGES));
     let json = to_json(&graph);
     let mut g = c.benchmark_group("100k tasks, 400k edges");
@@ -59,9 +69,13 @@ fn bench(c: &mut Criterion) {
             analyze(p.graph.as_ref().unwrap(), 8)
         })
     });
-    g.bench_function("parse + validate (.dag)", |b| b.iter(|| parse_dag(black_box(&text))));
+    g.bench_function("parse + validate (.dag)", |b| {
+        b.iter(|| parse_dag(black_box(&text)))
+    });
     g.bench_function("analyze", |b| b.iter(|| analyze(black_box(&graph), 8)));
-    g.bench_function("parse + validate (JSON)", |b| b.iter(|| parse(black_box(&json), Format::Json)));
+    g.bench_function("parse + validate (JSON)", |b| {
+        b.iter(|| parse(black_box(&json), Format::Json))
+    });
     g.finish();
 }
 

@@ -25,7 +25,15 @@ fn dag() -> impl Strategy<Value = Graph> {
                     .map(|i| Task {
                         id: format!("t{i}"),
                         label: None,
-                        work: if io[i] { Work::Io { duration_us: costs[i] * 10 } } else { Work::Cpu { duration_us: costs[i] * 10 } },
+                        work: if io[i] {
+                            Work::Io {
+                                duration_us: costs[i] * 10,
+                            }
+                        } else {
+                            Work::Cpu {
+                                duration_us: costs[i] * 10,
+                            }
+                        },
                         deps: Vec::new(),
                         options: TaskOptions::default(),
                         span: Default::default(),
@@ -37,7 +45,10 @@ fn dag() -> impl Strategy<Value = Graph> {
                     ds.dedup();
                     tasks[perm[k]].deps = ds;
                 }
-                Graph { tasks, ..Graph::default() }
+                Graph {
+                    tasks,
+                    ..Graph::default()
+                }
             })
     })
 }

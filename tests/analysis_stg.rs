@@ -36,19 +36,38 @@ fn every_stg_file_imports_and_analyses() {
         assert_eq!(g.tasks.len(), declared + 2, "{}", path.display());
         let a = analyze(&g, 8);
         assert!(a.error.is_none());
-        assert!(a.span_us > 0 && a.span_us <= a.work_us, "{}", path.display());
+        assert!(
+            a.span_us > 0 && a.span_us <= a.work_us,
+            "{}",
+            path.display()
+        );
         // The dummy entry and exit are on every critical path.
-        assert_eq!(a.critical_path.first().map(String::as_str), Some("0"), "{}", path.display());
-        assert_eq!(a.critical_path.last(), Some(&(declared + 1).to_string()), "{}", path.display());
+        assert_eq!(
+            a.critical_path.first().map(String::as_str),
+            Some("0"),
+            "{}",
+            path.display()
+        );
+        assert_eq!(
+            a.critical_path.last(),
+            Some(&(declared + 1).to_string()),
+            "{}",
+            path.display()
+        );
         let idx = g.id_map();
-        let cost: u64 = a.critical_path.iter().map(|id| g.tasks[idx[id.as_str()]].work.duration_us()).sum();
+        let cost: u64 = a
+            .critical_path
+            .iter()
+            .map(|id| g.tasks[idx[id.as_str()]].work.duration_us())
+            .sum();
         assert_eq!(cost, a.span_us);
     }
 }
 
 #[test]
 fn sample00_by_hand() {
-    let text = std::fs::read_to_string(Path::new(STG_DIR).join("sample00.stg")).expect("sample00.stg in ../shared/data/stg");
+    let text = std::fs::read_to_string(Path::new(STG_DIR).join("sample00.stg"))
+        .expect("sample00.stg in ../shared/data/stg");
     let g = parse(&text, Format::Stg).graph.unwrap();
     let a = analyze(&g, 2);
     assert_eq!((a.work_ms, a.span_ms), (31.0, 15.0));

@@ -3,7 +3,10 @@
 use std::process::Command;
 
 fn fanout(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fanout")).args(args).output().expect("run fanout");
+    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .output()
+        .expect("run fanout");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -25,7 +28,10 @@ fn check_prints_file_line_col_and_exits_1_on_errors() {
     let good = temp_file("good.dag", "a : cpu 1\n");
     let (code, out, _) = fanout(&["check", &good, &bad]);
     assert_eq!(code, 1);
-    assert_eq!(out.trim(), format!("{bad}:2:17: error: unknown dependency `zz`: no task has that id"));
+    assert_eq!(
+        out.trim(),
+        format!("{bad}:2:17: error: unknown dependency `zz`: no task has that id")
+    );
     let (code, out, _) = fanout(&["check", &good]);
     assert_eq!((code, out.as_str()), (0, ""));
 }
@@ -40,7 +46,10 @@ fn format_flag_overrides_the_extension() {
 
 #[test]
 fn analyze_json_has_the_documented_fields() {
-    let f = temp_file("chain.dag", "a : cpu 10ms\nb : cpu 20ms after a\nc : cpu 5ms after a\n");
+    let f = temp_file(
+        "chain.dag",
+        "a : cpu 10ms\nb : cpu 20ms after a\nc : cpu 5ms after a\n",
+    );
     let (code, out, _) = fanout(&["analyze", &f, "--json", "--workers", "2"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

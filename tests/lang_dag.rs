@@ -13,18 +13,27 @@ fn errors(text: &str) -> Vec<Diagnostic> {
 
 /// The only error of `text`: asserts there is exactly one, at `line`:`col`, mentioning `needle`.
 fn one_error(text: &str, line: u32, col: u32, needle: &str) -> Diagnostic {
-    let ds: Vec<Diagnostic> = errors(text).into_iter().filter(|d| d.severity == Severity::Error).collect();
+    let ds: Vec<Diagnostic> = errors(text)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
     assert_eq!(ds.len(), 1, "{ds:#?}");
     let d = ds.into_iter().next().unwrap();
     assert_eq!((d.line, d.col), (line, col), "{d:?}");
-    assert!(d.message.contains(needle), "{:?} should contain {needle:?}", d.message);
+    assert!(
+        d.message.contains(needle),
+        "{:?} should contain {needle:?}",
+        d.message
+    );
     assert!(d.end_col > d.col);
     d
 }
 
 #[test]
 fn parses_chain_with_units_and_comments() {
-    let p = parse_dag("# chain\na : cpu 50ms\nb : cpu 2s after a # two seconds\nc : cpu 300us after a, b\n");
+    let p = parse_dag(
+        "# chain\na : cpu 50ms\nb : cpu 2s after a # two seconds\nc : cpu 300us after a, b\n",
+    );
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     let g = p.graph.unwrap();
     assert_eq!(g.tasks.len(), 3);
@@ -47,7 +56,12 @@ fn the_issue_example_parses() {
     let g = p.graph.unwrap();
     assert_eq!(g.decls.workers, Some(4));
     assert_eq!(g.tasks[2].label.as_deref(), Some("Summarize the article"));
-    assert_eq!(g.tasks[2].work, Work::Io { duration_us: 2_000_000 });
+    assert_eq!(
+        g.tasks[2].work,
+        Work::Io {
+            duration_us: 2_000_000
+        }
+    );
     assert_eq!(g.tasks[3].deps, vec![0, 1, 2]);
     assert_eq!((g.tasks[3].span.line, g.tasks[3].span.col), (6, 1));
 }
@@ -61,12 +75,29 @@ fn declarations_and_options() {
     assert!(!p.has_errors(), "{:?}", p.diagnostics);
     let g = p.graph.unwrap();
     let d = &g.decls;
-    assert_eq!((d.workers, d.seed, d.policy, d.on_error), (Some(3), Some(42), Some(Policy::Fifo), Some(OnError::SkipDependents)));
+    assert_eq!(
+        (d.workers, d.seed, d.policy, d.on_error),
+        (
+            Some(3),
+            Some(42),
+            Some(Policy::Fifo),
+            Some(OnError::SkipDependents)
+        )
+    );
     assert_eq!((d.limits[0].resource.as_str(), d.limits[0].max), ("db", 2));
-    assert_eq!((d.rates[0].resource.as_str(), d.rates[0].per_second), ("api", 5.0));
+    assert_eq!(
+        (d.rates[0].resource.as_str(), d.rates[0].per_second),
+        ("api", 5.0)
+    );
     let o = &g.tasks[0].options;
-    assert_eq!((o.retry, o.backoff_us, o.timeout_us), (2, Some(100_000), Some(3_000_000)));
-    assert_eq!((o.fail_probability, o.fail_attempts, o.priority), (0.25, 1, -3));
+    assert_eq!(
+        (o.retry, o.backoff_us, o.timeout_us),
+        (2, Some(100_000), Some(3_000_000))
+    );
+    assert_eq!(
+        (o.fail_probability, o.fail_attempts, o.priority),
+        (0.25, 1, -3)
+    );
     assert_eq!(o.uses, vec!["db", "api"]);
     assert_eq!(o.reduce, Some(Reduce::Max));
     assert_eq!(g.tasks[1].options.fail_probability, 0.2);
@@ -101,13 +132,27 @@ fn unknown_dependency_names_line_and_column() {
 
 #[test]
 fn unknown_dependency_suggests_a_close_id() {
-    let d = one_error("sentiment : cpu 1\nreport : cpu 1 after sentimnt\n", 2, 22, "unknown dependency `sentimnt`");
-    assert!(d.message.contains("did you mean `sentiment`?"), "{}", d.message);
+    let d = one_error(
+        "sentiment : cpu 1\nreport : cpu 1 after sentimnt\n",
+        2,
+        22,
+        "unknown dependency `sentimnt`",
+    );
+    assert!(
+        d.message.contains("did you mean `sentiment`?"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
 fn duplicate_id() {
-    let d = one_error("a : cpu 1\nb : cpu 1\n  a : cpu 2\n", 3, 3, "duplicate task id `a`");
+    let d = one_error(
+        "a : cpu 1\nb : cpu 1\n  a : cpu 2\n",
+        3,
+        3,
+        "duplicate task id `a`",
+    );
     assert!(d.message.contains("line 1"));
 }
 
@@ -118,13 +163,23 @@ fn self_dependency() {
 
 #[test]
 fn cycle_is_named_in_full() {
-    let d = one_error("a : cpu 1ms after c\nb : cpu 1ms after a\nc : cpu 1ms after b\n", 1, 19, "a -> b -> c -> a");
+    let d = one_error(
+        "a : cpu 1ms after c\nb : cpu 1ms after a\nc : cpu 1ms after b\n",
+        1,
+        19,
+        "a -> b -> c -> a",
+    );
     assert!(d.message.contains("cycle"));
 }
 
 #[test]
 fn cycle_downstream_tasks_are_not_in_the_cycle() {
-    let d = one_error("x : cpu 1\nd : cpu 1 after b\nb : cpu 1 after c, x\nc : cpu 1 after b\n", 3, 17, "b -> c -> b");
+    let d = one_error(
+        "x : cpu 1\nd : cpu 1 after b\nb : cpu 1 after c, x\nc : cpu 1 after b\n",
+        3,
+        17,
+        "b -> c -> b",
+    );
     assert!(!d.message.contains("d ->"));
 }
 
@@ -160,7 +215,12 @@ fn unknown_kind() {
 
 #[test]
 fn unknown_option() {
-    let d = one_error("a : cpu 5ms retyr 3 after b\nb : cpu 1\n", 1, 13, "unknown option `retyr`");
+    let d = one_error(
+        "a : cpu 5ms retyr 3 after b\nb : cpu 1\n",
+        1,
+        13,
+        "unknown option `retyr`",
+    );
     assert!(d.message.contains("did you mean `retry`?"));
 }
 
@@ -175,7 +235,12 @@ fn option_needs_a_value() {
     one_error("a : cpu 5ms retry x\n", 1, 19, "not a count");
     one_error("a : cpu 5ms fail often\n", 1, 18, "not a probability");
     one_error("a : cpu 5ms priority high\n", 1, 22, "not a priority");
-    one_error("a : cpu 5ms reduce avg\n", 1, 20, "unknown reduce operator `avg`");
+    one_error(
+        "a : cpu 5ms reduce avg\n",
+        1,
+        20,
+        "unknown reduce operator `avg`",
+    );
     one_error("a : cpu 5ms timeout 5x\n", 1, 21, "unit");
 }
 
@@ -188,12 +253,17 @@ fn contradictory_options() {
 
 #[test]
 fn warnings_do_not_stop_the_graph() {
-    let p = parse_dag("a : cpu 1 fail attempts 3 retry 1\nb : cpu 1 reduce sum\nc : cpu 1 after a, a\n");
+    let p = parse_dag(
+        "a : cpu 1 fail attempts 3 retry 1\nb : cpu 1 reduce sum\nc : cpu 1 after a, a\n",
+    );
     assert!(!p.has_errors());
     assert!(p.graph.is_some());
     let msgs: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(p.diagnostics.len(), 3, "{msgs:?}");
-    assert!(p.diagnostics.iter().all(|d| d.severity == Severity::Warning));
+    assert!(p
+        .diagnostics
+        .iter()
+        .all(|d| d.severity == Severity::Warning));
     assert!(msgs[0].contains("always fails"));
     assert!(msgs[1].contains("nothing to combine"));
     assert!(msgs[2].contains("listed twice"));
@@ -202,7 +272,12 @@ fn warnings_do_not_stop_the_graph() {
 
 #[test]
 fn unknown_resource() {
-    let d = one_error("limit db 2\na : cpu 5ms uses dbb\n", 2, 18, "unknown resource `dbb`");
+    let d = one_error(
+        "limit db 2\na : cpu 5ms uses dbb\n",
+        2,
+        18,
+        "unknown resource `dbb`",
+    );
     assert!(d.message.contains("did you mean `db`?"));
 }
 
@@ -215,7 +290,12 @@ fn bad_declarations() {
     one_error("on_error ignore\n", 1, 10, "unknown on_error mode");
     one_error("rate api 5\n", 1, 10, "not a rate");
     one_error("rate api 0/s\n", 1, 1, "more than 0");
-    one_error("limit db 2\nlimit db 3\n", 2, 1, "already limited at line 1");
+    one_error(
+        "limit db 2\nlimit db 3\n",
+        2,
+        1,
+        "already limited at line 1",
+    );
     one_error("limit db\n", 1, 9, "incomplete");
     one_error("seed 1 2\n", 1, 8, "unexpected `2`");
     let d = one_error("wrkers 4\n", 1, 1, "unknown declaration `wrkers`");

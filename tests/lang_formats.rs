@@ -14,7 +14,11 @@ fn graph(text: &str, f: Format) -> Graph {
 fn only_error(text: &str, f: Format) -> Diagnostic {
     let p = parse(text, f);
     assert!(p.graph.is_none());
-    let es: Vec<Diagnostic> = p.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect();
+    let es: Vec<Diagnostic> = p
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
     assert_eq!(es.len(), 1, "{es:#?}");
     es.into_iter().next().unwrap()
 }
@@ -48,16 +52,27 @@ fn dag_to_json_to_dag_round_trip() {
     assert_eq!(without_spans(g1.clone()), without_spans(g3));
     assert_eq!(to_dag(&g1), dag);
     assert!(dag.contains("chunk1 : io 40ms retry 2 backoff 10ms timeout 1s fail 0.125 fail attempts 1 priority -2 uses db, api after split"), "{dag}");
-    assert!(dag.contains("split \"split \\\"the\\\" input\" : cpu 1500us"), "{dag}");
+    assert!(
+        dag.contains("split \"split \\\"the\\\" input\" : cpu 1500us"),
+        "{dag}"
+    );
     exercise(RICH, Format::Dag);
 }
 
 #[test]
 fn json_reads_numbers_as_milliseconds_and_names_deps() {
-    let g = graph(r#"{"workers": 2, "tasks": [{"id": "a", "kind": "cpu", "duration": 5}, {"id": "b", "kind": "io", "duration": "1.5s", "after": ["a"]}]}"#, Format::Json);
+    let g = graph(
+        r#"{"workers": 2, "tasks": [{"id": "a", "kind": "cpu", "duration": 5}, {"id": "b", "kind": "io", "duration": "1.5s", "after": ["a"]}]}"#,
+        Format::Json,
+    );
     assert_eq!(g.decls.workers, Some(2));
     assert_eq!(g.tasks[0].work, Work::Cpu { duration_us: 5_000 });
-    assert_eq!(g.tasks[1].work, Work::Io { duration_us: 1_500_000 });
+    assert_eq!(
+        g.tasks[1].work,
+        Work::Io {
+            duration_us: 1_500_000
+        }
+    );
     assert_eq!(g.tasks[1].deps, vec![0]);
 }
 
@@ -72,21 +87,34 @@ fn json_diagnostics_have_a_path_and_a_position() {
 
 #[test]
 fn json_unknown_field_and_syntax_errors() {
-    let d = only_error(r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": 5, "retyr": 1}]}"#, Format::Json);
+    let d = only_error(
+        r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": 5, "retyr": 1}]}"#,
+        Format::Json,
+    );
     assert!(d.message.contains("unknown field `retyr`"), "{}", d.message);
     assert_eq!(d.path.as_deref(), Some("tasks[0].retyr"));
     let d = only_error("{\"tasks\": [\n  {\"id\": \"a\",,}]}", Format::Json);
     assert_eq!(d.line, 2);
     assert!(d.message.starts_with("invalid JSON graph"));
-    let d = only_error(r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": "5xs"}]}"#, Format::Json);
+    let d = only_error(
+        r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": "5xs"}]}"#,
+        Format::Json,
+    );
     assert_eq!(d.path.as_deref(), Some("tasks[0].duration"));
     assert!(d.message.contains("unit"), "{d:?}");
 }
 
 #[test]
 fn json_kind_and_cycle_errors() {
-    let p = parse(r#"{"tasks": [{"id": "a", "kind": "gpu", "duration": 1}, {"id": "b", "kind": "cpu", "duration": 1, "after": ["b"]}]}"#, Format::Json);
-    let paths: Vec<_> = p.diagnostics.iter().map(|d| d.path.clone().unwrap_or_default()).collect();
+    let p = parse(
+        r#"{"tasks": [{"id": "a", "kind": "gpu", "duration": 1}, {"id": "b", "kind": "cpu", "duration": 1, "after": ["b"]}]}"#,
+        Format::Json,
+    );
+    let paths: Vec<_> = p
+        .diagnostics
+        .iter()
+        .map(|d| d.path.clone().unwrap_or_default())
+        .collect();
     assert_eq!(p.diagnostics.len(), 2, "{:#?}", p.diagnostics);
     assert!(paths.contains(&"tasks[0].kind".to_string()));
     assert!(paths.contains(&"tasks[1].after[0]".to_string()));
@@ -141,8 +169,18 @@ fn dot_digraph_with_costs_labels_groups_and_defaults() {
     assert_eq!(ids, ["a", "b", "c", "d", "e", "f"]);
     assert_eq!(g.tasks[0].label.as_deref(), Some("load it"));
     assert_eq!(g.tasks[0].work, Work::Cpu { duration_us: 5_000 });
-    assert_eq!(g.tasks[1].work, Work::Io { duration_us: 2_000_000 });
-    assert_eq!(g.tasks[2].work, Work::Cpu { duration_us: 10_000 }); // the node default
+    assert_eq!(
+        g.tasks[1].work,
+        Work::Io {
+            duration_us: 2_000_000
+        }
+    );
+    assert_eq!(
+        g.tasks[2].work,
+        Work::Cpu {
+            duration_us: 10_000
+        }
+    ); // the node default
     assert_eq!(g.tasks[1].deps, vec![0]);
     assert_eq!(g.tasks[2].deps, vec![1]);
     assert_eq!(g.tasks[3].deps, vec![0]);

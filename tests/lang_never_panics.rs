@@ -70,17 +70,26 @@ fn deep_nesting_does_not_overflow_the_stack() {
     for f in Format::ALL {
         exercise(&deep, f);
     }
-    let dot = format!("digraph {{ {} a [cost=1] {} }}", "subgraph { ".repeat(50_000), "}".repeat(50_000));
+    let dot = format!(
+        "digraph {{ {} a [cost=1] {} }}",
+        "subgraph { ".repeat(50_000),
+        "}".repeat(50_000)
+    );
     exercise(&dot, Format::Dot);
 }
 
 #[test]
 fn huge_ranges_are_refused_quickly() {
     // 10 ranges of 100,000 tasks each would pass the task limit: refused, not built.
-    let text: String = (0..11).map(|i| format!("r{i}x[1..100000] : cpu 1\n")).collect();
+    let text: String = (0..11)
+        .map(|i| format!("r{i}x[1..100000] : cpu 1\n"))
+        .collect();
     let p = fanout::lang::parse_dag(&text);
     assert!(p.has_errors());
-    assert!(p.diagnostics.iter().any(|d| d.message.contains("too many tasks")));
+    assert!(p
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("too many tasks")));
 }
 
 #[test]
@@ -91,12 +100,21 @@ fn range_expansion_is_bounded_before_it_runs() {
         .collect();
     let start = std::time::Instant::now();
     let p = fanout::lang::parse_dag(&text);
-    assert!(p.diagnostics.iter().any(|d| d.message.contains("too many dependencies")), "{:?}", &p.diagnostics[..3]);
+    assert!(
+        p.diagnostics
+            .iter()
+            .any(|d| d.message.contains("too many dependencies")),
+        "{:?}",
+        &p.diagnostics[..3]
+    );
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
     // A range copying a long `after` list 100,000 times is refused too.
     let deps: Vec<String> = (0..200).map(|i| format!("d{i}")).collect();
     let mut text: String = deps.iter().map(|d| format!("{d} : cpu 1\n")).collect();
     text.push_str(&format!("r[1..60000] : cpu 1 after {}\n", deps.join(", ")));
     let p = fanout::lang::parse_dag(&text);
-    assert!(p.diagnostics.iter().any(|d| d.message.contains("copies its `after` list")));
+    assert!(p
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("copies its `after` list")));
 }

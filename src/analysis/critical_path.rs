@@ -40,7 +40,10 @@ pub fn critical_path(graph: &Graph, order: &[usize]) -> CriticalPath {
         }
     }
     let Some(end) = best(&mut (0..n).filter(|&i| is_sink[i])) else {
-        return CriticalPath { span_us: 0, path: Vec::new() };
+        return CriticalPath {
+            span_us: 0,
+            path: Vec::new(),
+        };
     };
     let mut path = vec![end];
     let mut cur = end;
@@ -49,5 +52,8 @@ pub fn critical_path(graph: &Graph, order: &[usize]) -> CriticalPath {
         cur = prev;
     }
     path.reverse();
-    CriticalPath { span_us: finish[end], path }
+    CriticalPath {
+        span_us: finish[end],
+        path,
+    }
 }

@@ -58,23 +58,37 @@ pub(crate) fn ms(us: f64) -> f64 {
 /// invariants (a dependency out of range, a cycle) it returns an `Analysis` with `error` set.
 pub fn analyze(graph: &Graph, max_workers: u32) -> Analysis {
     let n = graph.tasks.len();
-    let mut a = Analysis { tasks: n, edges: graph.edge_count(), ..Analysis::default() };
+    let mut a = Analysis {
+        tasks: n,
+        edges: graph.edge_count(),
+        ..Analysis::default()
+    };
     if let Some((t, d)) = graph
         .tasks
         .iter()
         .find_map(|t| t.deps.iter().find(|&&d| d >= n).map(|&d| (t, d)))
     {
-        a.error = Some(format!("task `{}` depends on index {d}, out of range", t.id));
+        a.error = Some(format!(
+            "task `{}` depends on index {d}, out of range",
+            t.id
+        ));
         return a;
     }
     let order = match topo_order(graph) {
         Ok(o) => o,
         Err(stuck) => {
-            a.error = Some(format!("the graph has a cycle ({} tasks cannot be ordered)", stuck.len()));
+            a.error = Some(format!(
+                "the graph has a cycle ({} tasks cannot be ordered)",
+                stuck.len()
+            ));
             return a;
         }
     };
-    let work: u128 = graph.tasks.iter().map(|t| t.work.duration_us() as u128).sum();
+    let work: u128 = graph
+        .tasks
+        .iter()
+        .map(|t| t.work.duration_us() as u128)
+        .sum();
     let work_us = Micros::try_from(work).unwrap_or(Micros::MAX);
     let cp = critical_path(graph, &order);
     let lv = levels(graph, &order);
@@ -90,7 +104,11 @@ pub fn analyze(graph: &Graph, max_workers: u32) -> Analysis {
     a.work_ms = ms(work_us as f64);
     a.span_us = cp.span_us;
     a.span_ms = ms(cp.span_us as f64);
-    a.parallelism = if cp.span_us == 0 { 1.0 } else { work_us as f64 / cp.span_us as f64 };
+    a.parallelism = if cp.span_us == 0 {
+        1.0
+    } else {
+        work_us as f64 / cp.span_us as f64
+    };
     a.critical_path = cp.path.iter().map(|&i| graph.tasks[i].id.clone()).collect();
     a.depth = widths.len() as u32;
     a.max_width = widths.iter().copied().max().unwrap_or(0);

@@ -20,7 +20,11 @@ pub fn run(args: &[String]) -> i32 {
     args.retain(|a| a != "--json");
     let mut workers = None;
     if let Some(i) = args.iter().position(|a| a == "--workers") {
-        match args.get(i + 1).and_then(|w| w.parse::<u32>().ok()).filter(|&w| w >= 1) {
+        match args
+            .get(i + 1)
+            .and_then(|w| w.parse::<u32>().ok())
+            .filter(|&w| w >= 1)
+        {
             Some(w) => workers = Some(w),
             None => {
                 eprintln!("fanout analyze: --workers needs a whole number of at least 1");
@@ -55,14 +59,23 @@ pub fn run(args: &[String]) -> i32 {
     println!("edges          {}", a.edges);
     println!("work (T1)      {} ms", a.work_ms);
     println!("span (T∞)      {} ms", a.span_ms);
-    println!("parallelism    {:.2}  (T1/T∞: the most speedup any number of workers can give)", a.parallelism);
+    println!(
+        "parallelism    {:.2}  (T1/T∞: the most speedup any number of workers can give)",
+        a.parallelism
+    );
     let s = if a.max_width == 1 { "" } else { "s" };
-    println!("levels         {} (the widest has {} task{s})", a.depth, a.max_width);
+    println!(
+        "levels         {} (the widest has {} task{s})",
+        a.depth, a.max_width
+    );
     println!("critical path  {}", a.critical_path.join(" -> "));
     println!();
     println!("workers   lower bound   greedy bound   best speedup");
     for b in &a.bounds {
-        println!("{:>7}   {:>8.1} ms   {:>9.1} ms   {:>11.2}x", b.workers, b.lower_ms, b.greedy_upper_ms, b.max_speedup);
+        println!(
+            "{:>7}   {:>8.1} ms   {:>9.1} ms   {:>11.2}x",
+            b.workers, b.lower_ms, b.greedy_upper_ms, b.max_speedup
+        );
     }
     0
 }

@@ -6,7 +6,10 @@ use fanout::lang::{parse, Format, Parsed};
 
 /// Takes `--format F` (or `--format=F`) out of `args`. `Err` is a message for the user.
 pub fn take_format(args: &mut Vec<String>) -> Result<Option<Format>, String> {
-    let Some(i) = args.iter().position(|a| a == "--format" || a.starts_with("--format=")) else {
+    let Some(i) = args
+        .iter()
+        .position(|a| a == "--format" || a.starts_with("--format="))
+    else {
         return Ok(None);
     };
     let arg = args.remove(i);
@@ -27,7 +30,9 @@ pub fn load(file: &str, format: Option<Format>) -> Result<Parsed, i32> {
         eprintln!("{file}: cannot read: {e}");
         2
     })?;
-    let format = format.or_else(|| Format::from_extension(file)).unwrap_or(Format::Dag);
+    let format = format
+        .or_else(|| Format::from_extension(file))
+        .unwrap_or(Format::Dag);
     Ok(parse(&text, format))
 }
 

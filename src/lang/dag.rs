@@ -17,12 +17,14 @@ use crate::graph::{Limit, OnError, Policy, Rate, Reduce, TaskOptions, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
-pub(crate) const DECLARATIONS: [&str; 6] = ["workers", "limit", "rate", "policy", "on_error", "seed"];
+pub(crate) const DECLARATIONS: [&str; 6] =
+    ["workers", "limit", "rate", "policy", "on_error", "seed"];
 /// Kinds of work.
 pub(crate) const KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
-pub(crate) const OPTIONS: [&str; 9] =
-    ["retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts"];
+pub(crate) const OPTIONS: [&str; 9] = [
+    "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
+];
 /// `reduce` operators.
 pub(crate) const REDUCERS: [(&str, Reduce); 7] = [
     ("sum", Reduce::Sum),
@@ -56,12 +58,23 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         }
         let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
         let lex_err = lex_line_into(line, &mut toks);
-        let mut p = LineParser { line: number, toks: &toks, pos: 0, diags: &mut diags };
+        let mut p = LineParser {
+            line: number,
+            toks: &toks,
+            pos: 0,
+            diags: &mut diags,
+        };
         if let Some(e) = lex_err {
-            p.diags.error(&Loc::text(number, e.col, e.end_col), e.message);
+            p.diags
+                .error(&Loc::text(number, e.col, e.end_col), e.message);
             // A line that starts like a task still declares its id, so other lines naming it
             // do not get a second, misleading "unknown dependency" error.
-            if let Some(t @ Token { tok: Tok::Word(id), .. }) = toks.first() {
+            if let Some(
+                t @ Token {
+                    tok: Tok::Word(id), ..
+                },
+            ) = toks.first()
+            {
                 if !DECLARATIONS.contains(id) && raw.tasks.len() < MAX_TASKS {
                     raw.tasks.push(placeholder(id, p.loc(t)));
                 }
@@ -108,10 +121,14 @@ fn parse_range(w: &str) -> Result<(u64, u64), String> {
         return Err(format!("`{w}` is not a range: write it like `1..8`"));
     };
     let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) else {
-        return Err(format!("`{w}` is not a range: write two whole numbers, like `1..8`"));
+        return Err(format!(
+            "`{w}` is not a range: write two whole numbers, like `1..8`"
+        ));
     };
     if a > b {
-        return Err(format!("the range `{w}` is empty: the first number must not be larger than the second"));
+        return Err(format!(
+            "the range `{w}` is empty: the first number must not be larger than the second"
+        ));
     }
     if b - a >= MAX_RANGE {
         return Err(format!("the range `{w}` has more than {MAX_RANGE} values"));
@@ -154,7 +171,11 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
 
     fn next_word(&mut self) -> Option<(&'t Token<'a>, &'a str)> {
         match self.peek() {
-            Some(t @ Token { tok: Tok::Word(w), .. }) => {
+            Some(
+                t @ Token {
+                    tok: Tok::Word(w), ..
+                },
+            ) => {
                 self.pos += 1;
                 Some((t, w))
             }
@@ -167,7 +188,11 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
         let second = self.toks.get(1).map(|t| &t.tok);
         if let Tok::Word(w) = first.tok {
             let is_decl_shape = !matches!(second, Some(Tok::Colon | Tok::Str(_) | Tok::LBracket));
-            if let Some(kw) = DECLARATIONS.iter().find(|k| **k == w).filter(|_| is_decl_shape) {
+            if let Some(kw) = DECLARATIONS
+                .iter()
+                .find(|k| **k == w)
+                .filter(|_| is_decl_shape)
+            {
                 self.pos = 1;
                 return self.declaration(kw, raw);
             }
@@ -185,7 +210,12 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
     fn declaration(&mut self, kw: &'static str, raw: &mut RawGraph<'a>) {
         let kw_tok = &self.toks[0];
         let kw_loc = self.loc(kw_tok);
-        let already = |raw: &RawGraph<'_>| raw.decl_locs.iter().find(|(n, _)| *n == kw).map(|(_, l)| l.describe());
+        let already = |raw: &RawGraph<'_>| {
+            raw.decl_locs
+                .iter()
+                .find(|(n, _)| *n == kw)
+                .map(|(_, l)| l.describe())
+        };
         let usage = match kw {
             "workers" => "workers N",
             "limit" => "limit <resource> N",
@@ -205,7 +235,13 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             return;
         }
         if let Some(t) = self.peek() {
-            self.err(t, format!("unexpected {} after the declaration: write `{usage}`", show(t)));
+            self.err(
+                t,
+                format!(
+                    "unexpected {} after the declaration: write `{usage}`",
+                    show(t)
+                ),
+            );
             return;
         }
         let (vt, v) = *args.last().unwrap_or(&(kw_tok, ""));
@@ -216,10 +252,19 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                     return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
                 }
                 let ok = match kw {
-                    "workers" => v.parse::<u32>().map(|n| raw.decls.workers = Some(n)).is_ok(),
+                    "workers" => v
+                        .parse::<u32>()
+                        .map(|n| raw.decls.workers = Some(n))
+                        .is_ok(),
                     "seed" => v.parse::<u64>().map(|n| raw.decls.seed = Some(n)).is_ok(),
-                    "policy" => Policy::from_name(v).map(|p| raw.decls.policy = Some(p)).is_some(),
-                    _ => ON_ERROR.iter().find(|(n, _)| *n == v).map(|(_, m)| raw.decls.on_error = Some(*m)).is_some(),
+                    "policy" => Policy::from_name(v)
+                        .map(|p| raw.decls.policy = Some(p))
+                        .is_some(),
+                    _ => ON_ERROR
+                        .iter()
+                        .find(|(n, _)| *n == v)
+                        .map(|(_, m)| raw.decls.on_error = Some(*m))
+                        .is_some(),
                 };
                 if !ok {
                     let msg = match kw {
@@ -242,10 +287,19 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 let resource = args[0].1.to_string();
                 match v.parse::<u32>() {
                     Ok(max) => {
-                        raw.decls.limits.push(Limit { resource, max, span: kw_loc.span() });
+                        raw.decls.limits.push(Limit {
+                            resource,
+                            max,
+                            span: kw_loc.span(),
+                        });
                         raw.limit_locs.push(kw_loc);
                     }
-                    Err(_) => self.err(vt, format!("`{v}` is not a limit: write a whole number, like `limit {resource} 2`")),
+                    Err(_) => self.err(
+                        vt,
+                        format!(
+                            "`{v}` is not a limit: write a whole number, like `limit {resource} 2`"
+                        ),
+                    ),
                 }
             }
             _ => {
@@ -286,20 +340,31 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                     }
                 }
                 _ => {
-                    return self.err(first, format!("expected a range after `{id}[`, like `{id}[1..8]`"));
+                    return self.err(
+                        first,
+                        format!("expected a range after `{id}[`, like `{id}[1..8]`"),
+                    );
                 }
             }
         }
         let mut label = None;
-        if let Some(Token { tok: Tok::Str(s), .. }) = self.peek() {
+        if let Some(Token {
+            tok: Tok::Str(s), ..
+        }) = self.peek()
+        {
             self.pos += 1;
             label = Some(s.clone());
         }
         let mut task = placeholder(id, id_loc);
         task.label = label;
         match self.next() {
-            Some(Token { tok: Tok::Colon, .. }) => self.task_body(&mut task),
-            Some(t) => self.err(t, format!("expected `:` after the task id, found {}", show(t))),
+            Some(Token {
+                tok: Tok::Colon, ..
+            }) => self.task_body(&mut task),
+            Some(t) => self.err(
+                t,
+                format!("expected `:` after the task id, found {}", show(t)),
+            ),
             None => self.err_at_end("expected `:` after the task id"),
         }
         match range {
@@ -335,7 +400,11 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
     fn task_body(&mut self, task: &mut RawTask<'a>) {
         match self.next_word() {
             Some((kt, kind @ ("cpu" | "io"))) => match self.peek() {
-                Some(dt @ Token { tok: Tok::Word(d), .. }) if !OPTIONS.contains(d) => {
+                Some(
+                    dt @ Token {
+                        tok: Tok::Word(d), ..
+                    },
+                ) if !OPTIONS.contains(d) => {
                     self.pos += 1;
                     match parse_duration(d) {
                         Ok(us) => {
@@ -352,9 +421,15 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             },
             Some((kt, kind)) => {
                 let hint = suggestion_suffix(did_you_mean(kind, KINDS));
-                self.err(kt, format!("unknown kind of work `{kind}`: expected `cpu` or `io`{hint}"));
+                self.err(
+                    kt,
+                    format!("unknown kind of work `{kind}`: expected `cpu` or `io`{hint}"),
+                );
                 // Skip its amount, if any, and go on with the options.
-                if self.peek().is_some_and(|t| matches!(t.tok, Tok::Word(w) if !OPTIONS.contains(&w))) {
+                if self
+                    .peek()
+                    .is_some_and(|t| matches!(t.tok, Tok::Word(w) if !OPTIONS.contains(&w)))
+                {
                     self.pos += 1;
                 }
             }
@@ -395,7 +470,8 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                     continue;
                 }
             };
-            if name == "fail" && matches!(self.peek().map(|t| &t.tok), Some(Tok::Word("attempts"))) {
+            if name == "fail" && matches!(self.peek().map(|t| &t.tok), Some(Tok::Word("attempts")))
+            {
                 self.pos += 1;
                 name = "fail attempts";
             }
@@ -404,12 +480,19 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             }
             task.option_locs.push((name, self.loc(t)));
             let (vt, v) = match self.peek() {
-                Some(vt @ Token { tok: Tok::Word(v), .. }) if *v != "after" => {
+                Some(
+                    vt @ Token {
+                        tok: Tok::Word(v), ..
+                    },
+                ) if *v != "after" => {
                     self.pos += 1;
                     (vt, *v)
                 }
                 _ => {
-                    self.err(t, format!("`{name}` needs a value, like `{}`", example(name)));
+                    self.err(
+                        t,
+                        format!("`{name}` needs a value, like `{}`", example(name)),
+                    );
                     continue;
                 }
             };
@@ -473,7 +556,10 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
     /// The list after `after`: ids, `base[*]`, `base[a..b]` or `base[k]`, commas optional.
     fn deps(&mut self, after: &Token<'_>, task: &mut RawTask<'a>) {
         if self.peek().is_none() {
-            return self.err(after, "`after` needs at least one task id, like `after a, b`");
+            return self.err(
+                after,
+                "`after` needs at least one task id, like `after a, b`",
+            );
         }
         let mut want_item = true;
         while let Some(t) = self.next() {
@@ -505,7 +591,10 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                                 target = Target::Id(Cow::Owned(format!("{name}{w}")))
                             }
                             _ => {
-                                self.diags.error(&loc, format!("expected `{name}[*]`, `{name}[1..8]` or `{name}[3]`"));
+                                self.diags.error(
+                                    &loc,
+                                    format!("expected `{name}[*]`, `{name}[1..8]` or `{name}[3]`"),
+                                );
                                 continue;
                             }
                         }

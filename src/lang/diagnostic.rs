@@ -62,7 +62,10 @@ impl Diagnostic {
         };
         match &self.path {
             Some(p) if !p.is_empty() => {
-                format!("{}:{}: {}: at {}: {}", self.line, self.col, sev, p, self.message)
+                format!(
+                    "{}:{}: {}: at {}: {}",
+                    self.line, self.col, sev, p, self.message
+                )
             }
             _ => format!("{}:{}: {}: {}", self.line, self.col, sev, self.message),
         }
@@ -107,7 +110,9 @@ fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
         cur[0] = i + 1;
         let mut row_min = cur[0];
         for j in 0..b.len() {
-            let mut d = (prev[j] + usize::from(a[i] != b[j])).min(prev[j + 1] + 1).min(cur[j] + 1);
+            let mut d = (prev[j] + usize::from(a[i] != b[j]))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
             if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
                 d = d.min(prev2[j - 1] + 1);
             }
@@ -137,7 +142,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("sentimnt", ["entities", "sentiment"]), Some("sentiment"));
+        assert_eq!(
+            did_you_mean("sentimnt", ["entities", "sentiment"]),
+            Some("sentiment")
+        );
         assert_eq!(did_you_mean("xyz", ["sentiment", "report"]), None);
         assert_eq!(did_you_mean("a", ["b"]), None);
         assert_eq!(did_you_mean("retyr", ["retry", "reduce"]), Some("retry"));

@@ -89,7 +89,10 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
                 bump!();
             }
             if i >= chars.len() {
-                diags.error(&Loc::text(l0, c0, c0 + 2), "this comment has no closing `*/`");
+                diags.error(
+                    &Loc::text(l0, c0, c0 + 2),
+                    "this comment has no closing `*/`",
+                );
                 break;
             }
             bump!();
@@ -109,14 +112,28 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
         };
         if let Some(t) = single {
             bump!();
-            toks.push(Tok { t, line: l0, col: c0, end_col: c0 + 1 });
+            toks.push(Tok {
+                t,
+                line: l0,
+                col: c0,
+                end_col: c0 + 1,
+            });
             continue;
         }
         if c == '-' && matches!(next, Some('>') | Some('-')) {
-            let t = if next == Some('>') { T::Arrow } else { T::UndirectedEdge };
+            let t = if next == Some('>') {
+                T::Arrow
+            } else {
+                T::UndirectedEdge
+            };
             bump!();
             bump!();
-            toks.push(Tok { t, line: l0, col: c0, end_col: c0 + 2 });
+            toks.push(Tok {
+                t,
+                line: l0,
+                col: c0,
+                end_col: c0 + 2,
+            });
             continue;
         }
         if c == '"' {
@@ -142,11 +159,19 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
                 bump!();
             }
             if !closed {
-                diags.error(&Loc::text(l0, c0, c0 + 1), "this string has no closing `\"`");
+                diags.error(
+                    &Loc::text(l0, c0, c0 + 1),
+                    "this string has no closing `\"`",
+                );
                 break;
             }
             let end = if line == l0 { col } else { c0 + 1 };
-            toks.push(Tok { t: T::Id(s), line: l0, col: c0, end_col: end });
+            toks.push(Tok {
+                t: T::Id(s),
+                line: l0,
+                col: c0,
+                end_col: end,
+            });
             continue;
         }
         if c == '<' {
@@ -170,24 +195,42 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
                 bump!();
             }
             if depth != 0 {
-                diags.error(&Loc::text(l0, c0, c0 + 1), "this HTML string has no closing `>`");
+                diags.error(
+                    &Loc::text(l0, c0, c0 + 1),
+                    "this HTML string has no closing `>`",
+                );
                 break;
             }
             let end = if line == l0 { col } else { c0 + 1 };
-            toks.push(Tok { t: T::Id(s), line: l0, col: c0, end_col: end });
+            toks.push(Tok {
+                t: T::Id(s),
+                line: l0,
+                col: c0,
+                end_col: end,
+            });
             continue;
         }
         if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' {
             let start = i;
             bump!();
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
                 bump!();
             }
             let s: String = chars[start..i].iter().collect();
-            toks.push(Tok { t: T::Id(s), line: l0, col: c0, end_col: col });
+            toks.push(Tok {
+                t: T::Id(s),
+                line: l0,
+                col: c0,
+                end_col: col,
+            });
             continue;
         }
-        diags.error(&Loc::text(l0, c0, c0 + 1), format!("unexpected character `{c}` in a DOT graph"));
+        diags.error(
+            &Loc::text(l0, c0, c0 + 1),
+            format!("unexpected character `{c}` in a DOT graph"),
+        );
         bump!();
     }
     toks
@@ -234,8 +277,12 @@ impl Reader<'_> {
                             continue; // a bare attribute name: ignored
                         }
                         self.pos += 1;
-                        let Some(Tok { t: T::Id(value), .. }) = self.peek().cloned() else {
-                            self.diags.error(&key_tok.loc(), format!("attribute `{key}` has no value"));
+                        let Some(Tok {
+                            t: T::Id(value), ..
+                        }) = self.peek().cloned()
+                        else {
+                            self.diags
+                                .error(&key_tok.loc(), format!("attribute `{key}` has no value"));
                             continue;
                         };
                         let vtok = self.toks[self.pos].clone();
@@ -258,12 +305,16 @@ impl Reader<'_> {
                     }
                     Some(_) => {
                         let t = self.toks[self.pos].clone();
-                        self.diags.error(&t.loc(), "expected `name=value` or `]` in an attribute list");
+                        self.diags.error(
+                            &t.loc(),
+                            "expected `name=value` or `]` in an attribute list",
+                        );
                         self.pos += 1;
                     }
                     None => {
                         let loc = self.toks.last().map_or(Loc::Whole, Tok::loc);
-                        self.diags.error(&loc, "this attribute list has no closing `]`");
+                        self.diags
+                            .error(&loc, "this attribute list has no closing `]`");
                         return;
                     }
                 }
@@ -302,7 +353,11 @@ impl Reader<'_> {
 /// Reads a DOT digraph into a raw graph for [`build`].
 pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     let toks = lex(text, &mut diags);
-    let mut r = Reader { toks, pos: 0, diags: &mut diags };
+    let mut r = Reader {
+        toks,
+        pos: 0,
+        diags: &mut diags,
+    };
     let mut raw = RawGraph::default();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut attrs: Vec<Attrs> = Vec::new();
@@ -315,15 +370,22 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     match r.peek().cloned() {
         Some(t) if t.is_kw("digraph") => r.pos += 1,
         Some(t) if t.is_kw("graph") => {
-            r.diags.error(&t.loc(), "only directed graphs can be task graphs: write `digraph` and `->`");
+            r.diags.error(
+                &t.loc(),
+                "only directed graphs can be task graphs: write `digraph` and `->`",
+            );
             return build(raw, diags);
         }
         Some(t) => {
-            r.diags.error(&t.loc(), "a DOT task graph starts with `digraph`");
+            r.diags
+                .error(&t.loc(), "a DOT task graph starts with `digraph`");
             return build(raw, diags);
         }
         None => {
-            r.diags.error(&Loc::Whole, "this DOT text is empty: write `digraph { a -> b }`");
+            r.diags.error(
+                &Loc::Whole,
+                "this DOT text is empty: write `digraph { a -> b }`",
+            );
             return build(raw, diags);
         }
     }
@@ -343,13 +405,21 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     }
 
     let mut depth = 1usize;
-    let mut node = |id_tok: &Tok, raw: &mut RawGraph<'_>, attrs: &mut Vec<Attrs>, defaults: &Attrs, diags: &mut Diags| -> Option<usize> {
+    let mut node = |id_tok: &Tok,
+                    raw: &mut RawGraph<'_>,
+                    attrs: &mut Vec<Attrs>,
+                    defaults: &Attrs,
+                    diags: &mut Diags|
+     -> Option<usize> {
         let T::Id(id) = &id_tok.t else { return None };
         if let Some(&i) = index.get(id) {
             return Some(i);
         }
         if raw.tasks.len() >= MAX_TASKS {
-            diags.error(&id_tok.loc(), format!("too many nodes: the limit is {MAX_TASKS}"));
+            diags.error(
+                &id_tok.loc(),
+                format!("too many nodes: the limit is {MAX_TASKS}"),
+            );
             return None;
         }
         index.insert(id.clone(), raw.tasks.len());
@@ -371,7 +441,10 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             break;
         }
         let Some(t) = r.peek().cloned() else {
-            r.diags.error(&Loc::text(r.toks.last().map_or(1, |t| t.line), 1, 2), "the graph has no closing `}`");
+            r.diags.error(
+                &Loc::text(r.toks.last().map_or(1, |t| t.line), 1, 2),
+                "the graph has no closing `}`",
+            );
             break;
         };
         match &t.t {
@@ -380,7 +453,10 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 r.pos += 1;
                 depth -= 1;
             }
-            T::Id(_) if (t.is_kw("graph") || t.is_kw("node") || t.is_kw("edge")) && r.toks.get(r.pos + 1).is_some_and(|n| n.t == T::LBracket) => {
+            T::Id(_)
+                if (t.is_kw("graph") || t.is_kw("node") || t.is_kw("edge"))
+                    && r.toks.get(r.pos + 1).is_some_and(|n| n.t == T::LBracket) =>
+            {
                 r.pos += 1;
                 if t.is_kw("node") {
                     r.attr_lists(Some(&mut defaults));
@@ -398,11 +474,15 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     if let Some((ids, after)) = r.flat_group() {
                         r.pos = after;
                         operands.push(ids);
-                    } else if matches!(r.peek_t(), Some(T::Id(_))) && !r.peek().is_some_and(|t| t.is_kw("subgraph")) {
+                    } else if matches!(r.peek_t(), Some(T::Id(_)))
+                        && !r.peek().is_some_and(|t| t.is_kw("subgraph"))
+                    {
                         operands.push(vec![r.toks[r.pos].clone()]);
                         r.pos += 1;
                         // `node:port[:compass]` — ports are ignored.
-                        while r.peek_t() == Some(&T::Colon) && matches!(r.toks.get(r.pos + 1).map(|t| &t.t), Some(T::Id(_))) {
+                        while r.peek_t() == Some(&T::Colon)
+                            && matches!(r.toks.get(r.pos + 1).map(|t| &t.t), Some(T::Id(_)))
+                        {
                             r.pos += 2;
                         }
                     } else if operands.is_empty() {
@@ -427,7 +507,8 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                         Some(T::Arrow) => r.pos += 1,
                         Some(T::UndirectedEdge) => {
                             let loc = r.toks[r.pos].loc();
-                            r.diags.error(&loc, "`--` is an undirected edge: a task graph needs `->`");
+                            r.diags
+                                .error(&loc, "`--` is an undirected edge: a task graph needs `->`");
                             r.pos += 1;
                         }
                         _ => break,
@@ -438,7 +519,11 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 }
                 let mut stmt_attrs = Attrs::default();
                 let is_node_stmt = operands.len() == 1 && operands[0].len() == 1;
-                r.attr_lists(if is_node_stmt { Some(&mut stmt_attrs) } else { None });
+                r.attr_lists(if is_node_stmt {
+                    Some(&mut stmt_attrs)
+                } else {
+                    None
+                });
                 let mut prev: Vec<(usize, Loc)> = Vec::new();
                 for group in &operands {
                     let mut cur = Vec::new();
@@ -450,7 +535,10 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     for &(dst, _) in &cur {
                         for (src, loc) in &prev {
                             let src_id = raw.tasks[*src].id.clone();
-                            raw.tasks[dst].deps.push(DepRef { target: Target::Id(src_id), loc: loc.clone() });
+                            raw.tasks[dst].deps.push(DepRef {
+                                target: Target::Id(src_id),
+                                loc: loc.clone(),
+                            });
                         }
                     }
                     prev = cur;
@@ -465,7 +553,8 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 }
             }
             _ => {
-                r.diags.error(&t.loc(), "expected a node, an edge `a -> b`, or `}`");
+                r.diags
+                    .error(&t.loc(), "expected a node, an edge `a -> b`, or `}`");
                 r.pos += 1;
             }
         }
@@ -473,7 +562,8 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     if depth == 0 {
         if let Some(t) = r.peek() {
             let loc = t.loc();
-            r.diags.error(&loc, "unexpected text after the end of the graph");
+            r.diags
+                .error(&loc, "unexpected text after the end of the graph");
         }
     }
     let mut costless = Vec::new();
@@ -482,15 +572,27 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             costless.push(t.id.to_string());
             0
         });
-        t.work = if a.io == Some(true) { Work::Io { duration_us: us } } else { Work::Cpu { duration_us: us } };
+        t.work = if a.io == Some(true) {
+            Work::Io { duration_us: us }
+        } else {
+            Work::Cpu { duration_us: us }
+        };
         t.label = a.label;
     }
     if !costless.is_empty() {
         let shown: Vec<&str> = costless.iter().take(5).map(String::as_str).collect();
-        let more = if costless.len() > 5 { format!(" and {} more", costless.len() - 5) } else { String::new() };
+        let more = if costless.len() > 5 {
+            format!(" and {} more", costless.len() - 5)
+        } else {
+            String::new()
+        };
         diags.warning(
             &Loc::Whole,
-            format!("{} node(s) have no `cost` attribute and count as 0 ms: {}{more}", costless.len(), shown.join(", ")),
+            format!(
+                "{} node(s) have no `cost` attribute and count as 0 ms: {}{more}",
+                costless.len(),
+                shown.join(", ")
+            ),
         );
     }
     build(raw, diags)

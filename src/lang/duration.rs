@@ -7,9 +7,7 @@ use crate::graph::Micros;
 /// Parses `200ms`, `1.5s`, `300us` or `7` (milliseconds) into whole microseconds (rounded to
 /// the nearest). Errors are messages a student understands.
 pub fn parse_duration(word: &str) -> Result<Micros, String> {
-    let split = word
-        .find(|c: char| c.is_alphabetic())
-        .unwrap_or(word.len());
+    let split = word.find(|c: char| c.is_alphabetic()).unwrap_or(word.len());
     let (num, unit) = word.split_at(split);
     let scale = match unit {
         "us" | "µs" => 1.0,
@@ -26,7 +24,9 @@ pub fn parse_duration(word: &str) -> Result<Micros, String> {
     })?;
     let us = value * scale;
     if us < 0.0 {
-        return Err(format!("`{word}` is not a duration: it must be zero or more"));
+        return Err(format!(
+            "`{word}` is not a duration: it must be zero or more"
+        ));
     }
     if us > MAX_DURATION_US as f64 {
         return Err(format!("`{word}` is longer than the limit of 1 hour"));
@@ -74,19 +74,32 @@ mod tests {
 
     #[test]
     fn bad_durations_are_explained() {
-        assert!(parse_duration("5m").unwrap_err().contains("unknown duration unit `m`"));
+        assert!(parse_duration("5m")
+            .unwrap_err()
+            .contains("unknown duration unit `m`"));
         assert!(parse_duration("-5ms").unwrap_err().contains("zero or more"));
         assert!(parse_duration("2h").unwrap_err().contains("unit"));
         assert!(parse_duration("1e9").unwrap_err().contains("unit"));
         assert!(parse_duration("abc").unwrap_err().contains("unit"));
         assert!(parse_duration("x5").is_err());
-        assert!(parse_duration("..ms").unwrap_err().contains("not a duration"));
+        assert!(parse_duration("..ms")
+            .unwrap_err()
+            .contains("not a duration"));
         assert!(parse_duration("3601s").unwrap_err().contains("1 hour"));
     }
 
     #[test]
     fn format_round_trips() {
-        for us in [0, 1, 999, 1_000, 1_500, 2_000_000, 2_000_001, MAX_DURATION_US] {
+        for us in [
+            0,
+            1,
+            999,
+            1_000,
+            1_500,
+            2_000_000,
+            2_000_001,
+            MAX_DURATION_US,
+        ] {
             assert_eq!(parse_duration(&format_duration(us)), Ok(us), "{us}");
         }
     }

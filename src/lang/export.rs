@@ -26,7 +26,10 @@ pub fn to_dag(graph: &Graph) -> String {
         let _ = writeln!(out, "policy {}", p.name());
     }
     if let Some(m) = d.on_error {
-        let name = ON_ERROR.iter().find(|(_, x)| *x == m).map_or("fail-fast", |(n, _)| n);
+        let name = ON_ERROR
+            .iter()
+            .find(|(_, x)| *x == m)
+            .map_or("fail-fast", |(n, _)| n);
         let _ = writeln!(out, "on_error {name}");
     }
     if let Some(s) = d.seed {
@@ -63,7 +66,12 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
         out.push(' ');
         out.push_str(&quote(l));
     }
-    let _ = write!(out, " : {} {}", t.work.kind_name(), format_duration(t.work.duration_us()));
+    let _ = write!(
+        out,
+        " : {} {}",
+        t.work.kind_name(),
+        format_duration(t.work.duration_us())
+    );
     let o = &t.options;
     if o.retry != 0 {
         let _ = write!(out, " retry {}", o.retry);
@@ -87,7 +95,10 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
         let _ = write!(out, " uses {}", o.uses.join(", "));
     }
     if let Some(r) = o.reduce {
-        let name = REDUCERS.iter().find(|(_, x)| *x == r).map_or("sum", |(n, _)| n);
+        let name = REDUCERS
+            .iter()
+            .find(|(_, x)| *x == r)
+            .map_or("sum", |(n, _)| n);
         let _ = write!(out, " reduce {name}");
     }
     for (k, &d) in t.deps.iter().enumerate() {
@@ -108,8 +119,22 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
     let d = &graph.decls;
     JsonGraph {
         workers: d.workers,
-        limits: d.limits.iter().map(|l| JsonLimit { resource: l.resource.clone(), max: l.max }).collect(),
-        rates: d.rates.iter().map(|r| JsonRate { resource: r.resource.clone(), per_second: r.per_second }).collect(),
+        limits: d
+            .limits
+            .iter()
+            .map(|l| JsonLimit {
+                resource: l.resource.clone(),
+                max: l.max,
+            })
+            .collect(),
+        rates: d
+            .rates
+            .iter()
+            .map(|r| JsonRate {
+                resource: r.resource.clone(),
+                per_second: r.per_second,
+            })
+            .collect(),
         policy: d.policy,
         on_error: d.on_error,
         seed: d.seed,
@@ -124,7 +149,11 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     label: t.label.clone(),
                     kind: t.work.kind_name().to_string(),
                     duration: dur(t.work.duration_us()),
-                    after: t.deps.iter().filter_map(|&d| graph.tasks.get(d).map(|t| t.id.clone())).collect(),
+                    after: t
+                        .deps
+                        .iter()
+                        .filter_map(|&d| graph.tasks.get(d).map(|t| t.id.clone()))
+                        .collect(),
                     retry: o.retry,
                     backoff: o.backoff_us.map(dur),
                     timeout: o.timeout_us.map(dur),

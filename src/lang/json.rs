@@ -95,11 +95,15 @@ fn json_duration(v: &serde_json::Value) -> Result<u64, String> {
         serde_json::Value::String(s) => parse_duration(s),
         serde_json::Value::Number(n) => match n.as_f64() {
             Some(ms) if ms < 0.0 => Err(format!("{ms} is not a duration: it must be zero or more")),
-            Some(ms) if ms * 1_000.0 > MAX_DURATION_US as f64 => Err(format!("{ms} ms is longer than the limit of 1 hour")),
+            Some(ms) if ms * 1_000.0 > MAX_DURATION_US as f64 => {
+                Err(format!("{ms} ms is longer than the limit of 1 hour"))
+            }
             Some(ms) => Ok((ms * 1_000.0).round() as u64),
             None => Err("not a duration".to_string()),
         },
-        _ => Err("expected a duration: a string like \"200ms\" or a number of milliseconds".to_string()),
+        _ => Err(
+            "expected a duration: a string like \"200ms\" or a number of milliseconds".to_string(),
+        ),
     }
 }
 
@@ -120,26 +124,50 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             let mut d = Diagnostic::error(line, col, 1, format!("invalid JSON graph: {msg}"));
             d.path = (path != ".").then_some(path);
             diags.push(d);
-            return Parsed { graph: None, diagnostics: diags.into_vec() };
+            return Parsed {
+                graph: None,
+                diagnostics: diags.into_vec(),
+            };
         }
     };
     let mut raw = RawGraph::default();
-    let JsonGraph { workers, limits, rates, policy, on_error, seed, tasks } = doc;
+    let JsonGraph {
+        workers,
+        limits,
+        rates,
+        policy,
+        on_error,
+        seed,
+        tasks,
+    } = doc;
     raw.decls.workers = workers;
     raw.decls.policy = policy;
     raw.decls.on_error = on_error;
     raw.decls.seed = seed;
-    for (name, given) in [("workers", workers.is_some()), ("policy", policy.is_some()), ("on_error", on_error.is_some()), ("seed", seed.is_some())] {
+    for (name, given) in [
+        ("workers", workers.is_some()),
+        ("policy", policy.is_some()),
+        ("on_error", on_error.is_some()),
+        ("seed", seed.is_some()),
+    ] {
         if given {
             raw.decl_locs.push((name, Loc::Json(JPath::Root(name))));
         }
     }
     for (i, l) in limits.into_iter().enumerate() {
-        raw.decls.limits.push(Limit { resource: l.resource, max: l.max, span: Default::default() });
+        raw.decls.limits.push(Limit {
+            resource: l.resource,
+            max: l.max,
+            span: Default::default(),
+        });
         raw.limit_locs.push(Loc::Json(JPath::Item("limits", i)));
     }
     for (i, r) in rates.into_iter().enumerate() {
-        raw.decls.rates.push(Rate { resource: r.resource, per_second: r.per_second, span: Default::default() });
+        raw.decls.rates.push(Rate {
+            resource: r.resource,
+            per_second: r.per_second,
+            span: Default::default(),
+        });
         raw.rate_locs.push(Loc::Json(JPath::Item("rates", i)));
     }
     raw.tasks.reserve(tasks.len());
@@ -153,15 +181,28 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             }
         };
         let work = match t.kind.as_str() {
-            "cpu" => Work::Cpu { duration_us: duration },
-            "io" => Work::Io { duration_us: duration },
+            "cpu" => Work::Cpu {
+                duration_us: duration,
+            },
+            "io" => Work::Io {
+                duration_us: duration,
+            },
             other => {
-                diags.error(&field("kind"), format!("unknown kind of work `{other}`: expected `cpu` or `io`"));
-                Work::Cpu { duration_us: duration }
+                diags.error(
+                    &field("kind"),
+                    format!("unknown kind of work `{other}`: expected `cpu` or `io`"),
+                );
+                Work::Cpu {
+                    duration_us: duration,
+                }
             }
         };
         let opt_dur = |v: &Option<serde_json::Value>, name: &'static str, diags: &mut Diags| {
-            v.as_ref().and_then(|v| json_duration(v).map_err(|m| diags.error(&field(name), m)).ok())
+            v.as_ref().and_then(|v| {
+                json_duration(v)
+                    .map_err(|m| diags.error(&field(name), m))
+                    .ok()
+            })
         };
         let backoff_us = opt_dur(&t.backoff, "backoff", &mut diags);
         let timeout_us = opt_dur(&t.timeout, "timeout", &mut diags);
@@ -179,12 +220,17 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 option_locs.push((name, field(key)));
             }
         }
-        let uses_locs = (0..t.uses.len()).map(|k| Loc::Json(JPath::TaskItem(i, "uses", k))).collect();
+        let uses_locs = (0..t.uses.len())
+            .map(|k| Loc::Json(JPath::TaskItem(i, "uses", k)))
+            .collect();
         let deps = t
             .after
             .into_iter()
             .enumerate()
-            .map(|(k, name)| DepRef { target: Target::Id(Cow::Owned(name)), loc: Loc::Json(JPath::TaskItem(i, "after", k)) })
+            .map(|(k, name)| DepRef {
+                target: Target::Id(Cow::Owned(name)),
+                loc: Loc::Json(JPath::TaskItem(i, "after", k)),
+            })
             .collect();
         raw.tasks.push(RawTask {
             id: Cow::Owned(t.id),
@@ -213,7 +259,9 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
 
 /// serde_json counts columns in bytes; diagnostics count characters.
 fn char_col(text: &str, line: u32, byte_col: usize) -> u32 {
-    let Some(l) = text.split('\n').nth(line as usize - 1) else { return byte_col as u32 };
+    let Some(l) = text.split('\n').nth(line as usize - 1) else {
+        return byte_col as u32;
+    };
     let upto = byte_col.saturating_sub(1).min(l.len());
     let mut b = upto;
     while b > 0 && !l.is_char_boundary(b) {
@@ -338,7 +386,10 @@ fn locate_paths(text: &str, diags: &mut [Diagnostic]) {
             _ => {
                 // A number or literal: record its start, then skip the rest of it.
                 value_start(&stack, l0, c0, &mut found);
-                while chars.peek().is_some_and(|d| d.is_ascii_alphanumeric() || matches!(d, '.' | '-' | '+')) {
+                while chars
+                    .peek()
+                    .is_some_and(|d| d.is_ascii_alphanumeric() || matches!(d, '.' | '-' | '+'))
+                {
                     chars.next();
                     col += 1;
                 }

@@ -58,7 +58,11 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
             _ => None,
         };
         if let Some(tok) = single {
-            toks.push(Token { tok, col: start, end_col: start + 1 });
+            toks.push(Token {
+                tok,
+                col: start,
+                end_col: start + 1,
+            });
             continue;
         }
         if c.is_whitespace() {
@@ -105,7 +109,11 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
                 };
                 return Some(err);
             }
-            toks.push(Token { tok: Tok::Str(s), col: start, end_col: col + 1 });
+            toks.push(Token {
+                tok: Tok::Str(s),
+                col: start,
+                end_col: col + 1,
+            });
             continue;
         }
         let mut end = i + c.len_utf8();
@@ -117,7 +125,11 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
             col += 1;
             end = j + d.len_utf8();
         }
-        toks.push(Token { tok: Tok::Word(&line[i..end]), col: start, end_col: col + 1 });
+        toks.push(Token {
+            tok: Tok::Word(&line[i..end]),
+            col: start,
+            end_col: col + 1,
+        });
     }
     None
 }

@@ -12,7 +12,11 @@ use std::collections::HashMap;
 /// Where a piece of the input is: columns on a line (text formats) or a JSON path.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Loc {
-    Text { line: u32, col: u32, end_col: u32 },
+    Text {
+        line: u32,
+        col: u32,
+        end_col: u32,
+    },
     Json(JPath),
     /// The input as a whole (line 1, column 1).
     Whole,
@@ -195,7 +199,9 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_CHARS
         && !id.starts_with('-')
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Why an id is not valid, for a diagnostic.
@@ -214,11 +220,25 @@ pub(crate) fn id_problem(id: &str) -> String {
 /// Validates `raw` and builds the graph. Every error found is reported; the graph is
 /// returned only when there is none, and then holds the model's invariants.
 pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
-    let RawGraph { mut tasks, decls, decl_locs, limit_locs, rate_locs, groups, .. } = raw;
+    let RawGraph {
+        mut tasks,
+        decls,
+        decl_locs,
+        limit_locs,
+        rate_locs,
+        groups,
+        ..
+    } = raw;
     let n = tasks.len();
     if n > MAX_TASKS {
-        diags.error(&Loc::Whole, format!("the graph has {n} tasks; the limit is {MAX_TASKS}"));
-        return Parsed { graph: None, diagnostics: diags.into_vec() };
+        diags.error(
+            &Loc::Whole,
+            format!("the graph has {n} tasks; the limit is {MAX_TASKS}"),
+        );
+        return Parsed {
+            graph: None,
+            diagnostics: diags.into_vec(),
+        };
     }
     check_decls(&decls, &decl_locs, &limit_locs, &rate_locs, &mut diags);
 
@@ -271,7 +291,10 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
             } else if mark[d] == i + 1 {
                 diags.warning(
                     loc,
-                    format!("`{}` is listed twice among the dependencies of `{}`", tasks[d].id, t.id),
+                    format!(
+                        "`{}` is listed twice among the dependencies of `{}`",
+                        tasks[d].id, t.id
+                    ),
                 );
             } else {
                 mark[d] = i + 1;
@@ -298,7 +321,10 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                         } else {
                             String::new()
                         };
-                        diags.error(&r.loc, format!("unknown dependency `{name}`: no task has that id{hint}"));
+                        diags.error(
+                            &r.loc,
+                            format!("unknown dependency `{name}`: no task has that id{hint}"),
+                        );
                     }
                 },
                 Target::Group(base) => match groups.get(base.as_ref()) {
@@ -308,7 +334,10 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                         }
                     }
                     None => {
-                        let hint = suggestion_suffix(did_you_mean(base, groups.keys().map(String::as_str)));
+                        let hint = suggestion_suffix(did_you_mean(
+                            base,
+                            groups.keys().map(String::as_str),
+                        ));
                         diags.error(
                             &r.loc,
                             format!("`{base}[*]` names no tasks: no range like `{base}[1..N]` declares tasks named {base}1, {base}2, ...{hint}"),
@@ -326,10 +355,17 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                     }
                     if !missing.is_empty() {
                         let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
-                        let more = if missing.len() > 5 { format!(" and {} more", missing.len() - 5) } else { String::new() };
+                        let more = if missing.len() > 5 {
+                            format!(" and {} more", missing.len() - 5)
+                        } else {
+                            String::new()
+                        };
                         diags.error(
                             &r.loc,
-                            format!("`{base}[{lo}..{hi}]` names tasks that do not exist: {}{more}", shown.join(", ")),
+                            format!(
+                                "`{base}[{lo}..{hi}]` names tasks that do not exist: {}{more}",
+                                shown.join(", ")
+                            ),
                         );
                     }
                 }
@@ -340,16 +376,28 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     }
     for t in &tasks {
         if t.options.reduce.is_some() && t.deps.is_empty() {
-            diags.warning(t.option_loc("reduce"), format!("`reduce` has nothing to combine: task `{}` has no dependencies", t.id));
+            diags.warning(
+                t.option_loc("reduce"),
+                format!(
+                    "`reduce` has nothing to combine: task `{}` has no dependencies",
+                    t.id
+                ),
+            );
         }
     }
     if edges > MAX_EDGES {
-        diags.error(&Loc::Whole, format!("the graph has {edges} dependencies; the limit is {MAX_EDGES}"));
+        diags.error(
+            &Loc::Whole,
+            format!("the graph has {edges} dependencies; the limit is {MAX_EDGES}"),
+        );
     }
     drop(ids);
     if deps.len() != n {
         // Resolution stopped early (the edge limit): there is nothing sound to check further.
-        return Parsed { graph: None, diagnostics: diags.into_vec() };
+        return Parsed {
+            graph: None,
+            diagnostics: diags.into_vec(),
+        };
     }
     // Cycles are looked for even when there are other errors (over the dependencies that
     // did resolve), so that one pass reports them too.
@@ -366,12 +414,18 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
             span: t.loc.span(),
         });
     }
-    let graph = Graph { tasks: graph_tasks, decls };
+    let graph = Graph {
+        tasks: graph_tasks,
+        decls,
+    };
     if let Err(stuck) = topo_order(&graph) {
         report_cycles(&graph, &stuck, &tasks, &groups, &mut diags);
     }
     let graph = (!diags.has_errors()).then_some(graph);
-    Parsed { graph, diagnostics: diags.into_vec() }
+    Parsed {
+        graph,
+        diagnostics: diags.into_vec(),
+    }
 }
 
 fn check_decls(
@@ -382,11 +436,18 @@ fn check_decls(
     diags: &mut Diags,
 ) {
     let loc_of = |name: &str| {
-        decl_locs.iter().find(|(n, _)| *n == name).map(|(_, l)| l.clone()).unwrap_or(Loc::Whole)
+        decl_locs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, l)| l.clone())
+            .unwrap_or(Loc::Whole)
     };
     if let Some(w) = decls.workers {
         if w == 0 || w > MAX_WORKERS {
-            diags.error(&loc_of("workers"), format!("`workers {w}`: the number of workers must be between 1 and {MAX_WORKERS}"));
+            diags.error(
+                &loc_of("workers"),
+                format!("`workers {w}`: the number of workers must be between 1 and {MAX_WORKERS}"),
+            );
         }
     }
     let at = |locs: &[Loc], i: usize| locs.get(i).cloned().unwrap_or(Loc::Whole);
@@ -395,10 +456,23 @@ fn check_decls(
         let loc = at(limit_locs, i);
         check_resource_name(&l.resource, &loc, diags);
         if l.max == 0 || l.max > MAX_LIMIT {
-            diags.error(&loc, format!("`limit {} {}`: a limit must be between 1 and {MAX_LIMIT}", l.resource, l.max));
+            diags.error(
+                &loc,
+                format!(
+                    "`limit {} {}`: a limit must be between 1 and {MAX_LIMIT}",
+                    l.resource, l.max
+                ),
+            );
         }
         if let Some(first) = seen.insert(&l.resource, loc.clone()) {
-            diags.error(&loc, format!("resource `{}` is already limited at {}", l.resource, first.describe()));
+            diags.error(
+                &loc,
+                format!(
+                    "resource `{}` is already limited at {}",
+                    l.resource,
+                    first.describe()
+                ),
+            );
         }
     }
     let mut seen: HashMap<&str, Loc> = HashMap::new();
@@ -409,48 +483,99 @@ fn check_decls(
             diags.error(&loc, format!("`rate {}`: a rate must be more than 0 and at most {MAX_RATE_PER_SECOND} per second", r.resource));
         }
         if let Some(first) = seen.insert(&r.resource, loc.clone()) {
-            diags.error(&loc, format!("resource `{}` already has a rate at {}", r.resource, first.describe()));
+            diags.error(
+                &loc,
+                format!(
+                    "resource `{}` already has a rate at {}",
+                    r.resource,
+                    first.describe()
+                ),
+            );
         }
     }
 }
 
 fn check_resource_name(name: &str, loc: &Loc, diags: &mut Diags) {
     if !is_valid_id(name) {
-        diags.error(loc, format!("`{name}` is not a valid resource name: use ASCII letters, digits, `_` and `-`"));
+        diags.error(
+            loc,
+            format!(
+                "`{name}` is not a valid resource name: use ASCII letters, digits, `_` and `-`"
+            ),
+        );
     }
 }
 
 fn check_options(t: &RawTask<'_>, resources: &[&str], diags: &mut Diags) {
     let o = &t.options;
     let id = &t.id;
-    if t.label.as_ref().is_some_and(|l| l.chars().count() > MAX_LABEL_CHARS) {
-        diags.error(&t.loc, format!("the label of task `{id}` is longer than {MAX_LABEL_CHARS} characters"));
+    if t.label
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > MAX_LABEL_CHARS)
+    {
+        diags.error(
+            &t.loc,
+            format!("the label of task `{id}` is longer than {MAX_LABEL_CHARS} characters"),
+        );
     }
     if o.retry > MAX_RETRY {
-        diags.error(t.option_loc("retry"), format!("`retry {}` is more than the limit of {MAX_RETRY}", o.retry));
+        diags.error(
+            t.option_loc("retry"),
+            format!("`retry {}` is more than the limit of {MAX_RETRY}", o.retry),
+        );
     }
     if o.fail_attempts > MAX_RETRY {
-        diags.error(t.option_loc("fail attempts"), format!("`fail attempts {}` is more than the limit of {MAX_RETRY}", o.fail_attempts));
+        diags.error(
+            t.option_loc("fail attempts"),
+            format!(
+                "`fail attempts {}` is more than the limit of {MAX_RETRY}",
+                o.fail_attempts
+            ),
+        );
     }
     if o.priority.unsigned_abs() > MAX_PRIORITY as u64 {
-        diags.error(t.option_loc("priority"), format!("`priority {}` is outside -{MAX_PRIORITY}..{MAX_PRIORITY}", o.priority));
+        diags.error(
+            t.option_loc("priority"),
+            format!(
+                "`priority {}` is outside -{MAX_PRIORITY}..{MAX_PRIORITY}",
+                o.priority
+            ),
+        );
     }
     if !(0.0..=1.0).contains(&o.fail_probability) {
-        diags.error(t.option_loc("fail"), format!("`fail {}`: a probability must be between 0 and 1, like 0.2", o.fail_probability));
+        diags.error(
+            t.option_loc("fail"),
+            format!(
+                "`fail {}`: a probability must be between 0 and 1, like 0.2",
+                o.fail_probability
+            ),
+        );
     }
     for (name, d) in [("backoff", o.backoff_us), ("timeout", o.timeout_us)] {
         if d.is_some_and(|d| d > MAX_DURATION_US) {
-            diags.error(t.option_loc(name), format!("the `{name}` of task `{id}` is longer than the limit of 1 hour"));
+            diags.error(
+                t.option_loc(name),
+                format!("the `{name}` of task `{id}` is longer than the limit of 1 hour"),
+            );
         }
     }
     if t.work.duration_us() > MAX_DURATION_US {
-        diags.error(&t.loc, format!("the work of task `{id}` is longer than the limit of 1 hour"));
+        diags.error(
+            &t.loc,
+            format!("the work of task `{id}` is longer than the limit of 1 hour"),
+        );
     }
     if o.backoff_us.is_some() && o.retry == 0 {
-        diags.error(t.option_loc("backoff"), format!("`backoff` has no effect: task `{id}` never retries (add `retry N`)"));
+        diags.error(
+            t.option_loc("backoff"),
+            format!("`backoff` has no effect: task `{id}` never retries (add `retry N`)"),
+        );
     }
     if o.timeout_us == Some(0) {
-        diags.error(t.option_loc("timeout"), "`timeout 0` would stop every attempt at once: give a longer timeout");
+        diags.error(
+            t.option_loc("timeout"),
+            "`timeout 0` would stop every attempt at once: give a longer timeout",
+        );
     }
     if o.fail_attempts > o.retry && o.fail_attempts <= MAX_RETRY {
         diags.warning(
@@ -467,7 +592,12 @@ fn check_options(t: &RawTask<'_>, resources: &[&str], diags: &mut Diags) {
         if !resources.contains(&r.as_str()) {
             let loc = t.uses_locs.get(k).unwrap_or(&t.loc);
             let hint = suggestion_suffix(did_you_mean(r, resources.iter().copied()));
-            diags.error(loc, format!("unknown resource `{r}`: declare it with `limit {r} N` or `rate {r} N/s`{hint}"));
+            diags.error(
+                loc,
+                format!(
+                    "unknown resource `{r}`: declare it with `limit {r} N` or `rate {r} N/s`{hint}"
+                ),
+            );
         }
     }
 }
@@ -519,10 +649,17 @@ fn report_cycles(
 }
 
 /// Whether the reference `target` names task `id` (at index `index`).
-fn names(target: &Target<'_>, id: &str, index: usize, groups: &HashMap<String, Vec<usize>>) -> bool {
+fn names(
+    target: &Target<'_>,
+    id: &str,
+    index: usize,
+    groups: &HashMap<String, Vec<usize>>,
+) -> bool {
     match target {
         Target::Id(name) => name == id,
-        Target::Group(base) => groups.get(base.as_ref()).is_some_and(|m| m.contains(&index)),
+        Target::Group(base) => groups
+            .get(base.as_ref())
+            .is_some_and(|m| m.contains(&index)),
         Target::Range(base, lo, hi) => id
             .strip_prefix(base.as_ref())
             .and_then(|x| x.parse::<u64>().ok())
@@ -547,7 +684,11 @@ fn report_cycle(
     let first = (0..order.len()).min_by_key(|&k| order[k]).unwrap_or(0);
     order.rotate_left(first);
     let head = order[0];
-    let ids: Vec<&str> = order.iter().chain(std::iter::once(&head)).map(|&i| graph.tasks[i].id.as_str()).collect();
+    let ids: Vec<&str> = order
+        .iter()
+        .chain(std::iter::once(&head))
+        .map(|&i| graph.tasks[i].id.as_str())
+        .collect();
     // Anchor at `head`'s reference to the task before it in the cycle (the last one).
     let before = *order.last().unwrap_or(&head);
     let before_id = graph.tasks[before].id.as_str();

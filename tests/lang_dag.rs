@@ -350,3 +350,15 @@ fn a_line_with_a_lex_error_still_declares_its_task() {
     let ds = errors("a \"oops : cpu 1\nb : cpu 1 after a\n");
     assert_eq!(ds.len(), 1, "{ds:#?}");
 }
+
+#[test]
+fn suggestions_are_deterministic_on_ties() {
+    // `abd` is one edit from both `abc` and `abe`: the one declared first is suggested.
+    for _ in 0..5 {
+        let p = parse_dag("abe : cpu 1\nabc : cpu 1\nx : cpu 1 after abd\n");
+        assert!(p.diagnostics[0].message.contains("did you mean `abe`?"), "{:?}", p.diagnostics);
+    }
+    // Group names tie the same way every time (alphabetically).
+    let p = parse_dag("xyb[1..2] : cpu 1\nxya[1..2] : cpu 1\ny : cpu 1 after xyc[*]\n");
+    assert!(p.diagnostics[0].message.contains("did you mean `xya`?"), "{:?}", p.diagnostics);
+}

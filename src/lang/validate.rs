@@ -278,7 +278,8 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     // mark[d] == i + 1 when task i already has dependency d: duplicates in O(1).
     let mut mark: Vec<usize> = vec![0; n];
     let mut edges = 0usize;
-    // Suggestions compare a name with every id: only a few, and not over huge graphs.
+    // Suggestions compare a name with every id (in declaration order, so ties are
+    // deterministic): only a few, and not over huge graphs.
     let mut suggestions_left = if n <= 200_000 { 50usize } else { 0 };
     // Every reference and every name a `[*]` or range stands for counts against the edge
     // limit before it is expanded, so no input can make resolution run long.
@@ -317,7 +318,7 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                     None => {
                         let hint = if suggestions_left > 0 {
                             suggestions_left -= 1;
-                            suggestion_suffix(did_you_mean(name, ids.keys().copied()))
+                            suggestion_suffix(did_you_mean(name, tasks.iter().map(|t| t.id.as_ref())))
                         } else {
                             String::new()
                         };
@@ -334,10 +335,10 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                         }
                     }
                     None => {
-                        let hint = suggestion_suffix(did_you_mean(
-                            base,
-                            groups.keys().map(String::as_str),
-                        ));
+                        // Sorted, so that a tie always suggests the same name.
+                        let mut bases: Vec<&str> = groups.keys().map(String::as_str).collect();
+                        bases.sort_unstable();
+                        let hint = suggestion_suffix(did_you_mean(base, bases));
                         diags.error(
                             &r.loc,
                             format!("`{base}[*]` names no tasks: no range like `{base}[1..N]` declares tasks named {base}1, {base}2, ...{hint}"),

@@ -277,7 +277,6 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     let mut deps: Vec<Vec<usize>> = Vec::with_capacity(n);
     // mark[d] == i + 1 when task i already has dependency d: duplicates in O(1).
     let mut mark: Vec<usize> = vec![0; n];
-    let mut edges = 0usize;
     // Suggestions compare a name with every id (in declaration order, so ties are
     // deterministic): only a few, and not over huge graphs.
     let mut suggestions_left = if n <= 200_000 { 50usize } else { 0 };
@@ -372,7 +371,6 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                 }
             }
         }
-        edges += resolved.len();
         deps.push(resolved);
     }
     for t in &tasks {
@@ -385,12 +383,6 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                 ),
             );
         }
-    }
-    if edges > MAX_EDGES {
-        diags.error(
-            &Loc::Whole,
-            format!("the graph has {edges} dependencies; the limit is {MAX_EDGES}"),
-        );
     }
     drop(ids);
     if deps.len() != n {

@@ -13,7 +13,7 @@ use super::lexer::{lex_line_into, Tok, Token};
 use super::limits::*;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
-use crate::graph::{Limit, OnError, Policy, Rate, Reduce, TaskOptions, Work};
+use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
@@ -89,17 +89,9 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     build(raw, diags)
 }
 
+/// A task known only by its id so far (its work is filled in when the line parses).
 fn placeholder<'a>(id: &'a str, loc: Loc) -> RawTask<'a> {
-    RawTask {
-        id: Cow::Borrowed(id),
-        loc,
-        label: None,
-        work: Work::Cpu { duration_us: 0 },
-        options: TaskOptions::default(),
-        option_locs: Vec::new(),
-        uses_locs: Vec::new(),
-        deps: Vec::new(),
-    }
+    RawTask::new(Cow::Borrowed(id), loc, Work::Cpu { duration_us: 0 })
 }
 
 /// Describes a token for "unexpected ..." messages.

@@ -7,7 +7,7 @@ use super::duration::parse_duration;
 use super::limits::MAX_TASKS;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
-use crate::graph::{TaskOptions, Work};
+use crate::graph::Work;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -424,16 +424,12 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         }
         index.insert(id.clone(), raw.tasks.len());
         attrs.push(defaults.clone());
-        raw.tasks.push(RawTask {
-            id: Cow::Owned(id.clone()),
-            loc: id_tok.loc(),
-            label: None,
-            work: Work::Cpu { duration_us: 0 },
-            options: TaskOptions::default(),
-            option_locs: Vec::new(),
-            uses_locs: Vec::new(),
-            deps: Vec::new(),
-        });
+        // The work is set once all of the node's attributes are known.
+        raw.tasks.push(RawTask::new(
+            Cow::Owned(id.clone()),
+            id_tok.loc(),
+            Work::Cpu { duration_us: 0 },
+        ));
         Some(raw.tasks.len() - 1)
     };
     while depth > 0 {

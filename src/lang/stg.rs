@@ -6,7 +6,7 @@
 use super::limits::{MAX_DURATION_US, MAX_TASKS};
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
-use crate::graph::{TaskOptions, Work};
+use crate::graph::Work;
 use std::borrow::Cow;
 
 /// The whitespace-separated words of a line, each with its 1-based character columns.
@@ -32,16 +32,9 @@ fn words(line: &str) -> Vec<(u32, u32, &str)> {
 }
 
 fn task(id: String, loc: Loc, duration_us: u64, deps: Vec<DepRef<'static>>) -> RawTask<'static> {
-    RawTask {
-        id: Cow::Owned(id),
-        loc,
-        label: None,
-        work: Work::Cpu { duration_us },
-        options: TaskOptions::default(),
-        option_locs: Vec::new(),
-        uses_locs: Vec::new(),
-        deps,
-    }
+    let mut t = RawTask::new(Cow::Owned(id), loc, Work::Cpu { duration_us });
+    t.deps = deps;
+    t
 }
 
 /// Reads STG text into a raw graph for [`build`].

@@ -120,7 +120,22 @@ pub(crate) struct RawTask<'a> {
     pub deps: Vec<DepRef<'a>>,
 }
 
-impl RawTask<'_> {
+impl<'a> RawTask<'a> {
+    /// A task with the given id, location and work, and nothing else: no label, default
+    /// options, no dependencies.
+    pub(crate) fn new(id: Cow<'a, str>, loc: Loc, work: Work) -> Self {
+        RawTask {
+            id,
+            loc,
+            label: None,
+            work,
+            options: TaskOptions::default(),
+            option_locs: Vec::new(),
+            uses_locs: Vec::new(),
+            deps: Vec::new(),
+        }
+    }
+
     fn option_loc(&self, name: &str) -> &Loc {
         self.option_locs
             .iter()
@@ -317,7 +332,10 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                     None => {
                         let hint = if suggestions_left > 0 {
                             suggestions_left -= 1;
-                            suggestion_suffix(did_you_mean(name, tasks.iter().map(|t| t.id.as_ref())))
+                            suggestion_suffix(did_you_mean(
+                                name,
+                                tasks.iter().map(|t| t.id.as_ref()),
+                            ))
                         } else {
                             String::new()
                         };

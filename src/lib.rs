@@ -5,6 +5,7 @@
 //! bodies ([`work`]) and run results ([`trace`]). The [`wasm`] module (wasm32 only) is the
 //! thin wasm-bindgen layer the browser uses.
 
+pub mod analysis;
 pub mod exec;
 pub mod graph;
 pub mod lang;

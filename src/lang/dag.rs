@@ -1,241 +1,623 @@
-//! The `.dag` text format (first slice): one task per line,
-//! `id : cpu|io <duration> [after dep, dep, ...]`, `#` starts a comment.
-//! Durations take `us`, `ms` or `s`; a bare number means milliseconds.
+//! The `.dag` text format: one declaration or task per line (grammar in docs/language.md).
+//!
+//! ```text
+//! workers 4
+//! limit db 2
+//! fetch[1..3] "fetch a page" : io 200ms retry 2 backoff 50ms uses db
+//! merge : cpu 10ms reduce concat after fetch[*]
+//! ```
 
-use super::{Diagnostic, Parsed};
-use crate::graph::{topo_order, Graph, Micros, Span, Task, TaskOptions, Work};
-use std::collections::HashMap;
+use super::diagnostic::{did_you_mean, suggestion_suffix};
+use super::duration::{parse_duration, parse_plain_number};
+use super::lexer::{lex_line_into, Tok, Token};
+use super::limits::*;
+use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
+use super::Parsed;
+use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
+use std::borrow::Cow;
 
-/// Longest accepted duration: one hour.
-pub const MAX_DURATION_US: Micros = 3_600_000_000;
-
-struct Line<'a> {
-    number: u32,
-    text: &'a str,
-}
-
-impl Line<'_> {
-    /// 1-based character column of byte offset `byte` in this line.
-    fn col(&self, byte: usize) -> u32 {
-        self.text[..byte].chars().count() as u32 + 1
-    }
-}
-
-/// A word of a line: its text and its byte offset in the line.
-fn words(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let sep = c.is_whitespace() || c == ',';
-        match (start, sep) {
-            (None, false) => start = Some(i),
-            (Some(s), true) => {
-                out.push((s, &text[s..i]));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, &text[s..]));
-    }
-    out
-}
-
-fn parse_duration(word: &str) -> Result<Micros, String> {
-    let (num, unit) = match word.find(|c: char| c.is_ascii_alphabetic()) {
-        Some(i) => (&word[..i], &word[i..]),
-        None => (word, "ms"),
-    };
-    let scale = match unit {
-        "us" => 1.0,
-        "ms" => 1_000.0,
-        "s" => 1_000_000.0,
-        _ => return Err(format!("unknown duration unit `{unit}`: use us, ms or s")),
-    };
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("`{word}` is not a duration: write a number and a unit, like 50ms"))?;
-    let us = value * scale;
-    if !us.is_finite() || us < 0.0 {
-        return Err(format!("`{word}` is not a duration: it must be zero or more"));
-    }
-    if us > MAX_DURATION_US as f64 {
-        return Err(format!("`{word}` is longer than the 1 hour limit"));
-    }
-    Ok(us.round() as Micros)
-}
-
-fn is_id(word: &str) -> bool {
-    let mut chars = word.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
+/// Declaration keywords, in the order the docs list them.
+pub(crate) const DECLARATIONS: [&str; 6] =
+    ["workers", "limit", "rate", "policy", "on_error", "seed"];
+/// Kinds of work.
+pub(crate) const KINDS: [&str; 2] = ["cpu", "io"];
+/// Task option keywords (and `after`).
+pub(crate) const OPTIONS: [&str; 9] = [
+    "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
+];
+/// `reduce` operators.
+pub(crate) const REDUCERS: [(&str, Reduce); 7] = [
+    ("sum", Reduce::Sum),
+    ("count", Reduce::Count),
+    ("concat", Reduce::Concat),
+    ("min", Reduce::Min),
+    ("max", Reduce::Max),
+    ("vote", Reduce::Vote),
+    ("first", Reduce::First),
+];
+/// `on_error` modes.
+pub(crate) const ON_ERROR: [(&str, OnError); 3] = [
+    ("fail-fast", OnError::FailFast),
+    ("skip-dependents", OnError::SkipDependents),
+    ("continue", OnError::Continue),
+];
 
 /// Parses `.dag` text. Reports every error it can find, each with its line and column;
-/// returns a graph only when there is none.
+/// returns a graph only when there is none. Never panics, whatever the input.
 pub fn parse_dag(text: &str) -> Parsed {
-    let mut diags = Vec::new();
-    let mut tasks: Vec<Task> = Vec::new();
-    // Dependencies by name, with where each was written, resolved once all tasks are known.
-    let mut dep_names: Vec<Vec<(String, Span)>> = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-
-    for (n, raw) in text.lines().enumerate() {
-        let line = Line { number: n as u32 + 1, text: raw };
-        let code = raw.split('#').next().unwrap_or("");
-        if code.trim().is_empty() {
-            continue;
-        }
-        let Some(colon) = code.find(':') else {
-            let start = code.len() - code.trim_start().len();
-            diags.push(Diagnostic::error(
-                line.number,
-                line.col(start),
-                code.trim().chars().count() as u32,
-                "expected a task: `id : cpu <duration> [after dep, ...]`",
-            ));
-            continue;
-        };
-        let head = &code[..colon];
-        let id = head.trim();
-        let id_col = line.col(head.len() - head.trim_start().len());
-        if !is_id(id) {
-            diags.push(Diagnostic::error(
-                line.number,
-                id_col,
-                id.chars().count() as u32,
-                format!("`{id}` is not a task id: use letters, digits, `_` or `-`, starting with a letter"),
-            ));
-            continue;
-        }
-        let rest = &code[colon + 1..];
-        let ws: Vec<(usize, &str)> = words(rest)
-            .into_iter()
-            .map(|(o, w)| (colon + 1 + o, w))
-            .collect();
-        let mut ok = true;
-        let work = match ws.first() {
-            Some(&(o, kind @ ("cpu" | "io"))) => match ws.get(1) {
-                Some(&(o2, w)) => match parse_duration(w) {
-                    Ok(d) if kind == "cpu" => Some(Work::Cpu { duration_us: d }),
-                    Ok(d) => Some(Work::Io { duration_us: d }),
-                    Err(msg) => {
-                        diags.push(Diagnostic::error(line.number, line.col(o2), w.chars().count() as u32, msg));
-                        None
-                    }
-                },
-                None => {
-                    diags.push(Diagnostic::error(line.number, line.col(o), kind.len() as u32, format!("`{kind}` needs a duration, like `{kind} 50ms`")));
-                    None
-                }
-            },
-            Some(&(o, w)) => {
-                diags.push(Diagnostic::error(line.number, line.col(o), w.chars().count() as u32, format!("unknown kind of work `{w}`: expected `cpu` or `io`")));
-                None
-            }
-            None => {
-                diags.push(Diagnostic::error(line.number, line.col(colon), 1, "expected the work after `:`, like `cpu 50ms`"));
-                None
-            }
-        };
-        let mut deps = Vec::new();
-        if ws.len() > 2 {
-            let (o, w) = ws[2];
-            if w != "after" {
-                diags.push(Diagnostic::error(line.number, line.col(o), w.chars().count() as u32, format!("unexpected `{w}`: expected `after dep, ...`")));
-                ok = false;
-            } else if ws.len() == 3 {
-                diags.push(Diagnostic::error(line.number, line.col(o), 5, "`after` needs at least one task id"));
-                ok = false;
-            } else {
-                for &(o, w) in &ws[3..] {
-                    deps.push((w.to_string(), Span { line: line.number, col: line.col(o) }));
-                }
-            }
-        }
-        let span = Span { line: line.number, col: id_col };
-        if let Some(&first) = ids.get(id) {
-            diags.push(Diagnostic::error(
-                line.number,
-                id_col,
-                id.chars().count() as u32,
-                format!("duplicate task id `{id}`: it is already declared on line {}", tasks[first].span.line),
-            ));
-            continue;
-        }
-        if let (Some(work), true) = (work, ok) {
-            ids.insert(id.to_string(), tasks.len());
-            tasks.push(Task { id: id.to_string(), label: None, work, deps: Vec::new(), options: TaskOptions::default(), span });
-            dep_names.push(deps);
-        }
-    }
-
-    for (i, names) in dep_names.into_iter().enumerate() {
-        for (name, at) in names {
-            let len = name.chars().count() as u32;
-            match ids.get(&name) {
-                Some(&d) if d == i => diags.push(Diagnostic::error(at.line, at.col, len, format!("task `{name}` depends on itself"))),
-                Some(&d) if tasks[i].deps.contains(&d) => {}
-                Some(&d) => tasks[i].deps.push(d),
-                None => diags.push(Diagnostic::error(at.line, at.col, len, format!("unknown dependency `{name}`: no task has that id"))),
-            }
-        }
-    }
-
-    if diags.is_empty() {
-        let graph = Graph { tasks, ..Graph::default() };
-        if let Err(stuck) = topo_order(&graph) {
-            let t = &graph.tasks[stuck[0]];
-            let names: Vec<&str> = stuck.iter().map(|&i| graph.tasks[i].id.as_str()).collect();
-            diags.push(Diagnostic::error(
-                t.span.line,
-                t.span.col,
-                t.id.chars().count() as u32,
-                format!("the dependencies form a cycle among: {}", names.join(", ")),
-            ));
-            return Parsed { graph: None, diagnostics: diags };
-        }
-        return Parsed { graph: Some(graph), diagnostics: diags };
-    }
-    Parsed { graph: None, diagnostics: diags }
+    super::parse(text, super::Format::Dag)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Reads `.dag` text into a raw graph for [`build`].
+pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
+    let mut raw = RawGraph::default();
+    let mut toks = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if diags.is_full() {
+            break;
+        }
+        let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        let lex_err = lex_line_into(line, &mut toks);
+        let mut p = LineParser {
+            line: number,
+            toks: &toks,
+            pos: 0,
+            diags: &mut diags,
+        };
+        if let Some(e) = lex_err {
+            p.diags
+                .error(&Loc::text(number, e.col, e.end_col), e.message);
+            // A line that starts like a task still declares its id, so other lines naming it
+            // do not get a second, misleading "unknown dependency" error.
+            if let Some(
+                t @ Token {
+                    tok: Tok::Word(id), ..
+                },
+            ) = toks.first()
+            {
+                if !DECLARATIONS.contains(id) && raw.tasks.len() < MAX_TASKS {
+                    raw.tasks.push(placeholder(id, p.loc(t)));
+                }
+            }
+            continue;
+        }
+        if toks.is_empty() {
+            continue;
+        }
+        p.line_item(&mut raw);
+    }
+    build(raw, diags)
+}
 
-    #[test]
-    fn parses_chain_with_units_and_comments() {
-        let p = parse_dag("# chain\na : cpu 50ms\nb : cpu 2s after a # two seconds\nc : cpu 300us after a, b\n");
-        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        let g = p.graph.unwrap();
-        assert_eq!(g.tasks.len(), 3);
-        assert_eq!(g.tasks[1].work.duration_us(), 2_000_000);
-        assert_eq!(g.tasks[2].deps, vec![0, 1]);
-        assert_eq!(g.tasks[2].work.duration_us(), 300);
+/// A task known only by its id so far (its work is filled in when the line parses).
+fn placeholder<'a>(id: &'a str, loc: Loc) -> RawTask<'a> {
+    RawTask::new(Cow::Borrowed(id), loc, Work::Cpu { duration_us: 0 })
+}
+
+/// Describes a token for "unexpected ..." messages.
+fn show(t: &Token<'_>) -> String {
+    match &t.tok {
+        Tok::Word(w) => format!("`{w}`"),
+        Tok::Str(s) => format!("the string \"{s}\""),
+        Tok::Colon => "`:`".into(),
+        Tok::Comma => "`,`".into(),
+        Tok::LBracket => "`[`".into(),
+        Tok::RBracket => "`]`".into(),
+        Tok::Star => "`*`".into(),
+    }
+}
+
+/// Parses `a..b` (both whole numbers, a <= b, at most MAX_RANGE values).
+fn parse_range(w: &str) -> Result<(u64, u64), String> {
+    let Some((a, b)) = w.split_once("..") else {
+        return Err(format!("`{w}` is not a range: write it like `1..8`"));
+    };
+    let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) else {
+        return Err(format!(
+            "`{w}` is not a range: write two whole numbers, like `1..8`"
+        ));
+    };
+    if a > b {
+        return Err(format!(
+            "the range `{w}` is empty: the first number must not be larger than the second"
+        ));
+    }
+    if b - a >= MAX_RANGE {
+        return Err(format!("the range `{w}` has more than {MAX_RANGE} values"));
+    }
+    Ok((a, b))
+}
+
+struct LineParser<'t, 'a, 'd> {
+    line: u32,
+    toks: &'t [Token<'a>],
+    pos: usize,
+    diags: &'d mut Diags,
+}
+
+impl<'t, 'a> LineParser<'t, 'a, '_> {
+    fn loc(&self, t: &Token<'_>) -> Loc {
+        Loc::text(self.line, t.col, t.end_col)
     }
 
-    #[test]
-    fn unknown_dependency_names_line_and_column() {
-        let p = parse_dag("a : cpu 1ms\nb : cpu 1ms after a, zz\n");
-        assert!(p.graph.is_none());
-        assert_eq!(p.diagnostics.len(), 1);
-        let d = &p.diagnostics[0];
-        assert_eq!((d.line, d.col), (2, 22));
-        assert!(d.message.contains("zz"));
+    fn peek(&self) -> Option<&'t Token<'a>> {
+        self.toks.get(self.pos)
     }
 
-    #[test]
-    fn cycle_is_reported() {
-        let p = parse_dag("a : cpu 1ms after c\nb : cpu 1ms after a\nc : cpu 1ms after b\n");
-        assert!(p.graph.is_none());
-        assert!(p.diagnostics[0].message.contains("cycle"));
+    fn next(&mut self) -> Option<&'t Token<'a>> {
+        let t = self.toks.get(self.pos);
+        self.pos += usize::from(t.is_some());
+        t
     }
 
-    #[test]
-    fn bare_number_is_milliseconds() {
-        let g = parse_dag("a : cpu 7").graph.unwrap();
-        assert_eq!(g.tasks[0].work.duration_us(), 7_000);
+    fn err(&mut self, t: &Token<'_>, msg: impl Into<String>) {
+        let loc = self.loc(t);
+        self.diags.error(&loc, msg);
+    }
+
+    /// An error just past the last token (for "expected ... here").
+    fn err_at_end(&mut self, msg: impl Into<String>) {
+        let col = self.toks.last().map_or(1, |t| t.end_col);
+        self.diags.error(&Loc::text(self.line, col, col + 1), msg);
+    }
+
+    fn next_word(&mut self) -> Option<(&'t Token<'a>, &'a str)> {
+        match self.peek() {
+            Some(
+                t @ Token {
+                    tok: Tok::Word(w), ..
+                },
+            ) => {
+                self.pos += 1;
+                Some((t, w))
+            }
+            _ => None,
+        }
+    }
+
+    fn line_item(&mut self, raw: &mut RawGraph<'a>) {
+        let first = &self.toks[0];
+        let second = self.toks.get(1).map(|t| &t.tok);
+        if let Tok::Word(w) = first.tok {
+            let is_decl_shape = !matches!(second, Some(Tok::Colon | Tok::Str(_) | Tok::LBracket));
+            if let Some(kw) = DECLARATIONS
+                .iter()
+                .find(|k| **k == w)
+                .filter(|_| is_decl_shape)
+            {
+                self.pos = 1;
+                return self.declaration(kw, raw);
+            }
+            if !self.toks.iter().any(|t| t.tok == Tok::Colon) {
+                let msg = match did_you_mean(w, DECLARATIONS) {
+                    Some(s) if is_decl_shape => format!("unknown declaration `{w}` (did you mean `{s}`?)"),
+                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed); this line has no `:`".to_string(),
+                };
+                return self.err(first, msg);
+            }
+        }
+        self.task(raw);
+    }
+
+    fn declaration(&mut self, kw: &'static str, raw: &mut RawGraph<'a>) {
+        let kw_tok = &self.toks[0];
+        let kw_loc = self.loc(kw_tok);
+        let already = |raw: &RawGraph<'_>| {
+            raw.decl_locs
+                .iter()
+                .find(|(n, _)| *n == kw)
+                .map(|(_, l)| l.describe())
+        };
+        let usage = match kw {
+            "workers" => "workers N",
+            "limit" => "limit <resource> N",
+            "rate" => "rate <resource> N/s",
+            "policy" => "policy critical-path|fifo|priority|waves|random",
+            "on_error" => "on_error fail-fast|skip-dependents|continue",
+            _ => "seed N",
+        };
+        let nargs = if matches!(kw, "limit" | "rate") { 2 } else { 1 };
+        let args: Vec<(&Token<'a>, &'a str)> = (0..nargs).map_while(|_| self.next_word()).collect();
+        if args.len() < nargs {
+            let msg = format!("`{kw}` is incomplete: write `{usage}`");
+            match self.peek() {
+                Some(t) => self.err(t, msg),
+                None => self.err_at_end(msg),
+            }
+            return;
+        }
+        if let Some(t) = self.peek() {
+            self.err(
+                t,
+                format!(
+                    "unexpected {} after the declaration: write `{usage}`",
+                    show(t)
+                ),
+            );
+            return;
+        }
+        let (vt, v) = *args.last().unwrap_or(&(kw_tok, ""));
+        let vloc = self.loc(vt);
+        match kw {
+            "workers" | "seed" | "policy" | "on_error" => {
+                if let Some(prev) = already(raw) {
+                    return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
+                }
+                let ok = match kw {
+                    "workers" => v
+                        .parse::<u32>()
+                        .map(|n| raw.decls.workers = Some(n))
+                        .is_ok(),
+                    "seed" => v.parse::<u64>().map(|n| raw.decls.seed = Some(n)).is_ok(),
+                    "policy" => Policy::from_name(v)
+                        .map(|p| raw.decls.policy = Some(p))
+                        .is_some(),
+                    _ => ON_ERROR
+                        .iter()
+                        .find(|(n, _)| *n == v)
+                        .map(|(_, m)| raw.decls.on_error = Some(*m))
+                        .is_some(),
+                };
+                if !ok {
+                    let msg = match kw {
+                        "workers" => format!("`{v}` is not a number of workers: write a whole number from 1 to {MAX_WORKERS}"),
+                        "seed" => format!("`{v}` is not a seed: write a whole number, like `seed 42`"),
+                        "policy" => {
+                            let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
+                            format!("unknown policy `{v}`: expected one of {}{}", names.join(", "), suggestion_suffix(did_you_mean(v, names.iter().copied())))
+                        }
+                        _ => format!(
+                            "unknown on_error mode `{v}`: expected fail-fast, skip-dependents or continue{}",
+                            suggestion_suffix(did_you_mean(v, ON_ERROR.iter().map(|(n, _)| *n)))
+                        ),
+                    };
+                    return self.err(vt, msg);
+                }
+                raw.decl_locs.push((kw, vloc));
+            }
+            "limit" => {
+                let resource = args[0].1.to_string();
+                match v.parse::<u32>() {
+                    Ok(max) => {
+                        raw.decls.limits.push(Limit {
+                            resource,
+                            max,
+                            span: kw_loc.span(),
+                        });
+                        raw.limit_locs.push(kw_loc);
+                    }
+                    Err(_) => self.err(
+                        vt,
+                        format!(
+                            "`{v}` is not a limit: write a whole number, like `limit {resource} 2`"
+                        ),
+                    ),
+                }
+            }
+            _ => {
+                let resource = args[0].1.to_string();
+                match v.strip_suffix("/s").and_then(parse_plain_number) {
+                    Some(per_second) => {
+                        raw.decls.rates.push(Rate { resource, per_second, span: kw_loc.span() });
+                        raw.rate_locs.push(kw_loc);
+                    }
+                    None => self.err(vt, format!("`{v}` is not a rate: write a number per second, like `rate {resource} 5/s`")),
+                }
+            }
+        }
+    }
+
+    fn task(&mut self, raw: &mut RawGraph<'a>) {
+        let first = &self.toks[0];
+        let Tok::Word(id) = first.tok else {
+            let msg = if first.tok == Tok::Colon {
+                "expected a task id before `:`".to_string()
+            } else {
+                format!("a task starts with its id, not {}", show(first))
+            };
+            return self.err(first, msg);
+        };
+        self.pos = 1;
+        let mut id_loc = self.loc(first);
+        // `base[a..b]`: a range of tasks.
+        let mut range = None;
+        if matches!(self.peek().map(|t| &t.tok), Some(Tok::LBracket)) {
+            self.pos += 1;
+            match (self.next_word(), self.next()) {
+                (Some((rt, w)), Some(close)) if close.tok == Tok::RBracket => {
+                    id_loc = Loc::text(self.line, first.col, close.end_col);
+                    match parse_range(w) {
+                        Ok(r) => range = Some(r),
+                        Err(m) => self.err(rt, m),
+                    }
+                }
+                _ => {
+                    return self.err(
+                        first,
+                        format!("expected a range after `{id}[`, like `{id}[1..8]`"),
+                    );
+                }
+            }
+        }
+        let mut label = None;
+        if let Some(Token {
+            tok: Tok::Str(s), ..
+        }) = self.peek()
+        {
+            self.pos += 1;
+            label = Some(s.clone());
+        }
+        let mut task = placeholder(id, id_loc);
+        task.label = label;
+        match self.next() {
+            Some(Token {
+                tok: Tok::Colon, ..
+            }) => self.task_body(&mut task),
+            Some(t) => self.err(
+                t,
+                format!("expected `:` after the task id, found {}", show(t)),
+            ),
+            None => self.err_at_end("expected `:` after the task id"),
+        }
+        match range {
+            None => {
+                if raw.tasks.len() < MAX_TASKS {
+                    raw.tasks.push(task);
+                } else {
+                    self.err(first, format!("too many tasks: the limit is {MAX_TASKS}"));
+                }
+            }
+            Some((a, b)) => {
+                if raw.tasks.len() as u64 + (b - a + 1) > MAX_TASKS as u64 {
+                    return self.err(first, format!("too many tasks: the limit is {MAX_TASKS}"));
+                }
+                // Each declared task copies the dependency list: bound the copies.
+                let copies = (b - a + 1).saturating_mul(task.deps.len() as u64);
+                raw.range_dep_copies = raw.range_dep_copies.saturating_add(copies);
+                if raw.range_dep_copies > MAX_EDGES as u64 {
+                    return self.err(first, format!("too many dependencies: this range copies its `after` list into more than {MAX_EDGES} in all"));
+                }
+                let members = raw.groups.entry(id.to_string()).or_default();
+                for x in a..=b {
+                    members.push(raw.tasks.len());
+                    let mut t = task.clone();
+                    t.id = Cow::Owned(format!("{id}{x}"));
+                    raw.tasks.push(t);
+                }
+            }
+        }
+    }
+
+    /// Everything after the `:`: kind, amount, options, `after` list.
+    fn task_body(&mut self, task: &mut RawTask<'a>) {
+        match self.next_word() {
+            Some((kt, kind @ ("cpu" | "io"))) => match self.peek() {
+                Some(
+                    dt @ Token {
+                        tok: Tok::Word(d), ..
+                    },
+                ) if !OPTIONS.contains(d) => {
+                    self.pos += 1;
+                    match parse_duration(d) {
+                        Ok(us) => {
+                            task.work = if kind == "cpu" {
+                                Work::Cpu { duration_us: us }
+                            } else {
+                                Work::Io { duration_us: us }
+                            }
+                        }
+                        Err(m) => self.err(dt, m),
+                    }
+                }
+                _ => self.err(kt, format!("`{kind}` needs a duration, like `{kind} 50ms`")),
+            },
+            Some((kt, kind)) => {
+                let hint = suggestion_suffix(did_you_mean(kind, KINDS));
+                self.err(
+                    kt,
+                    format!("unknown kind of work `{kind}`: expected `cpu` or `io`{hint}"),
+                );
+                // Skip its amount, if any, and go on with the options.
+                if self
+                    .peek()
+                    .is_some_and(|t| matches!(t.tok, Tok::Word(w) if !OPTIONS.contains(&w)))
+                {
+                    self.pos += 1;
+                }
+            }
+            None => {
+                let msg = "expected the work after `:`, like `cpu 50ms` or `io 2s`";
+                match self.peek() {
+                    Some(t) => self.err(t, msg),
+                    None => self.err_at_end(msg),
+                }
+                return;
+            }
+        }
+        self.options(task);
+    }
+
+    fn options(&mut self, task: &mut RawTask<'a>) {
+        while let Some(t) = self.next() {
+            let Tok::Word(w) = t.tok else {
+                self.err(t, format!("unexpected {}: expected an option (retry, backoff, timeout, fail, priority, uses, reduce) or `after`", show(t)));
+                continue;
+            };
+            let mut name: &'static str = match w {
+                "after" => return self.deps(t, task),
+                "retry" => "retry",
+                "backoff" => "backoff",
+                "timeout" => "timeout",
+                "fail" => "fail",
+                "priority" => "priority",
+                "uses" => "uses",
+                "reduce" => "reduce",
+                _ => {
+                    let hint = suggestion_suffix(did_you_mean(w, OPTIONS));
+                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, fail, priority, uses, reduce or `after`{hint}"));
+                    // Skip to the next known option.
+                    while self.peek().is_some_and(|t| !matches!(t.tok, Tok::Word(w) if OPTIONS.contains(&w) && w != "attempts")) {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
+            };
+            if name == "fail" && matches!(self.peek().map(|t| &t.tok), Some(Tok::Word("attempts")))
+            {
+                self.pos += 1;
+                name = "fail attempts";
+            }
+            if name != "uses" && task.option_locs.iter().any(|(n, _)| *n == name) {
+                self.err(t, format!("option `{name}` is given twice"));
+            }
+            task.option_locs.push((name, self.loc(t)));
+            let (vt, v) = match self.peek() {
+                Some(
+                    vt @ Token {
+                        tok: Tok::Word(v), ..
+                    },
+                ) if *v != "after" => {
+                    self.pos += 1;
+                    (vt, *v)
+                }
+                _ => {
+                    self.err(
+                        t,
+                        format!("`{name}` needs a value, like `{}`", example(name)),
+                    );
+                    continue;
+                }
+            };
+            let o = &mut task.options;
+            let result: Result<(), String> = match name {
+                "retry" | "fail attempts" => v
+                    .parse::<u32>()
+                    .map(|n| if name == "retry" { o.retry = n } else { o.fail_attempts = n })
+                    .map_err(|_| format!("`{v}` is not a count: write a whole number, like `{}`", example(name))),
+                "backoff" | "timeout" => parse_duration(v).map(|d| {
+                    if name == "backoff" { o.backoff_us = Some(d) } else { o.timeout_us = Some(d) }
+                }),
+                "fail" => {
+                    let p = match v.strip_suffix('%') {
+                        Some(pct) => parse_plain_number(pct).map(|x| x / 100.0),
+                        None => parse_plain_number(v),
+                    };
+                    p.map(|p| o.fail_probability = p)
+                        .ok_or_else(|| format!("`{v}` is not a probability: write a number from 0 to 1 (like 0.2) or a percentage (like 20%)"))
+                }
+                "priority" => v
+                    .parse::<i64>()
+                    .map(|n| o.priority = n)
+                    .map_err(|_| format!("`{v}` is not a priority: write a whole number, like `priority 5` or `priority -1`")),
+                "uses" => {
+                    o.uses.push(v.to_string());
+                    task.uses_locs.push(self.loc(vt));
+                    // `uses a, b`: more resources after commas.
+                    while self.peek().is_some_and(|t| t.tok == Tok::Comma) {
+                        self.pos += 1;
+                        match self.next_word() {
+                            Some((rt, r)) if r != "after" => {
+                                task.options.uses.push(r.to_string());
+                                task.uses_locs.push(self.loc(rt));
+                            }
+                            _ => {
+                                self.err_at_end("expected a resource name after `,`");
+                                break;
+                            }
+                        }
+                    }
+                    Ok(())
+                }
+                _ => match REDUCERS.iter().find(|(n, _)| *n == v) {
+                    Some(&(_, r)) => {
+                        o.reduce = Some(r);
+                        Ok(())
+                    }
+                    None => Err(format!(
+                        "unknown reduce operator `{v}`: expected sum, count, concat, min, max, vote or first{}",
+                        suggestion_suffix(did_you_mean(v, REDUCERS.iter().map(|(n, _)| *n)))
+                    )),
+                },
+            };
+            if let Err(m) = result {
+                self.err(vt, m);
+            }
+        }
+    }
+
+    /// The list after `after`: ids, `base[*]`, `base[a..b]` or `base[k]`, commas optional.
+    fn deps(&mut self, after: &Token<'_>, task: &mut RawTask<'a>) {
+        if self.peek().is_none() {
+            return self.err(
+                after,
+                "`after` needs at least one task id, like `after a, b`",
+            );
+        }
+        let mut want_item = true;
+        while let Some(t) = self.next() {
+            match &t.tok {
+                Tok::Comma if !want_item => want_item = true,
+                Tok::Word(name) => {
+                    want_item = false;
+                    let mut loc = self.loc(t);
+                    let mut target = Target::Id(Cow::Borrowed(*name));
+                    if matches!(self.peek().map(|t| &t.tok), Some(Tok::LBracket)) {
+                        self.pos += 1;
+                        let inner = self.next();
+                        let close = self.next();
+                        let Some(close) = close.filter(|c| c.tok == Tok::RBracket) else {
+                            self.err(t, format!("expected `{name}[*]`, `{name}[1..8]` or `{name}[3]`: the `[` is not closed"));
+                            return;
+                        };
+                        loc = Loc::text(self.line, t.col, close.end_col);
+                        match inner.map(|i| &i.tok) {
+                            Some(Tok::Star) => target = Target::Group(Cow::Borrowed(*name)),
+                            Some(Tok::Word(w)) if w.contains("..") => match parse_range(w) {
+                                Ok((a, b)) => target = Target::Range(Cow::Borrowed(*name), a, b),
+                                Err(m) => {
+                                    self.diags.error(&loc, m);
+                                    continue;
+                                }
+                            },
+                            Some(Tok::Word(w)) if w.parse::<u64>().is_ok() => {
+                                target = Target::Id(Cow::Owned(format!("{name}{w}")))
+                            }
+                            _ => {
+                                self.diags.error(
+                                    &loc,
+                                    format!("expected `{name}[*]`, `{name}[1..8]` or `{name}[3]`"),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                    task.deps.push(DepRef { target, loc });
+                }
+                _ => {
+                    let msg = if t.tok == Tok::Comma {
+                        "expected a task id, found `,`".to_string()
+                    } else {
+                        format!("expected a task id, found {}", show(t))
+                    };
+                    self.err(t, msg);
+                }
+            }
+        }
+        if want_item {
+            self.err_at_end("expected a task id after `,`");
+        }
+    }
+}
+
+fn example(option: &str) -> &'static str {
+    match option {
+        "retry" => "retry 2",
+        "fail attempts" => "fail attempts 1",
+        "backoff" => "backoff 100ms",
+        "timeout" => "timeout 2s",
+        "fail" => "fail 0.1",
+        "priority" => "priority 5",
+        "uses" => "uses db",
+        _ => "reduce sum",
     }
 }

@@ -1,0 +1,595 @@
+//! Graphviz DOT digraphs. Each node is a task; `a -> b` makes b run after a. Node attributes:
+//! `cost` (the work, in ms, or any `.dag` duration like "2s"), `label`, and `kind` (`cpu`,
+//! the default, or `io`). `node [cost=...]` sets a default; subgraphs are flattened; other
+//! attributes are ignored. Parsing is iterative: nesting depth cannot overflow the stack.
+
+use super::duration::parse_duration;
+use super::limits::MAX_TASKS;
+use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
+use super::Parsed;
+use crate::graph::Work;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+enum T {
+    /// An identifier, number, quoted string or HTML string, unquoted.
+    Id(String),
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Semi,
+    Comma,
+    Eq,
+    Colon,
+    Arrow,
+    UndirectedEdge,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    t: T,
+    line: u32,
+    col: u32,
+    end_col: u32,
+}
+
+impl Tok {
+    fn loc(&self) -> Loc {
+        Loc::text(self.line, self.col, self.end_col.max(self.col + 1))
+    }
+    fn is_kw(&self, kw: &str) -> bool {
+        matches!(&self.t, T::Id(s) if s.eq_ignore_ascii_case(kw))
+    }
+}
+
+fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut toks = Vec::new();
+    let (mut i, mut line, mut col) = (0usize, 1u32, 1u32);
+    let mut at_line_start = true;
+    // Advances one char, keeping line and column right.
+    macro_rules! bump {
+        () => {{
+            if chars[i] == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+            i += 1;
+        }};
+    }
+    while i < chars.len() {
+        let c = chars[i];
+        let (l0, c0) = (line, col);
+        if c == '\n' {
+            at_line_start = true;
+            bump!();
+            continue;
+        }
+        if c.is_whitespace() {
+            bump!();
+            continue;
+        }
+        let line_start = at_line_start;
+        at_line_start = false;
+        let next = chars.get(i + 1).copied();
+        if (c == '#' && line_start) || (c == '/' && next == Some('/')) {
+            while i < chars.len() && chars[i] != '\n' {
+                bump!();
+            }
+            continue;
+        }
+        if c == '/' && next == Some('*') {
+            bump!();
+            bump!();
+            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                bump!();
+            }
+            if i >= chars.len() {
+                diags.error(
+                    &Loc::text(l0, c0, c0 + 2),
+                    "this comment has no closing `*/`",
+                );
+                break;
+            }
+            bump!();
+            bump!();
+            continue;
+        }
+        let single = match c {
+            '{' => Some(T::LBrace),
+            '}' => Some(T::RBrace),
+            '[' => Some(T::LBracket),
+            ']' => Some(T::RBracket),
+            ';' => Some(T::Semi),
+            ',' => Some(T::Comma),
+            '=' => Some(T::Eq),
+            ':' => Some(T::Colon),
+            _ => None,
+        };
+        if let Some(t) = single {
+            bump!();
+            toks.push(Tok {
+                t,
+                line: l0,
+                col: c0,
+                end_col: c0 + 1,
+            });
+            continue;
+        }
+        if c == '-' && matches!(next, Some('>') | Some('-')) {
+            let t = if next == Some('>') {
+                T::Arrow
+            } else {
+                T::UndirectedEdge
+            };
+            bump!();
+            bump!();
+            toks.push(Tok {
+                t,
+                line: l0,
+                col: c0,
+                end_col: c0 + 2,
+            });
+            continue;
+        }
+        if c == '"' {
+            bump!();
+            let mut s = String::new();
+            let mut closed = false;
+            while i < chars.len() {
+                let d = chars[i];
+                if d == '"' {
+                    bump!();
+                    closed = true;
+                    break;
+                }
+                if d == '\\' && matches!(chars.get(i + 1), Some('"') | Some('\\') | Some('\n')) {
+                    bump!();
+                    if chars[i] != '\n' {
+                        s.push(chars[i]);
+                    }
+                    bump!();
+                    continue;
+                }
+                s.push(d);
+                bump!();
+            }
+            if !closed {
+                diags.error(
+                    &Loc::text(l0, c0, c0 + 1),
+                    "this string has no closing `\"`",
+                );
+                break;
+            }
+            let end = if line == l0 { col } else { c0 + 1 };
+            toks.push(Tok {
+                t: T::Id(s),
+                line: l0,
+                col: c0,
+                end_col: end,
+            });
+            continue;
+        }
+        if c == '<' {
+            // An HTML string: balanced < >, kept as its text.
+            let mut depth = 0usize;
+            let mut s = String::new();
+            while i < chars.len() {
+                let d = chars[i];
+                if d == '<' {
+                    depth += 1;
+                } else if d == '>' {
+                    depth -= 1;
+                    if depth == 0 {
+                        bump!();
+                        break;
+                    }
+                }
+                if depth > 1 || d != '<' {
+                    s.push(d);
+                }
+                bump!();
+            }
+            if depth != 0 {
+                diags.error(
+                    &Loc::text(l0, c0, c0 + 1),
+                    "this HTML string has no closing `>`",
+                );
+                break;
+            }
+            let end = if line == l0 { col } else { c0 + 1 };
+            toks.push(Tok {
+                t: T::Id(s),
+                line: l0,
+                col: c0,
+                end_col: end,
+            });
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' {
+            let start = i;
+            bump!();
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
+                bump!();
+            }
+            let s: String = chars[start..i].iter().collect();
+            toks.push(Tok {
+                t: T::Id(s),
+                line: l0,
+                col: c0,
+                end_col: col,
+            });
+            continue;
+        }
+        diags.error(
+            &Loc::text(l0, c0, c0 + 1),
+            format!("unexpected character `{c}` in a DOT graph"),
+        );
+        bump!();
+    }
+    toks
+}
+
+/// Node attributes that matter here.
+#[derive(Debug, Clone, Default)]
+struct Attrs {
+    cost_us: Option<u64>,
+    label: Option<String>,
+    io: Option<bool>,
+}
+
+struct Reader<'d> {
+    toks: Vec<Tok>,
+    pos: usize,
+    diags: &'d mut Diags,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+    fn peek_t(&self) -> Option<&T> {
+        self.toks.get(self.pos).map(|t| &t.t)
+    }
+
+    /// `[k=v, k=v; ...]` (possibly several lists); applies known node attributes to `attrs`.
+    fn attr_lists(&mut self, mut attrs: Option<&mut Attrs>) {
+        while self.peek_t() == Some(&T::LBracket) {
+            self.pos += 1;
+            loop {
+                match self.peek_t() {
+                    Some(T::RBracket) => {
+                        self.pos += 1;
+                        break;
+                    }
+                    Some(T::Comma | T::Semi) => self.pos += 1,
+                    Some(T::Id(_)) => {
+                        let key_tok = self.toks[self.pos].clone();
+                        self.pos += 1;
+                        let T::Id(key) = &key_tok.t else { continue };
+                        if self.peek_t() != Some(&T::Eq) {
+                            continue; // a bare attribute name: ignored
+                        }
+                        self.pos += 1;
+                        let Some(Tok {
+                            t: T::Id(value), ..
+                        }) = self.peek().cloned()
+                        else {
+                            self.diags
+                                .error(&key_tok.loc(), format!("attribute `{key}` has no value"));
+                            continue;
+                        };
+                        let vtok = self.toks[self.pos].clone();
+                        self.pos += 1;
+                        if let Some(a) = attrs.as_deref_mut() {
+                            match key.as_str() {
+                                "cost" => match parse_duration(&value) {
+                                    Ok(us) => a.cost_us = Some(us),
+                                    Err(m) => self.diags.error(&vtok.loc(), format!("bad `cost`: {m}")),
+                                },
+                                "label" => a.label = Some(value),
+                                "kind" => match value.as_str() {
+                                    "cpu" => a.io = Some(false),
+                                    "io" => a.io = Some(true),
+                                    _ => self.diags.error(&vtok.loc(), format!("unknown kind of work `{value}`: expected `cpu` or `io`")),
+                                },
+                                _ => {}
+                            }
+                        }
+                    }
+                    Some(_) => {
+                        let t = self.toks[self.pos].clone();
+                        self.diags.error(
+                            &t.loc(),
+                            "expected `name=value` or `]` in an attribute list",
+                        );
+                        self.pos += 1;
+                    }
+                    None => {
+                        let loc = self.toks.last().map_or(Loc::Whole, Tok::loc);
+                        self.diags
+                            .error(&loc, "this attribute list has no closing `]`");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// If a flat `{ a b c }` group (optionally `subgraph x { ... }`) starts here, its node
+    /// tokens and the position after it.
+    fn flat_group(&self) -> Option<(Vec<Tok>, usize)> {
+        let mut p = self.pos;
+        if self.toks.get(p)?.is_kw("subgraph") {
+            p += 1;
+            if matches!(self.toks.get(p)?.t, T::Id(_)) {
+                p += 1;
+            }
+        }
+        if self.toks.get(p)?.t != T::LBrace {
+            return None;
+        }
+        p += 1;
+        let mut ids = Vec::new();
+        loop {
+            let t = self.toks.get(p)?;
+            match &t.t {
+                T::Id(_) => ids.push(t.clone()),
+                T::Semi | T::Comma => {}
+                T::RBrace => return Some((ids, p + 1)),
+                _ => return None,
+            }
+            p += 1;
+        }
+    }
+}
+
+/// Reads a DOT digraph into a raw graph for [`build`].
+pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
+    let toks = lex(text, &mut diags);
+    let mut r = Reader {
+        toks,
+        pos: 0,
+        diags: &mut diags,
+    };
+    let mut raw = RawGraph::default();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut attrs: Vec<Attrs> = Vec::new();
+    let mut defaults = Attrs::default();
+
+    // Header: [strict] digraph [ID] {
+    if r.peek().is_some_and(|t| t.is_kw("strict")) {
+        r.pos += 1;
+    }
+    match r.peek().cloned() {
+        Some(t) if t.is_kw("digraph") => r.pos += 1,
+        Some(t) if t.is_kw("graph") => {
+            r.diags.error(
+                &t.loc(),
+                "only directed graphs can be task graphs: write `digraph` and `->`",
+            );
+            return build(raw, diags);
+        }
+        Some(t) => {
+            r.diags
+                .error(&t.loc(), "a DOT task graph starts with `digraph`");
+            return build(raw, diags);
+        }
+        None => {
+            r.diags.error(
+                &Loc::Whole,
+                "this DOT text is empty: write `digraph { a -> b }`",
+            );
+            return build(raw, diags);
+        }
+    }
+    if matches!(r.peek_t(), Some(T::Id(_))) {
+        r.pos += 1;
+    }
+    match r.peek().cloned() {
+        Some(t) if t.t == T::LBrace => r.pos += 1,
+        Some(t) => {
+            r.diags.error(&t.loc(), "expected `{` after `digraph`");
+            return build(raw, diags);
+        }
+        None => {
+            r.diags.error(&Loc::Whole, "expected `{` after `digraph`");
+            return build(raw, diags);
+        }
+    }
+
+    let mut depth = 1usize;
+    let mut node = |id_tok: &Tok,
+                    raw: &mut RawGraph<'_>,
+                    attrs: &mut Vec<Attrs>,
+                    defaults: &Attrs,
+                    diags: &mut Diags|
+     -> Option<usize> {
+        let T::Id(id) = &id_tok.t else { return None };
+        if let Some(&i) = index.get(id) {
+            return Some(i);
+        }
+        if raw.tasks.len() >= MAX_TASKS {
+            diags.error(
+                &id_tok.loc(),
+                format!("too many nodes: the limit is {MAX_TASKS}"),
+            );
+            return None;
+        }
+        index.insert(id.clone(), raw.tasks.len());
+        attrs.push(defaults.clone());
+        // The work is set once all of the node's attributes are known.
+        raw.tasks.push(RawTask::new(
+            Cow::Owned(id.clone()),
+            id_tok.loc(),
+            Work::Cpu { duration_us: 0 },
+        ));
+        Some(raw.tasks.len() - 1)
+    };
+    while depth > 0 {
+        if r.diags.is_full() {
+            break;
+        }
+        let Some(t) = r.peek().cloned() else {
+            r.diags.error(
+                &Loc::text(r.toks.last().map_or(1, |t| t.line), 1, 2),
+                "the graph has no closing `}`",
+            );
+            break;
+        };
+        match &t.t {
+            T::Semi | T::Comma => r.pos += 1,
+            T::RBrace => {
+                r.pos += 1;
+                depth -= 1;
+            }
+            T::Id(_)
+                if (t.is_kw("graph") || t.is_kw("node") || t.is_kw("edge"))
+                    && r.toks.get(r.pos + 1).is_some_and(|n| n.t == T::LBracket) =>
+            {
+                r.pos += 1;
+                if t.is_kw("node") {
+                    r.attr_lists(Some(&mut defaults));
+                } else {
+                    r.attr_lists(None);
+                }
+            }
+            T::Id(_) if r.toks.get(r.pos + 1).is_some_and(|n| n.t == T::Eq) => {
+                r.pos += 3; // `name = value` graph attribute: ignored
+            }
+            T::Id(_) | T::LBrace => {
+                // An edge chain, a node, or a subgraph scope.
+                let mut operands: Vec<Vec<Tok>> = Vec::new();
+                loop {
+                    if let Some((ids, after)) = r.flat_group() {
+                        r.pos = after;
+                        operands.push(ids);
+                    } else if matches!(r.peek_t(), Some(T::Id(_)))
+                        && !r.peek().is_some_and(|t| t.is_kw("subgraph"))
+                    {
+                        operands.push(vec![r.toks[r.pos].clone()]);
+                        r.pos += 1;
+                        // `node:port[:compass]` — ports are ignored.
+                        while r.peek_t() == Some(&T::Colon)
+                            && matches!(r.toks.get(r.pos + 1).map(|t| &t.t), Some(T::Id(_)))
+                        {
+                            r.pos += 2;
+                        }
+                    } else if operands.is_empty() {
+                        // A subgraph scope that is not a flat group: flatten it.
+                        if r.peek().is_some_and(|t| t.is_kw("subgraph")) {
+                            r.pos += 1;
+                            if matches!(r.peek_t(), Some(T::Id(_))) {
+                                r.pos += 1;
+                            }
+                        }
+                        if r.peek_t() == Some(&T::LBrace) {
+                            r.pos += 1;
+                            depth += 1;
+                        }
+                        break;
+                    } else {
+                        let loc = r.peek().map_or(Loc::Whole, Tok::loc);
+                        r.diags.error(&loc, "expected a node id after `->`");
+                        break;
+                    }
+                    match r.peek_t() {
+                        Some(T::Arrow) => r.pos += 1,
+                        Some(T::UndirectedEdge) => {
+                            let loc = r.toks[r.pos].loc();
+                            r.diags
+                                .error(&loc, "`--` is an undirected edge: a task graph needs `->`");
+                            r.pos += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                if operands.is_empty() {
+                    continue;
+                }
+                let mut stmt_attrs = Attrs::default();
+                let is_node_stmt = operands.len() == 1 && operands[0].len() == 1;
+                r.attr_lists(if is_node_stmt {
+                    Some(&mut stmt_attrs)
+                } else {
+                    None
+                });
+                let mut prev: Vec<(usize, Loc)> = Vec::new();
+                for group in &operands {
+                    let mut cur = Vec::new();
+                    for id_tok in group {
+                        if let Some(i) = node(id_tok, &mut raw, &mut attrs, &defaults, r.diags) {
+                            cur.push((i, id_tok.loc()));
+                        }
+                    }
+                    for &(dst, _) in &cur {
+                        for (src, loc) in &prev {
+                            let src_id = raw.tasks[*src].id.clone();
+                            raw.tasks[dst].deps.push(DepRef {
+                                target: Target::Id(src_id),
+                                loc: loc.clone(),
+                            });
+                        }
+                    }
+                    prev = cur;
+                }
+                if is_node_stmt {
+                    if let Some(&(i, _)) = prev.first() {
+                        let a = &mut attrs[i];
+                        a.cost_us = stmt_attrs.cost_us.or(a.cost_us);
+                        a.label = stmt_attrs.label.or(a.label.take());
+                        a.io = stmt_attrs.io.or(a.io);
+                    }
+                }
+            }
+            _ => {
+                r.diags
+                    .error(&t.loc(), "expected a node, an edge `a -> b`, or `}`");
+                r.pos += 1;
+            }
+        }
+    }
+    if depth == 0 {
+        if let Some(t) = r.peek() {
+            let loc = t.loc();
+            r.diags
+                .error(&loc, "unexpected text after the end of the graph");
+        }
+    }
+    let mut costless = Vec::new();
+    for (t, a) in raw.tasks.iter_mut().zip(attrs) {
+        let us = a.cost_us.unwrap_or_else(|| {
+            costless.push(t.id.to_string());
+            0
+        });
+        t.work = if a.io == Some(true) {
+            Work::Io { duration_us: us }
+        } else {
+            Work::Cpu { duration_us: us }
+        };
+        t.label = a.label;
+    }
+    if !costless.is_empty() {
+        let shown: Vec<&str> = costless.iter().take(5).map(String::as_str).collect();
+        let more = if costless.len() > 5 {
+            format!(" and {} more", costless.len() - 5)
+        } else {
+            String::new()
+        };
+        diags.warning(
+            &Loc::Whole,
+            format!(
+                "{} node(s) have no `cost` attribute and count as 0 ms: {}{more}",
+                costless.len(),
+                shown.join(", ")
+            ),
+        );
+    }
+    build(raw, diags)
+}

@@ -1,0 +1,169 @@
+//! Writing a graph back out: `.dag` text and JSON. Both are exact: reading the output gives
+//! back the same graph (up to source positions).
+
+use super::dag::{ON_ERROR, REDUCERS};
+use super::duration::format_duration;
+use super::json::{JsonGraph, JsonLimit, JsonRate, JsonTask};
+use crate::graph::{Graph, Task};
+use std::fmt::Write;
+
+/// The graph as `.dag` text: declarations first, then one task per line in declaration
+/// order, every option written out. For a valid graph, `parse_dag(&to_dag(g))` gives `g`
+/// back (up to spans).
+pub fn to_dag(graph: &Graph) -> String {
+    let mut out = String::new();
+    let d = &graph.decls;
+    if let Some(w) = d.workers {
+        let _ = writeln!(out, "workers {w}");
+    }
+    for l in &d.limits {
+        let _ = writeln!(out, "limit {} {}", l.resource, l.max);
+    }
+    for r in &d.rates {
+        let _ = writeln!(out, "rate {} {}/s", r.resource, r.per_second);
+    }
+    if let Some(p) = d.policy {
+        let _ = writeln!(out, "policy {}", p.name());
+    }
+    if let Some(m) = d.on_error {
+        let name = ON_ERROR
+            .iter()
+            .find(|(_, x)| *x == m)
+            .map_or("fail-fast", |(n, _)| n);
+        let _ = writeln!(out, "on_error {name}");
+    }
+    if let Some(s) = d.seed {
+        let _ = writeln!(out, "seed {s}");
+    }
+    if !out.is_empty() && !graph.tasks.is_empty() {
+        out.push('\n');
+    }
+    for t in &graph.tasks {
+        write_task(&mut out, graph, t);
+    }
+    out
+}
+
+fn quote(s: &str) -> String {
+    let mut q = String::with_capacity(s.len() + 2);
+    q.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => q.push_str("\\\""),
+            '\\' => q.push_str("\\\\"),
+            '\n' => q.push_str("\\n"),
+            '\t' => q.push_str("\\t"),
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+fn write_task(out: &mut String, graph: &Graph, t: &Task) {
+    out.push_str(&t.id);
+    if let Some(l) = &t.label {
+        out.push(' ');
+        out.push_str(&quote(l));
+    }
+    let _ = write!(
+        out,
+        " : {} {}",
+        t.work.kind_name(),
+        format_duration(t.work.duration_us())
+    );
+    let o = &t.options;
+    if o.retry != 0 {
+        let _ = write!(out, " retry {}", o.retry);
+    }
+    if let Some(b) = o.backoff_us {
+        let _ = write!(out, " backoff {}", format_duration(b));
+    }
+    if let Some(b) = o.timeout_us {
+        let _ = write!(out, " timeout {}", format_duration(b));
+    }
+    if o.fail_probability != 0.0 {
+        let _ = write!(out, " fail {}", o.fail_probability);
+    }
+    if o.fail_attempts != 0 {
+        let _ = write!(out, " fail attempts {}", o.fail_attempts);
+    }
+    if o.priority != 0 {
+        let _ = write!(out, " priority {}", o.priority);
+    }
+    if !o.uses.is_empty() {
+        let _ = write!(out, " uses {}", o.uses.join(", "));
+    }
+    if let Some(r) = o.reduce {
+        let name = REDUCERS
+            .iter()
+            .find(|(_, x)| *x == r)
+            .map_or("sum", |(n, _)| n);
+        let _ = write!(out, " reduce {name}");
+    }
+    for (k, &d) in t.deps.iter().enumerate() {
+        out.push_str(if k == 0 { " after " } else { ", " });
+        out.push_str(graph.tasks.get(d).map_or("?", |t| t.id.as_str()));
+    }
+    out.push('\n');
+}
+
+/// The graph in the JSON form ([`JsonGraph`]), pretty-printed. For a valid graph,
+/// `parse(&to_json(g), Format::Json)` gives `g` back (up to spans).
+pub fn to_json(graph: &Graph) -> String {
+    serde_json::to_string_pretty(&json_graph(graph)).unwrap_or_default()
+}
+
+/// The graph as a [`JsonGraph`] value.
+pub fn json_graph(graph: &Graph) -> JsonGraph {
+    let d = &graph.decls;
+    JsonGraph {
+        workers: d.workers,
+        limits: d
+            .limits
+            .iter()
+            .map(|l| JsonLimit {
+                resource: l.resource.clone(),
+                max: l.max,
+            })
+            .collect(),
+        rates: d
+            .rates
+            .iter()
+            .map(|r| JsonRate {
+                resource: r.resource.clone(),
+                per_second: r.per_second,
+            })
+            .collect(),
+        policy: d.policy,
+        on_error: d.on_error,
+        seed: d.seed,
+        tasks: graph
+            .tasks
+            .iter()
+            .map(|t| {
+                let o = &t.options;
+                let dur = |us: u64| serde_json::Value::String(format_duration(us));
+                JsonTask {
+                    id: t.id.clone(),
+                    label: t.label.clone(),
+                    kind: t.work.kind_name().to_string(),
+                    duration: dur(t.work.duration_us()),
+                    after: t
+                        .deps
+                        .iter()
+                        .filter_map(|&d| graph.tasks.get(d).map(|t| t.id.clone()))
+                        .collect(),
+                    retry: o.retry,
+                    backoff: o.backoff_us.map(dur),
+                    timeout: o.timeout_us.map(dur),
+                    fail: o.fail_probability,
+                    fail_attempts: o.fail_attempts,
+                    priority: o.priority,
+                    uses: o.uses.clone(),
+                    reduce: o.reduce,
+                }
+            })
+            .collect(),
+    }
+}

@@ -19,13 +19,14 @@ fn the_plain_build_says_it_has_no_threads() {
 
 #[wasm_bindgen_test]
 fn check_returns_diagnostics_with_line_and_column() {
-    let diags = js_sys::Array::from(&check("a : cpu 1ms\nb : cpu 1ms after nope\n"));
+    let diags = js_sys::Array::from(&check("a : cpu 1ms\nb : cpu 1ms after nope\n", None).unwrap());
     assert_eq!(diags.length(), 1);
     let d = diags.get(0);
     assert_eq!(get(&d, "line").as_f64(), Some(2.0));
     assert_eq!(get(&d, "col").as_f64(), Some(19.0));
     assert!(get(&d, "message").as_string().unwrap().contains("nope"));
-    assert_eq!(js_sys::Array::from(&check("a : cpu 1ms")).length(), 0);
+    assert_eq!(js_sys::Array::from(&check("a : cpu 1ms", None).unwrap()).length(), 0);
+    assert!(check("a", Some("yaml".into())).is_err(), "an unknown format is refused");
 }
 
 #[wasm_bindgen_test]
@@ -74,4 +75,27 @@ fn parse_gives_the_structure_by_id() {
     let bad = fanout::wasm::parse("a : cpu 2ms after zz");
     assert_eq!(js_sys::Array::from(&get(&bad, "tasks")).length(), 0);
     assert_eq!(js_sys::Array::from(&get(&bad, "diagnostics")).length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn analyze_gives_work_span_and_the_critical_path() {
+    let out = fanout::wasm::analyze("a : cpu 10ms\nb : cpu 30ms after a\nc : cpu 5ms after a\nd : cpu 1ms after b, c", 4, None).unwrap();
+    let a = get(&out, "analysis");
+    assert_eq!(get(&a, "work_ms").as_f64(), Some(46.0));
+    assert_eq!(get(&a, "span_ms").as_f64(), Some(41.0));
+    let path: Vec<String> = js_sys::Array::from(&get(&a, "critical_path")).iter().map(|v| v.as_string().unwrap()).collect();
+    assert_eq!(path, ["a", "b", "d"]);
+    assert_eq!(js_sys::Array::from(&get(&a, "bounds")).length(), 4);
+    let bad = fanout::wasm::analyze("a : cpu 1ms after a", 2, None).unwrap();
+    assert!(get(&bad, "analysis").is_null());
+}
+
+#[wasm_bindgen_test]
+fn convert_reads_stg_and_writes_dag_and_json() {
+    let stg = "2\n0 0 0\n1 5 1 0\n2 7 1 0\n3 0 2 1 2\n";
+    let out = fanout::wasm::convert(stg, "stg", "dag").unwrap();
+    let dag = get(&out, "text").as_string().unwrap();
+    assert!(dag.contains("cpu 7ms"), "{dag}");
+    let json = get(&fanout::wasm::convert(&dag, "dag", "json").unwrap(), "text").as_string().unwrap();
+    assert!(json.contains("\"tasks\""), "{json}");
 }

@@ -18,7 +18,8 @@ pub use engine::Engine;
 #[cfg(feature = "threads")]
 pub use threads::{run_threads, start_thread_pool, PROGRESS_FIELDS};
 
-use crate::lang::{parse_dag, Diagnostic};
+use crate::analysis::Analysis;
+use crate::lang::{parse as parse_format, parse_dag, to_dag, to_json, Diagnostic, Format, Parsed};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -33,11 +34,55 @@ pub fn build_info() -> JsValue {
     to_js(&Info { threads: cfg!(feature = "threads"), version: env!("CARGO_PKG_VERSION") })
 }
 
-/// Checks `.dag` text: every diagnostic, as an array of
-/// `{ line, col, end_col, severity, message }`. Never throws.
+/// Reads `text` in `format` (`dag` when absent; also `json`, `stg`, `dot`).
+fn parse_in(text: &str, format: Option<String>) -> Result<Parsed, JsValue> {
+    let name = format.as_deref().unwrap_or("dag");
+    let format = Format::from_name(name)
+        .ok_or_else(|| JsValue::from(js_sys::Error::new(&format!("unknown format `{name}`: use dag, json, stg or dot"))))?;
+    Ok(parse_format(text, format))
+}
+
+/// Checks text in `format` (default `dag`): every diagnostic, as an array of
+/// `{ line, col, end_line, end_col, severity, message, path }`. Throws only for an unknown
+/// format name.
 #[wasm_bindgen]
-pub fn check(text: &str) -> JsValue {
-    to_js(&parse_dag(text).diagnostics)
+pub fn check(text: &str, format: Option<String>) -> Result<JsValue, JsValue> {
+    Ok(to_js(&parse_in(text, format)?.diagnostics))
+}
+
+/// Analyses text in `format` (default `dag`) for 1..=`max_workers` workers:
+/// `{ analysis, diagnostics }`, where `analysis` (work, span, parallelism, critical path,
+/// levels, bounds per worker count; see `fanout::analysis::Analysis`) is null when the text
+/// has errors.
+#[wasm_bindgen]
+pub fn analyze(text: &str, max_workers: u32, format: Option<String>) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        analysis: Option<Analysis>,
+        diagnostics: &'a [Diagnostic],
+    }
+    let parsed = parse_in(text, format)?;
+    let analysis = parsed.graph.as_ref().filter(|_| !parsed.has_errors()).map(|g| crate::analysis::analyze(g, max_workers));
+    Ok(to_js(&Out { analysis, diagnostics: &parsed.diagnostics }))
+}
+
+/// Converts text from one format to another (`dag`, `json`; reading also `stg`, `dot`):
+/// `{ text, diagnostics }`, with `text` null when the input has errors.
+#[wasm_bindgen]
+pub fn convert(text: &str, from: &str, to: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        text: Option<String>,
+        diagnostics: &'a [Diagnostic],
+    }
+    let write: fn(&crate::graph::Graph) -> String = match to {
+        "dag" => to_dag,
+        "json" => to_json,
+        other => return Err(js_sys::Error::new(&format!("cannot write `{other}`: use dag or json")).into()),
+    };
+    let parsed = parse_in(text, Some(from.to_string()))?;
+    let out = parsed.graph.as_ref().filter(|_| !parsed.has_errors()).map(write);
+    Ok(to_js(&Out { text: out, diagnostics: &parsed.diagnostics }))
 }
 
 /// Parses `.dag` text for the page's views: `{ tasks, diagnostics }`, where `tasks` is
@@ -96,9 +141,10 @@ pub fn run_cpu(duration_us: f64) -> u32 {
     crate::work::burn_cpu(duration_us.max(0.0) as u64, now_abs_ms) as u32
 }
 
-/// Serializes a core value for JS. Maps become plain objects, so results read naturally.
+/// Serializes a core value for JS in the shape of its JSON: maps become plain objects and
+/// `None` becomes `null`, as in the CLI's output.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
     value.serialize(&ser).unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
 }
 

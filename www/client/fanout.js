@@ -2,6 +2,8 @@
 //   run(graphText, { workers, mode, onProgress, signal }) -> Promise<RunResult>
 //   check(graphText) -> Promise<Diagnostic[]>
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
+//   analyze(graphText, { workers }) -> Promise<{ analysis, diagnostics }>
+//   convert(graphText, { from, to }) -> Promise<{ text, diagnostics }>
 //   capabilities() -> what the page allows
 // It owns the engine worker: one per (mode, workers), replaced when either changes.
 import { chooseMode, detectCapabilities } from '../shared/capabilities.js';
@@ -174,10 +176,31 @@ function anyEngine() {
   return engine && !engine.broken ? engine : engineFor(chooseMode('auto', caps).mode, defaultWorkers());
 }
 
-/** Every diagnostic for `graphText`, computed by the core in the engine worker. */
-export async function check(graphText) {
-  const { diagnostics } = await anyEngine().request({ type: ToEngine.check, text: String(graphText) });
+/**
+ * Every diagnostic for `graphText`, computed by the core in the engine worker.
+ * `format`: 'dag' (default), 'json', 'stg' or 'dot'.
+ */
+export async function check(graphText, { format = 'dag' } = {}) {
+  const { diagnostics } = await anyEngine().request({ type: ToEngine.check, text: String(graphText), format });
   return diagnostics;
+}
+
+/**
+ * How parallel the graph is, before anything runs: `{ analysis, diagnostics }` with
+ * `analysis` = `{ work_ms, span_ms, parallelism, critical_path, levels, bounds: [{ workers,
+ * lower_ms, greedy_upper_ms, max_speedup }], … }` for 1..`workers` workers, or null when
+ * the text has errors.
+ */
+export async function analyze(graphText, { workers = defaultWorkers(), format = 'dag' } = {}) {
+  validateWorkers(workers);
+  const { analyzed } = await anyEngine().request({ type: ToEngine.analyze, text: String(graphText), workers, format });
+  return analyzed;
+}
+
+/** Converts between formats: `from` dag|json|stg|dot, `to` dag|json → `{ text, diagnostics }`. */
+export async function convert(graphText, { from = 'dag', to = 'json' } = {}) {
+  const { converted } = await anyEngine().request({ type: ToEngine.convert, text: String(graphText), from, to });
+  return converted;
 }
 
 /**

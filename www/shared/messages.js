@@ -8,8 +8,12 @@ export const ToEngine = Object.freeze({
   init: 'init',
   /** { type, id, text } → Result | Failed */
   run: 'run',
-  /** { type, id, text } → Checked */
+  /** { type, id, text, format? } → Checked */
   check: 'check',
+  /** { type, id, text, workers, format? } → Analyzed */
+  analyze: 'analyze',
+  /** { type, id, text, from, to } → Converted */
+  convert: 'convert',
   /** { type, id, text } → Parsed */
   parse: 'parse',
 });
@@ -25,6 +29,10 @@ export const FromEngine = Object.freeze({
   checked: 'checked',
   /** { type, id, parsed: { tasks: GraphTask[], diagnostics: Diagnostic[] } } */
   parsed: 'parsed',
+  /** { type, id, analyzed: { analysis: Analysis|null, diagnostics } } */
+  analyzed: 'analyzed',
+  /** { type, id, converted: { text: string|null, diagnostics } } */
+  converted: 'converted',
   /** { type, id?, error: { name, message, diagnostics? } } */
   failed: 'failed',
 });

@@ -198,7 +198,13 @@ async function handle(data) {
         postMessage({ type: FromEngine.result, id: data.id, result: await runGraph(data.id, data.text) });
         break;
       case ToEngine.check:
-        postMessage({ type: FromEngine.checked, id: data.id, diagnostics: state.pkg.check(data.text) });
+        postMessage({ type: FromEngine.checked, id: data.id, diagnostics: state.pkg.check(data.text, data.format) });
+        break;
+      case ToEngine.analyze:
+        postMessage({ type: FromEngine.analyzed, id: data.id, analyzed: state.pkg.analyze(data.text, data.workers, data.format) });
+        break;
+      case ToEngine.convert:
+        postMessage({ type: FromEngine.converted, id: data.id, converted: state.pkg.convert(data.text, data.from, data.to) });
         break;
       case ToEngine.parse:
         postMessage({ type: FromEngine.parsed, id: data.id, parsed: state.pkg.parse(data.text) });

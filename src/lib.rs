@@ -8,7 +8,9 @@
 pub mod exec;
 pub mod graph;
 pub mod lang;
+pub mod metrics;
 pub mod sched;
+pub mod sim;
 pub mod trace;
 pub mod work;
 

@@ -102,11 +102,6 @@ impl Resources {
             r.held = r.held.saturating_sub(1);
         }
     }
-
-    /// The earliest time after `now` at which a rate of `uses` gains a token it lacks now.
-    pub fn wakeup(&self, uses: &[u16], now: Micros) -> Option<Micros> {
-        uses.iter().filter_map(|&u| self.list[u as usize].token_time()).filter(|&t| t > now).max()
-    }
 }
 
 #[cfg(test)]
@@ -135,9 +130,9 @@ mod tests {
         assert!(r.admits(&api, 0));
         r.take(&api, 0);
         assert!(!r.admits(&api, 0));
-        assert_eq!(r.wakeup(&api, 0), Some(500_000));
+        assert_eq!(r.list[api[0] as usize].token_time(), Some(500_000));
         assert!(r.admits(&api, 500_000));
         r.take(&api, 500_000);
-        assert_eq!(r.wakeup(&api, 500_000), Some(1_000_000));
+        assert_eq!(r.list[api[0] as usize].token_time(), Some(1_000_000));
     }
 }

@@ -328,11 +328,27 @@ impl Scheduler {
         if self.cfg.policy == Policy::Waves && self.wave_remaining == 0 && !self.held.is_empty() {
             self.open_wave(now);
         }
-        if self.gate_dirty {
-            self.admit(now);
-        }
-        let &Reverse(worker) = self.free_workers.peek()?;
-        let (_, Reverse(task)) = self.ready.pop()?;
+        let Some(&Reverse(worker)) = self.free_workers.peek() else {
+            self.refresh_gate(now);
+            return None;
+        };
+        // The best startable task: the top of the ready heap (tasks without resources) or
+        // the best-keyed gated task whose resources have room now, whichever key is larger.
+        let from_ready = self.ready.peek().map(|&(k, Reverse(t))| (k, Reverse(t)));
+        let from_gate = self
+            .gate
+            .iter()
+            .find(|&&(_, t)| self.resources.admits(&self.specials[self.slots[t as usize].opts as usize].uses, now))
+            .map(|&(Reverse(k), t)| (k, Reverse(t)));
+        let task = match (from_ready, from_gate) {
+            (Some(r), Some(g)) if g > r => self.take_gated(g, now),
+            (None, Some(g)) => self.take_gated(g, now),
+            (Some(_), _) => self.ready.pop().map(|(_, Reverse(t))| t)?,
+            (None, None) => {
+                self.refresh_gate(now);
+                return None;
+            }
+        };
         self.free_workers.pop();
         let task = task as usize;
         let s = &mut self.slots[task];
@@ -555,6 +571,7 @@ impl Scheduler {
             self.admit_one(task, now);
         } else {
             self.slots[task].state = TaskState::Blocked;
+            self.slots[task].admitted = NONE;
             let key = self.key(task, self.slots[task].eligible);
             self.gate.insert((Reverse(key), task as u32));
             self.gate_dirty = true;
@@ -565,29 +582,59 @@ impl Scheduler {
         let s = &mut self.slots[task];
         s.state = TaskState::Ready;
         s.admitted = now;
+        let eligible = s.eligible;
         if self.first_unblocked[task] == NONE {
             self.first_unblocked[task] = now;
         }
-        let key = self.key(task, now);
+        let key = self.key(task, eligible);
         self.ready.push((key, Reverse(task as u32)));
     }
 
-    /// Passes every blocked task that has room now, best key first.
-    fn admit(&mut self, now: Micros) {
+    /// At the end of a scheduling round (nothing more can start now): marks each gated
+    /// task `Ready` if it would pass its limits were workers unlimited (taking, in key
+    /// order, the room of the tasks before it), `Blocked` otherwise. The first time an
+    /// attempt is found `Ready` is its `admitted` time.
+    fn refresh_gate(&mut self, now: Micros) {
+        if !self.gate_dirty {
+            return;
+        }
         self.gate_dirty = false;
-        let mut passed = Vec::new();
-        for &(k, t) in &self.gate {
-            let o = self.slots[t as usize].opts as usize;
-            let uses = &self.specials[o].uses;
-            if self.resources.admits(uses, now) {
-                self.resources.take(uses, now);
-                passed.push((k, t));
+        let mut room_left = self.resources.clone();
+        for &(_, t) in &self.gate {
+            let t = t as usize;
+            let uses = &self.specials[self.slots[t].opts as usize].uses;
+            let room = room_left.admits(uses, now);
+            if room {
+                room_left.take(uses, now);
+            }
+            let s = &mut self.slots[t];
+            s.state = if room { TaskState::Ready } else { TaskState::Blocked };
+            if room && s.admitted == NONE {
+                s.admitted = now;
+                if self.first_unblocked[t] == NONE {
+                    self.first_unblocked[t] = now;
+                }
             }
         }
-        for e in passed {
-            self.gate.remove(&e);
-            self.admit_one(e.1 as usize, now);
+    }
+
+    /// Takes gated task `g` out of the gate to start now: acquires its resources.
+    fn take_gated(&mut self, (k, Reverse(t)): (Key, Reverse<u32>), now: Micros) -> u32 {
+        self.gate.remove(&(Reverse(k), t));
+        let task = t as usize;
+        let uses = std::mem::take(&mut self.specials[self.slots[task].opts as usize].uses);
+        self.resources.take(&uses, now);
+        self.specials[self.slots[task].opts as usize].uses = uses;
+        let s = &mut self.slots[task];
+        if s.admitted == NONE {
+            s.admitted = now;
+            if self.first_unblocked[task] == NONE {
+                self.first_unblocked[task] = now;
+            }
         }
+        // Taking resources may leave others without room.
+        self.gate_dirty = true;
+        t
     }
 
     fn record(&mut self, task: usize, start: Micros, end: Micros, status: Status) {

@@ -1,17 +1,20 @@
 //! Subcommand dispatch for the `fanout` binary. One file per subcommand.
 
 mod check;
+mod simulate;
 
 const USAGE: &str = "usage: fanout <command> [args]
 
 commands:
   check FILE...    report every diagnostic as file:line:col: error: message
+  simulate FILE    simulate a run: [--workers N] [--policy P] [--seed S] [--json] [--trace out.json]
 ";
 
 /// Runs the CLI with `args` (without the program name); returns the exit code.
 pub fn main(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("check") => check::run(&args[1..]),
+        Some("simulate") => simulate::run(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             print!("{USAGE}");
             0

@@ -60,22 +60,21 @@ fn ms(us: Micros) -> f64 {
 /// The metrics of the finished run of `sched`, whose makespan is `makespan_us`.
 pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
     let p = sched.config().workers;
-    let work_us: Micros = sched.durations().iter().sum();
+    let work_us: Micros = sched.work_us();
     let span_us = sched.bottom_levels().iter().copied().max().unwrap_or(0);
     let makespan = ms(makespan_us);
     let work = ms(work_us);
     let mut busy = vec![(0u64, 0usize); p];
-    let (mut blocked, mut queued, mut wave_wait, mut failed, mut cancelled) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut failed, mut cancelled) = (0u64, 0u64);
+    let waits = sched.waits();
+    let (blocked, queued, wave_wait) = (waits.blocked_us, waits.queued_us, waits.wave_us);
     let mut retries = 0;
     for a in sched.attempts() {
         let len = a.end_us.saturating_sub(a.start_us);
-        if let Some(b) = busy.get_mut(a.worker) {
+        if let Some(b) = busy.get_mut(a.worker as usize) {
             b.0 += len;
             b.1 += 1;
         }
-        blocked += a.admitted_us.saturating_sub(a.gated_us);
-        queued += a.start_us.saturating_sub(a.admitted_us);
-        wave_wait += a.gated_us.saturating_sub(a.eligible_us);
         match a.status {
             Status::Failed | Status::Timeout => failed += len,
             Status::Cancelled => cancelled += len,

@@ -1,5 +1,6 @@
 //! A compact, allocation-light view of a graph's structure for the scheduler: successors
-//! in CSR form (one flat array), a topological order and bottom levels, all O(tasks + edges).
+//! in CSR form (one flat array), durations, a topological order and bottom levels, all in
+//! O(tasks + edges) with two passes over the (large) `Task` structs.
 
 use crate::graph::{Graph, Micros};
 
@@ -12,30 +13,6 @@ pub struct Csr {
 }
 
 impl Csr {
-    /// The successors of `graph`'s tasks. Assumes the structural invariants of the model
-    /// (dependency indices in range).
-    pub fn successors(graph: &Graph) -> Csr {
-        let n = graph.tasks.len();
-        let mut start = vec![0u32; n + 1];
-        for t in &graph.tasks {
-            for &d in &t.deps {
-                start[d + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut succ = vec![0u32; start[n] as usize];
-        for (i, t) in graph.tasks.iter().enumerate() {
-            for &d in &t.deps {
-                succ[fill[d] as usize] = i as u32;
-                fill[d] += 1;
-            }
-        }
-        Csr { start, succ }
-    }
-
     /// The successors of task `t`.
     #[inline]
     pub fn of(&self, t: usize) -> &[u32] {
@@ -43,11 +20,70 @@ impl Csr {
     }
 }
 
+/// What the scheduler needs of a graph's structure.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub csr: Csr,
+    /// Number of dependencies of each task.
+    pub deps_len: Vec<u32>,
+    /// Nominal duration of each task.
+    pub duration: Vec<Micros>,
+    /// A topological order (Kahn, FIFO from the sources in index order: deterministic).
+    pub order: Vec<u32>,
+    /// Each task's cost plus the longest cost-weighted path from it to a sink; their
+    /// maximum is the span T∞.
+    pub bottom: Vec<Micros>,
+}
+
+/// Checks that `graph` is schedulable and prepares it. Only what the scheduler relies on
+/// is checked (no hashing): dependency indices in range, no self-loop, no cycle. Duplicate
+/// ids or duplicate dependencies do not break the scheduler. The error says what is wrong.
+pub fn prepare(graph: &Graph) -> Result<Prepared, String> {
+    let n = graph.tasks.len();
+    if n >= u32::MAX as usize {
+        return Err("too many tasks".into());
+    }
+    // Pass 1 over tasks: ranges, counts, durations.
+    let mut start = vec![0u32; n + 1];
+    let mut deps_len = Vec::with_capacity(n);
+    let mut duration = Vec::with_capacity(n);
+    for (i, t) in graph.tasks.iter().enumerate() {
+        for &d in &t.deps {
+            if d >= n || d == i {
+                return Err(format!("task `{}` has an invalid dependency index {d}", t.id));
+            }
+            start[d + 1] += 1;
+        }
+        deps_len.push(t.deps.len() as u32);
+        duration.push(t.work.duration_us());
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    // Pass 2: fill successors.
+    let mut fill = start.clone();
+    let mut succ = vec![0u32; start[n] as usize];
+    for (i, t) in graph.tasks.iter().enumerate() {
+        for &d in &t.deps {
+            succ[fill[d] as usize] = i as u32;
+            fill[d] += 1;
+        }
+    }
+    drop(fill);
+    let csr = Csr { start, succ };
+    let order = topo(&csr, &deps_len).map_err(|stuck| {
+        let names: Vec<&str> = stuck.iter().take(10).map(|&i| graph.tasks[i].id.as_str()).collect();
+        format!("the graph has a cycle among: {}", names.join(", "))
+    })?;
+    let bottom = bottom_levels(&csr, &duration, &order);
+    Ok(Prepared { csr, deps_len, duration, order, bottom })
+}
+
 /// A topological order (Kahn, FIFO, so deterministic). `Err` names the tasks on or
 /// downstream of a cycle, in index order.
-pub fn topo(graph: &Graph, csr: &Csr) -> Result<Vec<u32>, Vec<usize>> {
-    let n = graph.tasks.len();
-    let mut indeg: Vec<u32> = graph.tasks.iter().map(|t| t.deps.len() as u32).collect();
+pub fn topo(csr: &Csr, deps_len: &[u32]) -> Result<Vec<u32>, Vec<usize>> {
+    let n = deps_len.len();
+    let mut indeg = deps_len.to_vec();
     let mut order: Vec<u32> = (0..n as u32).filter(|&i| indeg[i as usize] == 0).collect();
     order.reserve(n - order.len());
     let mut head = 0;
@@ -68,37 +104,13 @@ pub fn topo(graph: &Graph, csr: &Csr) -> Result<Vec<u32>, Vec<usize>> {
     }
 }
 
-/// Bottom levels: for each task, its own cost plus the longest cost-weighted path from it
-/// to a sink. Their maximum is the span T∞.
-pub fn bottom_levels(graph: &Graph, csr: &Csr, order: &[u32]) -> Vec<Micros> {
-    let mut bl = vec![0; graph.tasks.len()];
+/// Bottom levels from durations along a topological `order`.
+pub fn bottom_levels(csr: &Csr, duration: &[Micros], order: &[u32]) -> Vec<Micros> {
+    let mut bl = vec![0; duration.len()];
     for &i in order.iter().rev() {
         let i = i as usize;
         let tail = csr.of(i).iter().map(|&s| bl[s as usize]).max().unwrap_or(0);
-        bl[i] = graph.tasks[i].work.duration_us() + tail;
+        bl[i] = duration[i].saturating_add(tail);
     }
     bl
-}
-
-/// Whether `graph` is schedulable: structurally valid and acyclic. The error says why not.
-pub fn validate(graph: &Graph) -> Result<(Csr, Vec<u32>), String> {
-    // Only what the scheduler relies on is checked here (O(edges), no hashing): indices in
-    // range and no self-loop. Duplicate ids or duplicate dependencies do not break it.
-    let n = graph.tasks.len();
-    for (i, t) in graph.tasks.iter().enumerate() {
-        for &d in &t.deps {
-            if d >= n || d == i {
-                return Err(format!("task `{}` has an invalid dependency index {d}", t.id));
-            }
-        }
-    }
-    if graph.tasks.len() >= u32::MAX as usize {
-        return Err("too many tasks".into());
-    }
-    let csr = Csr::successors(graph);
-    let order = topo(graph, &csr).map_err(|stuck| {
-        let names: Vec<&str> = stuck.iter().take(10).map(|&i| graph.tasks[i].id.as_str()).collect();
-        format!("the graph has a cycle among: {}", names.join(", "))
-    })?;
-    Ok((csr, order))
 }

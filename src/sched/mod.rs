@@ -23,6 +23,6 @@ mod policy;
 pub mod rng;
 
 pub use self::config::{SchedConfig, DEFAULT_WORKERS};
-pub use self::core::{AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState};
-pub use self::index::{bottom_levels, topo, validate, Csr};
-pub use self::policy::{Key, Ordering};
+pub use self::core::{AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState, Waits};
+pub use self::index::{prepare, Csr, Prepared};
+pub use self::policy::{Key, Ordering, ReadyQueue};

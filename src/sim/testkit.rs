@@ -145,14 +145,14 @@ impl GraphBuilder {
     }
 }
 
-/// A seeded random DAG of `n` CPU tasks: task `i` depends on up to `max_deps` distinct
-/// tasks among the `window` before it, durations uniform in `1..=max_us` µs. Task ids are
+/// A seeded random DAG of `n` CPU tasks with one source (task 0): every other task `i`
+/// depends on 1 to `max_deps` distinct tasks among the `window` before it, durations uniform in `1..=max_us` µs. Task ids are
 /// `t0`, `t1`, ... Same arguments, same graph. O(n · max_deps).
 pub fn random_dag(n: usize, max_deps: usize, window: usize, max_us: Micros, seed: u64) -> Graph {
     let mut r = SplitMix64::new(seed);
     let mut tasks = Vec::with_capacity(n);
     for i in 0..n {
-        let k = if i == 0 { 0 } else { r.below(max_deps as u64 + 1) as usize };
+        let k = if i == 0 { 0 } else { 1 + r.below(max_deps.max(1) as u64) as usize };
         let lo = i.saturating_sub(window.max(1));
         let mut deps: Vec<usize> = Vec::with_capacity(k);
         for _ in 0..k {

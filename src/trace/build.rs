@@ -22,7 +22,7 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
     // Attempts grouped by task, in attempt order, without a Vec per task up front.
     let mut count = vec![0u32; n + 1];
     for a in sched.attempts() {
-        count[a.task + 1] += 1;
+        count[a.task as usize + 1] += 1;
     }
     for i in 0..n {
         count[i + 1] += count[i];
@@ -30,8 +30,9 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
     let mut by_task = vec![0u32; sched.attempts().len()];
     let mut fill = count.clone();
     for (i, a) in sched.attempts().iter().enumerate() {
-        by_task[fill[a.task] as usize] = i as u32;
-        fill[a.task] += 1;
+        let t = a.task as usize;
+        by_task[fill[t] as usize] = i as u32;
+        fill[t] += 1;
     }
 
     let values = values(graph, sched);
@@ -45,7 +46,7 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
             .map(|&i| {
                 let a = &sched.attempts()[i as usize];
                 makespan = makespan.max(a.end_us);
-                Attempt { worker: a.worker, start_ms: ms(a.start_us), end_ms: ms(a.end_us), status: a.status }
+                Attempt { worker: a.worker as usize, start_ms: ms(a.start_us), end_ms: ms(a.end_us), status: a.status }
             })
             .collect();
         makespan = makespan.max(end.end_us);

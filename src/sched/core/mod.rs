@@ -1,9 +1,9 @@
 //! The scheduler state machine. See `src/sched/DESIGN.md` for the states and invariants.
 
 use super::config::SchedConfig;
-use super::index::{bottom_levels, validate, Csr};
+use super::index::{prepare, Csr};
 use super::limits::Resources;
-use super::policy::{Key, Ordering};
+use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
 use crate::graph::{Graph, Micros, OnError, Policy};
 use crate::trace::Status;
@@ -105,23 +105,29 @@ pub struct Start {
     pub plan: AttemptPlan,
 }
 
-/// One attempt, as it happened. Times in µs since the start of the run.
+/// One attempt, as it happened. Times in µs since the start of the run. Compact (32 bytes):
+/// a run of a million tasks keeps a million of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptRecord {
-    pub task: usize,
+    pub task: u32,
     /// 1-based.
     pub attempt: u32,
-    pub worker: usize,
-    /// When its dependencies were done (first attempt) or its backoff ended (retries).
-    pub eligible_us: Micros,
-    /// When it reached its limits (after its wave opened, under `waves`).
-    pub gated_us: Micros,
-    /// When it got past its limits.
-    pub admitted_us: Micros,
-    pub start_us: Micros,
-    pub end_us: Micros,
+    pub worker: u32,
     /// `Ok`, `Failed`, `Timeout` or `Cancelled`.
     pub status: Status,
+    pub start_us: Micros,
+    pub end_us: Micros,
+}
+
+/// Where the time between becoming ready and starting went, summed over all attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waits {
+    /// Dependencies done (or backoff over) → wave opened (`waves` only).
+    pub wave_us: Micros,
+    /// Reached its limits → got past them (blocked by a `limit` or `rate`).
+    pub blocked_us: Micros,
+    /// Past its limits → started (waiting for a worker).
+    pub queued_us: Micros,
 }
 
 /// Per-task summary once a task is terminal.
@@ -152,18 +158,23 @@ struct Special {
     uses: Vec<u16>,
 }
 
-/// Hot per-task state.
+/// Per-task state, in one struct so that handling a task touches one place in memory.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    deps_left: u32,
-    state: TaskState,
-    attempts: u32,
-    worker: u32,
-    opts: u32,
     start: Micros,
     eligible: Micros,
     gated: Micros,
     admitted: Micros,
+    duration: Micros,
+    first_ready: Micros,
+    first_unblocked: Micros,
+    end: Micros,
+    deps_left: u32,
+    attempts: u32,
+    worker: u32,
+    opts: u32,
+    seq: u32,
+    state: TaskState,
 }
 
 /// The one scheduler: decides which ready task starts on which free worker, under a
@@ -183,16 +194,12 @@ pub struct Scheduler {
     ordering: Ordering,
     csr: Csr,
     bottom: Vec<Micros>,
-    duration: Vec<Micros>,
+    work_us: Micros,
     priority: Vec<i64>,
     specials: Vec<Special>,
     slots: Vec<Slot>,
-    first_ready: Vec<Micros>,
-    first_unblocked: Vec<Micros>,
-    end: Vec<Micros>,
-    seq: Vec<u32>,
     next_seq: u32,
-    ready: BinaryHeap<(Key, Reverse<u32>)>,
+    ready: ReadyQueue,
     gate: BTreeSet<(Reverse<Key>, u32)>,
     gate_dirty: bool,
     resources: Resources,
@@ -206,6 +213,7 @@ pub struct Scheduler {
     running: usize,
     aborted: bool,
     records: Vec<AttemptRecord>,
+    waits: Waits,
 }
 
 impl Scheduler {
@@ -214,19 +222,20 @@ impl Scheduler {
         if cfg.workers == 0 {
             return Err("at least one worker is needed".into());
         }
-        let (csr, order) = validate(graph)?;
+        let prep = prepare(graph)?;
+        let (csr, order, bottom, duration) = (prep.csr, prep.order, prep.bottom, prep.duration);
         let n = graph.tasks.len();
-        let bottom = bottom_levels(graph, &csr, &order);
-        let duration: Vec<Micros> = graph.tasks.iter().map(|t| t.work.duration_us()).collect();
         let priority = if cfg.policy == Policy::Priority {
             graph.tasks.iter().map(|t| t.options.priority).collect()
         } else {
             Vec::new()
         };
         let resources = Resources::from_decls(&graph.decls);
+        let ordering = Ordering { policy: cfg.policy, seed: cfg.seed };
+        let ready = ReadyQueue::for_policy(&ordering, &bottom, &priority);
         let mut specials = Vec::new();
         let mut slots = Vec::with_capacity(n);
-        for t in &graph.tasks {
+        for ((t, &deps_left), &duration) in graph.tasks.iter().zip(&prep.deps_len).zip(&duration) {
             let o = &t.options;
             let uses: Vec<u16> = o.uses.iter().filter_map(|u| resources.index(u)).map(|i| i as u16).collect();
             let p = if o.fail_probability.is_finite() { o.fail_probability.clamp(0.0, 1.0) } else { 0.0 };
@@ -245,7 +254,7 @@ impl Scheduler {
                 NO_OPTS
             };
             slots.push(Slot {
-                deps_left: t.deps.len() as u32,
+                deps_left,
                 state: TaskState::Waiting,
                 attempts: 0,
                 worker: u32::MAX,
@@ -254,23 +263,24 @@ impl Scheduler {
                 eligible: NONE,
                 gated: NONE,
                 admitted: NONE,
+                duration,
+                first_ready: NONE,
+                first_unblocked: NONE,
+                end: NONE,
+                seq: u32::MAX,
             });
         }
         let mut s = Scheduler {
             cfg,
-            ordering: Ordering { policy: cfg.policy, seed: cfg.seed },
+            ordering,
             csr,
             bottom,
-            duration,
+            work_us: duration.iter().sum(),
             priority,
             specials,
             slots,
-            first_ready: vec![NONE; n],
-            first_unblocked: vec![NONE; n],
-            end: vec![NONE; n],
-            seq: vec![u32::MAX; n],
             next_seq: 0,
-            ready: BinaryHeap::new(),
+            ready,
             gate: BTreeSet::new(),
             gate_dirty: false,
             resources,
@@ -284,9 +294,10 @@ impl Scheduler {
             running: 0,
             aborted: false,
             records: Vec::with_capacity(n),
+            waits: Waits::default(),
         };
         // A Kahn order starts with every source, in index order.
-        for t in order.iter().map(|&t| t as usize).take_while(|&t| graph.tasks[t].deps.is_empty()) {
+        for t in order.iter().map(|&t| t as usize).take_while(|&t| prep.deps_len[t] == 0) {
             s.make_eligible(t, 0);
         }
         Ok(s)
@@ -334,16 +345,20 @@ impl Scheduler {
         };
         // The best startable task: the top of the ready heap (tasks without resources) or
         // the best-keyed gated task whose resources have room now, whichever key is larger.
-        let from_ready = self.ready.peek().map(|&(k, Reverse(t))| (k, Reverse(t)));
         let from_gate = self
             .gate
             .iter()
             .find(|&&(_, t)| self.resources.admits(&self.specials[self.slots[t as usize].opts as usize].uses, now))
             .map(|&(Reverse(k), t)| (k, Reverse(t)));
+        let from_ready = match (self.ready.peek(), from_gate) {
+            (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), Reverse(t as u32))),
+            (Some(t), None) => Some(((0, 0), Reverse(t as u32))),
+            (None, _) => None,
+        };
         let task = match (from_ready, from_gate) {
             (Some(r), Some(g)) if g > r => self.take_gated(g, now),
             (None, Some(g)) => self.take_gated(g, now),
-            (Some(_), _) => self.ready.pop().map(|(_, Reverse(t))| t)?,
+            (Some(_), _) => self.ready.pop()? as u32,
             (None, None) => {
                 self.refresh_gate(now);
                 return None;
@@ -363,7 +378,7 @@ impl Scheduler {
 
     /// The plan of attempt `attempt` (1-based) of `task`.
     pub fn plan(&self, task: usize, attempt: u32) -> AttemptPlan {
-        let duration_us = self.duration[task];
+        let duration_us = self.slots[task].duration;
         match self.special(task) {
             None => AttemptPlan { duration_us, fails: false, timeout_us: None },
             Some(o) => AttemptPlan {
@@ -457,6 +472,11 @@ impl Scheduler {
         self.terminal == self.slots.len()
     }
 
+    /// Number of tasks ready and waiting for a worker (excluding gated ones).
+    pub fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
     /// Number of attempts running now.
     pub fn running(&self) -> usize {
         self.running
@@ -482,16 +502,21 @@ impl Scheduler {
         &self.records
     }
 
+    /// Time spent waiting, summed over the attempts that have ended.
+    pub fn waits(&self) -> Waits {
+        self.waits
+    }
+
     /// The summary of `task`, once it is terminal.
     pub fn task_end(&self, task: usize) -> Option<TaskEnd> {
         let s = &self.slots[task];
         let opt = |t: Micros| (t != NONE).then_some(t);
         Some(TaskEnd {
             status: s.state.status()?,
-            ready_us: opt(self.first_ready[task]),
-            unblocked_us: opt(self.first_unblocked[task]),
-            end_us: self.end[task],
-            seq: self.seq[task],
+            ready_us: opt(self.slots[task].first_ready),
+            unblocked_us: opt(self.slots[task].first_unblocked),
+            end_us: self.slots[task].end,
+            seq: self.slots[task].seq,
         })
     }
 
@@ -500,9 +525,9 @@ impl Scheduler {
         &self.bottom
     }
 
-    /// Nominal durations of the tasks.
-    pub fn durations(&self) -> &[Micros] {
-        &self.duration
+    /// Total work T1: the sum of the tasks' nominal durations.
+    pub fn work_us(&self) -> Micros {
+        self.work_us
     }
 
     /// The largest number of simultaneous holders each declared resource had, with its
@@ -543,7 +568,7 @@ impl Scheduler {
 
     /// All dependencies of `task` are terminal: first eligibility.
     fn make_eligible(&mut self, task: usize, now: Micros) {
-        self.first_ready[task] = now;
+        self.slots[task].first_ready = now;
         self.slots[task].eligible = now;
         if self.cfg.policy == Policy::Waves {
             self.slots[task].state = TaskState::Held;
@@ -583,11 +608,12 @@ impl Scheduler {
         s.state = TaskState::Ready;
         s.admitted = now;
         let eligible = s.eligible;
-        if self.first_unblocked[task] == NONE {
-            self.first_unblocked[task] = now;
+        if self.slots[task].first_unblocked == NONE {
+            self.slots[task].first_unblocked = now;
         }
-        let key = self.key(task, eligible);
-        self.ready.push((key, Reverse(task as u32)));
+        // Ranked queues know the (static) key already.
+        let key = if self.ready.is_keyed() { self.key(task, eligible) } else { (0, 0) };
+        self.ready.push(task, key);
     }
 
     /// At the end of a scheduling round (nothing more can start now): marks each gated
@@ -611,8 +637,8 @@ impl Scheduler {
             s.state = if room { TaskState::Ready } else { TaskState::Blocked };
             if room && s.admitted == NONE {
                 s.admitted = now;
-                if self.first_unblocked[t] == NONE {
-                    self.first_unblocked[t] = now;
+                if self.slots[t].first_unblocked == NONE {
+                    self.slots[t].first_unblocked = now;
                 }
             }
         }
@@ -628,8 +654,8 @@ impl Scheduler {
         let s = &mut self.slots[task];
         if s.admitted == NONE {
             s.admitted = now;
-            if self.first_unblocked[task] == NONE {
-                self.first_unblocked[task] = now;
+            if self.slots[task].first_unblocked == NONE {
+                self.slots[task].first_unblocked = now;
             }
         }
         // Taking resources may leave others without room.
@@ -639,13 +665,13 @@ impl Scheduler {
 
     fn record(&mut self, task: usize, start: Micros, end: Micros, status: Status) {
         let s = &self.slots[task];
+        self.waits.wave_us += s.gated.saturating_sub(s.eligible);
+        self.waits.blocked_us += s.admitted.saturating_sub(s.gated);
+        self.waits.queued_us += s.start.saturating_sub(s.admitted);
         self.records.push(AttemptRecord {
-            task,
+            task: task as u32,
             attempt: s.attempts,
-            worker: s.worker as usize,
-            eligible_us: s.eligible,
-            gated_us: s.gated,
-            admitted_us: s.admitted,
+            worker: s.worker,
             start_us: start,
             end_us: end,
             status,
@@ -671,8 +697,8 @@ impl Scheduler {
     fn terminate(&mut self, task: usize, state: TaskState, at: Micros) {
         let was = self.slots[task].state;
         self.slots[task].state = state;
-        self.end[task] = at;
-        self.seq[task] = self.next_seq;
+        self.slots[task].end = at;
+        self.slots[task].seq = self.next_seq;
         self.next_seq += 1;
         self.terminal += 1;
         // Every task that was started belongs to the wave that released it.
@@ -700,8 +726,8 @@ impl Scheduler {
                 let s = s as usize;
                 if self.slots[s].state == TaskState::Waiting {
                     self.slots[s].state = TaskState::Skipped;
-                    self.end[s] = now;
-                    self.seq[s] = self.next_seq;
+                    self.slots[s].end = now;
+                    self.slots[s].seq = self.next_seq;
                     self.next_seq += 1;
                     self.terminal += 1;
                     stack.push(s);
@@ -724,8 +750,8 @@ impl Scheduler {
                 self.release_attempt(t);
             }
             self.slots[t].state = TaskState::Cancelled;
-            self.end[t] = now;
-            self.seq[t] = self.next_seq;
+            self.slots[t].end = now;
+            self.slots[t].seq = self.next_seq;
             self.next_seq += 1;
             self.terminal += 1;
         }

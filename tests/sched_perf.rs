@@ -62,10 +62,18 @@ fn phases_on_a_million_tasks() {
 
 #[test]
 #[ignore]
-fn ready_size() {
-    let g = random_dag(200_000, 3, 1000, 1000, 42);
-    let opts = SimOptions { workers: Some(64), policy: Some(Policy::CriticalPath), ..Default::default() };
-    let mut s = Scheduler::new(&g, opts.config(&g)).unwrap();
-    run(&mut s).unwrap();
-    eprintln!("max ready {}", fanout::sim::MAXR.with(|m| m.get()));
+fn construction_parts() {
+    use fanout::sched::{prepare, Ordering, ReadyQueue};
+    let g = random_dag(1_000_000, 3, 1000, 1000, 42);
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let p = prepare(&g).unwrap();
+        let t1 = Instant::now();
+        let q = ReadyQueue::for_policy(&Ordering { policy: Policy::CriticalPath, seed: 0 }, &p.bottom, &[]);
+        let t2 = Instant::now();
+        let opts = SimOptions { workers: Some(64), ..Default::default() };
+        let s = Scheduler::new(&g, opts.config(&g)).unwrap();
+        let t3 = Instant::now();
+        eprintln!("prepare {:?}  rank {:?}  whole new {:?} {}", t1 - t0, t2 - t1, t3 - t2, q.len() + s.len());
+    }
 }

@@ -28,7 +28,8 @@ pub struct Prepared {
     pub deps_len: Vec<u32>,
     /// Nominal duration of each task.
     pub duration: Vec<Micros>,
-    /// A topological order (Kahn, FIFO from the sources in index order: deterministic).
+    /// A topological order: the identity when every dependency points backwards, else
+    /// Kahn's (FIFO from the sources in index order). Deterministic either way.
     pub order: Vec<u32>,
     /// Each task's cost plus the longest cost-weighted path from it to a sink; their
     /// maximum is the span T∞.
@@ -39,6 +40,15 @@ pub struct Prepared {
 /// is checked (no hashing): dependency indices in range, no self-loop, no cycle. Duplicate
 /// ids or duplicate dependencies do not break the scheduler. The error says what is wrong.
 pub fn prepare(graph: &Graph) -> Result<Prepared, String> {
+    prepare_with(graph, |_, _| {})
+}
+
+/// [`prepare`], calling `visit(index, task)` once per task, in order, during its first
+/// pass over the tasks (so a caller can read task options without another pass).
+///
+/// When every dependency points to an earlier task (declaration order is topological, the
+/// common case), the order is the identity and no Kahn pass is needed.
+pub fn prepare_with(graph: &Graph, mut visit: impl FnMut(usize, &crate::graph::Task)) -> Result<Prepared, String> {
     let n = graph.tasks.len();
     if n >= u32::MAX as usize {
         return Err("too many tasks".into());
@@ -47,15 +57,18 @@ pub fn prepare(graph: &Graph) -> Result<Prepared, String> {
     let mut start = vec![0u32; n + 1];
     let mut deps_len = Vec::with_capacity(n);
     let mut duration = Vec::with_capacity(n);
+    let mut forward = true;
     for (i, t) in graph.tasks.iter().enumerate() {
         for &d in &t.deps {
             if d >= n || d == i {
                 return Err(format!("task `{}` has an invalid dependency index {d}", t.id));
             }
+            forward &= d < i;
             start[d + 1] += 1;
         }
         deps_len.push(t.deps.len() as u32);
         duration.push(t.work.duration_us());
+        visit(i, t);
     }
     for i in 0..n {
         start[i + 1] += start[i];
@@ -71,10 +84,14 @@ pub fn prepare(graph: &Graph) -> Result<Prepared, String> {
     }
     drop(fill);
     let csr = Csr { start, succ };
-    let order = topo(&csr, &deps_len).map_err(|stuck| {
-        let names: Vec<&str> = stuck.iter().take(10).map(|&i| graph.tasks[i].id.as_str()).collect();
-        format!("the graph has a cycle among: {}", names.join(", "))
-    })?;
+    let order = if forward {
+        (0..n as u32).collect()
+    } else {
+        topo(&csr, &deps_len).map_err(|stuck| {
+            let names: Vec<&str> = stuck.iter().take(10).map(|&i| graph.tasks[i].id.as_str()).collect();
+            format!("the graph has a cycle among: {}", names.join(", "))
+        })?
+    };
     let bottom = bottom_levels(&csr, &duration, &order);
     Ok(Prepared { csr, deps_len, duration, order, bottom })
 }

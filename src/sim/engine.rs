@@ -14,10 +14,6 @@ pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
     let mut now: Micros = 0;
     let mut makespan = 0;
     loop {
-        #[cfg(debug_assertions)]
-        {
-            MAXR.with(|m| m.set(m.get().max(sched.ready_len())));
-        }
         while let Some(s) = sched.next(now) {
             let (len, outcome) = s.plan.simulate();
             events.push(Reverse((now + len, seq, s.task as u32, outcome as u8)));
@@ -48,5 +44,3 @@ pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
         }
     }
 }
-
-thread_local!(pub static MAXR: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });

@@ -10,7 +10,7 @@
 mod engine;
 pub mod testkit;
 
-pub use engine::{run, MAXR};
+pub use engine::run;
 
 use crate::graph::{Graph, OnError, Policy};
 use crate::sched::{SchedConfig, Scheduler};

@@ -1,7 +1,7 @@
 //! The scheduler state machine. See `src/sched/DESIGN.md` for the states and invariants.
 
 use super::config::SchedConfig;
-use super::index::{prepare, Csr};
+use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
@@ -222,21 +222,17 @@ impl Scheduler {
         if cfg.workers == 0 {
             return Err("at least one worker is needed".into());
         }
-        let prep = prepare(graph)?;
-        let (csr, order, bottom, duration) = (prep.csr, prep.order, prep.bottom, prep.duration);
         let n = graph.tasks.len();
-        let priority = if cfg.policy == Policy::Priority {
-            graph.tasks.iter().map(|t| t.options.priority).collect()
-        } else {
-            Vec::new()
-        };
         let resources = Resources::from_decls(&graph.decls);
-        let ordering = Ordering { policy: cfg.policy, seed: cfg.seed };
-        let ready = ReadyQueue::for_policy(&ordering, &bottom, &priority);
         let mut specials = Vec::new();
         let mut slots = Vec::with_capacity(n);
-        for ((t, &deps_left), &duration) in graph.tasks.iter().zip(&prep.deps_len).zip(&duration) {
+        let mut priority = Vec::new();
+        // One pass over the tasks reads their options while `prepare_with` reads structure.
+        let prep = prepare_with(graph, |_, t| {
             let o = &t.options;
+            if cfg.policy == Policy::Priority {
+                priority.push(o.priority);
+            }
             let uses: Vec<u16> = o.uses.iter().filter_map(|u| resources.index(u)).map(|i| i as u16).collect();
             let p = if o.fail_probability.is_finite() { o.fail_probability.clamp(0.0, 1.0) } else { 0.0 };
             let special = o.retry > 0 || o.timeout_us.is_some() || p > 0.0 || o.fail_attempts > 0 || !uses.is_empty();
@@ -254,7 +250,7 @@ impl Scheduler {
                 NO_OPTS
             };
             slots.push(Slot {
-                deps_left,
+                deps_left: t.deps.len() as u32,
                 state: TaskState::Waiting,
                 attempts: 0,
                 worker: u32::MAX,
@@ -263,13 +259,16 @@ impl Scheduler {
                 eligible: NONE,
                 gated: NONE,
                 admitted: NONE,
-                duration,
+                duration: t.work.duration_us(),
                 first_ready: NONE,
                 first_unblocked: NONE,
                 end: NONE,
                 seq: u32::MAX,
             });
-        }
+        })?;
+        let (csr, bottom, duration) = (prep.csr, prep.bottom, prep.duration);
+        let ordering = Ordering { policy: cfg.policy, seed: cfg.seed };
+        let ready = ReadyQueue::for_policy(&ordering, &bottom, &priority);
         let mut s = Scheduler {
             cfg,
             ordering,
@@ -296,8 +295,8 @@ impl Scheduler {
             records: Vec::with_capacity(n),
             waits: Waits::default(),
         };
-        // A Kahn order starts with every source, in index order.
-        for t in order.iter().map(|&t| t as usize).take_while(|&t| prep.deps_len[t] == 0) {
+        // Sources, in index order.
+        for t in (0..n).filter(|&t| prep.deps_len[t] == 0) {
             s.make_eligible(t, 0);
         }
         Ok(s)

@@ -309,3 +309,19 @@ fn gantt_has_a_row_per_worker() {
     let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('w')).collect();
     assert_eq!(rows, vec!["w0   |aaaaaaaaaaaaaaaaaaaa|", "w1   |bbbbbbbbbbcccccccccc|"]);
 }
+
+/// A big fan-out behind a limit stays fast (the gate looks at group heads only).
+#[test]
+fn large_fan_out_behind_a_limit() {
+    let mut b = GraphBuilder::new().limit("api", 2).cpu("start", MS);
+    for i in 0..20_000 {
+        b = b.io(&format!("call{i}"), MS).after(&["start"]).uses("api");
+    }
+    let g = b.build();
+    let t = std::time::Instant::now();
+    let r = sim(&g, 8, Policy::CriticalPath);
+    assert_eq!(r.makespan_ms, 1.0 + 10_000.0);
+    let m = r.metrics.unwrap();
+    assert!(m.blocked_ms > 0.0);
+    assert!(t.elapsed().as_secs_f64() < 20.0, "too slow: {:?}", t.elapsed());
+}

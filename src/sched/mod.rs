@@ -17,6 +17,7 @@
 
 mod config;
 mod core;
+mod gate;
 mod index;
 mod limits;
 mod policy;

@@ -2,13 +2,14 @@
 
 use super::config::SchedConfig;
 use super::index::{prepare_with, Csr};
+use super::gate::Gate;
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
 use crate::graph::{Graph, Micros, OnError, Policy};
 use crate::trace::Status;
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 #[cfg(test)]
 mod tests;
@@ -156,6 +157,8 @@ struct Special {
     fail_p: f64,
     fail_attempts: u32,
     uses: Vec<u16>,
+    /// The gate group of `uses` (`u32::MAX` if none).
+    group: u32,
 }
 
 /// Per-task state, in one struct so that handling a task touches one place in memory.
@@ -200,8 +203,7 @@ pub struct Scheduler {
     slots: Vec<Slot>,
     next_seq: u32,
     ready: ReadyQueue,
-    gate: BTreeSet<(Reverse<Key>, u32)>,
-    gate_dirty: bool,
+    gate: Gate,
     resources: Resources,
     free_workers: BinaryHeap<Reverse<u32>>,
     timers: BinaryHeap<Reverse<(Micros, u32)>>,
@@ -226,6 +228,7 @@ impl Scheduler {
         let resources = Resources::from_decls(&graph.decls);
         let mut specials = Vec::new();
         let mut slots = Vec::with_capacity(n);
+        let mut gate = Gate::default();
         let mut priority = Vec::new();
         // One pass over the tasks reads their options while `prepare_with` reads structure.
         let prep = prepare_with(graph, |_, t| {
@@ -233,7 +236,9 @@ impl Scheduler {
             if cfg.policy == Policy::Priority {
                 priority.push(o.priority);
             }
-            let uses: Vec<u16> = o.uses.iter().filter_map(|u| resources.index(u)).map(|i| i as u16).collect();
+            let mut uses: Vec<u16> = o.uses.iter().filter_map(|u| resources.index(u)).map(|i| i as u16).collect();
+            uses.sort_unstable();
+            uses.dedup();
             let p = if o.fail_probability.is_finite() { o.fail_probability.clamp(0.0, 1.0) } else { 0.0 };
             let special = o.retry > 0 || o.timeout_us.is_some() || p > 0.0 || o.fail_attempts > 0 || !uses.is_empty();
             let opts = if special {
@@ -243,6 +248,7 @@ impl Scheduler {
                     timeout: o.timeout_us,
                     fail_p: p,
                     fail_attempts: o.fail_attempts,
+                    group: if uses.is_empty() { u32::MAX } else { gate.group_for(&uses) },
                     uses,
                 });
                 (specials.len() - 1) as u32
@@ -280,8 +286,7 @@ impl Scheduler {
             slots,
             next_seq: 0,
             ready,
-            gate: BTreeSet::new(),
-            gate_dirty: false,
+            gate,
             resources,
             free_workers: (0..cfg.workers as u32).map(Reverse).collect(),
             timers: BinaryHeap::new(),
@@ -344,18 +349,16 @@ impl Scheduler {
         };
         // The best startable task: the top of the ready heap (tasks without resources) or
         // the best-keyed gated task whose resources have room now, whichever key is larger.
-        let from_gate = self
-            .gate
-            .iter()
-            .find(|&&(_, t)| self.resources.admits(&self.specials[self.slots[t as usize].opts as usize].uses, now))
-            .map(|&(Reverse(k), t)| (k, Reverse(t)));
+        let from_gate = self.gate.best_startable(&self.resources, now);
         let from_ready = match (self.ready.peek(), from_gate) {
-            (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), Reverse(t as u32))),
-            (Some(t), None) => Some(((0, 0), Reverse(t as u32))),
+            (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), t as u32)),
+            (Some(t), None) => Some(((0, 0), t as u32)),
             (None, _) => None,
         };
+        // Larger key first; equal keys: lower index first.
+        let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| (gk, Reverse(gt)) > (rk, Reverse(rt));
         let task = match (from_ready, from_gate) {
-            (Some(r), Some(g)) if g > r => self.take_gated(g, now),
+            (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
             (None, Some(g)) => self.take_gated(g, now),
             (Some(_), _) => self.ready.pop()? as u32,
             (None, None) => {
@@ -560,7 +563,7 @@ impl Scheduler {
         if now > self.now {
             self.now = now;
             if !self.gate.is_empty() {
-                self.gate_dirty = true;
+                self.gate.dirty = true;
             }
         }
     }
@@ -597,8 +600,8 @@ impl Scheduler {
             self.slots[task].state = TaskState::Blocked;
             self.slots[task].admitted = NONE;
             let key = self.key(task, self.slots[task].eligible);
-            self.gate.insert((Reverse(key), task as u32));
-            self.gate_dirty = true;
+            let g = self.special(task).map_or(u32::MAX, |o| o.group);
+            self.gate.insert(g, key, task as u32);
         }
     }
 
@@ -615,50 +618,40 @@ impl Scheduler {
         self.ready.push(task, key);
     }
 
-    /// At the end of a scheduling round (nothing more can start now): marks each gated
-    /// task `Ready` if it would pass its limits were workers unlimited (taking, in key
-    /// order, the room of the tasks before it), `Blocked` otherwise. The first time an
-    /// attempt is found `Ready` is its `admitted` time.
+    /// At the end of a scheduling round (nothing more can start now): marks gated tasks
+    /// `Ready` or `Blocked` (see [`Gate::refresh`]). The first time an attempt is found
+    /// `Ready` is its `admitted` time.
     fn refresh_gate(&mut self, now: Micros) {
-        if !self.gate_dirty {
-            return;
-        }
-        self.gate_dirty = false;
-        let mut room_left = self.resources.clone();
-        for &(_, t) in &self.gate {
-            let t = t as usize;
-            let uses = &self.specials[self.slots[t].opts as usize].uses;
-            let room = room_left.admits(uses, now);
-            if room {
-                room_left.take(uses, now);
+        let slots = &mut self.slots;
+        self.gate.refresh(&self.resources, now, |t, ready| {
+            let s = &mut slots[t as usize];
+            if s.state != TaskState::Blocked && s.state != TaskState::Ready {
+                return;
             }
-            let s = &mut self.slots[t];
-            s.state = if room { TaskState::Ready } else { TaskState::Blocked };
-            if room && s.admitted == NONE {
+            s.state = if ready { TaskState::Ready } else { TaskState::Blocked };
+            if ready && s.admitted == NONE {
                 s.admitted = now;
-                if self.slots[t].first_unblocked == NONE {
-                    self.slots[t].first_unblocked = now;
+                if s.first_unblocked == NONE {
+                    s.first_unblocked = now;
                 }
             }
-        }
+        });
     }
 
-    /// Takes gated task `g` out of the gate to start now: acquires its resources.
-    fn take_gated(&mut self, (k, Reverse(t)): (Key, Reverse<u32>), now: Micros) -> u32 {
-        self.gate.remove(&(Reverse(k), t));
+    /// Takes gated task `t` (key `k`, group `g`) out of the gate to start now: acquires
+    /// its resources.
+    fn take_gated(&mut self, (k, t, g): (Key, u32, u32), now: Micros) -> u32 {
+        self.gate.remove(g, k, t);
+        self.gate.unmark(t);
         let task = t as usize;
-        let uses = std::mem::take(&mut self.specials[self.slots[task].opts as usize].uses);
-        self.resources.take(&uses, now);
-        self.specials[self.slots[task].opts as usize].uses = uses;
+        self.resources.take(self.gate.uses(g), now);
         let s = &mut self.slots[task];
         if s.admitted == NONE {
             s.admitted = now;
-            if self.slots[task].first_unblocked == NONE {
-                self.slots[task].first_unblocked = now;
+            if s.first_unblocked == NONE {
+                s.first_unblocked = now;
             }
         }
-        // Taking resources may leave others without room.
-        self.gate_dirty = true;
         t
     }
 
@@ -687,7 +680,7 @@ impl Scheduler {
                 let uses = o.uses.clone();
                 self.resources.release(&uses);
                 if !self.gate.is_empty() {
-                    self.gate_dirty = true;
+                    self.gate.dirty = true;
                 }
             }
         }

@@ -48,3 +48,40 @@ fn cyclic_and_zero_workers_are_refused() {
     g.tasks[0].deps.push(1);
     assert!(Scheduler::new(&g, SchedConfig::with_workers(1)).unwrap_err().contains("cycle"));
 }
+
+#[test]
+fn ready_means_would_pass_its_limits_if_a_worker_were_free() {
+    let mut b = GraphBuilder::new().limit("db", 2);
+    for i in 0..4 {
+        b = b.cpu(&format!("q{i}"), 10).uses("db");
+    }
+    let g = b.build();
+    let mut s = Scheduler::new(&g, SchedConfig::with_workers(1)).unwrap();
+    assert_eq!(s.next(0).map(|x| x.task), Some(0));
+    assert_eq!(s.next(0), None);
+    let states: Vec<TaskState> = (0..4).map(|t| s.state(t)).collect();
+    assert_eq!(states, [TaskState::Running, TaskState::Ready, TaskState::Blocked, TaskState::Blocked]);
+    s.finish(0, Outcome::Ok, 10).unwrap();
+    assert_eq!(s.next(10).map(|x| x.task), Some(1));
+    assert_eq!(s.next(10), None);
+    assert_eq!(s.state(2), TaskState::Ready);
+    assert_eq!(s.state(3), TaskState::Blocked);
+}
+
+#[test]
+fn fail_fast_cancels_running_attempts_and_ignores_their_late_reports() {
+    let g = GraphBuilder::new().cpu("bad", 1).fail_attempts(1).cpu("long", 100).cpu("after", 1).after(&["long"]).build();
+    let mut s = Scheduler::new(&g, SchedConfig::with_workers(2)).unwrap();
+    let a = s.next(0).unwrap();
+    let b = s.next(0).unwrap();
+    assert_eq!((a.task, b.task), (1, 0), "long first (critical path)");
+    assert!(b.plan.fails);
+    s.finish(0, Outcome::Failed, 1).unwrap();
+    assert!(s.is_done());
+    assert_eq!(s.state(1), TaskState::Cancelled);
+    assert_eq!(s.state(2), TaskState::Cancelled);
+    assert_eq!(s.next(1), None);
+    s.finish(1, Outcome::Ok, 100).unwrap();
+    let cancelled = s.attempts().iter().find(|r| r.task == 1).unwrap();
+    assert_eq!((cancelled.end_us, cancelled.status), (1, crate::trace::Status::Cancelled));
+}

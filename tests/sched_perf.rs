@@ -39,9 +39,16 @@ impl std::ops::Sub for Instant {
 #[test]
 #[ignore]
 fn phases_on_a_million_tasks() {
-    let w: usize = std::env::var("W").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let w: usize = std::env::var("W")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let g = random_dag(1_000_000, 3, w, 1000, 42);
-    let opts = SimOptions { workers: Some(64), policy: Some(Policy::CriticalPath), ..Default::default() };
+    let opts = SimOptions {
+        workers: Some(64),
+        policy: Some(Policy::CriticalPath),
+        ..Default::default()
+    };
     for _ in 0..3 {
         let t0 = Instant::now();
         let mut s = Scheduler::new(&g, opts.config(&g)).unwrap();
@@ -69,11 +76,27 @@ fn construction_parts() {
         let t0 = Instant::now();
         let p = prepare(&g).unwrap();
         let t1 = Instant::now();
-        let q = ReadyQueue::for_policy(&Ordering { policy: Policy::CriticalPath, seed: 0 }, &p.bottom, &[]);
+        let q = ReadyQueue::for_policy(
+            &Ordering {
+                policy: Policy::CriticalPath,
+                seed: 0,
+            },
+            &p.bottom,
+            &[],
+        );
         let t2 = Instant::now();
-        let opts = SimOptions { workers: Some(64), ..Default::default() };
+        let opts = SimOptions {
+            workers: Some(64),
+            ..Default::default()
+        };
         let s = Scheduler::new(&g, opts.config(&g)).unwrap();
         let t3 = Instant::now();
-        eprintln!("prepare {:?}  rank {:?}  whole new {:?} {}", t1 - t0, t2 - t1, t3 - t2, q.len() + s.len());
+        eprintln!(
+            "prepare {:?}  rank {:?}  whole new {:?} {}",
+            t1 - t0,
+            t2 - t1,
+            t3 - t2,
+            q.len() + s.len()
+        );
     }
 }

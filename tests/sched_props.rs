@@ -24,7 +24,13 @@ fn dag(max_tasks: usize, chaos: bool) -> impl Strategy<Value = Graph> {
                     (
                         0u64..=20_000,
                         proptest::collection::vec(0..i.max(1), 0..=i.min(3)),
-                        (0u32..3, 0.0f64..0.6, 0u32..3, proptest::option::of(0u64..5_000), proptest::option::of(1u64..15_000)),
+                        (
+                            0u32..3,
+                            0.0f64..0.6,
+                            0u32..3,
+                            proptest::option::of(0u64..5_000),
+                            proptest::option::of(1u64..15_000),
+                        ),
                         0usize..4,
                         -2i64..3,
                     )
@@ -34,11 +40,16 @@ fn dag(max_tasks: usize, chaos: bool) -> impl Strategy<Value = Graph> {
         })
         .prop_map(move |(specs, limit, rate)| {
             let mut tasks = Vec::new();
-            for (i, (dur, mut deps, (retry, p, fa, backoff, timeout), res, prio)) in specs.into_iter().enumerate() {
+            for (i, (dur, mut deps, (retry, p, fa, backoff, timeout), res, prio)) in
+                specs.into_iter().enumerate()
+            {
                 deps.retain(|&d| d < i);
                 deps.sort_unstable();
                 deps.dedup();
-                let mut options = TaskOptions { priority: prio, ..Default::default() };
+                let mut options = TaskOptions {
+                    priority: prio,
+                    ..Default::default()
+                };
                 if chaos {
                     options.retry = retry;
                     options.fail_probability = p;
@@ -61,10 +72,21 @@ fn dag(max_tasks: usize, chaos: bool) -> impl Strategy<Value = Graph> {
                     span: Span::default(),
                 });
             }
-            let mut g = Graph { tasks, decls: Default::default() };
+            let mut g = Graph {
+                tasks,
+                decls: Default::default(),
+            };
             if chaos {
-                g.decls.limits.push(Limit { resource: "db".into(), max: limit, span: Span::default() });
-                g.decls.rates.push(Rate { resource: "api".into(), per_second: rate, span: Span::default() });
+                g.decls.limits.push(Limit {
+                    resource: "db".into(),
+                    max: limit,
+                    span: Span::default(),
+                });
+                g.decls.rates.push(Rate {
+                    resource: "api".into(),
+                    per_second: rate,
+                    span: Span::default(),
+                });
             }
             g
         })
@@ -75,13 +97,29 @@ fn policy() -> impl Strategy<Value = Policy> {
 }
 
 fn case(chaos: bool) -> impl Strategy<Value = Case> {
-    let on_error = proptest::sample::select(vec![OnError::FailFast, OnError::SkipDependents, OnError::Continue]);
-    (dag(30, chaos), 1usize..6, policy(), any::<u64>(), on_error)
-        .prop_map(|(graph, workers, policy, seed, on_error)| Case { graph, workers, policy, seed, on_error })
+    let on_error = proptest::sample::select(vec![
+        OnError::FailFast,
+        OnError::SkipDependents,
+        OnError::Continue,
+    ]);
+    (dag(30, chaos), 1usize..6, policy(), any::<u64>(), on_error).prop_map(
+        |(graph, workers, policy, seed, on_error)| Case {
+            graph,
+            workers,
+            policy,
+            seed,
+            on_error,
+        },
+    )
 }
 
 fn run(c: &Case) -> RunResult {
-    let opts = SimOptions { workers: Some(c.workers), policy: Some(c.policy), seed: Some(c.seed), on_error: Some(c.on_error) };
+    let opts = SimOptions {
+        workers: Some(c.workers),
+        policy: Some(c.policy),
+        seed: Some(c.seed),
+        on_error: Some(c.on_error),
+    };
     simulate(&c.graph, &opts).unwrap()
 }
 
@@ -98,8 +136,17 @@ fn check_invariants(c: &Case, r: &RunResult) -> Result<(), TestCaseError> {
             prop_assert!(a.start_ms <= a.end_ms);
             for &d in &g.tasks[i].deps {
                 let dep = &r.tasks[d];
-                prop_assert!(dep.status == Status::Ok || c.on_error == OnError::Continue, "{} ran after a failed dep", t.id);
-                prop_assert!(us(dep.end_ms) <= us(a.start_ms), "{} started before dep {} ended", t.id, dep.id);
+                prop_assert!(
+                    dep.status == Status::Ok || c.on_error == OnError::Continue,
+                    "{} ran after a failed dep",
+                    t.id
+                );
+                prop_assert!(
+                    us(dep.end_ms) <= us(a.start_ms),
+                    "{} started before dep {} ended",
+                    t.id,
+                    dep.id
+                );
             }
         }
     }
@@ -148,7 +195,10 @@ fn check_invariants(c: &Case, r: &RunResult) -> Result<(), TestCaseError> {
         let interval = (1e6 / rt.per_second).round() as i64;
         for (k, &s) in starts.iter().enumerate() {
             // Starts k+1.. within one interval after s: at most cap - 1 more.
-            let within = starts[k + 1..].iter().take_while(|&&x| x < s + interval).count();
+            let within = starts[k + 1..]
+                .iter()
+                .take_while(|&&x| x < s + interval)
+                .count();
             prop_assert!(within < cap, "rate {} exceeded", rt.resource);
         }
     }

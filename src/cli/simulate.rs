@@ -23,11 +23,17 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let (mut json, mut trace) = (false, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
         match a.as_str() {
             "--workers" => {
                 let v = value("--workers")?;
-                let n: usize = v.parse().map_err(|_| format!("--workers: `{v}` is not a number"))?;
+                let n: usize = v
+                    .parse()
+                    .map_err(|_| format!("--workers: `{v}` is not a number"))?;
                 if n == 0 {
                     return Err("--workers must be at least 1".into());
                 }
@@ -35,11 +41,17 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             "--policy" => {
                 let v = value("--policy")?;
-                opts.policy = Some(Policy::from_name(&v).ok_or_else(|| format!("--policy: unknown policy `{v}`"))?);
+                opts.policy = Some(
+                    Policy::from_name(&v)
+                        .ok_or_else(|| format!("--policy: unknown policy `{v}`"))?,
+                );
             }
             "--seed" => {
                 let v = value("--seed")?;
-                opts.seed = Some(v.parse().map_err(|_| format!("--seed: `{v}` is not a number"))?);
+                opts.seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("--seed: `{v}` is not a number"))?,
+                );
             }
             "--on-error" => {
                 let v = value("--on-error")?;
@@ -57,7 +69,12 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             s => return Err(format!("unexpected argument `{s}`")),
         }
     }
-    Ok(Args { file: file.ok_or("missing FILE")?, opts, json, trace })
+    Ok(Args {
+        file: file.ok_or("missing FILE")?,
+        opts,
+        json,
+        trace,
+    })
 }
 
 fn summary(r: &RunResult) -> String {
@@ -79,13 +96,24 @@ fn summary(r: &RunResult) -> String {
             "tasks: {} ok, {} failed, {} skipped, {} cancelled\n",
             m.tasks_ok, m.tasks_failed, m.tasks_skipped, m.tasks_cancelled
         );
-        let util: Vec<String> = m.workers.iter().map(|w| format!("w{} {:.0}%", w.worker, w.utilization * 100.0)).collect();
+        let util: Vec<String> = m
+            .workers
+            .iter()
+            .map(|w| format!("w{} {:.0}%", w.worker, w.utilization * 100.0))
+            .collect();
         s += &format!("utilization: {}\n", util.join("  "));
     }
     let result: Vec<String> = r
         .result
         .iter()
-        .map(|(k, v)| format!("{k}={}", v.as_ref().map_or("null".to_string(), |v| serde_json::to_string(v).unwrap_or_default())))
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_ref()
+                    .map_or("null".to_string(), |v| serde_json::to_string(v)
+                        .unwrap_or_default())
+            )
+        })
         .collect();
     s += &format!("result: {}\n", result.join(" "));
     s

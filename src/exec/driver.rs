@@ -49,14 +49,27 @@ impl RunDriver {
 
     /// Starts a run of `graph` with explicit scheduler settings (see
     /// [`SchedConfig::for_graph`] to combine the graph's declarations with overrides).
-    pub fn with_config(graph: Graph, cfg: SchedConfig, start_abs_ms: f64) -> Result<RunDriver, String> {
+    pub fn with_config(
+        graph: Graph,
+        cfg: SchedConfig,
+        start_abs_ms: f64,
+    ) -> Result<RunDriver, String> {
         let scheduler = Scheduler::new(&graph, cfg)?;
-        Ok(RunDriver { graph, scheduler, start_abs_ms, latest_us: 0 })
+        Ok(RunDriver {
+            graph,
+            scheduler,
+            start_abs_ms,
+            latest_us: 0,
+        })
     }
 
     fn to_us(&self, abs_ms: f64) -> Micros {
         let us = ((abs_ms - self.start_abs_ms) * 1000.0).round();
-        if us.is_finite() && us > 0.0 { us as Micros } else { 0 }
+        if us.is_finite() && us > 0.0 {
+            us as Micros
+        } else {
+            0
+        }
     }
 
     /// The next task to start, if one is startable and a worker is free, at the latest time
@@ -75,39 +88,62 @@ impl RunDriver {
 
     fn dispatch(&mut self, now: Micros) -> Option<Dispatch> {
         let s = self.scheduler.next(now)?;
-        Some(Dispatch { task: s.task, worker: s.worker, work: self.graph.tasks[s.task].work.clone() })
+        Some(Dispatch {
+            task: s.task,
+            worker: s.worker,
+            work: self.graph.tasks[s.task].work.clone(),
+        })
     }
 
     /// The plan of `task`'s current (latest started) attempt: whether it is meant to fail
     /// and its timeout. An executor that injects failures reads `fails` here.
     pub fn plan(&self, task: usize) -> AttemptPlan {
-        self.scheduler.plan(task, self.scheduler.attempt(task).max(1))
+        self.scheduler
+            .plan(task, self.scheduler.attempt(task).max(1))
     }
 
     /// Records that `task` ran on `worker` from `start_abs_ms` to `end_abs_ms`. Its outcome
     /// is judged from its plan: `timeout` if it ran longer than its timeout, else `failed`
     /// if the seeded draw says this attempt fails, else `ok` — the same outcome a
     /// simulation gives that attempt.
-    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64) -> Result<(), String> {
+    pub fn finished(
+        &mut self,
+        task: usize,
+        worker: usize,
+        start_abs_ms: f64,
+        end_abs_ms: f64,
+    ) -> Result<(), String> {
         if task >= self.graph.tasks.len() {
             return Err(format!("task {task} does not exist"));
         }
-        let elapsed = self.to_us(end_abs_ms).saturating_sub(self.to_us(start_abs_ms));
+        let elapsed = self
+            .to_us(end_abs_ms)
+            .saturating_sub(self.to_us(start_abs_ms));
         let outcome = self.plan(task).judge(elapsed);
         self.finished_with(task, worker, start_abs_ms, end_abs_ms, outcome)
     }
 
     /// Like [`RunDriver::finished`] with an outcome the executor observed itself.
-    pub fn finished_with(&mut self, task: usize, _worker: usize, start_abs_ms: f64, end_abs_ms: f64, outcome: Outcome) -> Result<(), String> {
+    pub fn finished_with(
+        &mut self,
+        task: usize,
+        _worker: usize,
+        start_abs_ms: f64,
+        end_abs_ms: f64,
+        outcome: Outcome,
+    ) -> Result<(), String> {
         let (start, end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
         self.latest_us = self.latest_us.max(end);
-        self.scheduler.finish_timed(task, outcome, Some(start.min(end)), end)
+        self.scheduler
+            .finish_timed(task, outcome, Some(start.min(end)), end)
     }
 
     /// When to call [`RunDriver::next_at`] again if no task ends before (a backoff ends, a
     /// rate refills), in absolute ms.
     pub fn next_wakeup_abs_ms(&self) -> Option<f64> {
-        self.scheduler.next_wakeup().map(|us| self.start_abs_ms + us as f64 / 1000.0)
+        self.scheduler
+            .next_wakeup()
+            .map(|us| self.start_abs_ms + us as f64 / 1000.0)
     }
 
     /// Whether every task has ended (ok, failed, skipped or cancelled).
@@ -154,7 +190,11 @@ mod tests {
     #[test]
     fn real_run_agrees_with_simulation_on_failures_and_waits_for_backoff() {
         // First attempt of `a` fails, retry after 10 ms backoff.
-        let g = GraphBuilder::new().cpu("a", 1_000).fail_attempts(1).retry(1, Some(10_000)).build();
+        let g = GraphBuilder::new()
+            .cpu("a", 1_000)
+            .fail_attempts(1)
+            .retry(1, Some(10_000))
+            .build();
         let mut d = RunDriver::new(g, 1, 0.0).unwrap();
         let x = d.next().unwrap();
         assert!(d.plan(x.task).fails);

@@ -94,7 +94,11 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
             None => {}
         }
     }
-    let speedup = if makespan_us > 0 { work_us as f64 / makespan_us as f64 } else { 1.0 };
+    let speedup = if makespan_us > 0 {
+        work_us as f64 / makespan_us as f64
+    } else {
+        1.0
+    };
     Metrics {
         makespan_ms: makespan,
         work_ms: work,
@@ -109,7 +113,11 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
                 worker: w,
                 busy_ms: ms(b),
                 idle_ms: ms(makespan_us.saturating_sub(b)),
-                utilization: if makespan_us > 0 { b as f64 / makespan_us as f64 } else { 1.0 },
+                utilization: if makespan_us > 0 {
+                    b as f64 / makespan_us as f64
+                } else {
+                    1.0
+                },
                 attempts: n,
             })
             .collect(),

@@ -29,7 +29,9 @@ impl SchedConfig {
     ) -> SchedConfig {
         let d = &graph.decls;
         SchedConfig {
-            workers: workers.or(d.workers.map(|w| w as usize)).unwrap_or(DEFAULT_WORKERS),
+            workers: workers
+                .or(d.workers.map(|w| w as usize))
+                .unwrap_or(DEFAULT_WORKERS),
             policy: policy.or(d.policy).unwrap_or_default(),
             seed: seed.or(d.seed).unwrap_or(0),
             on_error: on_error.or(d.on_error).unwrap_or_default(),
@@ -38,6 +40,11 @@ impl SchedConfig {
 
     /// Default settings on `workers` workers.
     pub fn with_workers(workers: usize) -> SchedConfig {
-        SchedConfig { workers, policy: Policy::default(), seed: 0, on_error: OnError::default() }
+        SchedConfig {
+            workers,
+            policy: Policy::default(),
+            seed: 0,
+            on_error: OnError::default(),
+        }
     }
 }

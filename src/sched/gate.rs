@@ -36,7 +36,10 @@ impl Gate {
         if let Some(i) = self.groups.iter().position(|g| g.uses == uses) {
             return i as u32;
         }
-        self.groups.push(Group { uses: uses.to_vec(), set: BTreeSet::new() });
+        self.groups.push(Group {
+            uses: uses.to_vec(),
+            set: BTreeSet::new(),
+        });
         (self.groups.len() - 1) as u32
     }
 
@@ -73,7 +76,9 @@ impl Gate {
     pub fn best_startable(&self, res: &Resources, now: Micros) -> Option<(Key, u32, u32)> {
         let mut best: Option<(Reverse<Key>, u32, u32)> = None;
         for (gi, g) in self.groups.iter().enumerate() {
-            let Some(&(k, t)) = g.set.first() else { continue };
+            let Some(&(k, t)) = g.set.first() else {
+                continue;
+            };
             if res.admits(&g.uses, now) && best.is_none_or(|(bk, bt, _)| (k, t) < (bk, bt)) {
                 best = Some((k, t, gi as u32));
             }
@@ -94,7 +99,11 @@ impl Gate {
             mark(t, false);
         }
         let mut room = res.clone();
-        let mut iters: Vec<_> = self.groups.iter().map(|g| g.set.iter().peekable()).collect();
+        let mut iters: Vec<_> = self
+            .groups
+            .iter()
+            .map(|g| g.set.iter().peekable())
+            .collect();
         let mut alive = vec![true; self.groups.len()];
         loop {
             let mut best: Option<(Reverse<Key>, u32, usize)> = None;

@@ -48,7 +48,10 @@ pub fn prepare(graph: &Graph) -> Result<Prepared, String> {
 ///
 /// When every dependency points to an earlier task (declaration order is topological, the
 /// common case), the order is the identity and no Kahn pass is needed.
-pub fn prepare_with(graph: &Graph, mut visit: impl FnMut(usize, &crate::graph::Task)) -> Result<Prepared, String> {
+pub fn prepare_with(
+    graph: &Graph,
+    mut visit: impl FnMut(usize, &crate::graph::Task),
+) -> Result<Prepared, String> {
     let n = graph.tasks.len();
     if n >= u32::MAX as usize {
         return Err("too many tasks".into());
@@ -61,7 +64,10 @@ pub fn prepare_with(graph: &Graph, mut visit: impl FnMut(usize, &crate::graph::T
     for (i, t) in graph.tasks.iter().enumerate() {
         for &d in &t.deps {
             if d >= n || d == i {
-                return Err(format!("task `{}` has an invalid dependency index {d}", t.id));
+                return Err(format!(
+                    "task `{}` has an invalid dependency index {d}",
+                    t.id
+                ));
             }
             forward &= d < i;
             start[d + 1] += 1;
@@ -88,12 +94,22 @@ pub fn prepare_with(graph: &Graph, mut visit: impl FnMut(usize, &crate::graph::T
         (0..n as u32).collect()
     } else {
         topo(&csr, &deps_len).map_err(|stuck| {
-            let names: Vec<&str> = stuck.iter().take(10).map(|&i| graph.tasks[i].id.as_str()).collect();
+            let names: Vec<&str> = stuck
+                .iter()
+                .take(10)
+                .map(|&i| graph.tasks[i].id.as_str())
+                .collect();
             format!("the graph has a cycle among: {}", names.join(", "))
         })?
     };
     let bottom = bottom_levels(&csr, &duration, &order);
-    Ok(Prepared { csr, deps_len, duration, order, bottom })
+    Ok(Prepared {
+        csr,
+        deps_len,
+        duration,
+        order,
+        bottom,
+    })
 }
 
 /// A topological order (Kahn, FIFO, so deterministic). `Err` names the tasks on or

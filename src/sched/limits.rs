@@ -62,7 +62,11 @@ impl Resources {
         }
         for rt in &decls.rates {
             let i = r.index_or_insert(&rt.resource);
-            let per_s = if rt.per_second.is_finite() && rt.per_second > 0.0 { rt.per_second } else { 1.0 };
+            let per_s = if rt.per_second.is_finite() && rt.per_second > 0.0 {
+                rt.per_second
+            } else {
+                1.0
+            };
             let interval = ((1e6 / per_s).round() as Micros).max(1);
             let capacity = (per_s.floor() as Micros).max(1);
             r.list[i].rate = Some((interval, (capacity - 1) * interval));
@@ -74,7 +78,14 @@ impl Resources {
         if let Some(i) = self.index(name) {
             return i;
         }
-        self.list.push(Resource { name: name.to_string(), limit: None, held: 0, peak: 0, rate: None, tat: 0 });
+        self.list.push(Resource {
+            name: name.to_string(),
+            limit: None,
+            held: 0,
+            peak: 0,
+            rate: None,
+            tat: 0,
+        });
         self.list.len() - 1
     }
 
@@ -112,8 +123,16 @@ mod tests {
     #[test]
     fn limit_and_rate() {
         let decls = Declarations {
-            limits: vec![Limit { resource: "db".into(), max: 2, span: Span::default() }],
-            rates: vec![Rate { resource: "api".into(), per_second: 2.0, span: Span::default() }],
+            limits: vec![Limit {
+                resource: "db".into(),
+                max: 2,
+                span: Span::default(),
+            }],
+            rates: vec![Rate {
+                resource: "api".into(),
+                per_second: 2.0,
+                span: Span::default(),
+            }],
             ..Default::default()
         };
         let mut r = Resources::from_decls(&decls);

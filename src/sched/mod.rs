@@ -24,6 +24,8 @@ mod policy;
 pub mod rng;
 
 pub use self::config::{SchedConfig, DEFAULT_WORKERS};
-pub use self::core::{AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState, Waits};
+pub use self::core::{
+    AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState, Waits,
+};
 pub use self::index::{prepare, prepare_with, Csr, Prepared};
 pub use self::policy::{Key, Ordering, ReadyQueue};

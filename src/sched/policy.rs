@@ -82,7 +82,9 @@ impl ReadyQueue {
         if !simple {
             return ReadyQueue::new(n, Some(&key));
         }
-        let mut packed: Vec<u64> = (0..n).map(|t| (key(t).0 << shift) | (mask - t as u64)).collect();
+        let mut packed: Vec<u64> = (0..n)
+            .map(|t| (key(t).0 << shift) | (mask - t as u64))
+            .collect();
         packed.sort_unstable_by(|a, b| b.cmp(a));
         let by_rank: Vec<u32> = packed.iter().map(|&p| (mask - (p & mask)) as u32).collect();
         drop(packed);
@@ -94,7 +96,11 @@ impl ReadyQueue {
         for (r, &t) in by_rank.iter().enumerate() {
             rank[t as usize] = r as u32;
         }
-        ReadyQueue::Ranked { set: RankSet::new(by_rank.len()), rank, by_rank }
+        ReadyQueue::Ranked {
+            set: RankSet::new(by_rank.len()),
+            rank,
+            by_rank,
+        }
     }
 
     /// A queue for `n` tasks; `static_key(task)` is each task's key when keys do not depend
@@ -103,7 +109,8 @@ impl ReadyQueue {
         match static_key {
             None => ReadyQueue::Keyed(BinaryHeap::new()),
             Some(key) => {
-                let mut order: Vec<(Reverse<Key>, u32)> = (0..n).map(|t| (Reverse(key(t)), t as u32)).collect();
+                let mut order: Vec<(Reverse<Key>, u32)> =
+                    (0..n).map(|t| (Reverse(key(t)), t as u32)).collect();
                 order.sort_unstable();
                 ReadyQueue::ranked(order.into_iter().map(|(_, t)| t).collect())
             }

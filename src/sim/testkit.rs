@@ -1,7 +1,9 @@
 //! Building graphs in code, for tests, benchmarks and examples: a small builder and seeded
 //! random DAG generators. Not a parser: nothing here reads text.
 
-use crate::graph::{Graph, Limit, Micros, OnError, Policy, Rate, Reduce, Span, Task, TaskOptions, Work};
+use crate::graph::{
+    Graph, Limit, Micros, OnError, Policy, Rate, Reduce, Span, Task, TaskOptions, Work,
+};
 use crate::sched::rng::SplitMix64;
 
 /// Builds a [`Graph`] task by task. Dependencies are named by id and must be added first.
@@ -55,7 +57,11 @@ impl GraphBuilder {
     pub fn after(mut self, deps: &[&str]) -> Self {
         let idx: Vec<usize> = deps
             .iter()
-            .map(|d| self.graph.index_of(d).unwrap_or_else(|| panic!("unknown task `{d}`")))
+            .map(|d| {
+                self.graph
+                    .index_of(d)
+                    .unwrap_or_else(|| panic!("unknown task `{d}`"))
+            })
             .collect();
         self.last().deps.extend(idx);
         self
@@ -106,13 +112,21 @@ impl GraphBuilder {
 
     /// `limit r n`.
     pub fn limit(mut self, r: &str, n: u32) -> Self {
-        self.graph.decls.limits.push(Limit { resource: r.into(), max: n, span: Span::default() });
+        self.graph.decls.limits.push(Limit {
+            resource: r.into(),
+            max: n,
+            span: Span::default(),
+        });
         self
     }
 
     /// `rate r n/s`.
     pub fn rate(mut self, r: &str, per_second: f64) -> Self {
-        self.graph.decls.rates.push(Rate { resource: r.into(), per_second, span: Span::default() });
+        self.graph.decls.rates.push(Rate {
+            resource: r.into(),
+            per_second,
+            span: Span::default(),
+        });
         self
     }
 
@@ -152,7 +166,11 @@ pub fn random_dag(n: usize, max_deps: usize, window: usize, max_us: Micros, seed
     let mut r = SplitMix64::new(seed);
     let mut tasks = Vec::with_capacity(n);
     for i in 0..n {
-        let k = if i == 0 { 0 } else { 1 + r.below(max_deps.max(1) as u64) as usize };
+        let k = if i == 0 {
+            0
+        } else {
+            1 + r.below(max_deps.max(1) as u64) as usize
+        };
         let lo = i.saturating_sub(window.max(1));
         let mut deps: Vec<usize> = Vec::with_capacity(k);
         for _ in 0..k {
@@ -164,11 +182,16 @@ pub fn random_dag(n: usize, max_deps: usize, window: usize, max_us: Micros, seed
         tasks.push(Task {
             id: format!("t{i}"),
             label: None,
-            work: Work::Cpu { duration_us: 1 + r.below(max_us.max(1)) },
+            work: Work::Cpu {
+                duration_us: 1 + r.below(max_us.max(1)),
+            },
             deps,
             options: TaskOptions::default(),
             span: Span::default(),
         });
     }
-    Graph { tasks, decls: Default::default() }
+    Graph {
+        tasks,
+        decls: Default::default(),
+    }
 }

@@ -46,7 +46,12 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
             .map(|&i| {
                 let a = &sched.attempts()[i as usize];
                 makespan = makespan.max(a.end_us);
-                Attempt { worker: a.worker as usize, start_ms: ms(a.start_us), end_ms: ms(a.end_us), status: a.status }
+                Attempt {
+                    worker: a.worker as usize,
+                    start_ms: ms(a.start_us),
+                    end_ms: ms(a.end_us),
+                    status: a.status,
+                }
             })
             .collect();
         makespan = makespan.max(end.end_us);
@@ -67,7 +72,11 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
         });
     }
     let mut has_succ = vec![false; n];
-    graph.tasks.iter().flat_map(|t| &t.deps).for_each(|&d| has_succ[d] = true);
+    graph
+        .tasks
+        .iter()
+        .flat_map(|t| &t.deps)
+        .for_each(|&d| has_succ[d] = true);
     let result: BTreeMap<String, Option<Value>> = (0..n)
         .filter(|&t| !has_succ[t])
         .map(|t| (graph.tasks[t].id.clone(), tasks[t].value.clone()))
@@ -109,7 +118,11 @@ fn values(graph: &Graph, sched: &Scheduler) -> Vec<Option<Value>> {
         let task = &graph.tasks[t];
         values[t] = match task.options.reduce {
             Some(how) if !task.deps.is_empty() => {
-                let inputs: Vec<&Value> = task.deps.iter().filter_map(|&d| values[d].as_ref()).collect();
+                let inputs: Vec<&Value> = task
+                    .deps
+                    .iter()
+                    .filter_map(|&d| values[d].as_ref())
+                    .collect();
                 let first = task
                     .deps
                     .iter()

@@ -22,7 +22,11 @@ pub fn to_chrome_trace(graph: &Graph, run: &RunResult) -> Value {
     for t in &run.tasks {
         let n = t.attempts.len();
         for (i, a) in t.attempts.iter().enumerate() {
-            let name = if n > 1 { format!("{} #{}", t.id, i + 1) } else { t.id.clone() };
+            let name = if n > 1 {
+                format!("{} #{}", t.id, i + 1)
+            } else {
+                t.id.clone()
+            };
             ev.push(json!({
                 "name": name, "cat": format!("{:?}", a.status).to_lowercase(), "ph": "X",
                 "ts": us(a.start_ms), "dur": us(a.end_ms) - us(a.start_ms), "pid": 1, "tid": a.worker,
@@ -32,9 +36,13 @@ pub fn to_chrome_trace(graph: &Graph, run: &RunResult) -> Value {
     }
     let mut flow = 0u64;
     for (i, task) in graph.tasks.iter().enumerate() {
-        let Some(to) = run.tasks.get(i).and_then(|t| t.attempts.first()) else { continue };
+        let Some(to) = run.tasks.get(i).and_then(|t| t.attempts.first()) else {
+            continue;
+        };
         for &d in &task.deps {
-            let Some(from) = run.tasks.get(d).and_then(|t| t.attempts.last()) else { continue };
+            let Some(from) = run.tasks.get(d).and_then(|t| t.attempts.last()) else {
+                continue;
+            };
             flow += 1;
             ev.push(json!({ "name": "dep", "cat": "dependency", "ph": "s", "id": flow, "pid": 1, "tid": from.worker, "ts": us(from.end_ms).max(us(from.start_ms)) }));
             ev.push(json!({ "name": "dep", "cat": "dependency", "ph": "f", "bp": "e", "id": flow, "pid": 1, "tid": to.worker, "ts": us(to.start_ms) }));

@@ -28,7 +28,9 @@ pub fn render(run: &RunResult, width: usize) -> String {
                     Status::Timeout => b'T',
                     _ => b'~',
                 };
-                let Some(row) = rows.get_mut(a.worker) else { continue };
+                let Some(row) = rows.get_mut(a.worker) else {
+                    continue;
+                };
                 for (col, cell) in row.iter_mut().enumerate() {
                     let mid = (col as f64 + 0.5) * span / width as f64;
                     if a.start_ms <= mid && mid < a.end_ms {
@@ -40,12 +42,32 @@ pub fn render(run: &RunResult, width: usize) -> String {
     }
     let mut out = String::new();
     let label = format!("{span:.1} ms");
-    let _ = writeln!(out, "{:>4} |0{}{label}|", "", " ".repeat(width.saturating_sub(label.len() + 1)));
+    let _ = writeln!(
+        out,
+        "{:>4} |0{}{label}|",
+        "",
+        " ".repeat(width.saturating_sub(label.len() + 1))
+    );
     for (w, row) in rows.iter().enumerate() {
         let _ = writeln!(out, "w{w:<3} |{}|", String::from_utf8_lossy(row));
     }
-    let legend: Vec<String> = run.tasks.iter().take(SYMBOLS.len()).enumerate().map(|(i, t)| format!("{}={}", symbol(i), t.id)).collect();
-    let _ = writeln!(out, "legend: {}{}", legend.join(" "), if run.tasks.len() > SYMBOLS.len() { " ..." } else { "" });
+    let legend: Vec<String> = run
+        .tasks
+        .iter()
+        .take(SYMBOLS.len())
+        .enumerate()
+        .map(|(i, t)| format!("{}={}", symbol(i), t.id))
+        .collect();
+    let _ = writeln!(
+        out,
+        "legend: {}{}",
+        legend.join(" "),
+        if run.tasks.len() > SYMBOLS.len() {
+            " ..."
+        } else {
+            ""
+        }
+    );
     let _ = writeln!(out, "        x=failed T=timeout ~=cancelled .=idle");
     out
 }

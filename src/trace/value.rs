@@ -36,11 +36,16 @@ impl Value {
 /// with no input).
 pub fn reduce(how: Reduce, inputs: &[&Value], first: Option<&Value>) -> Option<Value> {
     let mut nums = Vec::new();
-    if matches!(how, Reduce::Sum | Reduce::Concat | Reduce::Min | Reduce::Max) {
+    if matches!(
+        how,
+        Reduce::Sum | Reduce::Concat | Reduce::Min | Reduce::Max
+    ) {
         inputs.iter().for_each(|v| v.flatten_into(&mut nums));
     }
     match how {
-        Reduce::Sum => Some(Value::Int(nums.iter().fold(0i64, |a, &b| a.wrapping_add(b)))),
+        Reduce::Sum => Some(Value::Int(
+            nums.iter().fold(0i64, |a, &b| a.wrapping_add(b)),
+        )),
         Reduce::Count => Some(Value::Int(inputs.len() as i64)),
         Reduce::Concat => Some(Value::List(nums.into_iter().map(Value::Int).collect())),
         Reduce::Min => nums.into_iter().min().map(Value::Int),
@@ -68,7 +73,11 @@ mod tests {
 
     #[test]
     fn reductions() {
-        let (a, b, c) = (Value::Int(3), Value::Int(1), Value::List(vec![Value::Int(3), Value::Int(5)]));
+        let (a, b, c) = (
+            Value::Int(3),
+            Value::Int(1),
+            Value::List(vec![Value::Int(3), Value::Int(5)]),
+        );
         let ins = [&a, &b, &c];
         assert_eq!(reduce(Reduce::Sum, &ins, None), Some(Value::Int(12)));
         assert_eq!(reduce(Reduce::Count, &ins, None), Some(Value::Int(3)));
@@ -78,8 +87,15 @@ mod tests {
             reduce(Reduce::Concat, &ins, None),
             Some(Value::List([3, 1, 3, 5].map(Value::Int).to_vec()))
         );
-        assert_eq!(reduce(Reduce::Vote, &[&b, &a, &a, &b], None), Some(Value::Int(1)), "tie: earliest");
-        assert_eq!(reduce(Reduce::Vote, &[&b, &a, &a], None), Some(Value::Int(3)));
+        assert_eq!(
+            reduce(Reduce::Vote, &[&b, &a, &a, &b], None),
+            Some(Value::Int(1)),
+            "tie: earliest"
+        );
+        assert_eq!(
+            reduce(Reduce::Vote, &[&b, &a, &a], None),
+            Some(Value::Int(3))
+        );
         assert_eq!(reduce(Reduce::First, &ins, Some(&b)), Some(Value::Int(1)));
         assert_eq!(reduce(Reduce::Max, &[], None), None);
         assert_eq!(reduce(Reduce::Sum, &[], None), Some(Value::Int(0)));

@@ -1,8 +1,8 @@
 //! The scheduler state machine. See `src/sched/DESIGN.md` for the states and invariants.
 
 use super::config::SchedConfig;
-use super::index::{prepare_with, Csr};
 use super::gate::Gate;
+use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
@@ -46,7 +46,14 @@ pub enum TaskState {
 impl TaskState {
     /// Whether the task will never run again.
     pub fn is_terminal(self) -> bool {
-        matches!(self, TaskState::Ok | TaskState::Failed | TaskState::Timeout | TaskState::Skipped | TaskState::Cancelled)
+        matches!(
+            self,
+            TaskState::Ok
+                | TaskState::Failed
+                | TaskState::Timeout
+                | TaskState::Skipped
+                | TaskState::Cancelled
+        )
     }
 
     /// The trace status of a terminal state.
@@ -236,11 +243,24 @@ impl Scheduler {
             if cfg.policy == Policy::Priority {
                 priority.push(o.priority);
             }
-            let mut uses: Vec<u16> = o.uses.iter().filter_map(|u| resources.index(u)).map(|i| i as u16).collect();
+            let mut uses: Vec<u16> = o
+                .uses
+                .iter()
+                .filter_map(|u| resources.index(u))
+                .map(|i| i as u16)
+                .collect();
             uses.sort_unstable();
             uses.dedup();
-            let p = if o.fail_probability.is_finite() { o.fail_probability.clamp(0.0, 1.0) } else { 0.0 };
-            let special = o.retry > 0 || o.timeout_us.is_some() || p > 0.0 || o.fail_attempts > 0 || !uses.is_empty();
+            let p = if o.fail_probability.is_finite() {
+                o.fail_probability.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let special = o.retry > 0
+                || o.timeout_us.is_some()
+                || p > 0.0
+                || o.fail_attempts > 0
+                || !uses.is_empty();
             let opts = if special {
                 specials.push(Special {
                     retry: o.retry,
@@ -248,7 +268,11 @@ impl Scheduler {
                     timeout: o.timeout_us,
                     fail_p: p,
                     fail_attempts: o.fail_attempts,
-                    group: if uses.is_empty() { u32::MAX } else { gate.group_for(&uses) },
+                    group: if uses.is_empty() {
+                        u32::MAX
+                    } else {
+                        gate.group_for(&uses)
+                    },
                     uses,
                 });
                 (specials.len() - 1) as u32
@@ -273,7 +297,10 @@ impl Scheduler {
             });
         })?;
         let (csr, bottom, duration) = (prep.csr, prep.bottom, prep.duration);
-        let ordering = Ordering { policy: cfg.policy, seed: cfg.seed };
+        let ordering = Ordering {
+            policy: cfg.policy,
+            seed: cfg.seed,
+        };
         let ready = ReadyQueue::for_policy(&ordering, &bottom, &priority);
         let mut s = Scheduler {
             cfg,
@@ -356,7 +383,9 @@ impl Scheduler {
             (None, _) => None,
         };
         // Larger key first; equal keys: lower index first.
-        let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| (gk, Reverse(gt)) > (rk, Reverse(rt));
+        let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| {
+            (gk, Reverse(gt)) > (rk, Reverse(rt))
+        };
         let task = match (from_ready, from_gate) {
             (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
             (None, Some(g)) => self.take_gated(g, now),
@@ -375,18 +404,28 @@ impl Scheduler {
         s.start = now;
         self.running += 1;
         let attempt = s.attempts;
-        Some(Start { task, worker: worker as usize, attempt, plan: self.plan(task, attempt) })
+        Some(Start {
+            task,
+            worker: worker as usize,
+            attempt,
+            plan: self.plan(task, attempt),
+        })
     }
 
     /// The plan of attempt `attempt` (1-based) of `task`.
     pub fn plan(&self, task: usize, attempt: u32) -> AttemptPlan {
         let duration_us = self.slots[task].duration;
         match self.special(task) {
-            None => AttemptPlan { duration_us, fails: false, timeout_us: None },
+            None => AttemptPlan {
+                duration_us,
+                fails: false,
+                timeout_us: None,
+            },
             Some(o) => AttemptPlan {
                 duration_us,
                 fails: attempt <= o.fail_attempts
-                    || (o.fail_p > 0.0 && failure_draw(self.cfg.seed, task, attempt - 1) < o.fail_p),
+                    || (o.fail_p > 0.0
+                        && failure_draw(self.cfg.seed, task, attempt - 1) < o.fail_p),
                 timeout_us: o.timeout,
             },
         }
@@ -401,14 +440,24 @@ impl Scheduler {
 
     /// Like [`Scheduler::finish`], recording `start_us` (a measured start) instead of the
     /// time the attempt was handed out.
-    pub fn finish_timed(&mut self, task: usize, outcome: Outcome, start_us: Option<Micros>, now: Micros) -> Result<(), String> {
+    pub fn finish_timed(
+        &mut self,
+        task: usize,
+        outcome: Outcome,
+        start_us: Option<Micros>,
+        now: Micros,
+    ) -> Result<(), String> {
         let Some(slot) = self.slots.get(task).copied() else {
             return Err(format!("task {task} does not exist"));
         };
         match slot.state {
             TaskState::Running => {}
             TaskState::Cancelled if self.aborted => return Ok(()),
-            other => return Err(format!("task {task} finished but was {other:?}, not running")),
+            other => {
+                return Err(format!(
+                    "task {task} finished but was {other:?}, not running"
+                ))
+            }
         }
         let end = now;
         self.advance(now);
@@ -428,17 +477,23 @@ impl Scheduler {
             }
             _ if slot.attempts <= retry => {
                 let base = self.special(task).map_or(0, |o| o.backoff);
-                let delay = base.saturating_mul(1u64.checked_shl(slot.attempts - 1).unwrap_or(u64::MAX));
+                let delay =
+                    base.saturating_mul(1u64.checked_shl(slot.attempts - 1).unwrap_or(u64::MAX));
                 self.slots[task].state = TaskState::Backoff;
                 if delay == 0 {
                     self.slots[task].eligible = now;
                     self.to_gate(task, now);
                 } else {
-                    self.timers.push(Reverse((now.saturating_add(delay), task as u32)));
+                    self.timers
+                        .push(Reverse((now.saturating_add(delay), task as u32)));
                 }
             }
             _ => {
-                let state = if outcome == Outcome::Timeout { TaskState::Timeout } else { TaskState::Failed };
+                let state = if outcome == Outcome::Timeout {
+                    TaskState::Timeout
+                } else {
+                    TaskState::Failed
+                };
                 self.terminate(task, state, end);
                 match self.cfg.on_error {
                     OnError::FailFast => self.abort(now),
@@ -461,7 +516,12 @@ impl Scheduler {
         let token = if self.gate.is_empty() {
             None
         } else {
-            self.resources.list.iter().filter_map(|r| r.token_time()).filter(|&t| t > self.now).min()
+            self.resources
+                .list
+                .iter()
+                .filter_map(|r| r.token_time())
+                .filter(|&t| t > self.now)
+                .min()
         };
         match (timer, token) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -535,7 +595,11 @@ impl Scheduler {
     /// The largest number of simultaneous holders each declared resource had, with its
     /// limit: `(name, limit, peak)`.
     pub fn resource_peaks(&self) -> Vec<(String, Option<u32>, u32)> {
-        self.resources.list.iter().map(|r| (r.name.clone(), r.limit, r.peak)).collect()
+        self.resources
+            .list
+            .iter()
+            .map(|r| (r.name.clone(), r.limit, r.peak))
+            .collect()
     }
 
     /// How many waves were opened (`waves` policy only).
@@ -614,7 +678,11 @@ impl Scheduler {
             self.slots[task].first_unblocked = now;
         }
         // Ranked queues know the (static) key already.
-        let key = if self.ready.is_keyed() { self.key(task, eligible) } else { (0, 0) };
+        let key = if self.ready.is_keyed() {
+            self.key(task, eligible)
+        } else {
+            (0, 0)
+        };
         self.ready.push(task, key);
     }
 
@@ -628,7 +696,11 @@ impl Scheduler {
             if s.state != TaskState::Blocked && s.state != TaskState::Ready {
                 return;
             }
-            s.state = if ready { TaskState::Ready } else { TaskState::Blocked };
+            s.state = if ready {
+                TaskState::Ready
+            } else {
+                TaskState::Blocked
+            };
             if ready && s.admitted == NONE {
                 s.admitted = now;
                 if s.first_unblocked == NONE {
@@ -694,13 +766,18 @@ impl Scheduler {
         self.next_seq += 1;
         self.terminal += 1;
         // Every task that was started belongs to the wave that released it.
-        if self.cfg.policy == Policy::Waves && matches!(was, TaskState::Running | TaskState::Backoff) {
+        if self.cfg.policy == Policy::Waves
+            && matches!(was, TaskState::Running | TaskState::Backoff)
+        {
             self.wave_remaining -= 1;
         }
     }
 
     fn release_dependents(&mut self, task: usize, now: Micros) {
-        let (a, b) = (self.csr.start[task] as usize, self.csr.start[task + 1] as usize);
+        let (a, b) = (
+            self.csr.start[task] as usize,
+            self.csr.start[task + 1] as usize,
+        );
         for i in a..b {
             let s = self.csr.succ[i] as usize;
             let slot = &mut self.slots[s];

@@ -32,7 +32,13 @@ fn chain_runs_in_order_and_fan_out_uses_all_workers() {
 
 #[test]
 fn blocked_is_distinct_from_ready() {
-    let g = GraphBuilder::new().limit("api", 1).cpu("a", 10).uses("api").cpu("b", 10).uses("api").build();
+    let g = GraphBuilder::new()
+        .limit("api", 1)
+        .cpu("a", 10)
+        .uses("api")
+        .cpu("b", 10)
+        .uses("api")
+        .build();
     let mut s = Scheduler::new(&g, SchedConfig::with_workers(4)).unwrap();
     assert_eq!(s.next(0).map(|x| x.task), Some(0));
     assert_eq!(s.next(0), None);
@@ -43,10 +49,16 @@ fn blocked_is_distinct_from_ready() {
 
 #[test]
 fn cyclic_and_zero_workers_are_refused() {
-    let mut g = GraphBuilder::new().cpu("a", 1).cpu("b", 1).after(&["a"]).build();
+    let mut g = GraphBuilder::new()
+        .cpu("a", 1)
+        .cpu("b", 1)
+        .after(&["a"])
+        .build();
     assert!(Scheduler::new(&g, SchedConfig::with_workers(0)).is_err());
     g.tasks[0].deps.push(1);
-    assert!(Scheduler::new(&g, SchedConfig::with_workers(1)).unwrap_err().contains("cycle"));
+    assert!(Scheduler::new(&g, SchedConfig::with_workers(1))
+        .unwrap_err()
+        .contains("cycle"));
 }
 
 #[test]
@@ -60,7 +72,15 @@ fn ready_means_would_pass_its_limits_if_a_worker_were_free() {
     assert_eq!(s.next(0).map(|x| x.task), Some(0));
     assert_eq!(s.next(0), None);
     let states: Vec<TaskState> = (0..4).map(|t| s.state(t)).collect();
-    assert_eq!(states, [TaskState::Running, TaskState::Ready, TaskState::Blocked, TaskState::Blocked]);
+    assert_eq!(
+        states,
+        [
+            TaskState::Running,
+            TaskState::Ready,
+            TaskState::Blocked,
+            TaskState::Blocked
+        ]
+    );
     s.finish(0, Outcome::Ok, 10).unwrap();
     assert_eq!(s.next(10).map(|x| x.task), Some(1));
     assert_eq!(s.next(10), None);
@@ -70,7 +90,13 @@ fn ready_means_would_pass_its_limits_if_a_worker_were_free() {
 
 #[test]
 fn fail_fast_cancels_running_attempts_and_ignores_their_late_reports() {
-    let g = GraphBuilder::new().cpu("bad", 1).fail_attempts(1).cpu("long", 100).cpu("after", 1).after(&["long"]).build();
+    let g = GraphBuilder::new()
+        .cpu("bad", 1)
+        .fail_attempts(1)
+        .cpu("long", 100)
+        .cpu("after", 1)
+        .after(&["long"])
+        .build();
     let mut s = Scheduler::new(&g, SchedConfig::with_workers(2)).unwrap();
     let a = s.next(0).unwrap();
     let b = s.next(0).unwrap();
@@ -83,5 +109,8 @@ fn fail_fast_cancels_running_attempts_and_ignores_their_late_reports() {
     assert_eq!(s.next(1), None);
     s.finish(1, Outcome::Ok, 100).unwrap();
     let cancelled = s.attempts().iter().find(|r| r.task == 1).unwrap();
-    assert_eq!((cancelled.end_us, cancelled.status), (1, crate::trace::Status::Cancelled));
+    assert_eq!(
+        (cancelled.end_us, cancelled.status),
+        (1, crate::trace::Status::Cancelled)
+    );
 }

@@ -161,6 +161,10 @@ impl ReadyQueue {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn clear(&mut self) {
         match self {
             ReadyQueue::Ranked { set, .. } => set.clear(),

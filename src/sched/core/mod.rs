@@ -365,7 +365,7 @@ impl Scheduler {
             self.timers.pop();
             let s = &mut self.slots[task as usize];
             s.eligible = t;
-            self.to_gate(task as usize, now);
+            self.enter_gate(task as usize, now);
         }
         if self.cfg.policy == Policy::Waves && self.wave_remaining == 0 && !self.held.is_empty() {
             self.open_wave(now);
@@ -482,7 +482,7 @@ impl Scheduler {
                 self.slots[task].state = TaskState::Backoff;
                 if delay == 0 {
                     self.slots[task].eligible = now;
-                    self.to_gate(task, now);
+                    self.enter_gate(task, now);
                 } else {
                     self.timers
                         .push(Reverse((now.saturating_add(delay), task as u32)));
@@ -640,7 +640,7 @@ impl Scheduler {
             self.slots[task].state = TaskState::Held;
             self.held.push(task as u32);
         } else {
-            self.to_gate(task, now);
+            self.enter_gate(task, now);
         }
     }
 
@@ -650,13 +650,13 @@ impl Scheduler {
         held.sort_unstable();
         self.wave_remaining = held.len();
         for &t in &held {
-            self.to_gate(t as usize, now);
+            self.enter_gate(t as usize, now);
         }
         held.clear();
         self.held = held;
     }
 
-    fn to_gate(&mut self, task: usize, now: Micros) {
+    fn enter_gate(&mut self, task: usize, now: Micros) {
         self.slots[task].gated = now;
         if self.uses(task).is_empty() {
             self.admit_one(task, now);

@@ -513,3 +513,39 @@ fn large_fan_out_behind_a_limit() {
         t.elapsed()
     );
 }
+
+#[test]
+fn edge_cases() {
+    // Empty graph.
+    let r = sim(&GraphBuilder::new().build(), 2, Policy::CriticalPath);
+    assert_eq!((r.makespan_ms, r.tasks.len()), (0.0, 0));
+    // Zero-length tasks, zero timeout, a huge retry count with a large backoff.
+    let g = GraphBuilder::new()
+        .cpu("z", 0)
+        .cpu("t", 5)
+        .timeout(0)
+        .retry(3, Some(u64::MAX / 4))
+        .on_error(OnError::Continue)
+        .cpu("end", 0)
+        .after(&["z", "t"])
+        .build();
+    let r = sim(&g, 1, Policy::Fifo);
+    assert_eq!(r.tasks[1].status, Status::Timeout);
+    assert_eq!(r.tasks[1].attempts.len(), 4);
+    assert_eq!(r.tasks[2].status, Status::Ok);
+    // A very slow rate still lets tasks through, one by one.
+    let g = GraphBuilder::new()
+        .rate("slow", 0.001)
+        .cpu("a", 1)
+        .uses("slow")
+        .cpu("b", 1)
+        .uses("slow")
+        .build();
+    let r = sim(&g, 2, Policy::CriticalPath);
+    assert_eq!(r.tasks[1].start_ms, 1_000_000.0);
+    // Zero workers and cycles are refused.
+    assert!(simulate(&g, &SimOptions { workers: Some(0), ..Default::default() }).is_err());
+    let mut c = GraphBuilder::new().cpu("a", 1).cpu("b", 1).after(&["a"]).build();
+    c.tasks[0].deps.push(1);
+    assert!(simulate(&c, &SimOptions::default()).unwrap_err().contains("cycle"));
+}

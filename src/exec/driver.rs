@@ -125,14 +125,20 @@ impl RunDriver {
     }
 
     /// Like [`RunDriver::finished`] with an outcome the executor observed itself.
+    /// Fails if `task` is running on another worker than `worker`.
     pub fn finished_with(
         &mut self,
         task: usize,
-        _worker: usize,
+        worker: usize,
         start_abs_ms: f64,
         end_abs_ms: f64,
         outcome: Outcome,
     ) -> Result<(), String> {
+        if let Some(w) = self.scheduler.worker_of(task) {
+            if w != worker {
+                return Err(format!("task {task} runs on worker {w}, not {worker}"));
+            }
+        }
         let (start, end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
         self.latest_us = self.latest_us.max(end);
         self.scheduler
@@ -177,6 +183,7 @@ mod tests {
         let a = d.next().unwrap();
         assert!(d.next().is_none());
         assert!(d.result("x").is_err());
+        assert!(d.finished(a.task, a.worker + 1, 1000.5, 1002.0).is_err());
         d.finished(a.task, a.worker, 1000.5, 1002.0).unwrap();
         let b = d.next().unwrap();
         d.finished(b.task, b.worker, 1002.1, 1003.5).unwrap();

@@ -549,6 +549,12 @@ impl Scheduler {
         self.slots[task].state
     }
 
+    /// The worker running `task`, if it is running.
+    pub fn worker_of(&self, task: usize) -> Option<usize> {
+        let s = self.slots.get(task)?;
+        (s.state == TaskState::Running).then_some(s.worker as usize)
+    }
+
     /// How many attempts of `task` have started (its current attempt number, 1-based).
     pub fn attempt(&self, task: usize) -> u32 {
         self.slots[task].attempts

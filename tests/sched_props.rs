@@ -1,7 +1,9 @@
 //! Property tests on generated graphs, for every policy.
 #![cfg(not(target_arch = "wasm32"))]
 
+use fanout::exec::RunDriver;
 use fanout::graph::{Graph, Limit, OnError, Policy, Rate, Span, Task, TaskOptions, Work};
+use fanout::sched::SchedConfig;
 use fanout::sim::{simulate, SimOptions};
 use fanout::trace::{RunResult, Status};
 use proptest::prelude::*;
@@ -205,8 +207,39 @@ fn check_invariants(c: &Case, r: &RunResult) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Drives `graph` through a RunDriver with a virtual clock in absolute ms starting at
+/// `t0`: each dispatch ends after its plan's simulated length.
+fn drive_real(graph: &Graph, cfg: SchedConfig, t0: f64) -> RunResult {
+    let mut d = RunDriver::with_config(graph.clone(), cfg, t0).unwrap();
+    let mut running: Vec<(f64, usize, usize, usize, f64)> = Vec::new(); // (end, seq, task, worker, start)
+    let mut now = t0;
+    let mut seq = 0;
+    while !d.is_done() {
+        while let Some(x) = d.next_at(now) {
+            let (len, _) = d.plan(x.task).simulate();
+            running.push((now + len as f64 / 1000.0, seq, x.task, x.worker, now));
+            seq += 1;
+        }
+        if d.is_done() {
+            break;
+        }
+        running.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(b.1.cmp(&a.1)));
+        let next_end = running.last().map(|r| r.0);
+        now = match (next_end, d.next_wakeup_abs_ms()) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => panic!("stalled"),
+        };
+        while running.last().is_some_and(|r| r.0 == now) {
+            let (end, _, task, worker, start) = running.pop().unwrap();
+            d.finished(task, worker, start, end).unwrap();
+        }
+    }
+    d.result("fake").unwrap()
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(500), ..ProptestConfig::default() })]
 
     #[test]
     fn invariants_hold_with_failures_and_limits(c in case(true)) {
@@ -229,5 +262,23 @@ proptest! {
         if c.policy != Policy::Waves {
             prop_assert!(r.makespan_ms <= t1 / p + tinf + eps, "{:?}: {} > {} / {} + {}", c.policy, r.makespan_ms, t1, p, tinf);
         }
+    }
+
+    /// A real run without noise is its simulation: RunDriver with a virtual clock gives the
+    /// same attempts, workers, statuses and times as the simulator.
+    #[test]
+    fn real_driver_matches_the_simulator(c in case(true)) {
+        let sim = run(&c);
+        let opts = SimOptions { workers: Some(c.workers), policy: Some(c.policy), seed: Some(c.seed), on_error: Some(c.on_error) };
+        let real = drive_real(&c.graph, opts.config(&c.graph), 5_000.25);
+        for (x, y) in sim.tasks.iter().zip(&real.tasks) {
+            prop_assert_eq!(x.status, y.status);
+            prop_assert_eq!(x.attempts.len(), y.attempts.len());
+            for (p, q) in x.attempts.iter().zip(&y.attempts) {
+                prop_assert_eq!((p.worker, p.status), (q.worker, q.status));
+                prop_assert!((p.start_ms - q.start_ms).abs() < 1e-6 && (p.end_ms - q.end_ms).abs() < 1e-6);
+            }
+        }
+        prop_assert_eq!(sim.result, real.result);
     }
 }

@@ -93,11 +93,14 @@ impl AttemptPlan {
         }
     }
 
-    /// The outcome of a real attempt that ran for `elapsed_us`: `Timeout` past the timeout,
-    /// else `Failed` if planned to fail, else `Ok`.
+    /// The outcome of a real attempt that ran for `elapsed_us`: `Timeout` if it ran past
+    /// its timeout, or reached it while its nominal duration exceeds it (an executor that
+    /// stops attempts at the timeout); else `Failed` if planned to fail; else `Ok`.
     pub fn judge(&self, elapsed_us: Micros) -> Outcome {
         match self.timeout_us {
-            Some(t) if elapsed_us > t => Outcome::Timeout,
+            Some(t) if elapsed_us > t || (elapsed_us == t && self.duration_us > t) => {
+                Outcome::Timeout
+            }
             _ if self.fails => Outcome::Failed,
             _ => Outcome::Ok,
         }

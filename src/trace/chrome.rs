@@ -1,7 +1,8 @@
 //! Export to the Chrome Trace Event Format (the JSON that Perfetto and chrome://tracing
 //! open): one process, one thread per worker, one complete (`X`) event per attempt, and a
 //! flow (`s` → `f`) per dependency edge between the last attempt of the dependency and the
-//! first attempt of the dependent.
+//! first attempt of the dependent (each flow event placed mid-slice so that it binds to
+//! the right slice).
 
 use super::RunResult;
 use crate::graph::Graph;
@@ -44,8 +45,17 @@ pub fn to_chrome_trace(graph: &Graph, run: &RunResult) -> Value {
                 continue;
             };
             flow += 1;
-            ev.push(json!({ "name": "dep", "cat": "dependency", "ph": "s", "id": flow, "pid": 1, "tid": from.worker, "ts": us(from.end_ms).max(us(from.start_ms)) }));
-            ev.push(json!({ "name": "dep", "cat": "dependency", "ph": "f", "bp": "e", "id": flow, "pid": 1, "tid": to.worker, "ts": us(to.start_ms) }));
+            // Both ends sit mid-slice, so each binds to its own slice even when another
+            // slice on the same worker starts exactly where this one ends.
+            let mid = |a: &super::Attempt| ((us(a.start_ms) + us(a.end_ms)) / 2.0).floor();
+            ev.push(json!({
+                "name": "dep", "cat": "dependency", "ph": "s", "id": flow,
+                "pid": 1, "tid": from.worker, "ts": mid(from)
+            }));
+            ev.push(json!({
+                "name": "dep", "cat": "dependency", "ph": "f", "bp": "e", "id": flow,
+                "pid": 1, "tid": to.worker, "ts": mid(to)
+            }));
         }
     }
     json!({ "traceEvents": ev, "displayTimeUnit": "ms" })

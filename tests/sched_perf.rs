@@ -1,6 +1,6 @@
 //! A rough timing probe of the simulator's phases on a large graph (ignored by default;
 //! run with `cargo test --release --test sched_perf -- --ignored --nocapture`).
-#![cfg(not(target_arch = "wasm32"))]
+#![cfg(target_os = "linux")]
 
 use fanout::graph::Policy;
 use fanout::sched::Scheduler;

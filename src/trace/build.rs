@@ -71,15 +71,9 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
             value,
         });
     }
-    let mut has_succ = vec![false; n];
-    graph
-        .tasks
-        .iter()
-        .flat_map(|t| &t.deps)
-        .for_each(|&d| has_succ[d] = true);
     let result: BTreeMap<String, Option<Value>> = (0..n)
-        .filter(|&t| !has_succ[t])
-        .map(|t| (graph.tasks[t].id.clone(), tasks[t].value.clone()))
+        .filter(|&t| sched.successors(t).is_empty())
+        .map(|t| (tasks[t].id.clone(), tasks[t].value.clone()))
         .collect();
     let m = metrics::compute(sched, makespan);
     let cfg = sched.config();

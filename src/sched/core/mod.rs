@@ -552,6 +552,11 @@ impl Scheduler {
         self.slots[task].state
     }
 
+    /// The tasks that depend on `task`, in declaration order.
+    pub fn successors(&self, task: usize) -> &[u32] {
+        self.csr.of(task)
+    }
+
     /// The worker running `task`, if it is running.
     pub fn worker_of(&self, task: usize) -> Option<usize> {
         let s = self.slots.get(task)?;

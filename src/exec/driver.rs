@@ -17,8 +17,11 @@ use crate::trace::{run_result, RunResult};
 /// A task to start now, with what the executor needs to run it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dispatch {
+    /// Index into `Graph::tasks`.
     pub task: usize,
+    /// 0-based worker to run it on.
     pub worker: usize,
+    /// What to run.
     pub work: Work,
 }
 

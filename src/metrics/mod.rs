@@ -14,23 +14,34 @@ use serde::{Deserialize, Serialize};
 /// Time use of one worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkerMetrics {
+    /// 0-based worker index.
     pub worker: usize,
+    /// Sum of the lengths of its attempts, whatever their status.
     pub busy_ms: f64,
+    /// makespan − busy.
     pub idle_ms: f64,
     /// busy / makespan, in [0, 1] (1 for an empty run).
     pub utilization: f64,
+    /// Attempts it ran.
     pub attempts: usize,
 }
 
 /// Metrics of one run. See the module doc for definitions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
+    /// From the start of the run to the end of its last attempt.
     pub makespan_ms: f64,
+    /// T1: the sum of the tasks' nominal durations.
     pub work_ms: f64,
+    /// T∞: the longest cost-weighted path.
     pub span_ms: f64,
+    /// max(T∞, T1 / P).
     pub lower_bound_ms: f64,
+    /// T1 / makespan.
     pub speedup: f64,
+    /// speedup / P.
     pub efficiency: f64,
+    /// Per worker, by index.
     pub workers: Vec<WorkerMetrics>,
     /// Sum over attempts of the time held by a `limit` or `rate` (blocked).
     pub blocked_ms: f64,
@@ -43,13 +54,17 @@ pub struct Metrics {
     pub failed_ms: f64,
     /// Sum of the lengths of attempts cut short by fail-fast.
     pub cancelled_ms: f64,
+    /// Attempts run (including cancelled ones).
     pub attempts: usize,
     /// Attempts beyond the first of each task.
     pub retries: usize,
-    /// Number of tasks by final status.
+    /// Tasks that ended `ok`.
     pub tasks_ok: usize,
+    /// Tasks that ended `failed` or `timeout`.
     pub tasks_failed: usize,
+    /// Tasks skipped (`on_error skip-dependents`).
     pub tasks_skipped: usize,
+    /// Tasks cancelled (`on_error fail-fast`).
     pub tasks_cancelled: usize,
 }
 

@@ -8,9 +8,11 @@ use crate::graph::{Graph, OnError, Policy};
 pub struct SchedConfig {
     /// Number of workers, at least 1.
     pub workers: usize,
+    /// How ready tasks are ordered.
     pub policy: Policy,
     /// Seed of every random draw (failures, the `random` policy).
     pub seed: u64,
+    /// What a task that failed for good does to the rest of the run.
     pub on_error: OnError,
 }
 

@@ -8,7 +8,9 @@ use crate::graph::{Graph, Micros};
 /// `succ[start[t]..start[t + 1]]`, in declaration order of the successors.
 #[derive(Debug, Clone, Default)]
 pub struct Csr {
+    /// `n + 1` offsets into `succ`.
     pub start: Vec<u32>,
+    /// All successor lists, one after the other.
     pub succ: Vec<u32>,
 }
 
@@ -23,6 +25,7 @@ impl Csr {
 /// What the scheduler needs of a graph's structure.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
+    /// Successors of each task.
     pub csr: Csr,
     /// Number of dependencies of each task.
     pub deps_len: Vec<u32>,

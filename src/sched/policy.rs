@@ -23,7 +23,9 @@ pub type Key = (u64, u64);
 /// Computes policy keys from per-task data.
 #[derive(Debug, Clone)]
 pub struct Ordering {
+    /// The policy whose keys these are.
     pub policy: Policy,
+    /// Seed of the `random` policy's keys.
     pub seed: u64,
 }
 
@@ -52,13 +54,16 @@ impl Ordering {
 /// exactly the order of [`Ordering::key`], ties to the lower index.
 #[derive(Debug, Clone)]
 pub enum ReadyQueue {
+    /// Static keys: ranks in a bitmap.
     Ranked {
+        /// The ranks of the queued tasks.
         set: RankSet,
         /// `rank[task]`: 0 is the best key.
         rank: Vec<u32>,
         /// `by_rank[rank]`: the task.
         by_rank: Vec<u32>,
     },
+    /// Time-dependent keys (`fifo`): a heap of (key, task).
     Keyed(BinaryHeap<(Key, Reverse<u32>)>),
 }
 
@@ -154,6 +159,7 @@ impl ReadyQueue {
         }
     }
 
+    /// Number of queued tasks.
     pub fn len(&self) -> usize {
         match self {
             ReadyQueue::Ranked { set, .. } => set.len(),
@@ -161,10 +167,12 @@ impl ReadyQueue {
         }
     }
 
+    /// Whether no task is queued.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Removes every task.
     pub fn clear(&mut self) {
         match self {
             ReadyQueue::Ranked { set, .. } => set.clear(),
@@ -246,10 +254,12 @@ impl RankSet {
         Some(x)
     }
 
+    /// Number of members.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -22,9 +22,13 @@ use serde::{Deserialize, Serialize};
 /// `critical-path`, seed 0, `fail-fast`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimOptions {
+    /// Number of workers (at least 1).
     pub workers: Option<usize>,
+    /// Scheduling policy.
     pub policy: Option<Policy>,
+    /// Seed of the random draws (failures, `random` policy).
     pub seed: Option<u64>,
+    /// What a task that failed for good does to the rest of the run.
     pub on_error: Option<OnError>,
 }
 

@@ -19,6 +19,7 @@ pub struct GraphBuilder {
 }
 
 impl GraphBuilder {
+    /// An empty graph with no declarations.
     pub fn new() -> GraphBuilder {
         GraphBuilder::default()
     }
@@ -154,6 +155,7 @@ impl GraphBuilder {
         self
     }
 
+    /// The graph built so far.
     pub fn build(self) -> Graph {
         self.graph
     }

@@ -27,8 +27,11 @@ pub enum Status {
 /// One attempt of a task, in ms from the start of the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
+    /// 0-based worker index.
     pub worker: usize,
+    /// When it started.
     pub start_ms: f64,
+    /// When it ended (or was cancelled, or timed out).
     pub end_ms: f64,
     /// `ok`, `failed`, `timeout` or `cancelled`.
     pub status: Status,
@@ -40,10 +43,15 @@ pub struct Attempt {
 /// ended (which is its last attempt's status, except for a task cancelled during a backoff).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRecord {
+    /// The task's id.
     pub id: String,
+    /// Worker of its last attempt.
     pub worker: usize,
+    /// Start of its last attempt.
     pub start_ms: f64,
+    /// End of its last attempt.
     pub end_ms: f64,
+    /// How the task ended.
     pub status: Status,
     /// When all its dependencies had ended (`null` if never).
     #[serde(default)]
@@ -65,6 +73,7 @@ pub struct TaskRecord {
 pub struct RunResult {
     /// Which executor ran: `threads`, `workers`, `simulated`, ...
     pub mode: String,
+    /// Number of workers.
     pub workers: usize,
     /// From the start of the run to the end of its last attempt.
     pub makespan_ms: f64,
@@ -90,6 +99,7 @@ pub struct RunResult {
     pub result: BTreeMap<String, Option<Value>>,
     /// In declaration order.
     pub tasks: Vec<TaskRecord>,
+    /// Metrics of the run (absent in results from before metrics existed).
     #[serde(default)]
     pub metrics: Option<Metrics>,
 }

@@ -110,9 +110,13 @@ impl AttemptPlan {
 /// A decision: start attempt `attempt` (1-based) of `task` on `worker`, now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Start {
+    /// Index into `Graph::tasks`.
     pub task: usize,
+    /// 0-based worker index.
     pub worker: usize,
+    /// 1-based attempt number.
     pub attempt: u32,
+    /// Its duration, whether it is meant to fail, its timeout.
     pub plan: AttemptPlan,
 }
 
@@ -120,13 +124,17 @@ pub struct Start {
 /// a run of a million tasks keeps a million of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptRecord {
+    /// Index into `Graph::tasks`.
     pub task: u32,
     /// 1-based.
     pub attempt: u32,
+    /// 0-based worker index.
     pub worker: u32,
     /// `Ok`, `Failed`, `Timeout` or `Cancelled`.
     pub status: Status,
+    /// When it started (as measured, for real runs).
     pub start_us: Micros,
+    /// When it ended (for a cancelled attempt: when it was cancelled).
     pub end_us: Micros,
 }
 
@@ -144,6 +152,7 @@ pub struct Waits {
 /// Per-task summary once a task is terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskEnd {
+    /// How the task ended: `Ok`, `Failed`, `Timeout`, `Skipped` or `Cancelled`.
     pub status: Status,
     /// When its dependencies were all done (`None` if never).
     pub ready_us: Option<Micros>,

@@ -191,7 +191,6 @@ struct Slot {
     first_ready: Micros,
     first_unblocked: Micros,
     end: Micros,
-    deps_left: u32,
     attempts: u32,
     worker: u32,
     opts: u32,
@@ -220,6 +219,8 @@ pub struct Scheduler {
     priority: Vec<i64>,
     specials: Vec<Special>,
     slots: Vec<Slot>,
+    /// Dependencies of each task not yet terminal.
+    deps_left: Vec<u32>,
     next_seq: u32,
     ready: ReadyQueue,
     gate: Gate,
@@ -292,7 +293,6 @@ impl Scheduler {
                 NO_OPTS
             };
             slots.push(Slot {
-                deps_left: t.deps.len() as u32,
                 state: TaskState::Waiting,
                 attempts: 0,
                 worker: u32::MAX,
@@ -323,6 +323,7 @@ impl Scheduler {
             priority,
             specials,
             slots,
+            deps_left: prep.deps_len,
             next_seq: 0,
             ready,
             gate,
@@ -340,8 +341,10 @@ impl Scheduler {
             waits: Waits::default(),
         };
         // Sources, in index order.
-        for t in (0..n).filter(|&t| prep.deps_len[t] == 0) {
-            s.make_eligible(t, 0);
+        for t in 0..n {
+            if s.deps_left[t] == 0 {
+                s.make_eligible(t, 0);
+            }
         }
         Ok(s)
     }
@@ -803,9 +806,9 @@ impl Scheduler {
         );
         for i in a..b {
             let s = self.csr.succ[i] as usize;
-            let slot = &mut self.slots[s];
-            slot.deps_left -= 1;
-            if slot.deps_left == 0 && slot.state == TaskState::Waiting {
+            // A small array apart from the slots: most decrements touch only it.
+            self.deps_left[s] -= 1;
+            if self.deps_left[s] == 0 && self.slots[s].state == TaskState::Waiting {
                 self.make_eligible(s, now);
             }
         }

@@ -28,4 +28,4 @@ pub use self::core::{
     AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState, Waits,
 };
 pub use self::index::{prepare, prepare_with, Csr, Prepared};
-pub use self::policy::{Key, Ordering, ReadyQueue};
+pub use self::policy::{Key, Ordering, RankSet, ReadyQueue};

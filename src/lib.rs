@@ -9,7 +9,9 @@ pub mod analysis;
 pub mod exec;
 pub mod graph;
 pub mod lang;
+pub mod metrics;
 pub mod sched;
+pub mod sim;
 pub mod trace;
 pub mod work;
 

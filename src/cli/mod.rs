@@ -3,6 +3,7 @@
 mod analyze;
 mod check;
 mod run;
+mod simulate;
 
 const USAGE: &str = "usage: fanout <command> [args]
 
@@ -12,6 +13,7 @@ commands:
                    (both take --format dag|json|stg|dot; default: from the file extension)
   run FILE [--workers N] [--json]
                    run the graph for real on OS threads
+  simulate FILE    simulate a run: [--workers N] [--policy P] [--seed S] [--json] [--trace out.json]
 ";
 
 /// Runs the CLI with `args` (without the program name); returns the exit code.
@@ -20,6 +22,7 @@ pub fn main(args: &[String]) -> i32 {
         Some("check") => check::run(&args[1..]),
         Some("analyze") => analyze::run(&args[1..]),
         Some("run") => run::run(&args[1..]),
+        Some("simulate") => simulate::run(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             print!("{USAGE}");
             0

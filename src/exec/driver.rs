@@ -1,19 +1,27 @@
 //! [`RunDriver`]: couples the scheduler to an executor that measures real times.
 //!
 //! An executor (wasm threads, a pool of Web Workers, OS threads) loops: take every
-//! [`Dispatch`] from [`RunDriver::next`], run it, report it with [`RunDriver::finished`],
-//! until [`RunDriver::is_done`]. Times are absolute milliseconds on the executor's single
-//! time base; the driver turns them into times from the start of the run.
+//! [`Dispatch`] from [`RunDriver::next`] (or [`RunDriver::next_at`] with the current
+//! time), run it, report it with [`RunDriver::finished`], until [`RunDriver::is_done`].
+//! When nothing is running, nothing is dispatched and the run is not done, a retry is
+//! backing off or a rate is refilling: call `next_at` again at
+//! [`RunDriver::next_wakeup_abs_ms`]. Times are absolute milliseconds on the executor's
+//! single time base; the driver turns them into µs since the start of the run for the
+//! scheduler — the same [`Scheduler`] the simulator uses, so a real run makes the same
+//! decisions as its simulation, up to measured noise.
 
 use crate::graph::{Graph, Micros, Work};
-use crate::sched::Scheduler;
-use crate::trace::{RunResult, Status, TaskRecord};
+use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
+use crate::trace::{run_result, RunResult};
 
 /// A task to start now, with what the executor needs to run it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dispatch {
+    /// Index into `Graph::tasks`.
     pub task: usize,
+    /// 0-based worker to run it on.
     pub worker: usize,
+    /// What to run.
     pub work: Work,
 }
 
@@ -28,54 +36,139 @@ impl Dispatch {
 #[derive(Debug)]
 pub struct RunDriver {
     graph: Graph,
-    workers: usize,
     scheduler: Scheduler,
     start_abs_ms: f64,
-    records: Vec<Option<TaskRecord>>,
+    /// The latest time seen (µs since start): what [`RunDriver::next`] uses as "now".
+    latest_us: Micros,
 }
 
 impl RunDriver {
-    /// Starts a run of `graph` on `workers` workers at absolute time `start_abs_ms`.
+    /// Starts a run of `graph` on `workers` workers at absolute time `start_abs_ms`, with
+    /// the policy, seed and error handling the graph declares.
     pub fn new(graph: Graph, workers: usize, start_abs_ms: f64) -> Result<RunDriver, String> {
-        let scheduler = Scheduler::new(&graph, workers)?;
-        let records = vec![None; graph.tasks.len()];
-        Ok(RunDriver { graph, workers, scheduler, start_abs_ms, records })
+        let cfg = SchedConfig::for_graph(&graph, Some(workers), None, None, None);
+        RunDriver::with_config(graph, cfg, start_abs_ms)
     }
 
-    /// The next task to start, if one is ready and a worker is free.
+    /// Starts a run of `graph` with explicit scheduler settings (see
+    /// [`SchedConfig::for_graph`] to combine the graph's declarations with overrides).
+    pub fn with_config(
+        graph: Graph,
+        cfg: SchedConfig,
+        start_abs_ms: f64,
+    ) -> Result<RunDriver, String> {
+        let scheduler = Scheduler::new(&graph, cfg)?;
+        Ok(RunDriver {
+            graph,
+            scheduler,
+            start_abs_ms,
+            latest_us: 0,
+        })
+    }
+
+    fn to_us(&self, abs_ms: f64) -> Micros {
+        let us = ((abs_ms - self.start_abs_ms) * 1000.0).round();
+        if us.is_finite() && us > 0.0 {
+            us as Micros
+        } else {
+            0
+        }
+    }
+
+    /// The next task to start, if one is startable and a worker is free, at the latest time
+    /// the driver has seen (the last reported end, or the start of the run).
+    #[allow(clippy::should_implement_trait)] // the executors' API predates this lint
     pub fn next(&mut self) -> Option<Dispatch> {
-        let a = self.scheduler.next()?;
-        Some(Dispatch { task: a.task, worker: a.worker, work: self.graph.tasks[a.task].work.clone() })
+        let now = self.latest_us;
+        self.dispatch(now)
     }
 
-    /// Records that `task` ran on `worker` from `start_abs_ms` to `end_abs_ms`.
-    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64) -> Result<(), String> {
-        self.scheduler.finish(task)?;
-        self.records[task] = Some(TaskRecord {
-            id: self.graph.tasks[task].id.clone(),
-            worker,
-            start_ms: start_abs_ms - self.start_abs_ms,
-            end_ms: end_abs_ms - self.start_abs_ms,
-            status: Status::Ok,
-        });
-        Ok(())
+    /// The next task to start at absolute time `now_abs_ms`.
+    pub fn next_at(&mut self, now_abs_ms: f64) -> Option<Dispatch> {
+        let now = self.to_us(now_abs_ms).max(self.latest_us);
+        self.latest_us = now;
+        self.dispatch(now)
     }
 
-    /// Whether every task has finished.
+    fn dispatch(&mut self, now: Micros) -> Option<Dispatch> {
+        let s = self.scheduler.next(now)?;
+        Some(Dispatch {
+            task: s.task,
+            worker: s.worker,
+            work: self.graph.tasks[s.task].work.clone(),
+        })
+    }
+
+    /// The plan of `task`'s current (latest started) attempt: whether it is meant to fail
+    /// and its timeout. An executor that injects failures reads `fails` here.
+    pub fn plan(&self, task: usize) -> AttemptPlan {
+        self.scheduler
+            .plan(task, self.scheduler.attempt(task).max(1))
+    }
+
+    /// Records that `task` ran on `worker` from `start_abs_ms` to `end_abs_ms`. Its outcome
+    /// is judged from its plan: `timeout` if it ran longer than its timeout, else `failed`
+    /// if the seeded draw says this attempt fails, else `ok` — the same outcome a
+    /// simulation gives that attempt.
+    pub fn finished(
+        &mut self,
+        task: usize,
+        worker: usize,
+        start_abs_ms: f64,
+        end_abs_ms: f64,
+    ) -> Result<(), String> {
+        if task >= self.graph.tasks.len() {
+            return Err(format!("task {task} does not exist"));
+        }
+        let elapsed = self
+            .to_us(end_abs_ms)
+            .saturating_sub(self.to_us(start_abs_ms));
+        let outcome = self.plan(task).judge(elapsed);
+        self.finished_with(task, worker, start_abs_ms, end_abs_ms, outcome)
+    }
+
+    /// Like [`RunDriver::finished`] with an outcome the executor observed itself.
+    /// Fails if `task` is running on another worker than `worker`.
+    pub fn finished_with(
+        &mut self,
+        task: usize,
+        worker: usize,
+        start_abs_ms: f64,
+        end_abs_ms: f64,
+        outcome: Outcome,
+    ) -> Result<(), String> {
+        if let Some(w) = self.scheduler.worker_of(task) {
+            if w != worker {
+                return Err(format!("task {task} runs on worker {w}, not {worker}"));
+            }
+        }
+        let (start, end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
+        self.latest_us = self.latest_us.max(end);
+        self.scheduler
+            .finish_timed(task, outcome, Some(start.min(end)), end)
+    }
+
+    /// When to call [`RunDriver::next_at`] again if no task ends before (a backoff ends, a
+    /// rate refills), in absolute ms.
+    pub fn next_wakeup_abs_ms(&self) -> Option<f64> {
+        self.scheduler
+            .next_wakeup()
+            .map(|us| self.start_abs_ms + us as f64 / 1000.0)
+    }
+
+    /// Whether every task has ended (ok, failed, skipped or cancelled).
     pub fn is_done(&self) -> bool {
         self.scheduler.is_done()
     }
 
+    /// The scheduler, for inspection.
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
     /// The run's result, labelled with the executor's `mode`. Fails if the run is not done.
     pub fn result(&self, mode: &str) -> Result<RunResult, String> {
-        let tasks: Vec<TaskRecord> = self
-            .records
-            .iter()
-            .map(|r| r.clone().ok_or_else(|| "the run has not finished".to_string()))
-            .collect::<Result<_, _>>()?;
-        let makespan_ms = tasks.iter().map(|t| t.end_ms).fold(0.0, f64::max);
-        let sequential_ms = self.graph.tasks.iter().map(|t| t.work.duration_us() as f64 / 1000.0).sum();
-        Ok(RunResult { mode: mode.to_string(), workers: self.workers, makespan_ms, sequential_ms, tasks })
+        run_result(&self.graph, &self.scheduler, mode)
     }
 }
 
@@ -83,6 +176,8 @@ impl RunDriver {
 mod tests {
     use super::*;
     use crate::lang::parse_dag;
+    use crate::sim::testkit::GraphBuilder;
+    use crate::trace::Status;
 
     #[test]
     fn records_times_relative_to_start() {
@@ -91,6 +186,7 @@ mod tests {
         let a = d.next().unwrap();
         assert!(d.next().is_none());
         assert!(d.result("x").is_err());
+        assert!(d.finished(a.task, a.worker + 1, 1000.5, 1002.0).is_err());
         d.finished(a.task, a.worker, 1000.5, 1002.0).unwrap();
         let b = d.next().unwrap();
         d.finished(b.task, b.worker, 1002.1, 1003.5).unwrap();
@@ -100,5 +196,30 @@ mod tests {
         assert!((r.tasks[1].start_ms - 2.1).abs() < 1e-9);
         assert_eq!(r.tasks[1].worker, b.worker);
         assert_eq!(r.sequential_ms, 2.0);
+    }
+
+    #[test]
+    fn real_run_agrees_with_simulation_on_failures_and_waits_for_backoff() {
+        // First attempt of `a` fails, retry after 10 ms backoff.
+        let g = GraphBuilder::new()
+            .cpu("a", 1_000)
+            .fail_attempts(1)
+            .retry(1, Some(10_000))
+            .build();
+        let mut d = RunDriver::new(g, 1, 0.0).unwrap();
+        let x = d.next().unwrap();
+        assert!(d.plan(x.task).fails);
+        d.finished(x.task, x.worker, 0.0, 1.2).unwrap();
+        assert!(d.next().is_none(), "backing off");
+        assert_eq!(d.next_wakeup_abs_ms(), Some(11.2));
+        assert!(d.next_at(5.0).is_none());
+        let y = d.next_at(11.3).unwrap();
+        assert!(!d.plan(y.task).fails);
+        d.finished(y.task, y.worker, 11.3, 12.4).unwrap();
+        let r = d.result("workers").unwrap();
+        assert_eq!(r.tasks[0].status, Status::Ok);
+        assert_eq!(r.tasks[0].attempts.len(), 2);
+        assert_eq!(r.tasks[0].attempts[0].status, Status::Failed);
+        assert!((r.makespan_ms - 12.4).abs() < 1e-9);
     }
 }

@@ -1,9 +1,19 @@
 //! What a run produced: per-task records and the run's result, in the JSON shape the page,
-//! the CLI and the tests share.
+//! the CLI and the tests share; plus its exports (Chrome trace, text Gantt chart).
 
+mod build;
+pub mod chrome;
+pub mod gantt;
+mod value;
+
+pub use build::run_result;
+pub use value::{reduce, Value};
+
+use crate::metrics::Metrics;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// How a task's (last) attempt ended.
+/// How a task or an attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -14,14 +24,47 @@ pub enum Status {
     Skipped,
 }
 
-/// One task's record: where and when it ran, in ms from the start of the run.
+/// One attempt of a task, in ms from the start of the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// 0-based worker index.
+    pub worker: usize,
+    /// When it started.
+    pub start_ms: f64,
+    /// When it ended (or was cancelled, or timed out).
+    pub end_ms: f64,
+    /// `ok`, `failed`, `timeout` or `cancelled`.
+    pub status: Status,
+}
+
+/// One task's record. `worker`, `start_ms` and `end_ms` are those of its last attempt;
+/// a task that never ran (skipped, cancelled before starting) has worker 0 and
+/// `start_ms == end_ms ==` the time it was skipped or cancelled. `status` is how the task
+/// ended (which is its last attempt's status, except for a task cancelled during a backoff).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRecord {
+    /// The task's id.
     pub id: String,
+    /// Worker of its last attempt.
     pub worker: usize,
+    /// Start of its last attempt.
     pub start_ms: f64,
+    /// End of its last attempt.
     pub end_ms: f64,
+    /// How the task ended.
     pub status: Status,
+    /// When all its dependencies had ended (`null` if never).
+    #[serde(default)]
+    pub ready_ms: Option<f64>,
+    /// When its first attempt got past its limits (`null` if never).
+    #[serde(default)]
+    pub unblocked_ms: Option<f64>,
+    /// Every attempt, in order.
+    #[serde(default)]
+    pub attempts: Vec<Attempt>,
+    /// The value it produced (`null` if it did not end `ok`).
+    #[serde(default)]
+    pub value: Option<Value>,
 }
 
 /// The result of one run. Times are milliseconds from the start of the run, all on one
@@ -30,11 +73,33 @@ pub struct TaskRecord {
 pub struct RunResult {
     /// Which executor ran: `threads`, `workers`, `simulated`, ...
     pub mode: String,
+    /// Number of workers.
     pub workers: usize,
-    /// From the start of the run to the end of its last task.
+    /// From the start of the run to the end of its last attempt.
     pub makespan_ms: f64,
-    /// The sum of the tasks' nominal durations: what one worker would need.
+    /// The sum of the tasks' nominal durations: what one worker would need (T1).
     pub sequential_ms: f64,
+    /// The scheduling policy used (`critical-path`, `fifo`, ...).
+    #[serde(default)]
+    pub policy: String,
+    /// The seed of the run's random draws.
+    #[serde(default)]
+    pub seed: u64,
+    /// max(span, work / workers): no schedule can be shorter.
+    #[serde(default)]
+    pub lower_bound_ms: f64,
+    /// Total work T1 (equal to `sequential_ms`).
+    #[serde(default)]
+    pub work_ms: f64,
+    /// Span T∞: the longest cost-weighted path.
+    #[serde(default)]
+    pub span_ms: f64,
+    /// The values of the sink tasks, by id (`null` for a sink that produced none).
+    #[serde(default)]
+    pub result: BTreeMap<String, Option<Value>>,
     /// In declaration order.
     pub tasks: Vec<TaskRecord>,
+    /// Metrics of the run (absent in results from before metrics existed).
+    #[serde(default)]
+    pub metrics: Option<Metrics>,
 }

@@ -31,6 +31,8 @@ mod tests {
         burn_cpu(20_000, clock);
         let took = t0.elapsed().as_secs_f64() * 1000.0;
         assert!(took >= 20.0, "stopped early: {took} ms");
-        assert!(took < 200.0, "ran far too long: {took} ms");
+        // Generous: a loaded machine can deschedule the thread; this catches unit slips
+        // (20 ms read as 20 s), not scheduling noise.
+        assert!(took < 2_000.0, "ran far too long: {took} ms");
     }
 }

@@ -1,0 +1,52 @@
+//! What a run is scheduled with: workers, policy, seed, error handling.
+
+use crate::graph::{Graph, OnError, Policy};
+
+/// The settings of one scheduled run. Build it with [`SchedConfig::for_graph`] to take the
+/// graph's declarations and override what the caller (CLI flag, page control) sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchedConfig {
+    /// Number of workers, at least 1.
+    pub workers: usize,
+    /// How ready tasks are ordered.
+    pub policy: Policy,
+    /// Seed of every random draw (failures, the `random` policy).
+    pub seed: u64,
+    /// What a task that failed for good does to the rest of the run.
+    pub on_error: OnError,
+}
+
+/// Workers used when neither the caller nor the graph says.
+pub const DEFAULT_WORKERS: usize = 4;
+
+impl SchedConfig {
+    /// The graph's declarations, each overridden by the corresponding `Some` argument;
+    /// defaults: [`DEFAULT_WORKERS`] workers, `critical-path`, seed 0, `fail-fast`.
+    pub fn for_graph(
+        graph: &Graph,
+        workers: Option<usize>,
+        policy: Option<Policy>,
+        seed: Option<u64>,
+        on_error: Option<OnError>,
+    ) -> SchedConfig {
+        let d = &graph.decls;
+        SchedConfig {
+            workers: workers
+                .or(d.workers.map(|w| w as usize))
+                .unwrap_or(DEFAULT_WORKERS),
+            policy: policy.or(d.policy).unwrap_or_default(),
+            seed: seed.or(d.seed).unwrap_or(0),
+            on_error: on_error.or(d.on_error).unwrap_or_default(),
+        }
+    }
+
+    /// Default settings on `workers` workers.
+    pub fn with_workers(workers: usize) -> SchedConfig {
+        SchedConfig {
+            workers,
+            policy: Policy::default(),
+            seed: 0,
+            on_error: OnError::default(),
+        }
+    }
+}

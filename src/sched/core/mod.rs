@@ -1,0 +1,858 @@
+//! The scheduler state machine. See `src/sched/DESIGN.md` for the states and invariants.
+
+use super::config::SchedConfig;
+use super::gate::Gate;
+use super::index::{prepare_with, Csr};
+use super::limits::Resources;
+use super::policy::{Key, Ordering, ReadyQueue};
+use super::rng::failure_draw;
+use crate::graph::{Graph, Micros, OnError, Policy};
+use crate::trace::Status;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+#[cfg(test)]
+mod tests;
+
+/// How an attempt ended, as reported by whoever ran it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Failed,
+    Timeout,
+}
+
+/// Where a task stands. Terminal states: `Ok`, `Failed`, `Timeout`, `Skipped`, `Cancelled`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    /// Some dependency has not ended yet.
+    Waiting,
+    /// `waves` only: dependencies done, waiting for the current wave to end.
+    Held,
+    /// Between a failed attempt and its retry.
+    Backoff,
+    /// Held by a `limit` or `rate` of a resource it uses.
+    Blocked,
+    /// Past its limits, waiting for a free worker.
+    Ready,
+    Running,
+    Ok,
+    Failed,
+    Timeout,
+    Skipped,
+    Cancelled,
+}
+
+impl TaskState {
+    /// Whether the task will never run again.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            TaskState::Ok
+                | TaskState::Failed
+                | TaskState::Timeout
+                | TaskState::Skipped
+                | TaskState::Cancelled
+        )
+    }
+
+    /// The trace status of a terminal state.
+    pub fn status(self) -> Option<Status> {
+        Some(match self {
+            TaskState::Ok => Status::Ok,
+            TaskState::Failed => Status::Failed,
+            TaskState::Timeout => Status::Timeout,
+            TaskState::Skipped => Status::Skipped,
+            TaskState::Cancelled => Status::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+/// What an attempt is meant to do. Whether it fails is decided up front, as a pure function
+/// of (seed, task, attempt), so every executor (simulated or real) agrees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptPlan {
+    /// The task's nominal duration.
+    pub duration_us: Micros,
+    /// Whether this attempt fails (`fail attempts N` or the seeded `fail p` draw).
+    pub fails: bool,
+    /// The task's `timeout`.
+    pub timeout_us: Option<Micros>,
+}
+
+impl AttemptPlan {
+    /// What a simulated attempt does: it runs for its duration and ends `Ok` or `Failed`
+    /// (a failing attempt fails at its end); if the duration exceeds the timeout it is
+    /// stopped at the timeout with `Timeout` instead, whether or not it would have failed.
+    pub fn simulate(&self) -> (Micros, Outcome) {
+        match self.timeout_us {
+            Some(t) if self.duration_us > t => (t, Outcome::Timeout),
+            _ if self.fails => (self.duration_us, Outcome::Failed),
+            _ => (self.duration_us, Outcome::Ok),
+        }
+    }
+
+    /// The outcome of a real attempt that ran for `elapsed_us`: `Timeout` if it ran past
+    /// its timeout, or reached it while its nominal duration exceeds it (an executor that
+    /// stops attempts at the timeout); else `Failed` if planned to fail; else `Ok`.
+    pub fn judge(&self, elapsed_us: Micros) -> Outcome {
+        match self.timeout_us {
+            Some(t) if elapsed_us > t || (elapsed_us == t && self.duration_us > t) => {
+                Outcome::Timeout
+            }
+            _ if self.fails => Outcome::Failed,
+            _ => Outcome::Ok,
+        }
+    }
+}
+
+/// A decision: start attempt `attempt` (1-based) of `task` on `worker`, now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Start {
+    /// Index into `Graph::tasks`.
+    pub task: usize,
+    /// 0-based worker index.
+    pub worker: usize,
+    /// 1-based attempt number.
+    pub attempt: u32,
+    /// Its duration, whether it is meant to fail, its timeout.
+    pub plan: AttemptPlan,
+}
+
+/// One attempt, as it happened. Times in µs since the start of the run. Compact (32 bytes):
+/// a run of a million tasks keeps a million of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptRecord {
+    /// Index into `Graph::tasks`.
+    pub task: u32,
+    /// 1-based.
+    pub attempt: u32,
+    /// 0-based worker index.
+    pub worker: u32,
+    /// `Ok`, `Failed`, `Timeout` or `Cancelled`.
+    pub status: Status,
+    /// When it started (as measured, for real runs).
+    pub start_us: Micros,
+    /// When it ended (for a cancelled attempt: when it was cancelled).
+    pub end_us: Micros,
+}
+
+/// Where the time between becoming ready and starting went, summed over all attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waits {
+    /// Dependencies done (or backoff over) → wave opened (`waves` only).
+    pub wave_us: Micros,
+    /// Reached its limits → got past them (blocked by a `limit` or `rate`).
+    pub blocked_us: Micros,
+    /// Past its limits → started (waiting for a worker).
+    pub queued_us: Micros,
+}
+
+/// Per-task summary once a task is terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskEnd {
+    /// How the task ended: `Ok`, `Failed`, `Timeout`, `Skipped` or `Cancelled`.
+    pub status: Status,
+    /// When its dependencies were all done (`None` if never).
+    pub ready_us: Option<Micros>,
+    /// When its first attempt got past its limits (`None` if never).
+    pub unblocked_us: Option<Micros>,
+    /// When it became terminal.
+    pub end_us: Micros,
+    /// Rank among tasks in the order they became terminal (ties: the order reported).
+    pub seq: u32,
+}
+
+const NONE: Micros = Micros::MAX;
+const NO_OPTS: u32 = u32::MAX;
+
+/// Options of a task that has any non-default one (most tasks have none).
+#[derive(Debug, Clone)]
+struct Special {
+    retry: u32,
+    backoff: Micros,
+    timeout: Option<Micros>,
+    fail_p: f64,
+    fail_attempts: u32,
+    uses: Vec<u16>,
+    /// The gate group of `uses` (`u32::MAX` if none).
+    group: u32,
+}
+
+/// Per-task state, in one struct so that handling a task touches one place in memory.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    start: Micros,
+    eligible: Micros,
+    gated: Micros,
+    admitted: Micros,
+    duration: Micros,
+    first_ready: Micros,
+    first_unblocked: Micros,
+    end: Micros,
+    attempts: u32,
+    worker: u32,
+    opts: u32,
+    seq: u32,
+    state: TaskState,
+}
+
+/// The one scheduler: decides which ready task starts on which free worker, under a
+/// policy, limits, rates, retries and error handling. It has no clock: every call takes
+/// `now`, in µs since the start of the run, from a virtual clock (the simulator) or a real
+/// one (executors). Times passed in may go backwards slightly (real clocks, reports out of
+/// order); the scheduler's clock is the maximum seen.
+///
+/// Guarantees (for an acyclic graph): an attempt starts only when all its task's
+/// dependencies are terminal (and, except under `on_error continue`, ended `ok`); a worker
+/// holds at most one attempt; a resource never has more holders than its limit; every task
+/// becomes terminal exactly once, after which [`Scheduler::is_done`] holds; all choices are
+/// deterministic functions of the graph, the config and the sequence of calls.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    cfg: SchedConfig,
+    ordering: Ordering,
+    csr: Csr,
+    bottom: Vec<Micros>,
+    work_us: Micros,
+    priority: Vec<i64>,
+    specials: Vec<Special>,
+    slots: Vec<Slot>,
+    /// Dependencies of each task not yet terminal.
+    deps_left: Vec<u32>,
+    next_seq: u32,
+    ready: ReadyQueue,
+    gate: Gate,
+    resources: Resources,
+    free_workers: BinaryHeap<Reverse<u32>>,
+    timers: BinaryHeap<Reverse<(Micros, u32)>>,
+    held: Vec<u32>,
+    wave_remaining: usize,
+    waves_opened: u32,
+    now: Micros,
+    terminal: usize,
+    running: usize,
+    aborted: bool,
+    records: Vec<AttemptRecord>,
+    waits: Waits,
+}
+
+impl Scheduler {
+    /// A scheduler for `graph` under `cfg`. Fails on an invalid or cyclic graph or zero workers.
+    pub fn new(graph: &Graph, cfg: SchedConfig) -> Result<Scheduler, String> {
+        if cfg.workers == 0 {
+            return Err("at least one worker is needed".into());
+        }
+        let n = graph.tasks.len();
+        let resources = Resources::from_decls(&graph.decls);
+        let mut specials = Vec::new();
+        let mut slots = Vec::with_capacity(n);
+        let mut gate = Gate::default();
+        let mut priority = Vec::new();
+        // One pass over the tasks reads their options while `prepare_with` reads structure.
+        let prep = prepare_with(graph, |_, t| {
+            let o = &t.options;
+            if cfg.policy == Policy::Priority {
+                priority.push(o.priority);
+            }
+            let mut uses: Vec<u16> = o
+                .uses
+                .iter()
+                .filter_map(|u| resources.index(u))
+                .map(|i| i as u16)
+                .collect();
+            uses.sort_unstable();
+            uses.dedup();
+            let p = if o.fail_probability.is_finite() {
+                o.fail_probability.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let special = o.retry > 0
+                || o.timeout_us.is_some()
+                || p > 0.0
+                || o.fail_attempts > 0
+                || !uses.is_empty();
+            let opts = if special {
+                specials.push(Special {
+                    retry: o.retry,
+                    backoff: o.backoff_us.unwrap_or(0),
+                    timeout: o.timeout_us,
+                    fail_p: p,
+                    fail_attempts: o.fail_attempts,
+                    group: if uses.is_empty() {
+                        u32::MAX
+                    } else {
+                        gate.group_for(&uses)
+                    },
+                    uses,
+                });
+                (specials.len() - 1) as u32
+            } else {
+                NO_OPTS
+            };
+            slots.push(Slot {
+                state: TaskState::Waiting,
+                attempts: 0,
+                worker: u32::MAX,
+                opts,
+                start: NONE,
+                eligible: NONE,
+                gated: NONE,
+                admitted: NONE,
+                duration: t.work.duration_us(),
+                first_ready: NONE,
+                first_unblocked: NONE,
+                end: NONE,
+                seq: u32::MAX,
+            });
+        })?;
+        let (csr, bottom, duration) = (prep.csr, prep.bottom, prep.duration);
+        let ordering = Ordering {
+            policy: cfg.policy,
+            seed: cfg.seed,
+        };
+        let ready = ReadyQueue::for_policy(&ordering, &bottom, &priority);
+        let mut s = Scheduler {
+            cfg,
+            ordering,
+            csr,
+            bottom,
+            work_us: duration.iter().sum(),
+            priority,
+            specials,
+            slots,
+            deps_left: prep.deps_len,
+            next_seq: 0,
+            ready,
+            gate,
+            resources,
+            free_workers: (0..cfg.workers as u32).map(Reverse).collect(),
+            timers: BinaryHeap::new(),
+            held: Vec::new(),
+            wave_remaining: 0,
+            waves_opened: 0,
+            now: 0,
+            terminal: 0,
+            running: 0,
+            aborted: false,
+            records: Vec::with_capacity(n),
+            waits: Waits::default(),
+        };
+        // Sources, in index order.
+        for t in 0..n {
+            if s.deps_left[t] == 0 {
+                s.make_eligible(t, 0);
+            }
+        }
+        Ok(s)
+    }
+
+    /// The settings this scheduler runs with.
+    pub fn config(&self) -> &SchedConfig {
+        &self.cfg
+    }
+
+    /// Number of tasks.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether the graph has no task.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The next attempt to start at `now`, if a task is startable and a worker free. Call it
+    /// until it returns `None` after every change (start of run, `finish`, wakeup time).
+    /// Among free workers, the lowest-numbered is used.
+    pub fn next(&mut self, now: Micros) -> Option<Start> {
+        self.advance(now);
+        let now = self.now;
+        if self.aborted {
+            return None;
+        }
+        while let Some(&Reverse((t, task))) = self.timers.peek() {
+            if t > now {
+                break;
+            }
+            self.timers.pop();
+            let s = &mut self.slots[task as usize];
+            s.eligible = t;
+            self.enter_gate(task as usize, now);
+        }
+        if self.cfg.policy == Policy::Waves && self.wave_remaining == 0 && !self.held.is_empty() {
+            self.open_wave(now);
+        }
+        let Some(&Reverse(worker)) = self.free_workers.peek() else {
+            self.refresh_gate(now);
+            return None;
+        };
+        // The best startable task: the top of the ready heap (tasks without resources) or
+        // the best-keyed gated task whose resources have room now, whichever key is larger.
+        let from_gate = self.gate.best_startable(&self.resources, now);
+        let from_ready = match (self.ready.peek(), from_gate) {
+            (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), t as u32)),
+            (Some(t), None) => Some(((0, 0), t as u32)),
+            (None, _) => None,
+        };
+        // Larger key first; equal keys: lower index first.
+        let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| {
+            (gk, Reverse(gt)) > (rk, Reverse(rt))
+        };
+        let task = match (from_ready, from_gate) {
+            (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
+            (None, Some(g)) => self.take_gated(g, now),
+            (Some(_), _) => self.ready.pop()? as u32,
+            (None, None) => {
+                self.refresh_gate(now);
+                return None;
+            }
+        };
+        self.free_workers.pop();
+        let task = task as usize;
+        let s = &mut self.slots[task];
+        s.state = TaskState::Running;
+        s.attempts += 1;
+        s.worker = worker;
+        s.start = now;
+        self.running += 1;
+        let attempt = s.attempts;
+        Some(Start {
+            task,
+            worker: worker as usize,
+            attempt,
+            plan: self.plan(task, attempt),
+        })
+    }
+
+    /// The plan of attempt `attempt` (1-based) of `task`.
+    pub fn plan(&self, task: usize, attempt: u32) -> AttemptPlan {
+        let duration_us = self.slots[task].duration;
+        match self.special(task) {
+            None => AttemptPlan {
+                duration_us,
+                fails: false,
+                timeout_us: None,
+            },
+            Some(o) => AttemptPlan {
+                duration_us,
+                fails: attempt <= o.fail_attempts
+                    || (o.fail_p > 0.0
+                        && failure_draw(self.cfg.seed, task, attempt - 1) < o.fail_p),
+                timeout_us: o.timeout,
+            },
+        }
+    }
+
+    /// Reports that the running attempt of `task` ended at `now` with `outcome`.
+    /// A report for an attempt the scheduler already cancelled (fail-fast) is accepted and
+    /// ignored; a report for a task that is not running is an error.
+    pub fn finish(&mut self, task: usize, outcome: Outcome, now: Micros) -> Result<(), String> {
+        self.finish_timed(task, outcome, None, now)
+    }
+
+    /// Like [`Scheduler::finish`], recording `start_us` (a measured start) instead of the
+    /// time the attempt was handed out.
+    pub fn finish_timed(
+        &mut self,
+        task: usize,
+        outcome: Outcome,
+        start_us: Option<Micros>,
+        now: Micros,
+    ) -> Result<(), String> {
+        let Some(slot) = self.slots.get(task).copied() else {
+            return Err(format!("task {task} does not exist"));
+        };
+        match slot.state {
+            TaskState::Running => {}
+            TaskState::Cancelled if self.aborted => return Ok(()),
+            other => {
+                return Err(format!(
+                    "task {task} finished but was {other:?}, not running"
+                ))
+            }
+        }
+        let end = now;
+        self.advance(now);
+        let now = self.now;
+        let status = match outcome {
+            Outcome::Ok => Status::Ok,
+            Outcome::Failed => Status::Failed,
+            Outcome::Timeout => Status::Timeout,
+        };
+        self.record(task, start_us.unwrap_or(slot.start), end, status);
+        self.release_attempt(task);
+        let retry = self.special(task).map_or(0, |o| o.retry);
+        match outcome {
+            Outcome::Ok => {
+                self.terminate(task, TaskState::Ok, end);
+                self.release_dependents(task, now);
+            }
+            _ if slot.attempts <= retry => {
+                let base = self.special(task).map_or(0, |o| o.backoff);
+                let delay =
+                    base.saturating_mul(1u64.checked_shl(slot.attempts - 1).unwrap_or(u64::MAX));
+                self.slots[task].state = TaskState::Backoff;
+                if delay == 0 {
+                    self.slots[task].eligible = now;
+                    self.enter_gate(task, now);
+                } else {
+                    self.timers
+                        .push(Reverse((now.saturating_add(delay), task as u32)));
+                }
+            }
+            _ => {
+                let state = if outcome == Outcome::Timeout {
+                    TaskState::Timeout
+                } else {
+                    TaskState::Failed
+                };
+                self.terminate(task, state, end);
+                match self.cfg.on_error {
+                    OnError::FailFast => self.abort(now),
+                    OnError::SkipDependents => self.skip_dependents(task, now),
+                    OnError::Continue => self.release_dependents(task, now),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// When the caller should call [`Scheduler::next`] again even if no attempt ends before:
+    /// the end of the earliest backoff, or the next token of a rate a blocked task waits
+    /// for. Always later than the scheduler's clock; `None` if nothing waits on time.
+    pub fn next_wakeup(&self) -> Option<Micros> {
+        if self.aborted {
+            return None;
+        }
+        let timer = self.timers.peek().map(|Reverse((t, _))| *t);
+        let token = if self.gate.is_empty() {
+            None
+        } else {
+            self.resources
+                .list
+                .iter()
+                .filter_map(|r| r.token_time())
+                .filter(|&t| t > self.now)
+                .min()
+        };
+        match (timer, token) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether every task is terminal.
+    pub fn is_done(&self) -> bool {
+        self.terminal == self.slots.len()
+    }
+
+    /// Number of tasks ready and waiting for a worker (excluding gated ones).
+    pub fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// Number of attempts running now.
+    pub fn running(&self) -> usize {
+        self.running
+    }
+
+    /// The state of `task`.
+    pub fn state(&self, task: usize) -> TaskState {
+        self.slots[task].state
+    }
+
+    /// The tasks that depend on `task`, in declaration order.
+    pub fn successors(&self, task: usize) -> &[u32] {
+        self.csr.of(task)
+    }
+
+    /// The worker running `task`, if it is running.
+    pub fn worker_of(&self, task: usize) -> Option<usize> {
+        let s = self.slots.get(task)?;
+        (s.state == TaskState::Running).then_some(s.worker as usize)
+    }
+
+    /// How many attempts of `task` have started (its current attempt number, 1-based).
+    pub fn attempt(&self, task: usize) -> u32 {
+        self.slots[task].attempts
+    }
+
+    /// The scheduler's clock: the latest time it was given.
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    /// Every attempt that has ended, in the order they were reported.
+    pub fn attempts(&self) -> &[AttemptRecord] {
+        &self.records
+    }
+
+    /// Time spent waiting, summed over the attempts that have ended.
+    pub fn waits(&self) -> Waits {
+        self.waits
+    }
+
+    /// The summary of `task`, once it is terminal.
+    pub fn task_end(&self, task: usize) -> Option<TaskEnd> {
+        let s = &self.slots[task];
+        let opt = |t: Micros| (t != NONE).then_some(t);
+        Some(TaskEnd {
+            status: s.state.status()?,
+            ready_us: opt(self.slots[task].first_ready),
+            unblocked_us: opt(self.slots[task].first_unblocked),
+            end_us: self.slots[task].end,
+            seq: self.slots[task].seq,
+        })
+    }
+
+    /// Bottom levels: each task's cost plus its longest path to a sink.
+    pub fn bottom_levels(&self) -> &[Micros] {
+        &self.bottom
+    }
+
+    /// Total work T1: the sum of the tasks' nominal durations.
+    pub fn work_us(&self) -> Micros {
+        self.work_us
+    }
+
+    /// The largest number of simultaneous holders each declared resource had, with its
+    /// limit: `(name, limit, peak)`.
+    pub fn resource_peaks(&self) -> Vec<(String, Option<u32>, u32)> {
+        self.resources
+            .list
+            .iter()
+            .map(|r| (r.name.clone(), r.limit, r.peak))
+            .collect()
+    }
+
+    /// How many waves were opened (`waves` policy only).
+    pub fn waves_opened(&self) -> u32 {
+        self.waves_opened
+    }
+
+    // ---- internals -------------------------------------------------------------------
+
+    fn special(&self, task: usize) -> Option<&Special> {
+        let o = self.slots[task].opts;
+        (o != NO_OPTS).then(|| &self.specials[o as usize])
+    }
+
+    fn uses(&self, task: usize) -> &[u16] {
+        self.special(task).map_or(&[], |o| &o.uses)
+    }
+
+    fn key(&self, task: usize, time: Micros) -> Key {
+        let prio = self.priority.get(task).copied().unwrap_or(0);
+        self.ordering.key(task, time, self.bottom[task], prio)
+    }
+
+    fn advance(&mut self, now: Micros) {
+        if now > self.now {
+            self.now = now;
+            if !self.gate.is_empty() {
+                self.gate.dirty = true;
+            }
+        }
+    }
+
+    /// All dependencies of `task` are terminal: first eligibility.
+    fn make_eligible(&mut self, task: usize, now: Micros) {
+        self.slots[task].first_ready = now;
+        self.slots[task].eligible = now;
+        if self.cfg.policy == Policy::Waves {
+            self.slots[task].state = TaskState::Held;
+            self.held.push(task as u32);
+        } else {
+            self.enter_gate(task, now);
+        }
+    }
+
+    fn open_wave(&mut self, now: Micros) {
+        self.waves_opened += 1;
+        let mut held = std::mem::take(&mut self.held);
+        held.sort_unstable();
+        self.wave_remaining = held.len();
+        for &t in &held {
+            self.enter_gate(t as usize, now);
+        }
+        held.clear();
+        self.held = held;
+    }
+
+    fn enter_gate(&mut self, task: usize, now: Micros) {
+        self.slots[task].gated = now;
+        if self.uses(task).is_empty() {
+            self.admit_one(task, now);
+        } else {
+            self.slots[task].state = TaskState::Blocked;
+            self.slots[task].admitted = NONE;
+            let key = self.key(task, self.slots[task].eligible);
+            let g = self.special(task).map_or(u32::MAX, |o| o.group);
+            self.gate.insert(g, key, task as u32);
+        }
+    }
+
+    fn admit_one(&mut self, task: usize, now: Micros) {
+        let s = &mut self.slots[task];
+        s.state = TaskState::Ready;
+        s.admitted = now;
+        let eligible = s.eligible;
+        if self.slots[task].first_unblocked == NONE {
+            self.slots[task].first_unblocked = now;
+        }
+        // Ranked queues know the (static) key already.
+        let key = if self.ready.is_keyed() {
+            self.key(task, eligible)
+        } else {
+            (0, 0)
+        };
+        self.ready.push(task, key);
+    }
+
+    /// At the end of a scheduling round (nothing more can start now): marks gated tasks
+    /// `Ready` or `Blocked` (see [`Gate::refresh`]). The first time an attempt is found
+    /// `Ready` is its `admitted` time.
+    fn refresh_gate(&mut self, now: Micros) {
+        let slots = &mut self.slots;
+        self.gate.refresh(&self.resources, now, |t, ready| {
+            let s = &mut slots[t as usize];
+            if s.state != TaskState::Blocked && s.state != TaskState::Ready {
+                return;
+            }
+            s.state = if ready {
+                TaskState::Ready
+            } else {
+                TaskState::Blocked
+            };
+            if ready && s.admitted == NONE {
+                s.admitted = now;
+                if s.first_unblocked == NONE {
+                    s.first_unblocked = now;
+                }
+            }
+        });
+    }
+
+    /// Takes gated task `t` (key `k`, group `g`) out of the gate to start now: acquires
+    /// its resources.
+    fn take_gated(&mut self, (k, t, g): (Key, u32, u32), now: Micros) -> u32 {
+        self.gate.remove(g, k, t);
+        self.gate.unmark(t);
+        let task = t as usize;
+        self.resources.take(self.gate.uses(g), now);
+        let s = &mut self.slots[task];
+        if s.admitted == NONE {
+            s.admitted = now;
+            if s.first_unblocked == NONE {
+                s.first_unblocked = now;
+            }
+        }
+        t
+    }
+
+    fn record(&mut self, task: usize, start: Micros, end: Micros, status: Status) {
+        let s = &self.slots[task];
+        self.waits.wave_us += s.gated.saturating_sub(s.eligible);
+        self.waits.blocked_us += s.admitted.saturating_sub(s.gated);
+        self.waits.queued_us += s.start.saturating_sub(s.admitted);
+        self.records.push(AttemptRecord {
+            task: task as u32,
+            attempt: s.attempts,
+            worker: s.worker,
+            start_us: start,
+            end_us: end,
+            status,
+        });
+    }
+
+    /// Frees the worker and the resource slots of `task`'s running attempt.
+    fn release_attempt(&mut self, task: usize) {
+        let w = self.slots[task].worker;
+        self.free_workers.push(Reverse(w));
+        self.running -= 1;
+        if let Some(o) = self.special(task) {
+            if !o.uses.is_empty() {
+                let uses = o.uses.clone();
+                self.resources.release(&uses);
+                if !self.gate.is_empty() {
+                    self.gate.dirty = true;
+                }
+            }
+        }
+    }
+
+    fn terminate(&mut self, task: usize, state: TaskState, at: Micros) {
+        let was = self.slots[task].state;
+        self.slots[task].state = state;
+        self.slots[task].end = at;
+        self.slots[task].seq = self.next_seq;
+        self.next_seq += 1;
+        self.terminal += 1;
+        // Every task that was started belongs to the wave that released it.
+        if self.cfg.policy == Policy::Waves
+            && matches!(was, TaskState::Running | TaskState::Backoff)
+        {
+            self.wave_remaining -= 1;
+        }
+    }
+
+    fn release_dependents(&mut self, task: usize, now: Micros) {
+        let (a, b) = (
+            self.csr.start[task] as usize,
+            self.csr.start[task + 1] as usize,
+        );
+        for i in a..b {
+            let s = self.csr.succ[i] as usize;
+            // A small array apart from the slots: most decrements touch only it.
+            self.deps_left[s] -= 1;
+            if self.deps_left[s] == 0 && self.slots[s].state == TaskState::Waiting {
+                self.make_eligible(s, now);
+            }
+        }
+    }
+
+    fn skip_dependents(&mut self, task: usize, now: Micros) {
+        let mut stack = vec![task];
+        while let Some(t) = stack.pop() {
+            for &s in self.csr.of(t) {
+                let s = s as usize;
+                if self.slots[s].state == TaskState::Waiting {
+                    self.slots[s].state = TaskState::Skipped;
+                    self.slots[s].end = now;
+                    self.slots[s].seq = self.next_seq;
+                    self.next_seq += 1;
+                    self.terminal += 1;
+                    stack.push(s);
+                }
+            }
+        }
+    }
+
+    /// Fail-fast: cancels every running attempt (recorded as ending now) and every task
+    /// not yet terminal.
+    fn abort(&mut self, now: Micros) {
+        self.aborted = true;
+        for t in 0..self.slots.len() {
+            let state = self.slots[t].state;
+            if state.is_terminal() {
+                continue;
+            }
+            if state == TaskState::Running {
+                self.record(t, self.slots[t].start, now, Status::Cancelled);
+                self.release_attempt(t);
+            }
+            self.slots[t].state = TaskState::Cancelled;
+            self.slots[t].end = now;
+            self.slots[t].seq = self.next_seq;
+            self.next_seq += 1;
+            self.terminal += 1;
+        }
+        self.ready.clear();
+        self.gate.clear();
+        self.timers.clear();
+        self.held.clear();
+    }
+}

@@ -1,0 +1,132 @@
+//! Builds a [`RunResult`] from a finished [`Scheduler`].
+
+use super::value::{reduce, Value};
+use super::{Attempt, RunResult, TaskRecord};
+use crate::graph::{Graph, Micros};
+use crate::metrics;
+use crate::sched::Scheduler;
+use std::collections::BTreeMap;
+
+fn ms(us: Micros) -> f64 {
+    us as f64 / 1000.0
+}
+
+/// The result of the run `sched` scheduled for `graph`, labelled `mode`: per-task records
+/// with every attempt, values, sink results and metrics. Fails if some task is not
+/// terminal yet (the run is not done). `graph` must be the graph `sched` was built from.
+pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunResult, String> {
+    let n = graph.tasks.len();
+    if !sched.is_done() {
+        return Err("the run has not finished".into());
+    }
+    // Attempts grouped by task, in attempt order, without a Vec per task up front.
+    let mut count = vec![0u32; n + 1];
+    for a in sched.attempts() {
+        count[a.task as usize + 1] += 1;
+    }
+    for i in 0..n {
+        count[i + 1] += count[i];
+    }
+    let mut by_task = vec![0u32; sched.attempts().len()];
+    let mut fill = count.clone();
+    for (i, a) in sched.attempts().iter().enumerate() {
+        let t = a.task as usize;
+        by_task[fill[t] as usize] = i as u32;
+        fill[t] += 1;
+    }
+
+    let values = values(graph, sched);
+    let mut makespan: Micros = 0;
+    let mut tasks = Vec::with_capacity(n);
+    for (t, (task, value)) in graph.tasks.iter().zip(values).enumerate() {
+        let end = sched.task_end(t).ok_or("the run has not finished")?;
+        // Attempts of one task are sequential, so report order is attempt order.
+        let attempts: Vec<Attempt> = by_task[count[t] as usize..count[t + 1] as usize]
+            .iter()
+            .map(|&i| {
+                let a = &sched.attempts()[i as usize];
+                makespan = makespan.max(a.end_us);
+                Attempt {
+                    worker: a.worker as usize,
+                    start_ms: ms(a.start_us),
+                    end_ms: ms(a.end_us),
+                    status: a.status,
+                }
+            })
+            .collect();
+        makespan = makespan.max(end.end_us);
+        let (worker, start_ms, end_ms) = match attempts.last() {
+            Some(a) => (a.worker, a.start_ms, a.end_ms),
+            None => (0, ms(end.end_us), ms(end.end_us)),
+        };
+        tasks.push(TaskRecord {
+            id: task.id.clone(),
+            worker,
+            start_ms,
+            end_ms,
+            status: end.status,
+            ready_ms: end.ready_us.map(ms),
+            unblocked_ms: end.unblocked_us.map(ms),
+            attempts,
+            value,
+        });
+    }
+    let result: BTreeMap<String, Option<Value>> = (0..n)
+        .filter(|&t| sched.successors(t).is_empty())
+        .map(|t| (tasks[t].id.clone(), tasks[t].value.clone()))
+        .collect();
+    let m = metrics::compute(sched, makespan);
+    let cfg = sched.config();
+    Ok(RunResult {
+        mode: mode.to_string(),
+        workers: cfg.workers,
+        makespan_ms: m.makespan_ms,
+        sequential_ms: m.work_ms,
+        policy: cfg.policy.name().to_string(),
+        seed: cfg.seed,
+        lower_bound_ms: m.lower_bound_ms,
+        work_ms: m.work_ms,
+        span_ms: m.span_ms,
+        result,
+        tasks,
+        metrics: Some(m),
+    })
+}
+
+/// Every task's value (see `value.rs` for the rules), `None` for tasks that did not end ok.
+fn values(graph: &Graph, sched: &Scheduler) -> Vec<Option<Value>> {
+    let n = graph.tasks.len();
+    // Tasks in the order they became terminal: every dependency of a task that ran came first.
+    let mut by_seq = vec![u32::MAX; n];
+    for t in 0..n {
+        if let Some(e) = sched.task_end(t) {
+            by_seq[e.seq as usize] = t as u32;
+        }
+    }
+    let mut values: Vec<Option<Value>> = vec![None; n];
+    for &t in by_seq.iter().filter(|&&t| t != u32::MAX) {
+        let t = t as usize;
+        if sched.state(t) != crate::sched::TaskState::Ok {
+            continue;
+        }
+        let task = &graph.tasks[t];
+        values[t] = match task.options.reduce {
+            Some(how) if !task.deps.is_empty() => {
+                let inputs: Vec<&Value> = task
+                    .deps
+                    .iter()
+                    .filter_map(|&d| values[d].as_ref())
+                    .collect();
+                let first = task
+                    .deps
+                    .iter()
+                    .filter(|&&d| values[d].is_some())
+                    .min_by_key(|&&d| sched.task_end(d).map(|e| (e.end_us, e.seq)))
+                    .and_then(|&d| values[d].as_ref());
+                reduce(how, &inputs, first)
+            }
+            _ => Some(Value::Int(t as i64 + 1)),
+        };
+    }
+    values
+}

@@ -1,0 +1,69 @@
+//! `fanout simulate` end to end.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn fanout(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn write(name: &str, text: &str) -> String {
+    let p = std::env::temp_dir().join(format!("fanout-sim-cli-{}-{name}", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn simulate_prints_json_summary_and_trace() {
+    let f = write("three.dag", "a : cpu 2s\nb : cpu 2s\nc : cpu 2s\n");
+    let (code, out, err) = fanout(&["simulate", &f, "--workers", "3", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["mode"], "simulated");
+    assert_eq!(j["makespan_ms"], 2000.0);
+    let (code, out, _) = fanout(&[
+        "simulate",
+        &f,
+        "--workers",
+        "1",
+        "--policy",
+        "fifo",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("makespan 6000.000 ms"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("w0 ")).count(), 1);
+    let t = write("trace.json", "");
+    let (code, _, _) = fanout(&["simulate", &f, "--trace", &t]);
+    assert_eq!(code, 0);
+    let tj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&t).unwrap()).unwrap();
+    assert_eq!(
+        tj["traceEvents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["ph"] == "X")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn simulate_reports_bad_usage_and_bad_files() {
+    assert_eq!(fanout(&["simulate"]).0, 2);
+    let f = write("ok.dag", "a : cpu 1\n");
+    assert_eq!(fanout(&["simulate", &f, "--policy", "nope"]).0, 2);
+    assert_eq!(fanout(&["simulate", &f, "--workers", "0"]).0, 2);
+    let bad = write("bad.dag", "a : cpu 1 after zz\n");
+    assert_eq!(fanout(&["simulate", &bad]).0, 1);
+}

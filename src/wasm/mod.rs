@@ -127,6 +127,51 @@ pub fn parse(text: &str) -> JsValue {
     to_js(&Parsed { tasks, diagnostics: &parsed.diagnostics })
 }
 
+/// Simulates `.dag` text exactly and instantly: the RunResult with `mode: "simulated"`
+/// (attempts, values, metrics…). `options` is `{ workers?, policy?, seed?, on_error? }`
+/// (`policy` and `on_error` as in the language, e.g. `"waves"`, `"skip-dependents"`);
+/// anything absent comes from the graph's declarations. Throws `InvalidGraph` on bad text,
+/// or an Error naming a bad option.
+#[wasm_bindgen]
+pub fn simulate(text: &str, options: JsValue) -> Result<JsValue, JsValue> {
+    let graph = parse_or_throw(text)?;
+    let opts = sim_options(options)?;
+    let run = crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    Ok(to_js(&run))
+}
+
+/// The simulated makespan (ms) on 1..=`max_workers` workers, without building results:
+/// the data of a speedup chart. `options` as for [`simulate`] (its `workers` is ignored).
+#[wasm_bindgen]
+pub fn makespans(text: &str, max_workers: usize, options: JsValue) -> Result<Vec<f64>, JsValue> {
+    let graph = parse_or_throw(text)?;
+    let mut opts = sim_options(options)?;
+    (1..=max_workers.clamp(1, 4096))
+        .map(|w| {
+            opts.workers = Some(w);
+            crate::sim::makespan_us(&graph, &opts)
+                .map(|us| us as f64 / 1000.0)
+                .map_err(|e| JsValue::from(js_sys::Error::new(&e)))
+        })
+        .collect()
+}
+
+/// The Chrome Trace Event Format JSON (for Perfetto or chrome://tracing) of a RunResult
+/// of `text`: one thread per worker, one complete event per attempt, flows for dependencies.
+#[wasm_bindgen]
+pub fn chrome_trace(text: &str, run: JsValue) -> Result<String, JsValue> {
+    let graph = parse_or_throw(text)?;
+    let run: crate::trace::RunResult = serde_wasm_bindgen::from_value(run)?;
+    Ok(crate::trace::chrome::to_chrome_trace(&graph, &run).to_string())
+}
+
+fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Default::default());
+    }
+    serde_wasm_bindgen::from_value(options).map_err(|e| js_sys::Error::new(&format!("bad simulation options: {e}")).into())
+}
+
 /// The task ids of `text` in declaration order (the order of task indices in every other
 /// call), or an empty array when the text has errors. Cheaper than [`parse`].
 #[wasm_bindgen]

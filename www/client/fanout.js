@@ -4,6 +4,8 @@
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
 //   analyze(graphText, { workers }) -> Promise<{ analysis, diagnostics }>
 //   convert(graphText, { from, to }) -> Promise<{ text, diagnostics }>
+//   simulate(graphText, { workers, policy, seed, on_error }) -> Promise<RunResult>
+//   makespans(graphText, { maxWorkers }) -> Promise<number[]>, chromeTrace(graphText, result)
 //   capabilities() -> what the page allows
 // It owns the engine worker: one per (mode, workers), replaced when either changes.
 import { chooseMode, detectCapabilities } from '../shared/capabilities.js';
@@ -83,9 +85,11 @@ function engineFor(mode, workers) {
   return engine;
 }
 
-function validateWorkers(workers) {
-  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-    throw new RangeError(`workers must be a whole number from 1 to ${MAX_WORKERS}, got ${workers}`);
+/** Real runs start a Web Worker per worker, so they allow up to MAX_WORKERS; simulation
+ *  and analysis are arithmetic and allow many more. */
+function validateWorkers(workers, max = MAX_WORKERS) {
+  if (!Number.isInteger(workers) || workers < 1 || workers > max) {
+    throw new RangeError(`workers must be a whole number from 1 to ${max}, got ${workers}`);
   }
 }
 
@@ -171,9 +175,15 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   }
 }
 
-/** The current engine, or a default one: the core's text functions need any engine. */
+/** The current engine, or a default one: the core's pure functions need any engine. */
 function anyEngine() {
   return engine && !engine.broken ? engine : engineFor(chooseMode('auto', caps).mode, defaultWorkers());
+}
+
+/** Calls one of the core's pure functions (CORE_CALLS) in the engine worker. */
+async function callCore(fn, ...args) {
+  const { value } = await anyEngine().request({ type: ToEngine.call, fn, args });
+  return value;
 }
 
 /**
@@ -181,8 +191,15 @@ function anyEngine() {
  * `format`: 'dag' (default), 'json', 'stg' or 'dot'.
  */
 export async function check(graphText, { format = 'dag' } = {}) {
-  const { diagnostics } = await anyEngine().request({ type: ToEngine.check, text: String(graphText), format });
-  return diagnostics;
+  return callCore('check', String(graphText), format);
+}
+
+/**
+ * The graph's structure for views: `{ tasks: GraphTask[], diagnostics }`; `tasks` is empty
+ * when the text has errors.
+ */
+export async function graph(graphText) {
+  return callCore('parse', String(graphText));
 }
 
 /**
@@ -192,22 +209,33 @@ export async function check(graphText, { format = 'dag' } = {}) {
  * the text has errors.
  */
 export async function analyze(graphText, { workers = defaultWorkers(), format = 'dag' } = {}) {
-  validateWorkers(workers);
-  const { analyzed } = await anyEngine().request({ type: ToEngine.analyze, text: String(graphText), workers, format });
-  return analyzed;
+  validateWorkers(workers, 4096);
+  return callCore('analyze', String(graphText), workers, format);
 }
 
 /** Converts between formats: `from` dag|json|stg|dot, `to` dag|json → `{ text, diagnostics }`. */
 export async function convert(graphText, { from = 'dag', to = 'json' } = {}) {
-  const { converted } = await anyEngine().request({ type: ToEngine.convert, text: String(graphText), from, to });
-  return converted;
+  return callCore('convert', String(graphText), from, to);
 }
 
 /**
- * The graph's structure for views: `{ tasks: GraphTask[], diagnostics }`; `tasks` is empty
- * when the text has errors.
+ * Simulates the graph exactly, in virtual time: a RunResult with `mode: 'simulated'`, per
+ * task `attempts`, `ready_ms`, `unblocked_ms`, `value`, and `metrics`, `result`,
+ * `lower_bound_ms`, `work_ms`, `span_ms`. Options absent here come from the graph's
+ * declarations. Instant for any worker count.
  */
-export async function graph(graphText) {
-  const { parsed } = await anyEngine().request({ type: ToEngine.parse, text: String(graphText) });
-  return parsed;
+export async function simulate(graphText, { workers, policy, seed, on_error } = {}) {
+  if (workers !== undefined) validateWorkers(workers, 4096);
+  return callCore('simulate', String(graphText), { workers, policy, seed, on_error });
+}
+
+/** Simulated makespans (ms) on 1..`maxWorkers` workers: the data of a speedup chart. */
+export async function makespans(graphText, { maxWorkers = defaultWorkers(), policy, seed, on_error } = {}) {
+  validateWorkers(maxWorkers, 4096);
+  return Array.from(await callCore('makespans', String(graphText), maxWorkers, { policy, seed, on_error }));
+}
+
+/** A RunResult of `graphText` as Chrome Trace Event Format JSON text (opens in Perfetto). */
+export async function chromeTrace(graphText, result) {
+  return callCore('chrome_trace', String(graphText), result);
 }

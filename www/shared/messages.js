@@ -6,33 +6,27 @@
 export const ToEngine = Object.freeze({
   /** { type, mode: 'threads'|'workers'|'async', workers: number } → Ready | Failed */
   init: 'init',
-  /** { type, id, text } → Result | Failed */
+  /** { type, id, text } → Progress* then Result | Failed */
   run: 'run',
-  /** { type, id, text, format? } → Checked */
-  check: 'check',
-  /** { type, id, text, workers, format? } → Analyzed */
-  analyze: 'analyze',
-  /** { type, id, text, from, to } → Converted */
-  convert: 'convert',
-  /** { type, id, text } → Parsed */
-  parse: 'parse',
+  /** { type, id, fn: one of CORE_CALLS, args: [] } → Returned | Failed */
+  call: 'call',
 });
+
+/**
+ * The core's pure functions the page may call through the engine (see src/wasm/mod.rs):
+ * check, parse, analyze, convert, simulate, makespans, chrome_trace.
+ */
+export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace']);
 
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined } */
   ready: 'ready',
   /** { type, id, result: RunResult } */
   result: 'result',
-  /** { type, id, start: number (absolute ms), events: Progress[] }, any number before the Result */
+  /** { type, id, events: Progress[] }, any number before the Result */
   progress: 'progress',
-  /** { type, id, diagnostics: Diagnostic[] } */
-  checked: 'checked',
-  /** { type, id, parsed: { tasks: GraphTask[], diagnostics: Diagnostic[] } } */
-  parsed: 'parsed',
-  /** { type, id, analyzed: { analysis: Analysis|null, diagnostics } } */
-  analyzed: 'analyzed',
-  /** { type, id, converted: { text: string|null, diagnostics } } */
-  converted: 'converted',
+  /** { type, id, value }: what a core call returned */
+  returned: 'returned',
   /** { type, id?, error: { name, message, diagnostics? } } */
   failed: 'failed',
 });

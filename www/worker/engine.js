@@ -7,7 +7,7 @@
 //  - async: the plain build on this worker's one event loop: up to `workers` tasks in flight;
 //    `io` tasks are timers that overlap, `cpu` tasks block the loop (and every timer).
 // While a run goes, state changes are posted as `progress` batches (about every 16 ms).
-import { FromEngine, FromTaskWorker, ToEngine, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
+import { CORE_CALLS, FromEngine, FromTaskWorker, ToEngine, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 
 /** @type {{ mode: string, workers: number, pkg: any, pool?: Worker[] } | null} */
 let state = null;
@@ -197,17 +197,9 @@ async function handle(data) {
       case ToEngine.run:
         postMessage({ type: FromEngine.result, id: data.id, result: await runGraph(data.id, data.text) });
         break;
-      case ToEngine.check:
-        postMessage({ type: FromEngine.checked, id: data.id, diagnostics: state.pkg.check(data.text, data.format) });
-        break;
-      case ToEngine.analyze:
-        postMessage({ type: FromEngine.analyzed, id: data.id, analyzed: state.pkg.analyze(data.text, data.workers, data.format) });
-        break;
-      case ToEngine.convert:
-        postMessage({ type: FromEngine.converted, id: data.id, converted: state.pkg.convert(data.text, data.from, data.to) });
-        break;
-      case ToEngine.parse:
-        postMessage({ type: FromEngine.parsed, id: data.id, parsed: state.pkg.parse(data.text) });
+      case ToEngine.call:
+        if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);
+        postMessage({ type: FromEngine.returned, id: data.id, value: state.pkg[data.fn](...data.args) });
         break;
       default:
         throw new Error(`unknown message type ${data.type}`);

@@ -1,0 +1,75 @@
+// Simulation in the page: exact, instant, reproducible, and exportable as a Chrome trace.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open } from './harness.mjs';
+
+describe('simulate in the page', () => {
+  let h, page;
+  before(async () => {
+    h = await open({ isolation: false });
+    page = await h.newPage();
+  });
+  after(() => h?.close());
+
+  test('three independent 2 s tasks take 2 s on 3 workers and 6 s on 1', async () => {
+    const text = 'a : cpu 2s\nb : cpu 2s\nc : cpu 2s';
+    const three = await page.evaluate((t) => window.fanout.simulate(t, { workers: 3 }), text);
+    const one = await page.evaluate((t) => window.fanout.simulate(t, { workers: 1 }), text);
+    assert.equal(three.mode, 'simulated');
+    assert.equal(three.makespan_ms, 2000);
+    assert.equal(one.makespan_ms, 6000);
+    assert.equal(three.lower_bound_ms, 2000);
+  });
+
+  test('retries draw one attempt each, and the same seed gives the same run', async () => {
+    const text = 'seed 7\ncall : io 100ms retry 3 backoff 10ms fail 50%\nafter_call : cpu 10ms after call';
+    const [a, b] = await page.evaluate((t) => Promise.all([window.fanout.simulate(t, { workers: 2 }), window.fanout.simulate(t, { workers: 2 })]), text);
+    assert.deepEqual(a, b);
+    const call = a.tasks.find((t) => t.id === 'call');
+    assert.ok(call.attempts.length >= 1 && call.attempts.length <= 4);
+    assert.equal(call.attempts.at(-1).status, call.status);
+    const other = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2, seed: 8 }), text);
+    assert.equal(other.seed, 8);
+  });
+
+  test('the waves policy loses time that critical-path does not', async () => {
+    const text = 'long : cpu 100ms\nshort : cpu 10ms\nnext : cpu 10ms after short\nend : cpu 10ms after long, next';
+    const cp = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2, policy: 'critical-path' }), text);
+    const waves = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2, policy: 'waves' }), text);
+    assert.equal(cp.makespan_ms, 110);
+    assert.ok(waves.makespan_ms > cp.makespan_ms, `waves ${waves.makespan_ms} vs critical-path ${cp.makespan_ms}`);
+  });
+
+  test('a bad option is refused by name', async () => {
+    const msg = await page.evaluate(() => window.fanout.simulate('a : cpu 1ms', { policy: 'fastest' }).then(() => 'ran', (e) => e.message));
+    assert.match(msg, /fastest/);
+  });
+
+  test('makespans for 1..8 workers: instant, and never worse with more workers here', async () => {
+    const text = 'split : cpu 10ms\nw[1..16] : cpu 40ms after split\njoin : cpu 5ms after w[*]';
+    const ms = await page.evaluate((t) => window.fanout.makespans(t, { maxWorkers: 8 }), text);
+    assert.equal(ms.length, 8);
+    assert.equal(ms[0], 10 + 16 * 40 + 5);
+    assert.equal(ms[7], 10 + 2 * 40 + 5);
+  });
+
+  test('simulating 100,000 tasks on 64 workers takes well under a second in the page', async (t) => {
+    const { ms, tasks } = await page.evaluate(async () => {
+      const text = Array.from({ length: 100_000 }, (_, i) => `t${i} : cpu 1ms${i >= 4 ? ` after t${i - 4}` : ''}`).join('\n');
+      const t0 = performance.now();
+      const r = await window.fanout.simulate(text, { workers: 64 });
+      return { ms: performance.now() - t0, tasks: r.tasks.length };
+    });
+    assert.equal(tasks, 100_000);
+    t.diagnostic(`100,000 tasks simulated on 64 workers in ${ms.toFixed(0)} ms (parse, simulate, result to the page)`);
+    assert.ok(ms < 5000, `${ms} ms`);
+  });
+
+  test('a run exports as Chrome trace JSON with one complete event per attempt', async () => {
+    const text = 'a : cpu 5ms\nb : cpu 5ms retry 1 fail attempts 1 after a';
+    const trace = await page.evaluate(async (t) => JSON.parse(await window.fanout.chromeTrace(t, await window.fanout.simulate(t, { workers: 2 }))), text);
+    const complete = trace.traceEvents.filter((e) => e.ph === 'X');
+    assert.equal(complete.length, 3, 'a once, b twice');
+    assert.ok(trace.traceEvents.some((e) => e.ph === 's' || e.ph === 'f'), 'flow events for the dependency');
+  });
+});

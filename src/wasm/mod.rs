@@ -165,6 +165,28 @@ pub fn chrome_trace(text: &str, run: JsValue) -> Result<String, JsValue> {
     Ok(crate::trace::chrome::to_chrome_trace(&graph, &run).to_string())
 }
 
+/// For `npm run bench`: simulates the generated DAG of `benches/simulate.rs` (each of
+/// `tasks` tasks depends on up to 3 of the 1000 before it, 1..=1000 µs, seed 42) on
+/// `workers` workers with the critical-path policy, here in wasm. Returns
+/// `{ schedule_ms, full_ms }`: scheduling alone, and with the full RunResult built.
+#[wasm_bindgen]
+pub fn benchmark_simulate(tasks: usize, workers: usize) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Times {
+        schedule_ms: f64,
+        full_ms: f64,
+    }
+    let graph = crate::sim::testkit::random_dag(tasks, 3, 1000, 1000, 42);
+    let opts = crate::sim::SimOptions { workers: Some(workers), policy: Some(crate::graph::Policy::CriticalPath), ..Default::default() };
+    let err = |e: String| JsValue::from(js_sys::Error::new(&e));
+    let t0 = now_abs_ms();
+    crate::sim::makespan_us(&graph, &opts).map_err(err)?;
+    let t1 = now_abs_ms();
+    crate::sim::simulate(&graph, &opts).map_err(err)?;
+    let t2 = now_abs_ms();
+    Ok(to_js(&Times { schedule_ms: t1 - t0, full_ms: t2 - t1 }))
+}
+
 fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(Default::default());

@@ -1,6 +1,6 @@
 // The playground page: wires the editor, the controls and the timeline to the client API,
 // and exposes that API as `window.fanout` for devtools and tests.
-import { MAX_WORKERS, analyze, capabilities, check, chromeTrace, convert, defaultWorkers, graph, makespans, run, simulate } from '../client/fanout.js';
+import { MAX_WORKERS, analyze, benchmarkSimulate, capabilities, check, chromeTrace, convert, defaultWorkers, graph, makespans, run, simulate } from '../client/fanout.js';
 import { MODES, chooseMode } from '../shared/capabilities.js';
 import { drawGantt, formatMs } from './gantt.js';
 
@@ -23,7 +23,7 @@ const modeSelect = $('mode');
 const runButton = $('run');
 const status = $('run-status');
 
-const api = { run, simulate, makespans, chromeTrace, check, graph, analyze, convert, capabilities, lastResult: null };
+const api = { run, simulate, makespans, chromeTrace, check, graph, analyze, convert, capabilities, benchmarkSimulate, lastResult: null };
 window.fanout = api;
 
 function describeEnvironment() {

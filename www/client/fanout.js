@@ -235,6 +235,12 @@ export async function makespans(graphText, { maxWorkers = defaultWorkers(), poli
   return Array.from(await callCore('makespans', String(graphText), maxWorkers, { policy, seed, on_error }));
 }
 
+/** For benchmarks: simulates a generated DAG of `tasks` tasks on `workers` workers in the
+ *  engine's wasm; resolves to `{ schedule_ms, full_ms }`. */
+export async function benchmarkSimulate(tasks, workers) {
+  return callCore('benchmark_simulate', tasks, workers);
+}
+
 /** A RunResult of `graphText` as Chrome Trace Event Format JSON text (opens in Perfetto). */
 export async function chromeTrace(graphText, result) {
   return callCore('chrome_trace', String(graphText), result);

@@ -109,14 +109,14 @@ impl RunDriver {
     /// Records that `task` ran on `worker` from `start_abs_ms` to `end_abs_ms`. Its outcome
     /// is judged from its plan: `timeout` if it ran longer than its timeout, else `failed`
     /// if the seeded draw says this attempt fails, else `ok` — the same outcome a
-    /// simulation gives that attempt.
+    /// simulation gives that attempt. Returns that outcome.
     pub fn finished(
         &mut self,
         task: usize,
         worker: usize,
         start_abs_ms: f64,
         end_abs_ms: f64,
-    ) -> Result<(), String> {
+    ) -> Result<Outcome, String> {
         if task >= self.graph.tasks.len() {
             return Err(format!("task {task} does not exist"));
         }
@@ -124,7 +124,8 @@ impl RunDriver {
             .to_us(end_abs_ms)
             .saturating_sub(self.to_us(start_abs_ms));
         let outcome = self.plan(task).judge(elapsed);
-        self.finished_with(task, worker, start_abs_ms, end_abs_ms, outcome)
+        self.finished_with(task, worker, start_abs_ms, end_abs_ms, outcome)?;
+        Ok(outcome)
     }
 
     /// Like [`RunDriver::finished`] with an outcome the executor observed itself.

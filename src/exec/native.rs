@@ -1,16 +1,17 @@
 //! The native executor: a graph run on OS threads with the same scheduler and the same
 //! pool loops as the browser's wasm threads. Powers `fanout run`.
 
-use super::pool::{coordinate, timed_wait, worker_loop, Stop, POLL};
+use super::pool::{coordinate, timed_wait, worker_loop, Stop};
 use super::RunDriver;
-use crate::graph::{Graph, Work};
+use crate::graph::{Graph, Micros, Work};
 use crate::trace::RunResult;
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Runs `graph` on `workers` OS threads: `cpu` tasks compute for their duration, `io`
-/// tasks sleep (holding their thread, as blocking I/O does). Returns the RunResult with
-/// mode `native`, times in ms from the start of the run.
+/// tasks sleep (holding their thread, as blocking I/O does); an attempt is stopped at its
+/// timeout, planned failures fail, retries wait out their backoff, as in a simulation.
+/// Returns the RunResult with mode `native`, times in ms from the start of the run.
 pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
     let epoch_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
@@ -31,7 +32,7 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
         drop(done_tx);
         // The run starts once every thread exists: spawning them is not part of it.
         let mut driver = RunDriver::new(graph, workers, now()).map_err(Stop::Failed)?;
-        coordinate(&mut driver, &job_txs, timed_wait(&done_rx, POLL), now, |_| {}, || false)?;
+        coordinate(&mut driver, &job_txs, timed_wait(&done_rx), now, |_| {}, || false)?;
         driver.result("native").map_err(Stop::Failed)
     });
     outcome.map_err(|e| match e {
@@ -40,14 +41,14 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     })
 }
 
-/// What one task does on an OS thread.
-fn run_body(work: &Work) {
+/// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout).
+fn run_body(work: &Work, run_us: Micros) {
     let t0 = Instant::now();
     match *work {
-        Work::Cpu { duration_us } => {
-            crate::work::burn_cpu(duration_us, || t0.elapsed().as_secs_f64() * 1000.0);
+        Work::Cpu { .. } => {
+            crate::work::burn_cpu(run_us, || t0.elapsed().as_secs_f64() * 1000.0);
         }
-        Work::Io { duration_us } => std::thread::sleep(Duration::from_micros(duration_us)),
+        Work::Io { .. } => std::thread::sleep(Duration::from_micros(run_us)),
     }
 }
 
@@ -69,4 +70,50 @@ mod tests {
         // Ran at the same time on two threads (robust to a loaded machine, unlike a timing bound).
         assert!(a.start_ms < b.end_ms && b.start_ms < a.end_ms, "a and b did not overlap: {r:?}");
     }
+
+    fn statuses(r: &RunResult, id: &str) -> Vec<crate::trace::Status> {
+        r.tasks.iter().find(|t| t.id == id).unwrap().attempts.iter().map(|a| a.status).collect()
+    }
+
+    #[test]
+    fn a_timeout_stops_each_attempt_and_the_retry_runs() {
+        use crate::trace::Status::*;
+        let g = parse_dag("slow : cpu 200ms timeout 10ms retry 1").graph.unwrap();
+        let r = run_native(g, 1).unwrap();
+        assert_eq!(statuses(&r, "slow"), vec![Timeout, Timeout]);
+        for a in &r.tasks[0].attempts {
+            let took = a.end_ms - a.start_ms;
+            assert!((10.0..100.0).contains(&took), "an attempt ran {took} ms; it should stop at 10 ms");
+        }
+        assert!(r.makespan_ms < 150.0, "the 200 ms body was not cut: {} ms", r.makespan_ms);
+    }
+
+    #[test]
+    fn planned_failures_retry_after_their_backoff_and_dependents_wait() {
+        use crate::trace::Status::*;
+        let g = parse_dag("call : io 5ms retry 2 backoff 20ms fail attempts 2\nuse : cpu 1ms after call").graph.unwrap();
+        let r = run_native(g, 2).unwrap();
+        let call = &r.tasks[0];
+        assert_eq!(statuses(&r, "call"), vec![Failed, Failed, Ok]);
+        let gap1 = call.attempts[1].start_ms - call.attempts[0].end_ms;
+        let gap2 = call.attempts[2].start_ms - call.attempts[1].end_ms;
+        assert!(gap1 >= 19.9, "first backoff {gap1} ms, expected 20 ms");
+        assert!(gap2 >= 39.9, "second backoff {gap2} ms, expected 40 ms");
+        assert!(r.tasks[1].start_ms >= call.attempts[2].end_ms);
+    }
+
+    #[test]
+    fn seeded_failures_match_the_simulation_attempt_for_attempt() {
+        let text = "seed 11\non_error continue\nt[1..12] : cpu 1ms retry 2 fail 40%\nend : cpu 1ms after t[*]";
+        let g = parse_dag(text).graph.unwrap();
+        let real = run_native(g.clone(), 2).unwrap();
+        let sim = crate::sim::simulate(&g, &crate::sim::SimOptions { workers: Some(2), ..Default::default() }).unwrap();
+        for (a, b) in real.tasks.iter().zip(&sim.tasks) {
+            let real_st: Vec<_> = a.attempts.iter().map(|x| x.status).collect();
+            let sim_st: Vec<_> = b.attempts.iter().map(|x| x.status).collect();
+            assert_eq!(real_st, sim_st, "task {}", a.id);
+        }
+        assert!(real.tasks.iter().any(|t| t.attempts.len() > 1), "the seed should make some attempt fail");
+    }
 }
+

@@ -9,12 +9,19 @@
 //! Blocking is why, in the browser, the coordinator must never be the page's main thread.
 
 use super::{Dispatch, RunDriver};
-use crate::graph::Work;
+use crate::graph::{Micros, Work};
+use crate::sched::Outcome;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-/// A task sent to a worker: its index and its work.
-pub type Job = (usize, Work);
+/// An attempt sent to a worker: the task, its work, and how long to run it: the work's
+/// duration, cut at the task's timeout (the worker stops the attempt there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub task: usize,
+    pub work: Work,
+    pub run_us: Micros,
+}
 
 /// A finished task: index, worker, and its start and end on the run's clock (absolute ms).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,26 +37,27 @@ pub struct Done {
 pub enum Event {
     /// The task was handed to `worker` at `at_abs_ms`.
     Started { task: usize, worker: usize, at_abs_ms: f64 },
-    /// The task finished.
-    Finished(Done),
+    /// An attempt of the task ended, with the outcome the scheduler judged.
+    Finished(Done, Outcome),
 }
 
 /// A good interval for the coordinator to wake while waiting, to ask whether to stop.
 pub const POLL: Duration = Duration::from_millis(16);
 
-/// The body of one pool thread: receives jobs, runs each with `body`, measures it with
-/// `now_ms`, and hands the result to `report` (which returns `false` once nobody listens).
-/// Returns when told to stop (`None`), when the job channel closes, or when `report` fails.
+/// The body of one pool thread: receives jobs, runs each with `body(work, run_us)`, measures
+/// it with `now_ms`, and hands the result to `report` (which returns `false` once nobody
+/// listens). Returns when told to stop (`None`), when the job channel closes, or when
+/// `report` fails.
 pub fn worker_loop(
     worker: usize,
     jobs: Receiver<Option<Job>>,
     report: impl Fn(Done) -> bool,
     now_ms: impl Fn() -> f64,
-    body: impl Fn(&Work),
+    body: impl Fn(&Work, Micros),
 ) {
-    while let Ok(Some((task, work))) = jobs.recv() {
+    while let Ok(Some(Job { task, work, run_us })) = jobs.recv() {
         let start_abs_ms = now_ms();
-        body(&work);
+        body(&work, run_us);
         let end_abs_ms = now_ms();
         if !report(Done { task, worker, start_abs_ms, end_abs_ms }) {
             return;
@@ -67,9 +75,9 @@ pub enum Wait {
     Closed,
 }
 
-/// A wait for `rx` with a time limit of `limit`, for platforms where std can time a wait.
-pub fn timed_wait(rx: &Receiver<Done>, limit: Duration) -> impl FnMut() -> Wait + '_ {
-    move || match rx.recv_timeout(limit) {
+/// A wait for `rx` of at most the limit it is given, for platforms where std can time a wait.
+pub fn timed_wait(rx: &Receiver<Done>) -> impl FnMut(Duration) -> Wait + '_ {
+    move |limit| match rx.recv_timeout(limit) {
         Ok(d) => Wait::Got(d),
         Err(RecvTimeoutError::Timeout) => Wait::TimedOut,
         Err(RecvTimeoutError::Disconnected) => Wait::Closed,
@@ -85,38 +93,45 @@ pub enum Stop {
     Failed(String),
 }
 
-/// Drives `driver` to the end on the workers behind `job_txs`: dispatches every task the
-/// scheduler releases, then calls `wait` for a completion, reports every event to
+/// Drives `driver` to the end on the workers behind `job_txs`: dispatches every attempt
+/// the scheduler releases now, then calls `wait(limit)` for a completion, where `limit` is
+/// [`POLL`] or less when a backoff or a rate refill is due sooner; reports every event to
 /// `observe`, and calls `tick` after each wait (completion or time-out). If `tick` returns
-/// `true` the run stops with [`Stop::Cancelled`]. `wait` should time out about every
-/// [`POLL`] so that `tick` runs regularly. Always tells every worker to stop before
+/// `true` the run stops with [`Stop::Cancelled`]. Always tells every worker to stop before
 /// returning, so the pool is free for the next run.
 pub fn coordinate(
     driver: &mut RunDriver,
     job_txs: &[Sender<Option<Job>>],
-    mut wait: impl FnMut() -> Wait,
+    mut wait: impl FnMut(Duration) -> Wait,
     now_ms: impl Fn() -> f64,
     mut observe: impl FnMut(Event),
     mut tick: impl FnMut() -> bool,
 ) -> Result<(), Stop> {
     let outcome = (|| loop {
-        while let Some(Dispatch { task, worker, work }) = driver.next() {
-            observe(Event::Started { task, worker, at_abs_ms: now_ms() });
+        let now = now_ms();
+        while let Some(Dispatch { task, worker, work }) = driver.next_at(now) {
+            observe(Event::Started { task, worker, at_abs_ms: now });
+            let plan = driver.plan(task);
+            let run_us = plan.timeout_us.map_or(plan.duration_us, |t| plan.duration_us.min(t));
             job_txs
                 .get(worker)
                 .ok_or_else(|| Stop::Failed(format!("the scheduler chose worker {worker}, which does not exist")))?
-                .send(Some((task, work)))
+                .send(Some(Job { task, work, run_us }))
                 .map_err(|_| Stop::Failed(format!("worker {worker} stopped before the run finished")))?;
         }
         if driver.is_done() {
             return Ok(());
         }
-        match wait() {
+        let limit = driver
+            .next_wakeup_abs_ms()
+            .map(|at| Duration::from_secs_f64(((at - now_ms()) / 1000.0).max(0.0)).min(POLL))
+            .unwrap_or(POLL);
+        match wait(limit) {
             Wait::Got(d) => {
-                driver
+                let outcome = driver
                     .finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
                     .map_err(Stop::Failed)?;
-                observe(Event::Finished(d));
+                observe(Event::Finished(d, outcome));
             }
             Wait::TimedOut => {}
             Wait::Closed => return Err(Stop::Failed("every worker stopped before the run finished".into())),
@@ -151,19 +166,19 @@ mod tests {
                 let (tx, rx) = channel();
                 txs.push(tx);
                 let done = done_tx.clone();
-                s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, |work| {
-                    crate::work::burn_cpu(work.duration_us(), now);
+                s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, |_work, run_us| {
+                    crate::work::burn_cpu(run_us, now);
                 }));
             }
             drop(done_tx);
             let finished = std::cell::Cell::new(0);
             let observe = |e: Event| {
-                if matches!(e, Event::Finished(_)) {
+                if matches!(e, Event::Finished(..)) {
                     finished.set(finished.get() + 1);
                 }
                 events.push(e);
             };
-            coordinate(&mut driver, &txs, timed_wait(&done_rx, POLL), now, observe, || stop_after.is_some_and(|k| finished.get() >= k))
+            coordinate(&mut driver, &txs, timed_wait(&done_rx), now, observe, || stop_after.is_some_and(|k| finished.get() >= k))
         });
         (driver, events, outcome)
     }
@@ -178,7 +193,7 @@ mod tests {
         assert!(t("c").start_ms >= t("a").end_ms);
         assert!(t("d").start_ms >= t("b").end_ms.max(t("c").end_ms));
         assert_eq!(events.iter().filter(|e| matches!(e, Event::Started { .. })).count(), 4);
-        assert_eq!(events.iter().filter(|e| matches!(e, Event::Finished(_))).count(), 4);
+        assert_eq!(events.iter().filter(|e| matches!(e, Event::Finished(..))).count(), 4);
     }
 
     #[test]

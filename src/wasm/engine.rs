@@ -3,12 +3,15 @@
 
 use super::{parse_or_throw, to_js};
 use crate::exec::RunDriver;
+use crate::sched::Outcome;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// One run of a graph on `workers` workers. Protocol: call [`Engine::next`] until it
-/// returns `undefined`, post each task to its worker, report each completion with
-/// [`Engine::finished`], repeat until [`Engine::is_done`]; then read [`Engine::result`].
+/// One run of a graph on `workers` workers. Protocol: call [`Engine::next`] with the time
+/// until it returns `undefined`, start each attempt on its worker, report each end with
+/// [`Engine::finished`] (or [`Engine::finished_as`] when the executor itself stopped it),
+/// and call `next` again after each end and at [`Engine::next_wakeup`] (a backoff ending,
+/// a rate refilling); when [`Engine::is_done`], read [`Engine::result`].
 #[wasm_bindgen]
 pub struct Engine {
     driver: RunDriver,
@@ -20,6 +23,16 @@ struct TaskMessage {
     worker: usize,
     kind: &'static str,
     duration_us: u64,
+    /// The task's timeout, if any: the executor stops the attempt there.
+    timeout_us: Option<u64>,
+}
+
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Ok => "ok",
+        Outcome::Failed => "failed",
+        Outcome::Timeout => "timeout",
+    }
 }
 
 #[wasm_bindgen]
@@ -33,25 +46,51 @@ impl Engine {
         Ok(Engine { driver })
     }
 
-    /// The next task to start as `{ task, worker, kind, duration_us }`, or `undefined`
-    /// when no task is ready or no worker is free.
-    pub fn next(&mut self) -> JsValue {
-        match self.driver.next() {
+    /// The next attempt to start at absolute time `now_abs_ms`, as
+    /// `{ task, worker, kind, duration_us, timeout_us }`, or `undefined` when no task is
+    /// startable or no worker is free.
+    pub fn next(&mut self, now_abs_ms: f64) -> JsValue {
+        match self.driver.next_at(now_abs_ms) {
             None => JsValue::UNDEFINED,
             Some(d) => to_js(&TaskMessage {
                 task: d.task,
                 worker: d.worker,
                 kind: d.work.kind_name(),
                 duration_us: d.duration_us(),
+                timeout_us: self.driver.plan(d.task).timeout_us,
             }),
         }
     }
 
-    /// Reports that `task` ran on `worker` between two absolute times (ms).
-    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64) -> Result<(), JsValue> {
+    /// Reports that the current attempt of `task` ran on `worker` between two absolute
+    /// times (ms); returns how it ended as the scheduler judged it: `ok`, `failed` (a
+    /// planned failure) or `timeout` (it ran past its timeout).
+    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64) -> Result<String, JsValue> {
         self.driver
             .finished(task, worker, start_abs_ms, end_abs_ms)
+            .map(|o| outcome_name(o).to_string())
             .map_err(|e| js_sys::Error::new(&e).into())
+    }
+
+    /// Reports an attempt the executor ended itself: `outcome` is `timeout` (stopped at its
+    /// timeout) or `failed` (its worker crashed). Returns the outcome recorded.
+    #[wasm_bindgen(js_name = finishedAs)]
+    pub fn finished_as(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, outcome: &str) -> Result<String, JsValue> {
+        let o = match outcome {
+            "timeout" => Outcome::Timeout,
+            "failed" => Outcome::Failed,
+            other => return Err(js_sys::Error::new(&format!("an executor reports `timeout` or `failed`, not `{other}`")).into()),
+        };
+        self.driver
+            .finished_with(task, worker, start_abs_ms, end_abs_ms, o)
+            .map(|()| outcome.to_string())
+            .map_err(|e| js_sys::Error::new(&e).into())
+    }
+
+    /// When to call [`Engine::next`] again if no attempt ends before, in absolute ms.
+    #[wasm_bindgen(js_name = nextWakeup)]
+    pub fn next_wakeup(&self) -> Option<f64> {
+        self.driver.next_wakeup_abs_ms()
     }
 
     /// Whether every task has finished.

@@ -7,6 +7,8 @@
 
 use super::{now_abs_ms, parse_or_throw, to_js};
 use crate::exec::pool::{coordinate, worker_loop, Done, Event, Job, Stop, Wait, POLL};
+use crate::graph::Micros;
+use crate::sched::Outcome;
 use crate::exec::RunDriver;
 use crate::graph::Work;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
@@ -23,21 +25,29 @@ pub async fn start_thread_pool(threads: usize) -> Result<usize, JsValue> {
 }
 
 /// Progress is posted as a flat `Float64Array`, five numbers per state change:
-/// `task, worker, state (0 running, 1 done), start, end (NaN while running)`, times in
-/// absolute ms. One copy per batch instead of one JS object per event.
+/// `task, worker, state, start, end (NaN while running)`, times in absolute ms; state is
+/// 0 running, 1 ok, 2 failed, 3 timeout (how the attempt ended). One copy per batch
+/// instead of one JS object per event.
 pub const PROGRESS_FIELDS: usize = 5;
 
 fn progress_record(batch: &mut Vec<f64>, e: Event) {
     let (task, worker, state, start, end) = match e {
         Event::Started { task, worker, at_abs_ms } => (task, worker, 0.0, at_abs_ms, f64::NAN),
-        Event::Finished(d) => (d.task, d.worker, 1.0, d.start_abs_ms, d.end_abs_ms),
+        Event::Finished(d, outcome) => {
+            let state = match outcome {
+                Outcome::Ok => 1.0,
+                Outcome::Failed => 2.0,
+                Outcome::Timeout => 3.0,
+            };
+            (d.task, d.worker, state, d.start_abs_ms, d.end_abs_ms)
+        }
     };
     batch.extend_from_slice(&[task as f64, worker as f64, state, start, end]);
 }
 
 /// Parses, schedules and runs `text` on every thread of the pool; returns the RunResult.
 /// While it runs, `progress` is called with packed batches (see [`PROGRESS_FIELDS`]), at
-/// most about every 16 ms and once at the end.
+/// most about every 16 ms and once at the end; if it throws, the run fails with that error.
 /// Blocks the calling thread until the run is over. Throws `InvalidGraph` on bad text.
 #[wasm_bindgen(js_name = runThreads)]
 pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, JsValue> {
@@ -62,9 +72,14 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
 
     let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(js_error)?;
     let mut last_flush = f64::NEG_INFINITY;
+    // The first exception the progress callback throws: the run still finishes (the pool
+    // must be released), then fails with it, so a broken consumer is never silent.
+    let callback_error = std::cell::RefCell::new(None);
     let flush = |batch: &mut Vec<f64>| {
         if !batch.is_empty() {
-            let _ = progress.call1(&JsValue::NULL, &js_sys::Float64Array::from(&batch[..]));
+            if let Err(e) = progress.call1(&JsValue::NULL, &js_sys::Float64Array::from(&batch[..])) {
+                callback_error.borrow_mut().get_or_insert(e);
+            }
             batch.clear();
         }
     };
@@ -79,8 +94,11 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
         }
         false // a threads run is cancelled by stopping the engine worker, not from here
     };
-    let outcome = coordinate(&mut driver, &job_txs, || wait_for(&done_rx), now_abs_ms, observe, tick);
+    let outcome = coordinate(&mut driver, &job_txs, |limit| wait_for(&done_rx, limit), now_abs_ms, observe, tick);
     flush(&mut batch.borrow_mut());
+    if let Some(e) = callback_error.into_inner() {
+        return Err(e);
+    }
     match outcome {
         Ok(()) => Ok(to_js(&driver.result("threads").map_err(js_error)?)),
         Err(Stop::Cancelled) => Err(js_error("the run was cancelled".into())),
@@ -88,12 +106,12 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     }
 }
 
-/// Waits up to [`POLL`] for a completion. std cannot time a wait on wasm32-unknown-unknown
+/// Waits up to `limit` for a completion. std cannot time a wait on wasm32-unknown-unknown
 /// (`Instant::now` panics there), so this parks the thread with a time-out (an atomic wait,
 /// which needs no clock) and measures the time on the `performance` clock; pool threads
 /// unpark the coordinator after each report, so a completion ends the wait at once.
-fn wait_for(rx: &Receiver<Done>) -> Wait {
-    let deadline = now_abs_ms() + POLL.as_secs_f64() * 1000.0;
+fn wait_for(rx: &Receiver<Done>, limit: std::time::Duration) -> Wait {
+    let deadline = now_abs_ms() + limit.as_secs_f64() * 1000.0;
     loop {
         match rx.try_recv() {
             Ok(d) => return Wait::Got(d),
@@ -108,14 +126,14 @@ fn wait_for(rx: &Receiver<Done>) -> Wait {
     }
 }
 
-/// What one task does on a pool thread.
-fn run_body(work: &Work) {
+/// What one attempt does on a pool thread, for `run_us` (its duration cut at its timeout).
+fn run_body(work: &Work, run_us: Micros) {
     match *work {
-        Work::Cpu { duration_us } => {
-            crate::work::burn_cpu(duration_us, now_abs_ms);
+        Work::Cpu { .. } => {
+            crate::work::burn_cpu(run_us, now_abs_ms);
         }
         // Blocking I/O holds its thread without using the core.
-        Work::Io { duration_us } => std::thread::sleep(std::time::Duration::from_micros(duration_us)),
+        Work::Io { .. } => std::thread::sleep(std::time::Duration::from_micros(run_us)),
     }
 }
 

@@ -124,8 +124,8 @@ function partialResult(mode, workers, seen, cancelledAt) {
     id: e.id,
     worker: e.worker,
     start_ms: e.start_ms,
-    end_ms: e.state === 'done' ? e.end_ms : cancelledAt,
-    status: e.state === 'done' ? 'ok' : 'cancelled',
+    end_ms: e.state === 'running' ? cancelledAt : e.end_ms,
+    status: e.state === 'running' ? 'cancelled' : e.state,
   }));
   const makespan_ms = Math.max(0, ...tasks.map((t) => t.end_ms));
   return { mode, workers, makespan_ms, tasks, cancelled: true };
@@ -137,7 +137,8 @@ function partialResult(mode, workers, seen, cancelledAt) {
  * `diagnostics` list every problem when the text is not a valid graph.
  *
  * `onProgress(events)` receives task state changes while the run goes, batched per
- * animation frame: `[{ task, id, worker, state: 'running'|'done', start_ms, end_ms }]`.
+ * animation frame: `[{ task, id, worker, state, start_ms, end_ms }]`, where `state` is
+ * 'running' when an attempt starts, then how it ended: 'ok', 'failed' or 'timeout'.
  * Aborting `signal` cancels the run in any mode: the engine and its workers are stopped at
  * once, and the promise rejects with an `AbortError` whose `result` is the partial RunResult
  * (tasks that had not finished are `cancelled`; tasks never started are absent).

@@ -36,7 +36,7 @@ export const FromEngine = Object.freeze({
 export const ToTaskWorker = Object.freeze({
   /** { type, module: WebAssembly.Module, worker: number } → TaskWorkerReady */
   init: 'init',
-  /** { type, task, worker, kind: 'cpu'|'io', duration_us } → TaskDone */
+  /** { type, task, worker, kind: 'cpu'|'io', duration_us, timeout_us } → TaskDone | TaskFailed */
   task: 'task',
 });
 
@@ -45,14 +45,15 @@ export const FromTaskWorker = Object.freeze({
   ready: 'ready',
   /** { type, task, worker, start, end } */
   done: 'done',
-  /** { type, worker, error: { name, message } } */
+  /** { type, worker, task?, error: { name, message } }: the task (if any) failed, or the
+   *  worker could not start */
   failed: 'failed',
 });
 
 /**
  * @typedef {{ line: number, col: number, end_col: number, severity: 'error'|'warning', message: string }} Diagnostic
  * @typedef {{ id: string, label: string|null, kind: string, duration_us: number, deps: string[], line: number, col: number }} GraphTask
- * @typedef {{ task: number, id: string, worker: number, state: 'running'|'done', start_ms: number, end_ms: number|null }} Progress
+ * @typedef {{ task: number, id: string, worker: number, state: 'running'|'ok'|'failed'|'timeout', start_ms: number, end_ms: number|null }} Progress
  * @typedef {{ id: string, worker: number, start_ms: number, end_ms: number, status: string }} TaskRecord
  * @typedef {{ mode: string, workers: number, makespan_ms: number, sequential_ms: number,
  *             tasks: TaskRecord[], isolated: boolean, reason: string }} RunResult

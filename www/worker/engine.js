@@ -31,22 +31,32 @@ async function init({ mode, workers }) {
   const pool = mode === 'workers'
     ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i)))
     : [];
-  state = { mode, workers, pkg, pool };
+  state = { mode, workers, pkg, pool, module };
   return { mode, workers };
 }
 
 /** Starts one pool worker and resolves once its wasm instance is ready. */
 function startTaskWorker(module, worker) {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./task-worker.js', import.meta.url), { type: 'module', name: `fanout-task-${worker}` });
+    const w = spawnTaskWorker(module, worker);
     w.onmessage = ({ data }) => {
       if (data.type === FromTaskWorker.ready) resolve(w);
       else if (data.type === FromTaskWorker.failed) reject(new Error(`task worker ${worker}: ${data.error.message}`));
     };
     w.onerror = (e) => reject(new Error(`task worker ${worker} failed to start: ${e.message ?? 'unknown error'}`));
-    w.postMessage({ type: ToTaskWorker.init, module, worker });
   });
 }
+
+/** A new pool worker for slot `worker`, told to instantiate `module`; it accepts tasks at
+ *  once (they wait inside it until the instance is ready). */
+function spawnTaskWorker(module, worker) {
+  const w = new Worker(new URL('./task-worker.js', import.meta.url), { type: 'module', name: `fanout-task-${worker}` });
+  w.postMessage({ type: ToTaskWorker.init, module, worker });
+  return w;
+}
+
+/** The threaded core's packed progress states (see src/wasm/threads.rs). */
+const PACKED_STATES = ['running', 'ok', 'failed', 'timeout'];
 
 /** Collects progress events and posts them in batches, at most about every 16 ms. */
 class ProgressStream {
@@ -58,18 +68,19 @@ class ProgressStream {
     this.timer = 0;
   }
 
-  /** Adds one event; times are absolute ms. */
+  /** Adds one event; `state` is 'running' or how the attempt ended ('ok', 'failed',
+   *  'timeout'); times are absolute ms. */
   push(task, worker, state, start, end = null) {
     this.events.push({ task, id: this.ids[task], worker, state, start_ms: start - this.start, end_ms: end === null ? null : end - this.start });
     if (!this.timer) this.timer = setTimeout(() => this.flush(), 16);
   }
 
   /** Adds a packed batch from the threaded core: 5 numbers per event (task, worker,
-   *  state 0 running / 1 done, start, end or NaN), absolute times. */
+   *  state 0 running / 1 ok / 2 failed / 3 timeout, start, end or NaN), absolute times. */
   pushPacked(batch) {
     for (let i = 0; i < batch.length; i += 5) {
-      const done = batch[i + 2] === 1;
-      this.push(batch[i], batch[i + 1], done ? 'done' : 'running', batch[i + 3], done ? batch[i + 4] : null);
+      const state = PACKED_STATES[batch[i + 2]];
+      this.push(batch[i], batch[i + 1], state, batch[i + 3], state === 'running' ? null : batch[i + 4]);
     }
     this.flush();
   }
@@ -83,40 +94,51 @@ class ProgressStream {
 }
 
 /**
- * Drives a plain-build Engine to the end: `start(d, done)` must run dispatch `d` and call
- * `done(start, end)` with absolute times, or `fail(error)`. Resolves to the RunResult.
+ * Drives a plain-build Engine to the end. `start(d, end)` must run attempt `d` and call
+ * `end(start, end, outcome?)` with absolute times, where `outcome` is given only when the
+ * executor stopped the attempt itself ('timeout', or 'failed' for a crash). Attempts are
+ * dispatched after every end and at the scheduler's next wake-up (backoffs, rates).
+ * Resolves to the RunResult.
  */
 function drive(text, progress, start) {
   const { pkg, workers, mode } = state;
   const engine = new pkg.Engine(text, workers, progress.start); // throws InvalidGraph
   return new Promise((resolve, reject) => {
     let over = false;
-    const fail = (err) => {
-      if (over) return;
+    let wakeTimer = 0;
+    const finish = (settle) => {
       over = true;
-      engine.free();
-      reject(err);
+      clearTimeout(wakeTimer);
+      try {
+        settle();
+      } finally {
+        engine.free();
+      }
     };
+    const fail = (err) => { if (!over) finish(() => reject(err)); };
     const dispatch = () => {
-      for (let d = engine.next(); d !== undefined; d = engine.next()) {
-        progress.push(d.task, d.worker, 'running', nowAbsMs());
-        start(d, (s, e) => {
+      if (over) return;
+      clearTimeout(wakeTimer);
+      const now = nowAbsMs();
+      for (let d = engine.next(now); d !== undefined; d = engine.next(now)) {
+        progress.push(d.task, d.worker, 'running', now);
+        start(d, (s, e, outcome) => {
           if (over) return;
           try {
-            engine.finished(d.task, d.worker, s, e);
-            progress.push(d.task, d.worker, 'done', s, e);
+            const status = outcome ? engine.finishedAs(d.task, d.worker, s, e, outcome) : engine.finished(d.task, d.worker, s, e);
+            progress.push(d.task, d.worker, status, s, e);
             dispatch();
           } catch (err) {
             fail(err);
           }
-        }, fail);
+        });
       }
-      if (engine.isDone() && !over) {
-        over = true;
-        const result = engine.result(mode);
-        engine.free();
-        resolve(result);
+      if (engine.isDone()) {
+        finish(() => resolve(engine.result(mode)));
+        return;
       }
+      const wake = engine.nextWakeup();
+      if (wake !== undefined) wakeTimer = setTimeout(() => { try { dispatch(); } catch (err) { fail(err); } }, Math.max(0, wake - nowAbsMs()));
     };
     try {
       dispatch();
@@ -126,37 +148,64 @@ function drive(text, progress, start) {
   });
 }
 
-/** workers mode: each dispatch goes to its pool worker as a message. */
+/**
+ * workers mode: each attempt goes to its pool worker as a message. A timeout really stops
+ * the attempt: the worker is terminated and a fresh one takes its slot. A worker whose task
+ * throws (a panic traps the wasm instance) or that crashes is replaced the same way, and
+ * the attempt fails; the run goes on.
+ */
 function runOnPool(text, progress) {
-  const { pool } = state;
-  const waiting = new Map(); // task -> done callback
-  let failRun = () => {};
-  for (const w of pool) {
+  const { pool, module } = state;
+  const running = new Map(); // worker slot -> { task, sentAt, end, timer }
+  const settle = (slot, outcome, data) => {
+    const r = running.get(slot);
+    if (!r) return;
+    running.delete(slot);
+    clearTimeout(r.timer);
+    if (outcome) {
+      replace(slot);
+      r.end(r.sentAt, nowAbsMs(), outcome);
+    } else {
+      r.end(data.start, data.end);
+    }
+  };
+  const listen = (slot) => {
+    const w = pool[slot];
     w.onmessage = ({ data }) => {
-      if (data.type === FromTaskWorker.done) {
-        const done = waiting.get(data.task);
-        waiting.delete(data.task);
-        done?.(data.start, data.end);
-      } else if (data.type === FromTaskWorker.failed) {
-        failRun(new Error(`worker ${data.worker} failed: ${data.error.message}`));
-      }
+      if (data.type === FromTaskWorker.done) settle(slot, null, data);
+      else if (data.type === FromTaskWorker.failed) settle(slot, 'failed', data);
     };
-    w.onerror = (e) => failRun(new Error(`a task worker crashed: ${e.message ?? 'unknown error'}`));
-  }
-  return drive(text, progress, (d, done, fail) => {
-    failRun = fail;
-    waiting.set(d.task, done);
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      settle(slot, 'failed');
+    };
+  };
+  const replace = (slot) => {
+    pool[slot].terminate();
+    pool[slot] = spawnTaskWorker(module, slot);
+    listen(slot);
+  };
+  pool.forEach((_, slot) => listen(slot));
+  return drive(text, progress, (d, end) => {
+    const sentAt = nowAbsMs();
+    const timer = d.timeout_us === null || d.timeout_us === undefined || d.timeout_us >= d.duration_us
+      ? 0
+      : setTimeout(() => settle(d.worker, 'timeout'), d.timeout_us / 1000);
+    running.set(d.worker, { task: d.task, sentAt, end, timer });
     pool[d.worker].postMessage({ type: ToTaskWorker.task, ...d });
   });
 }
 
-/** async mode: every dispatch runs on this worker's own event loop. */
+/** async mode: every attempt runs on this worker's own event loop. An `io` attempt is a
+ *  timer, cut at its timeout; a `cpu` attempt blocks the loop and cannot be interrupted,
+ *  so its timeout is judged when it ends. */
 function runOnEventLoop(text, progress) {
   const { pkg } = state;
-  return drive(text, progress, (d, done) => {
+  return drive(text, progress, (d, end) => {
     if (d.kind === 'io') {
       const s = nowAbsMs();
-      setTimeout(() => done(s, nowAbsMs()), d.duration_us / 1000);
+      const cut = d.timeout_us !== null && d.timeout_us !== undefined && d.timeout_us < d.duration_us;
+      setTimeout(() => (cut ? end(s, nowAbsMs(), 'timeout') : end(s, nowAbsMs())), (cut ? d.timeout_us : d.duration_us) / 1000);
     } else {
       // A CPU task occupies the loop: nothing else (no timer, no message) runs meanwhile,
       // so what is known so far is posted before it starts.
@@ -164,7 +213,7 @@ function runOnEventLoop(text, progress) {
         progress.flush();
         const s = nowAbsMs();
         pkg.run_cpu(d.duration_us);
-        done(s, nowAbsMs());
+        end(s, nowAbsMs());
       }, 0);
     }
   });

@@ -1,24 +1,33 @@
 // A pool worker of the `workers` executor: its own instance of the plain wasm module
-// (compiled once by the engine, instantiated here), running one task at a time.
+// (compiled once by the engine, instantiated here), running one task at a time. Tasks that
+// arrive before the instance is ready wait for it, so the engine can hand work to a
+// freshly started replacement at once.
 import init, { run_cpu } from '../pkg/plain/fanout.js';
 import { FromTaskWorker, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 
 let worker = -1;
+let ready = null;
 
 self.onmessage = async ({ data }) => {
-  try {
-    if (data.type === ToTaskWorker.init) {
-      worker = data.worker;
-      await init({ module_or_path: data.module });
+  if (data.type === ToTaskWorker.init) {
+    worker = data.worker;
+    ready = init({ module_or_path: data.module });
+    try {
+      await ready;
       postMessage({ type: FromTaskWorker.ready, worker });
-    } else if (data.type === ToTaskWorker.task) {
+    } catch (e) {
+      postMessage({ type: FromTaskWorker.failed, worker, error: serializeError(e) });
+    }
+  } else if (data.type === ToTaskWorker.task) {
+    try {
+      await ready;
       const start = nowAbsMs();
       if (data.kind === 'cpu') run_cpu(data.duration_us);
       else await new Promise((r) => setTimeout(r, data.duration_us / 1000));
-      const end = nowAbsMs();
-      postMessage({ type: FromTaskWorker.done, task: data.task, worker: data.worker, start, end });
+      postMessage({ type: FromTaskWorker.done, task: data.task, worker: data.worker, start, end: nowAbsMs() });
+    } catch (e) {
+      // A trap (a panic in wasm) or any error: this task failed; the engine replaces us.
+      postMessage({ type: FromTaskWorker.failed, worker, task: data.task, error: serializeError(e) });
     }
-  } catch (e) {
-    postMessage({ type: FromTaskWorker.failed, worker, error: serializeError(e) });
   }
 };

@@ -208,7 +208,7 @@ fn missing_duration() {
 #[test]
 fn unknown_kind() {
     let d = one_error("a : gpu 5ms\n", 1, 5, "unknown kind of work `gpu`");
-    assert!(d.message.contains("`cpu` or `io`"));
+    assert!(d.message.contains("`cpu`, `io` or a kernel (primes, mandelbrot"));
     let d = one_error("a : ioo 5ms\n", 1, 5, "unknown kind");
     assert!(d.message.contains("did you mean `io`?"));
 }

@@ -42,15 +42,15 @@ fn engine_hands_out_a_chain_in_order() {
     let mut e = Engine::new("a : cpu 1\nb : cpu 1 after a\nc : cpu 1 after b", 2, 1000.0).unwrap();
     let mut t = 1000.0;
     for expected in 0..3 {
-        let d = e.next();
+        let d = e.next(t);
         assert_eq!(get(&d, "task").as_f64(), Some(expected as f64));
-        assert!(e.next().is_undefined(), "only one task of a chain is ready at a time");
+        assert!(e.next(t).is_undefined(), "only one task of a chain is ready at a time");
         let worker = get(&d, "worker").as_f64().unwrap() as usize;
-        e.finished(expected, worker, t, t + 1.0).unwrap();
+        e.finished(expected, worker, t, t + 1.0, None).unwrap();
         t += 1.0;
     }
     assert!(e.is_done());
-    let r = e.result("workers").unwrap();
+    let r = e.result("workers", None).unwrap();
     assert_eq!(get(&r, "makespan_ms").as_f64(), Some(3.0));
     assert_eq!(js_sys::Array::from(&get(&r, "tasks")).length(), 3);
 }

@@ -12,7 +12,8 @@
 
 use crate::graph::{Graph, Micros, Work};
 use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
-use crate::trace::{run_result, RunResult};
+use crate::trace::{run_result_with, CounterReport, RunResult, Status};
+use crate::work::kernels::{Kernel, KernelWork};
 
 /// A task to start now, with what the executor needs to run it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,8 @@ pub struct RunDriver {
     start_abs_ms: f64,
     /// The latest time seen (µs since start): what [`RunDriver::next`] uses as "now".
     latest_us: Micros,
+    /// Values the executor computed (kernels), by task; others use the documented default.
+    values: Vec<Option<i64>>,
 }
 
 impl RunDriver {
@@ -58,11 +61,13 @@ impl RunDriver {
         start_abs_ms: f64,
     ) -> Result<RunDriver, String> {
         let scheduler = Scheduler::new(&graph, cfg)?;
+        let values = vec![None; graph.tasks.len()];
         Ok(RunDriver {
             graph,
             scheduler,
             start_abs_ms,
             latest_us: 0,
+            values,
         })
     }
 
@@ -167,9 +172,38 @@ impl RunDriver {
         &self.scheduler
     }
 
-    /// The run's result, labelled with the executor's `mode`. Fails if the run is not done.
+    /// Records the value `task` computed (a kernel's output): the result shows it instead
+    /// of the default own value. Out-of-range tasks are ignored.
+    pub fn set_value(&mut self, task: usize, value: i64) {
+        if let Some(v) = self.values.get_mut(task) {
+            *v = Some(value);
+        }
+    }
+
+    /// The run's result, labelled with the executor's `mode`, with the values the executor
+    /// computed. Fails if the run is not done.
     pub fn result(&self, mode: &str) -> Result<RunResult, String> {
-        run_result(&self.graph, &self.scheduler, mode)
+        run_result_with(&self.graph, &self.scheduler, mode, &self.values)
+    }
+
+    /// [`RunDriver::result`] plus the counter report, when the graph has `counter` tasks:
+    /// `counter_actual` is what the shared counter (or counters) held at the end.
+    pub fn result_with_counter(&self, mode: &str, counter_actual: u64) -> Result<RunResult, String> {
+        let mut r = self.result(mode)?;
+        let mut any = false;
+        let mut expected = 0u64;
+        for (task, rec) in self.graph.tasks.iter().zip(&r.tasks) {
+            if let Work::Kernel(KernelWork { kernel: Kernel::Counter { times, .. }, .. }) = task.work {
+                any = true;
+                // Every attempt that started ran its additions (a kernel is not interrupted).
+                let ran = rec.attempts.iter().filter(|a| !matches!(a.status, Status::Skipped)).count() as u64;
+                expected = expected.saturating_add(times.saturating_mul(ran));
+            }
+        }
+        if any {
+            r.counter = Some(CounterReport { expected, actual: counter_actual, lost: expected.saturating_sub(counter_actual) });
+        }
+        Ok(r)
     }
 }
 

@@ -6,6 +6,7 @@ use super::RunDriver;
 use crate::graph::{Graph, Micros, Work};
 use crate::trace::RunResult;
 use std::sync::mpsc::channel;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Runs `graph` on `workers` OS threads: `cpu` tasks compute for their duration, `io`
@@ -18,6 +19,9 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     let t0 = Instant::now();
     let now = move || epoch_ms + t0.elapsed().as_secs_f64() * 1000.0;
     let (done_tx, done_rx) = channel();
+    // The `counter` kernel's shared counter: one per run, shared by its threads.
+    let counter = AtomicU64::new(0);
+    let counter = &counter;
     let outcome = std::thread::scope(|s| {
         let mut job_txs = Vec::with_capacity(workers);
         for w in 0..workers {
@@ -26,14 +30,14 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
             let done = done_tx.clone();
             std::thread::Builder::new()
                 .name(format!("fanout-worker-{w}"))
-                .spawn_scoped(s, move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, run_body))
+                .spawn_scoped(s, move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, |work, run_us| run_body(work, run_us, counter)))
                 .map_err(|e| Stop::Failed(format!("cannot start a worker thread: {e}")))?;
         }
         drop(done_tx);
         // The run starts once every thread exists: spawning them is not part of it.
         let mut driver = RunDriver::new(graph, workers, now()).map_err(Stop::Failed)?;
         coordinate(&mut driver, &job_txs, timed_wait(&done_rx), now, |_| {}, || false)?;
-        driver.result("native").map_err(Stop::Failed)
+        driver.result_with_counter("native", counter.load(Ordering::SeqCst)).map_err(Stop::Failed)
     });
     outcome.map_err(|e| match e {
         Stop::Cancelled => "the run was cancelled".to_string(),
@@ -41,14 +45,20 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     })
 }
 
-/// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout).
-fn run_body(work: &Work, run_us: Micros) {
+/// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout);
+/// returns a kernel's value. `counter` is the run's shared counter.
+fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Option<i64> {
     let t0 = Instant::now();
-    match *work {
+    match work {
         Work::Cpu { .. } => {
             crate::work::burn_cpu(run_us, || t0.elapsed().as_secs_f64() * 1000.0);
+            None
         }
-        Work::Io { .. } => std::thread::sleep(Duration::from_micros(run_us)),
+        Work::Io { .. } => {
+            std::thread::sleep(Duration::from_micros(run_us));
+            None
+        }
+        Work::Kernel(k) => Some(k.run(counter)),
     }
 }
 

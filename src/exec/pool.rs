@@ -15,7 +15,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 /// An attempt sent to a worker: the task, its work, and how long to run it: the work's
-/// duration, cut at the task's timeout (the worker stops the attempt there).
+/// duration, cut at the task's timeout (the worker stops `cpu` and `io` attempts there; a
+/// kernel runs to its end and is judged afterwards).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub task: usize,
@@ -23,13 +24,15 @@ pub struct Job {
     pub run_us: Micros,
 }
 
-/// A finished task: index, worker, and its start and end on the run's clock (absolute ms).
+/// A finished attempt: task index, worker, its start and end on the run's clock (absolute
+/// ms), and the value it computed (kernels; `None` for `cpu` and `io` work).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Done {
     pub task: usize,
     pub worker: usize,
     pub start_abs_ms: f64,
     pub end_abs_ms: f64,
+    pub value: Option<i64>,
 }
 
 /// What the coordinator tells its observer while a run goes.
@@ -44,22 +47,22 @@ pub enum Event {
 /// A good interval for the coordinator to wake while waiting, to ask whether to stop.
 pub const POLL: Duration = Duration::from_millis(16);
 
-/// The body of one pool thread: receives jobs, runs each with `body(work, run_us)`, measures
-/// it with `now_ms`, and hands the result to `report` (which returns `false` once nobody
-/// listens). Returns when told to stop (`None`), when the job channel closes, or when
-/// `report` fails.
+/// The body of one pool thread: receives jobs, runs each with `body(work, run_us)` (which
+/// returns the value it computed, if any), measures it with `now_ms`, and hands the result
+/// to `report` (which returns `false` once nobody listens). Returns when told to stop
+/// (`None`), when the job channel closes, or when `report` fails.
 pub fn worker_loop(
     worker: usize,
     jobs: Receiver<Option<Job>>,
     report: impl Fn(Done) -> bool,
     now_ms: impl Fn() -> f64,
-    body: impl Fn(&Work, Micros),
+    body: impl Fn(&Work, Micros) -> Option<i64>,
 ) {
     while let Ok(Some(Job { task, work, run_us })) = jobs.recv() {
         let start_abs_ms = now_ms();
-        body(&work, run_us);
+        let value = body(&work, run_us);
         let end_abs_ms = now_ms();
-        if !report(Done { task, worker, start_abs_ms, end_abs_ms }) {
+        if !report(Done { task, worker, start_abs_ms, end_abs_ms, value }) {
             return;
         }
     }
@@ -131,6 +134,9 @@ pub fn coordinate(
                 let outcome = driver
                     .finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
                     .map_err(Stop::Failed)?;
+                if let Some(v) = d.value {
+                    driver.set_value(d.task, v);
+                }
                 observe(Event::Finished(d, outcome));
             }
             Wait::TimedOut => {}
@@ -168,6 +174,7 @@ mod tests {
                 let done = done_tx.clone();
                 s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, |_work, run_us| {
                     crate::work::burn_cpu(run_us, now);
+                    None
                 }));
             }
             drop(done_tx);

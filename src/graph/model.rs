@@ -8,6 +8,7 @@
 //!
 //! A `Graph` built by hand may break these; `Graph::check_structure` says whether it holds them.
 
+pub use crate::work::kernels::KernelWork;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -29,22 +30,32 @@ pub enum Work {
     Cpu { duration_us: Micros },
     /// Waiting (network, disk, timer) for `duration_us` without using a core.
     Io { duration_us: Micros },
+    /// A real compute kernel with a checkable value (see `crate::work::kernels`); its
+    /// nominal cost is the kernel's documented estimate.
+    Kernel(KernelWork),
 }
 
 impl Work {
     /// The nominal cost of the work: the time it takes on one worker.
     pub fn duration_us(&self) -> Micros {
-        match *self {
-            Work::Cpu { duration_us } | Work::Io { duration_us } => duration_us,
+        match self {
+            Work::Cpu { duration_us } | Work::Io { duration_us } => *duration_us,
+            Work::Kernel(k) => k.estimate_us(),
         }
     }
 
-    /// The language keyword for this kind of work.
+    /// The language keyword for this kind of work (a kernel's name for a kernel).
     pub fn kind_name(&self) -> &'static str {
         match self {
             Work::Cpu { .. } => "cpu",
             Work::Io { .. } => "io",
+            Work::Kernel(k) => k.name(),
         }
+    }
+
+    /// Whether the work keeps a core busy (`cpu` and kernels) rather than waiting (`io`).
+    pub fn is_compute(&self) -> bool {
+        !matches!(self, Work::Io { .. })
     }
 }
 

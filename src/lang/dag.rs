@@ -14,13 +14,14 @@ use super::limits::*;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
 use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
+use crate::work::kernels::{KernelWork, KERNELS};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
 pub(crate) const DECLARATIONS: [&str; 6] =
     ["workers", "limit", "rate", "policy", "on_error", "seed"];
 /// Kinds of work.
-pub(crate) const KINDS: [&str; 2] = ["cpu", "io"];
+pub(crate) const KINDS: [&str; 8] = ["cpu", "io", "primes", "mandelbrot", "hash", "sort", "wordcount", "counter"];
 /// Task option keywords (and `after`).
 pub(crate) const OPTIONS: [&str; 9] = [
     "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
@@ -382,6 +383,13 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                     members.push(raw.tasks.len());
                     let mut t = task.clone();
                     t.id = Cow::Owned(format!("{id}{x}"));
+                    // A range splits a kernel: its tasks do parts 1..n of it, in order.
+                    if let Work::Kernel(k) = &mut t.work {
+                        if k.parts == 1 {
+                            k.part = (x - a) as u32;
+                            k.parts = (b - a + 1) as u32;
+                        }
+                    }
                     raw.tasks.push(t);
                 }
             }
@@ -411,11 +419,33 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 }
                 _ => self.err(kt, format!("`{kind}` needs a duration, like `{kind} 50ms`")),
             },
+            Some((kt, kind)) if KERNELS.contains(&kind) => {
+                // A kernel's arguments: every word up to the first option (or `after`).
+                let first = self.pos;
+                let mut args = Vec::new();
+                while let Some(Token { tok: Tok::Word(w), .. }) = self.peek() {
+                    if OPTIONS.contains(w) {
+                        break;
+                    }
+                    args.push(*w);
+                    self.pos += 1;
+                }
+                match KernelWork::parse(kind, &args) {
+                    Ok(k) => task.work = Work::Kernel(k),
+                    Err(m) => match self.toks.get(first).filter(|_| !args.is_empty()) {
+                        Some(t) => {
+                            let t = t.clone();
+                            self.err(&t, m)
+                        }
+                        None => self.err(kt, m),
+                    },
+                }
+            }
             Some((kt, kind)) => {
                 let hint = suggestion_suffix(did_you_mean(kind, KINDS));
                 self.err(
                     kt,
-                    format!("unknown kind of work `{kind}`: expected `cpu` or `io`{hint}"),
+                    format!("unknown kind of work `{kind}`: expected `cpu`, `io` or a kernel ({}){hint}", KERNELS.join(", ")),
                 );
                 // Skip its amount, if any, and go on with the options.
                 if self

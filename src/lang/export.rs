@@ -4,7 +4,7 @@
 use super::dag::{ON_ERROR, REDUCERS};
 use super::duration::format_duration;
 use super::json::{JsonGraph, JsonLimit, JsonRate, JsonTask};
-use crate::graph::{Graph, Task};
+use crate::graph::{Graph, Task, Work};
 use std::fmt::Write;
 
 /// The graph as `.dag` text: declarations first, then one task per line in declaration
@@ -66,12 +66,15 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
         out.push(' ');
         out.push_str(&quote(l));
     }
-    let _ = write!(
-        out,
-        " : {} {}",
-        t.work.kind_name(),
-        format_duration(t.work.duration_us())
-    );
+    match &t.work {
+        Work::Kernel(k) => {
+            let args = k.args();
+            let _ = write!(out, " : {}{}{}", k.name(), if args.is_empty() { "" } else { " " }, args);
+        }
+        w => {
+            let _ = write!(out, " : {} {}", w.kind_name(), format_duration(w.duration_us()));
+        }
+    }
     let o = &t.options;
     if o.retry != 0 {
         let _ = write!(out, " retry {}", o.retry);
@@ -148,7 +151,14 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     id: t.id.clone(),
                     label: t.label.clone(),
                     kind: t.work.kind_name().to_string(),
-                    duration: dur(t.work.duration_us()),
+                    duration: match &t.work {
+                        Work::Kernel(_) => serde_json::Value::Null,
+                        w => dur(w.duration_us()),
+                    },
+                    args: match &t.work {
+                        Work::Kernel(k) => Some(k.args()),
+                        _ => None,
+                    },
                     after: t
                         .deps
                         .iter()

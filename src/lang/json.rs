@@ -8,6 +8,7 @@ use super::limits::MAX_DURATION_US;
 use super::validate::{build, DepRef, Diags, JPath, Loc, RawGraph, RawTask, Target};
 use super::{Diagnostic, Parsed};
 use crate::graph::{Limit, OnError, Policy, Rate, Reduce, TaskOptions, Work};
+use crate::work::kernels::{KernelWork, KERNELS};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -67,8 +68,13 @@ pub struct JsonTask {
     pub label: Option<String>,
     /// `cpu` or `io`.
     pub kind: String,
-    /// A duration string (`"200ms"`, `"1.5s"`, `"300us"`) or a number of milliseconds.
+    /// A duration string (`"200ms"`, `"1.5s"`, `"300us"`) or a number of milliseconds;
+    /// absent for a kernel.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub duration: serde_json::Value,
+    /// A kernel's arguments as the language writes them (`"0..1000000 part 3/8"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
     #[serde(default, skip_serializing_if = "is_zero_u32")]
@@ -90,6 +96,29 @@ pub struct JsonTask {
 }
 
 /// A duration given as a string (`.dag` syntax) or a number of milliseconds.
+/// The work of a `cpu` or `io` task from its JSON `kind` and `duration`; reports a bad kind
+/// or duration at that task's field and stands in `cpu 0` so checking goes on.
+fn json_work(kind: &str, duration: &serde_json::Value, field: &dyn Fn(&'static str) -> Loc, diags: &mut Diags) -> Work {
+    let duration_us = match json_duration(duration) {
+        Ok(d) => d,
+        Err(m) => {
+            diags.error(&field("duration"), m);
+            0
+        }
+    };
+    match kind {
+        "cpu" => Work::Cpu { duration_us },
+        "io" => Work::Io { duration_us },
+        other => {
+            diags.error(
+                &field("kind"),
+                format!("unknown kind of work `{other}`: expected `cpu`, `io` or a kernel ({})", KERNELS.join(", ")),
+            );
+            Work::Cpu { duration_us }
+        }
+    }
+}
+
 fn json_duration(v: &serde_json::Value) -> Result<u64, String> {
     match v {
         serde_json::Value::String(s) => parse_duration(s),
@@ -173,29 +202,23 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     raw.tasks.reserve(tasks.len());
     for (i, t) in tasks.into_iter().enumerate() {
         let field = |f: &'static str| Loc::Json(JPath::TaskField(i, f));
-        let duration = match json_duration(&t.duration) {
-            Ok(d) => d,
-            Err(m) => {
-                diags.error(&field("duration"), m);
-                0
+        let work = if KERNELS.contains(&t.kind.as_str()) {
+            if !t.duration.is_null() {
+                diags.error(&field("duration"), format!("a `{}` kernel has no duration: give its `args`", t.kind));
             }
-        };
-        let work = match t.kind.as_str() {
-            "cpu" => Work::Cpu {
-                duration_us: duration,
-            },
-            "io" => Work::Io {
-                duration_us: duration,
-            },
-            other => {
-                diags.error(
-                    &field("kind"),
-                    format!("unknown kind of work `{other}`: expected `cpu` or `io`"),
-                );
-                Work::Cpu {
-                    duration_us: duration,
+            let args = t.args.as_deref().unwrap_or("");
+            match KernelWork::parse(&t.kind, &args.split_whitespace().collect::<Vec<_>>()) {
+                Ok(k) => Work::Kernel(k),
+                Err(m) => {
+                    diags.error(&field("args"), m);
+                    Work::Cpu { duration_us: 0 }
                 }
             }
+        } else {
+            if t.args.is_some() {
+                diags.error(&field("args"), format!("only kernels take `args`; `{}` takes a `duration`", t.kind));
+            }
+            json_work(&t.kind, &t.duration, &field, &mut diags)
         };
         let opt_dur = |v: &Option<serde_json::Value>, name: &'static str, diags: &mut Diags| {
             v.as_ref().and_then(|v| {

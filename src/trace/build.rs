@@ -15,6 +15,12 @@ fn ms(us: Micros) -> f64 {
 /// with every attempt, values, sink results and metrics. Fails if some task is not
 /// terminal yet (the run is not done). `graph` must be the graph `sched` was built from.
 pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunResult, String> {
+    run_result_with(graph, sched, mode, &[])
+}
+
+/// Like [`run_result`], where `own[t]`, when present, is the value task `t` computed (a
+/// kernel's output in a real run) instead of its default own value.
+pub fn run_result_with(graph: &Graph, sched: &Scheduler, mode: &str, own: &[Option<i64>]) -> Result<RunResult, String> {
     let n = graph.tasks.len();
     if !sched.is_done() {
         return Err("the run has not finished".into());
@@ -35,7 +41,7 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
         fill[t] += 1;
     }
 
-    let values = values(graph, sched);
+    let values = values(graph, sched, own);
     let mut makespan: Micros = 0;
     let mut tasks = Vec::with_capacity(n);
     for (t, (task, value)) in graph.tasks.iter().zip(values).enumerate() {
@@ -90,11 +96,13 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
         result,
         tasks,
         metrics: Some(m),
+        counter: None,
     })
 }
 
-/// Every task's value (see `value.rs` for the rules), `None` for tasks that did not end ok.
-fn values(graph: &Graph, sched: &Scheduler) -> Vec<Option<Value>> {
+/// Every task's value (see `value.rs` for the rules), `None` for tasks that did not end ok;
+/// `own[t]` overrides task `t`'s own value.
+fn values(graph: &Graph, sched: &Scheduler, own: &[Option<i64>]) -> Vec<Option<Value>> {
     let n = graph.tasks.len();
     // Tasks in the order they became terminal: every dependency of a task that ran came first.
     let mut by_seq = vec![u32::MAX; n];
@@ -125,7 +133,7 @@ fn values(graph: &Graph, sched: &Scheduler) -> Vec<Option<Value>> {
                     .and_then(|&d| values[d].as_ref());
                 reduce(how, &inputs, first)
             }
-            _ => Some(Value::Int(t as i64 + 1)),
+            _ => Some(Value::Int(own.get(t).copied().flatten().unwrap_or(t as i64 + 1))),
         };
     }
     values

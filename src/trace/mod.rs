@@ -6,7 +6,7 @@ pub mod chrome;
 pub mod gantt;
 mod value;
 
-pub use build::run_result;
+pub use build::{run_result, run_result_with};
 pub use value::{reduce, Value};
 
 use crate::metrics::Metrics;
@@ -102,4 +102,20 @@ pub struct RunResult {
     /// Metrics of the run (absent in results from before metrics existed).
     #[serde(default)]
     pub metrics: Option<Metrics>,
+    /// The shared counter of the race-condition lesson, in real runs of graphs with
+    /// `counter` tasks; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<CounterReport>,
+}
+
+/// What happened to the shared counter of the `counter` kernel in one real run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterReport {
+    /// Additions the counter tasks made: N for each attempt that ran.
+    pub expected: u64,
+    /// What the counter held at the end (in `workers` mode: the sum over the workers'
+    /// separate memories, each with its own counter).
+    pub actual: u64,
+    /// `expected - actual`: updates lost to races (0 with `atomic`, or with no shared memory).
+    pub lost: u64,
 }

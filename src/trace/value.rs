@@ -1,8 +1,9 @@
 //! Task values and how `reduce` combines them.
 //!
-//! In a simulation (and in a real run, whose executors do not compute values) a task's own
-//! value is its 1-based declaration position: the first task declared produces 1, the
-//! second 2, and so on. A task with a `reduce` and at least one dependency produces the
+//! A kernel task's own value in a real run is what the kernel computed (see
+//! `crate::work::kernels`). Otherwise — `cpu` and `io` tasks, and every task in a
+//! simulation, which does not run kernels — a task's own value is its 1-based declaration
+//! position: the first task declared produces 1, the second 2, and so on. A task with a `reduce` and at least one dependency produces the
 //! reduction of its dependencies' values instead; any other task produces its own value.
 //! Missing inputs (a dependency that did not end `ok`, under `on_error continue`) are left
 //! out. Lists are flattened where numbers are expected.

@@ -3,6 +3,7 @@
 
 use super::{parse_or_throw, to_js};
 use crate::exec::RunDriver;
+use crate::graph::{KernelWork, Work};
 use crate::sched::Outcome;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -25,6 +26,8 @@ struct TaskMessage {
     duration_us: u64,
     /// The task's timeout, if any: the executor stops the attempt there.
     timeout_us: Option<u64>,
+    /// The kernel to run (for `run_kernel`), for kernel tasks.
+    kernel: Option<KernelWork>,
 }
 
 fn outcome_name(o: Outcome) -> &'static str {
@@ -47,8 +50,8 @@ impl Engine {
     }
 
     /// The next attempt to start at absolute time `now_abs_ms`, as
-    /// `{ task, worker, kind, duration_us, timeout_us }`, or `undefined` when no task is
-    /// startable or no worker is free.
+    /// `{ task, worker, kind, duration_us, timeout_us, kernel }` (`kernel` null unless it is
+    /// a kernel task), or `undefined` when no task is startable or no worker is free.
     pub fn next(&mut self, now_abs_ms: f64) -> JsValue {
         match self.driver.next_at(now_abs_ms) {
             None => JsValue::UNDEFINED,
@@ -58,14 +61,22 @@ impl Engine {
                 kind: d.work.kind_name(),
                 duration_us: d.duration_us(),
                 timeout_us: self.driver.plan(d.task).timeout_us,
+                kernel: match d.work {
+                    Work::Kernel(k) => Some(k),
+                    _ => None,
+                },
             }),
         }
     }
 
     /// Reports that the current attempt of `task` ran on `worker` between two absolute
-    /// times (ms); returns how it ended as the scheduler judged it: `ok`, `failed` (a
-    /// planned failure) or `timeout` (it ran past its timeout).
-    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64) -> Result<String, JsValue> {
+    /// times (ms), with the `value` it computed (kernels); returns how it ended as the
+    /// scheduler judged it: `ok`, `failed` (a planned failure) or `timeout` (it ran past
+    /// its timeout).
+    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, value: Option<f64>) -> Result<String, JsValue> {
+        if let Some(v) = value {
+            self.driver.set_value(task, v as i64);
+        }
         self.driver
             .finished(task, worker, start_abs_ms, end_abs_ms)
             .map(|o| outcome_name(o).to_string())
@@ -99,9 +110,14 @@ impl Engine {
         self.driver.is_done()
     }
 
-    /// The RunResult, labelled with `mode`. Throws if the run is not done.
-    pub fn result(&self, mode: &str) -> Result<JsValue, JsValue> {
-        let r = self.driver.result(mode).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    /// The RunResult, labelled with `mode`; with `counter_actual` (what the run's counters
+    /// held at the end), also its counter report. Throws if the run is not done.
+    pub fn result(&self, mode: &str, counter_actual: Option<f64>) -> Result<JsValue, JsValue> {
+        let r = match counter_actual {
+            Some(c) => self.driver.result_with_counter(mode, c.max(0.0) as u64),
+            None => self.driver.result(mode),
+        }
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
         Ok(to_js(&r))
     }
 }

@@ -201,6 +201,31 @@ pub fn task_ids(text: &str) -> Vec<String> {
     parse_dag(text).graph.map(|g| g.tasks.into_iter().map(|t| t.id).collect()).unwrap_or_default()
 }
 
+/// This instance's `counter` kernel counter. In the plain build each Web Worker has its own
+/// instance, hence its own memory and its own counter: nothing to race on.
+static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Runs one part of a kernel (`{ kernel: { name, … }, part, parts }`, as `Engine.next`
+/// hands it out) on the calling thread and returns its value (see `fanout::work::kernels`).
+#[wasm_bindgen]
+pub fn run_kernel(kernel: JsValue) -> Result<f64, JsValue> {
+    let k: crate::work::kernels::KernelWork =
+        serde_wasm_bindgen::from_value(kernel).map_err(|e| js_sys::Error::new(&format!("not a kernel: {e}")))?;
+    Ok(k.run(&COUNTER) as f64)
+}
+
+/// What this instance's counter holds.
+#[wasm_bindgen]
+pub fn counter_value() -> f64 {
+    COUNTER.load(std::sync::atomic::Ordering::SeqCst) as f64
+}
+
+/// Sets this instance's counter back to 0 (at the start of a run).
+#[wasm_bindgen]
+pub fn reset_counter() {
+    COUNTER.store(0, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Runs one task body on the calling thread: keeps the core busy for `duration_us`
 /// microseconds of real computation and returns a checksum of the work done.
 #[wasm_bindgen]

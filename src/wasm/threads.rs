@@ -12,6 +12,7 @@ use crate::sched::Outcome;
 use crate::exec::RunDriver;
 use crate::graph::Work;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -59,6 +60,9 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     let slots = Arc::new(Mutex::new(job_rxs.into_iter().map(Some).collect::<Vec<_>>()));
     // Pool threads wake the coordinator after each report (see `wait_for`).
     let coordinator = std::thread::current();
+    // The `counter` kernel's shared counter: one per run, in the memory every thread shares.
+    let counter = Arc::new(AtomicU64::new(0));
+    let shared = counter.clone();
     rayon::spawn_broadcast(move |ctx| {
         let worker = ctx.index();
         let Some(jobs) = slots.lock().ok().and_then(|mut s| s[worker].take()) else { return };
@@ -67,7 +71,7 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
             coordinator.unpark();
             sent
         };
-        worker_loop(worker, jobs, report, now_abs_ms, run_body);
+        worker_loop(worker, jobs, report, now_abs_ms, |work, run_us| run_body(work, run_us, &shared));
     });
 
     let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(js_error)?;
@@ -100,7 +104,10 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
         return Err(e);
     }
     match outcome {
-        Ok(()) => Ok(to_js(&driver.result("threads").map_err(js_error)?)),
+        Ok(()) => {
+            let total = counter.load(std::sync::atomic::Ordering::SeqCst);
+            Ok(to_js(&driver.result_with_counter("threads", total).map_err(js_error)?))
+        }
         Err(Stop::Cancelled) => Err(js_error("the run was cancelled".into())),
         Err(Stop::Failed(msg)) => Err(js_error(msg)),
     }
@@ -126,14 +133,20 @@ fn wait_for(rx: &Receiver<Done>, limit: std::time::Duration) -> Wait {
     }
 }
 
-/// What one attempt does on a pool thread, for `run_us` (its duration cut at its timeout).
-fn run_body(work: &Work, run_us: Micros) {
-    match *work {
+/// What one attempt does on a pool thread, for `run_us` (its duration cut at its timeout);
+/// returns a kernel's value. `counter` is the run's shared counter.
+fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Option<i64> {
+    match work {
         Work::Cpu { .. } => {
             crate::work::burn_cpu(run_us, now_abs_ms);
+            None
         }
         // Blocking I/O holds its thread without using the core.
-        Work::Io { .. } => std::thread::sleep(std::time::Duration::from_micros(run_us)),
+        Work::Io { .. } => {
+            std::thread::sleep(std::time::Duration::from_micros(run_us));
+            None
+        }
+        Work::Kernel(k) => Some(k.run(counter)),
     }
 }
 

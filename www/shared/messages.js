@@ -36,14 +36,14 @@ export const FromEngine = Object.freeze({
 export const ToTaskWorker = Object.freeze({
   /** { type, module: WebAssembly.Module, worker: number } → TaskWorkerReady */
   init: 'init',
-  /** { type, task, worker, kind: 'cpu'|'io', duration_us, timeout_us } → TaskDone | TaskFailed */
+  /** { type, run, task, worker, kind, duration_us, timeout_us, kernel } → TaskDone | TaskFailed */
   task: 'task',
 });
 
 export const FromTaskWorker = Object.freeze({
   /** { type, worker } */
   ready: 'ready',
-  /** { type, task, worker, start, end } */
+  /** { type, task, worker, start, end, value: number|null, counter: number } */
   done: 'done',
   /** { type, worker, task?, error: { name, message } }: the task (if any) failed, or the
    *  worker could not start */

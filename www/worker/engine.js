@@ -95,12 +95,13 @@ class ProgressStream {
 
 /**
  * Drives a plain-build Engine to the end. `start(d, end)` must run attempt `d` and call
- * `end(start, end, outcome?)` with absolute times, where `outcome` is given only when the
- * executor stopped the attempt itself ('timeout', or 'failed' for a crash). Attempts are
- * dispatched after every end and at the scheduler's next wake-up (backoffs, rates).
- * Resolves to the RunResult.
+ * `end(start, end, outcome?, value?)` with absolute times, where `outcome` is given only
+ * when the executor stopped the attempt itself ('timeout', or 'failed' for a crash) and
+ * `value` is a kernel's output. Attempts are dispatched after every end and at the
+ * scheduler's next wake-up (backoffs, rates). `counterTotal()` gives what the run's
+ * `counter` kernels left in their counters. Resolves to the RunResult.
  */
-function drive(text, progress, start) {
+function drive(text, progress, start, counterTotal = () => undefined) {
   const { pkg, workers, mode } = state;
   const engine = new pkg.Engine(text, workers, progress.start); // throws InvalidGraph
   return new Promise((resolve, reject) => {
@@ -122,10 +123,10 @@ function drive(text, progress, start) {
       const now = nowAbsMs();
       for (let d = engine.next(now); d !== undefined; d = engine.next(now)) {
         progress.push(d.task, d.worker, 'running', now);
-        start(d, (s, e, outcome) => {
+        start(d, (s, e, outcome, value) => {
           if (over) return;
           try {
-            const status = outcome ? engine.finishedAs(d.task, d.worker, s, e, outcome) : engine.finished(d.task, d.worker, s, e);
+            const status = outcome ? engine.finishedAs(d.task, d.worker, s, e, outcome) : engine.finished(d.task, d.worker, s, e, value ?? undefined);
             progress.push(d.task, d.worker, status, s, e);
             dispatch();
           } catch (err) {
@@ -134,7 +135,7 @@ function drive(text, progress, start) {
         });
       }
       if (engine.isDone()) {
-        finish(() => resolve(engine.result(mode)));
+        finish(() => resolve(engine.result(mode, counterTotal())));
         return;
       }
       const wake = engine.nextWakeup();
@@ -154,9 +155,14 @@ function drive(text, progress, start) {
  * throws (a panic traps the wasm instance) or that crashes is replaced the same way, and
  * the attempt fails; the run goes on.
  */
+let runs = 0;
+
 function runOnPool(text, progress) {
   const { pool, module } = state;
+  const run = ++runs;
   const running = new Map(); // worker slot -> { task, sentAt, end, timer }
+  // Each instance's own counter, as last reported: separate memories, no shared counter.
+  const counters = new Map(); // Worker -> counter value
   const settle = (slot, outcome, data) => {
     const r = running.get(slot);
     if (!r) return;
@@ -166,7 +172,8 @@ function runOnPool(text, progress) {
       replace(slot);
       r.end(r.sentAt, nowAbsMs(), outcome);
     } else {
-      r.end(data.start, data.end);
+      if (data.value !== null) counters.set(pool[slot], data.counter);
+      r.end(data.start, data.end, undefined, data.value);
     }
   };
   const listen = (slot) => {
@@ -192,15 +199,16 @@ function runOnPool(text, progress) {
       ? 0
       : setTimeout(() => settle(d.worker, 'timeout'), d.timeout_us / 1000);
     running.set(d.worker, { task: d.task, sentAt, end, timer });
-    pool[d.worker].postMessage({ type: ToTaskWorker.task, ...d });
-  });
+    pool[d.worker].postMessage({ type: ToTaskWorker.task, run, ...d });
+  }, () => [...counters.values()].reduce((a, b) => a + b, 0));
 }
 
 /** async mode: every attempt runs on this worker's own event loop. An `io` attempt is a
- *  timer, cut at its timeout; a `cpu` attempt blocks the loop and cannot be interrupted,
- *  so its timeout is judged when it ends. */
+ *  timer, cut at its timeout; a `cpu` or kernel attempt blocks the loop and cannot be
+ *  interrupted, so its timeout is judged when it ends. */
 function runOnEventLoop(text, progress) {
   const { pkg } = state;
+  pkg.reset_counter();
   return drive(text, progress, (d, end) => {
     if (d.kind === 'io') {
       const s = nowAbsMs();
@@ -212,11 +220,11 @@ function runOnEventLoop(text, progress) {
       setTimeout(() => {
         progress.flush();
         const s = nowAbsMs();
-        pkg.run_cpu(d.duration_us);
-        end(s, nowAbsMs());
+        const value = d.kernel ? pkg.run_kernel(d.kernel) : (pkg.run_cpu(d.duration_us), undefined);
+        end(s, nowAbsMs(), undefined, value);
       }, 0);
     }
-  });
+  }, () => pkg.counter_value());
 }
 
 async function runGraph(id, text) {

@@ -1,12 +1,14 @@
 // A pool worker of the `workers` executor: its own instance of the plain wasm module
-// (compiled once by the engine, instantiated here), running one task at a time. Tasks that
+// (compiled once by the engine, instantiated here), running one task at a time: `cpu` work,
+// `io` waits, or kernels, whose value it reports with this instance's own counter. Tasks that
 // arrive before the instance is ready wait for it, so the engine can hand work to a
 // freshly started replacement at once.
-import init, { run_cpu } from '../pkg/plain/fanout.js';
+import init, { counter_value, reset_counter, run_cpu, run_kernel } from '../pkg/plain/fanout.js';
 import { FromTaskWorker, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 
 let worker = -1;
 let ready = null;
+let run = null; // the run the last task belonged to: this instance's counter restarts per run
 
 self.onmessage = async ({ data }) => {
   if (data.type === ToTaskWorker.init) {
@@ -21,10 +23,17 @@ self.onmessage = async ({ data }) => {
   } else if (data.type === ToTaskWorker.task) {
     try {
       await ready;
+      if (data.run !== run) {
+        run = data.run;
+        reset_counter();
+      }
       const start = nowAbsMs();
-      if (data.kind === 'cpu') run_cpu(data.duration_us);
+      let value = null;
+      if (data.kernel) value = run_kernel(data.kernel);
+      else if (data.kind === 'cpu') run_cpu(data.duration_us);
       else await new Promise((r) => setTimeout(r, data.duration_us / 1000));
-      postMessage({ type: FromTaskWorker.done, task: data.task, worker: data.worker, start, end: nowAbsMs() });
+      const end = nowAbsMs();
+      postMessage({ type: FromTaskWorker.done, task: data.task, worker: data.worker, start, end, value, counter: counter_value() });
     } catch (e) {
       // A trap (a panic in wasm) or any error: this task failed; the engine replaces us.
       postMessage({ type: FromTaskWorker.failed, worker, task: data.task, error: serializeError(e) });

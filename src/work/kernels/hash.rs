@@ -1,4 +1,4 @@
-//! `hash N`: hashes N bytes of a fixed pseudo-random stream with 64-bit FNV-1a.
+//! `hash N`: hashes bytes of a fixed pseudo-random stream with 64-bit FNV-1a.
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -8,17 +8,24 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(FNV_OFFSET, |h, &b| (h ^ b as u64).wrapping_mul(FNV_PRIME))
 }
 
-/// FNV-1a over the first `n` bytes of the stream whose byte i is the low byte of
-/// SplitMix64(i / 8) shifted by 8 × (i % 8). Deterministic on every platform.
-pub fn hash_stream(n: u64) -> u64 {
+/// The byte at position `i` of the fixed stream: byte `i % 8` (little-endian) of
+/// SplitMix64(i / 8). Deterministic on every platform.
+pub fn stream_byte(i: u64) -> u8 {
+    (splitmix64(i / 8) >> (8 * (i % 8))) as u8
+}
+
+/// FNV-1a over bytes `from..to` of the stream (see [`stream_byte`]).
+pub fn hash_range(from: u64, to: u64) -> u64 {
     let mut h = FNV_OFFSET;
-    let mut i = 0;
-    while i < n {
+    let mut i = from;
+    while i < to {
+        // One SplitMix64 call per 8 bytes.
         let word = splitmix64(i / 8);
-        for k in 0..8.min(n - i) {
-            h = (h ^ ((word >> (8 * k)) & 0xff)).wrapping_mul(FNV_PRIME);
+        let end = to.min((i / 8 + 1) * 8);
+        while i < end {
+            h = (h ^ ((word >> (8 * (i % 8))) & 0xff)).wrapping_mul(FNV_PRIME);
+            i += 1;
         }
-        i += 8;
     }
     h
 }
@@ -49,10 +56,10 @@ mod tests {
     }
 
     #[test]
-    fn hash_stream_matches_hashing_the_materialised_bytes() {
-        let n = 1_003u64;
-        let bytes: Vec<u8> = (0..n).map(|i| (splitmix64(i / 8) >> (8 * (i % 8))) as u8).collect();
-        assert_eq!(hash_stream(n), fnv1a(&bytes));
-        assert_eq!(hash_stream(0), fnv1a(&[]));
+    fn hash_range_matches_hashing_the_materialised_bytes() {
+        for (from, to) in [(0u64, 1003u64), (5, 21), (16, 16), (7, 8)] {
+            let bytes: Vec<u8> = (from..to).map(stream_byte).collect();
+            assert_eq!(hash_range(from, to), fnv1a(&bytes), "{from}..{to}");
+        }
     }
 }

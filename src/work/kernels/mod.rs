@@ -6,11 +6,13 @@ mod hash;
 mod mandelbrot;
 mod primes;
 mod sort;
+mod spec;
 mod wordcount;
 
 pub use counter::increment;
-pub use hash::{fnv1a, hash_stream, splitmix64};
-pub use mandelbrot::{mandelbrot_tile, MandelbrotImage};
+pub use hash::{fnv1a, hash_range, splitmix64, stream_byte};
+pub use mandelbrot::mandelbrot_rows;
 pub use primes::count_primes;
 pub use sort::sort_checksum;
+pub use spec::*;
 pub use wordcount::{wordcount_chunk, TEXT as WORDCOUNT_TEXT};

@@ -56,11 +56,12 @@ fn engine_hands_out_a_chain_in_order() {
 }
 
 #[wasm_bindgen_test]
-fn run_cpu_keeps_the_core_busy_for_the_duration() {
+fn run_cpu_does_calibrated_work_for_about_the_duration() {
+    assert!(fanout::wasm::calibrate_cpu() > 0.0);
     let t0 = now_abs_ms();
     run_cpu(20_000.0);
     let took = now_abs_ms() - t0;
-    assert!((20.0..500.0).contains(&took), "took {took} ms");
+    assert!((14.0..2000.0).contains(&took), "took {took} ms");
 }
 
 #[wasm_bindgen_test]

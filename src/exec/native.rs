@@ -6,14 +6,18 @@ use super::RunDriver;
 use crate::graph::{Graph, Micros, Work};
 use crate::trace::RunResult;
 use std::sync::mpsc::channel;
+use crate::work::{burn_cpu, calibrate, CpuRate};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Runs `graph` on `workers` OS threads: `cpu` tasks compute for their duration, `io`
+/// Runs `graph` on `workers` OS threads: `cpu` tasks do the work that takes their duration
+/// on one idle core (see [`cpu_rate`]; more workers than cores share the cores), `io`
 /// tasks sleep (holding their thread, as blocking I/O does); an attempt is stopped at its
 /// timeout, planned failures fail, retries wait out their backoff, as in a simulation.
 /// Returns the RunResult with mode `native`, times in ms from the start of the run.
 pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
+    cpu_rate(); // calibrate before the run's clock starts
     // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
     let epoch_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
     let t0 = Instant::now();
@@ -45,13 +49,21 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     })
 }
 
+/// This machine's CPU work rate, measured once per process (about 25 ms).
+pub fn cpu_rate() -> CpuRate {
+    static RATE: OnceLock<CpuRate> = OnceLock::new();
+    *RATE.get_or_init(|| {
+        let t0 = Instant::now();
+        calibrate(|| t0.elapsed().as_secs_f64() * 1000.0)
+    })
+}
+
 /// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout);
 /// returns a kernel's value. `counter` is the run's shared counter.
 fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Option<i64> {
-    let t0 = Instant::now();
     match work {
         Work::Cpu { .. } => {
-            crate::work::burn_cpu(run_us, || t0.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box(burn_cpu(run_us, cpu_rate()));
             None
         }
         Work::Io { .. } => {
@@ -124,6 +136,16 @@ mod tests {
             assert_eq!(real_st, sim_st, "task {}", a.id);
         }
         assert!(real.tasks.iter().any(|t| t.attempts.len() > 1), "the seed should make some attempt fail");
+    }
+
+    #[test]
+    fn more_threads_than_cores_cannot_beat_the_cores() {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let workers = cores * 4;
+        let text: String = (0..workers).map(|i| format!("t{i} : cpu 30ms\n")).collect();
+        let r = run_native(parse_dag(&text).graph.unwrap(), workers).unwrap();
+        let floor = (workers * 30) as f64 / cores as f64;
+        assert!(r.makespan_ms >= 0.8 * floor, "{workers} x 30 ms on {cores} cores took {} ms; the cores allow {floor} at best", r.makespan_ms);
     }
 }
 

@@ -163,6 +163,7 @@ mod tests {
     fn run(text: &str, n: usize, stop_after: Option<usize>) -> (RunDriver, Vec<Event>, Result<(), Stop>) {
         let t0 = Instant::now();
         let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let rate = crate::work::calibrate(now);
         let mut driver = RunDriver::new(parse_dag(text).graph.unwrap(), n, now()).unwrap();
         let (done_tx, done_rx) = channel();
         let mut events = Vec::new();
@@ -172,8 +173,8 @@ mod tests {
                 let (tx, rx) = channel();
                 txs.push(tx);
                 let done = done_tx.clone();
-                s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, |_work, run_us| {
-                    crate::work::burn_cpu(run_us, now);
+                s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, move |_work, run_us| {
+                    std::hint::black_box(crate::work::burn_cpu(run_us, rate));
                     None
                 }));
             }

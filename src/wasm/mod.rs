@@ -226,11 +226,38 @@ pub fn reset_counter() {
     COUNTER.store(0, std::sync::atomic::Ordering::SeqCst);
 }
 
-/// Runs one task body on the calling thread: keeps the core busy for `duration_us`
-/// microseconds of real computation and returns a checksum of the work done.
+/// This instance's CPU work rate in units per µs, as f64 bits (0: not measured yet). In the
+/// threads build every thread shares it, as they share the memory.
+static CPU_RATE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Measures this machine's CPU work rate here (about 25 ms), keeps it for [`run_cpu`], and
+/// returns it (units per µs), so other instances can be given it with [`set_cpu_rate`].
+#[wasm_bindgen]
+pub fn calibrate_cpu() -> f64 {
+    let rate = crate::work::calibrate(now_abs_ms).units_per_us;
+    set_cpu_rate(rate);
+    rate
+}
+
+/// Sets the CPU work rate [`run_cpu`] uses (units per µs, as [`calibrate_cpu`] measured).
+#[wasm_bindgen]
+pub fn set_cpu_rate(units_per_us: f64) {
+    CPU_RATE.store(units_per_us.to_bits(), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The rate to use: the one set, or a fresh measurement the first time.
+pub(crate) fn cpu_rate() -> crate::work::CpuRate {
+    let bits = CPU_RATE.load(std::sync::atomic::Ordering::Relaxed);
+    let units_per_us = if bits == 0 { calibrate_cpu() } else { f64::from_bits(bits) };
+    crate::work::CpuRate { units_per_us }
+}
+
+/// Runs one task body on the calling thread: the real computation that takes about
+/// `duration_us` on one idle core here (a fixed amount: slower when cores are shared), and
+/// returns a checksum of the work done.
 #[wasm_bindgen]
 pub fn run_cpu(duration_us: f64) -> u32 {
-    crate::work::burn_cpu(duration_us.max(0.0) as u64, now_abs_ms) as u32
+    crate::work::burn_cpu(duration_us.max(0.0) as u64, cpu_rate()) as u32
 }
 
 /// Serializes a core value for JS in the shape of its JSON: maps become plain objects and

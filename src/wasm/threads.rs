@@ -63,6 +63,7 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     // The `counter` kernel's shared counter: one per run, in the memory every thread shares.
     let counter = Arc::new(AtomicU64::new(0));
     let shared = counter.clone();
+    let rate = super::cpu_rate(); // set by the engine before the pool started (see engine.js)
     rayon::spawn_broadcast(move |ctx| {
         let worker = ctx.index();
         let Some(jobs) = slots.lock().ok().and_then(|mut s| s[worker].take()) else { return };
@@ -71,7 +72,7 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
             coordinator.unpark();
             sent
         };
-        worker_loop(worker, jobs, report, now_abs_ms, |work, run_us| run_body(work, run_us, &shared));
+        worker_loop(worker, jobs, report, now_abs_ms, |work, run_us| run_body(work, run_us, &shared, rate));
     });
 
     let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(js_error)?;
@@ -134,11 +135,11 @@ fn wait_for(rx: &Receiver<Done>, limit: std::time::Duration) -> Wait {
 }
 
 /// What one attempt does on a pool thread, for `run_us` (its duration cut at its timeout);
-/// returns a kernel's value. `counter` is the run's shared counter.
-fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Option<i64> {
+/// returns a kernel's value. `counter` is the run's shared counter, `rate` the CPU rate.
+fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64, rate: crate::work::CpuRate) -> Option<i64> {
     match work {
         Work::Cpu { .. } => {
-            crate::work::burn_cpu(run_us, now_abs_ms);
+            std::hint::black_box(crate::work::burn_cpu(run_us, rate));
             None
         }
         // Blocking I/O holds its thread without using the core.

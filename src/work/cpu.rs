@@ -1,22 +1,96 @@
-//! CPU-bound work that keeps one core busy for a given time.
+//! CPU-bound work: a fixed amount of real computation, calibrated on the current machine
+//! so that it takes about the requested time on one otherwise idle core.
+//!
+//! The amount is fixed, not the time: when more tasks run than there are cores, each gets a
+//! share of a core and takes longer, as real CPU-bound work does. (Computing until the
+//! clock says the time is up would make 8 workers look 8× faster on 2 cores.)
 
-/// Computes (a xorshift chain, so the optimiser cannot drop it) until `now_ms()` has advanced
-/// by `duration_us` microseconds, and returns the chain's value. `now_ms` is the caller's
-/// clock in milliseconds; it is read once per batch of work, so the overrun past the
-/// deadline is one batch (well under 10 µs on current hardware).
-pub fn burn_cpu(duration_us: u64, now_ms: impl Fn() -> f64) -> u64 {
-    let deadline = now_ms() + duration_us as f64 / 1000.0;
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ duration_us;
-    loop {
-        for _ in 0..256 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+/// One unit of work: 256 steps of a xorshift chain, which the optimiser cannot drop.
+#[inline(never)]
+fn unit(mut x: u64) -> u64 {
+    for _ in 0..256 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    x
+}
+
+/// Runs `units` units of work and returns the chain's value.
+pub fn spin(units: u64) -> u64 {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ units;
+    for _ in 0..units {
+        x = unit(x);
+    }
+    x
+}
+
+/// How many units of work one core does per microsecond here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CpuRate {
+    pub units_per_us: f64,
+}
+
+impl CpuRate {
+    /// The units that take about `duration_us` on one idle core (at least 1 if the
+    /// duration is not zero).
+    pub fn units_for(self, duration_us: u64) -> u64 {
+        if duration_us == 0 {
+            return 0;
         }
-        if now_ms() >= deadline {
-            return x;
+        ((duration_us as f64 * self.units_per_us).round() as u64).max(1)
+    }
+}
+
+/// Measures the machine's rate with `now_ms` (a clock in milliseconds): short samples,
+/// keeping the fastest, since other load only ever slows a sample down.
+///
+/// First it warms the code up for 50 ms: engines that compile in tiers (V8 runs new wasm
+/// code in a baseline tier and swaps in optimised code in the background) would otherwise
+/// be measured before optimisation, and every task afterwards would run many times too
+/// short. Then it samples until the best rate has not improved by 2% for 6 samples (at
+/// most 40 samples, each at least 2 ms on this clock). Takes about 80 to 150 ms.
+pub fn calibrate(now_ms: impl Fn() -> f64) -> CpuRate {
+    let warm_until = now_ms() + 50.0;
+    while now_ms() < warm_until {
+        std::hint::black_box(spin(64));
+    }
+    // Grow a sample until it takes at least 2 ms on this clock.
+    let mut units = 64u64;
+    let mut best = 0.0f64;
+    loop {
+        let t0 = now_ms();
+        std::hint::black_box(spin(units));
+        let took_ms = now_ms() - t0;
+        if took_ms >= 2.0 {
+            best = best.max(units as f64 / (took_ms * 1000.0));
+            break;
+        }
+        units *= 2;
+    }
+    let mut since_better = 0;
+    for _ in 0..40 {
+        let t0 = now_ms();
+        std::hint::black_box(spin(units));
+        let took_ms = now_ms() - t0;
+        let rate = if took_ms > 0.0 { units as f64 / (took_ms * 1000.0) } else { 0.0 };
+        if rate > best * 1.02 {
+            since_better = 0;
+        } else {
+            since_better += 1;
+        }
+        best = best.max(rate);
+        if since_better >= 6 {
+            break;
         }
     }
+    CpuRate { units_per_us: best }
+}
+
+/// Does the work that takes about `duration_us` on one idle core at `rate`.
+pub fn burn_cpu(duration_us: u64, rate: CpuRate) -> u64 {
+    // black_box: the caller may drop the value, and the work must happen anyway.
+    std::hint::black_box(spin(rate.units_for(duration_us)))
 }
 
 #[cfg(test)]
@@ -24,15 +98,33 @@ mod tests {
     use super::*;
     use std::time::Instant;
 
-    #[test]
-    fn burns_for_about_the_duration() {
+    fn clock() -> impl Fn() -> f64 {
         let t0 = Instant::now();
-        let clock = || t0.elapsed().as_secs_f64() * 1000.0;
-        burn_cpu(20_000, clock);
+        move || t0.elapsed().as_secs_f64() * 1000.0
+    }
+
+    #[test]
+    fn calibrated_work_takes_about_the_duration() {
+        let rate = calibrate(clock());
+        assert!(rate.units_per_us > 0.0);
+        let t0 = Instant::now();
+        burn_cpu(20_000, rate);
         let took = t0.elapsed().as_secs_f64() * 1000.0;
-        assert!(took >= 20.0, "stopped early: {took} ms");
-        // Generous: a loaded machine can deschedule the thread; this catches unit slips
-        // (20 ms read as 20 s), not scheduling noise.
-        assert!(took < 2_000.0, "ran far too long: {took} ms");
+        // The fastest sample sets the rate, so the work is never much shorter than asked;
+        // a loaded machine makes it longer. Generous: this catches unit slips (20 ms read
+        // as 20 s or 20 µs), not scheduling noise.
+        assert!(took >= 14.0, "20 ms of calibrated work took only {took} ms");
+        assert!(took < 2_000.0, "20 ms of calibrated work took {took} ms");
+    }
+
+    #[test]
+    fn work_is_a_fixed_amount_not_a_time() {
+        let rate = CpuRate { units_per_us: 3.0 };
+        assert_eq!(rate.units_for(1000), 3000);
+        assert_eq!(rate.units_for(0), 0);
+        assert_eq!(CpuRate { units_per_us: 0.0001 }.units_for(1), 1);
+        // The same units give the same value: the work is deterministic.
+        assert_eq!(spin(1000), spin(1000));
+        assert_ne!(spin(1000), spin(1001));
     }
 }

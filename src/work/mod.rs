@@ -3,4 +3,4 @@
 mod cpu;
 pub mod kernels;
 
-pub use cpu::burn_cpu;
+pub use cpu::{burn_cpu, calibrate, spin, CpuRate};

@@ -37,7 +37,8 @@ class EngineHandle {
     });
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (e) => this.failAll(new Error(`the engine worker failed: ${e.message ?? 'could not load'}`));
-    this.worker.postMessage({ type: ToEngine.init, mode, workers });
+    this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate });
+    this.ready.then((r) => { cpuRate ||= r.cpuRate; }, () => {});
   }
 
   receive(data) {
@@ -77,6 +78,9 @@ class EngineHandle {
 }
 
 let engine = null;
+/** This machine's CPU work rate, measured by the first engine and reused by later ones:
+ *  measuring again under whatever load a new engine starts in would only add noise. */
+let cpuRate = 0;
 
 function engineFor(mode, workers) {
   if (engine && !engine.broken && engine.mode === mode && engine.workers === workers) return engine;

@@ -4,7 +4,7 @@
 
 /** client → engine, and the engine's replies. Replies echo the request's `id`. */
 export const ToEngine = Object.freeze({
-  /** { type, mode: 'threads'|'workers'|'async', workers: number } → Ready | Failed */
+  /** { type, mode: 'threads'|'workers'|'async', workers: number, cpuRate?: number } → Ready | Failed */
   init: 'init',
   /** { type, id, text } → Progress* then Result | Failed */
   run: 'run',
@@ -20,7 +20,7 @@ export const ToEngine = Object.freeze({
 export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'benchmark_simulate']);
 
 export const FromEngine = Object.freeze({
-  /** { type, mode, workers, threads: number|undefined } */
+  /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs) } */
   ready: 'ready',
   /** { type, id, result: RunResult } */
   result: 'result',
@@ -34,7 +34,7 @@ export const FromEngine = Object.freeze({
 
 /** engine → task worker, and back. */
 export const ToTaskWorker = Object.freeze({
-  /** { type, module: WebAssembly.Module, worker: number } → TaskWorkerReady */
+  /** { type, module: WebAssembly.Module, worker: number, cpuRate: number } → TaskWorkerReady */
   init: 'init',
   /** { type, run, task, worker, kind, duration_us, timeout_us, kernel } → TaskDone | TaskFailed */
   task: 'task',

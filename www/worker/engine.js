@@ -17,28 +17,43 @@ const PKG = {
   plain: new URL('../pkg/plain/fanout.js', import.meta.url),
 };
 
-async function init({ mode, workers }) {
+/**
+ * The CPU work rate for `cpu` tasks: the one the page measured before (`given`), or a
+ * measurement now. Measured before any pool starts: a pool's new workers compile the wasm
+ * module, and a calibration beside them would come out far too slow.
+ */
+function cpuRateFor(pkg, given) {
+  if (given > 0) {
+    pkg.set_cpu_rate(given);
+    return given;
+  }
+  return pkg.calibrate_cpu();
+}
+
+async function init({ mode, workers, cpuRate: given }) {
   if (mode === 'threads') {
     const pkg = await import(PKG.threads);
     await pkg.default();
+    const cpuRate = cpuRateFor(pkg, given); // shared by every thread of the pool
     const threads = await pkg.startThreadPool(workers);
     state = { mode, workers, pkg };
-    return { mode, workers, threads };
+    return { mode, workers, threads, cpuRate };
   }
   const pkg = await import(PKG.plain);
   const module = await WebAssembly.compileStreaming(fetch(new URL('fanout_bg.wasm', PKG.plain)));
   await pkg.default({ module_or_path: module });
+  const cpuRate = cpuRateFor(pkg, given); // every pool worker gets it
   const pool = mode === 'workers'
-    ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i)))
+    ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i, cpuRate)))
     : [];
-  state = { mode, workers, pkg, pool, module };
-  return { mode, workers };
+  state = { mode, workers, pkg, pool, module, cpuRate };
+  return { mode, workers, cpuRate };
 }
 
 /** Starts one pool worker and resolves once its wasm instance is ready. */
-function startTaskWorker(module, worker) {
+function startTaskWorker(module, worker, cpuRate) {
   return new Promise((resolve, reject) => {
-    const w = spawnTaskWorker(module, worker);
+    const w = spawnTaskWorker(module, worker, cpuRate);
     w.onmessage = ({ data }) => {
       if (data.type === FromTaskWorker.ready) resolve(w);
       else if (data.type === FromTaskWorker.failed) reject(new Error(`task worker ${worker}: ${data.error.message}`));
@@ -47,11 +62,11 @@ function startTaskWorker(module, worker) {
   });
 }
 
-/** A new pool worker for slot `worker`, told to instantiate `module`; it accepts tasks at
- *  once (they wait inside it until the instance is ready). */
-function spawnTaskWorker(module, worker) {
+/** A new pool worker for slot `worker`, told to instantiate `module` and use the CPU rate
+ *  `cpuRate`; it accepts tasks at once (they wait inside it until the instance is ready). */
+function spawnTaskWorker(module, worker, cpuRate) {
   const w = new Worker(new URL('./task-worker.js', import.meta.url), { type: 'module', name: `fanout-task-${worker}` });
-  w.postMessage({ type: ToTaskWorker.init, module, worker });
+  w.postMessage({ type: ToTaskWorker.init, module, worker, cpuRate });
   return w;
 }
 
@@ -158,7 +173,7 @@ function drive(text, progress, start, counterTotal = () => undefined) {
 let runs = 0;
 
 function runOnPool(text, progress) {
-  const { pool, module } = state;
+  const { pool, module, cpuRate } = state;
   const run = ++runs;
   const running = new Map(); // worker slot -> { task, sentAt, end, timer }
   // Each instance's own counter, as last reported: separate memories, no shared counter.
@@ -189,7 +204,7 @@ function runOnPool(text, progress) {
   };
   const replace = (slot) => {
     pool[slot].terminate();
-    pool[slot] = spawnTaskWorker(module, slot);
+    pool[slot] = spawnTaskWorker(module, slot, cpuRate);
     listen(slot);
   };
   pool.forEach((_, slot) => listen(slot));

@@ -3,7 +3,7 @@
 // `io` waits, or kernels, whose value it reports with this instance's own counter. Tasks that
 // arrive before the instance is ready wait for it, so the engine can hand work to a
 // freshly started replacement at once.
-import init, { counter_value, reset_counter, run_cpu, run_kernel } from '../pkg/plain/fanout.js';
+import init, { counter_value, reset_counter, run_cpu, run_kernel, set_cpu_rate } from '../pkg/plain/fanout.js';
 import { FromTaskWorker, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 
 let worker = -1;
@@ -13,7 +13,7 @@ let run = null; // the run the last task belonged to: this instance's counter re
 self.onmessage = async ({ data }) => {
   if (data.type === ToTaskWorker.init) {
     worker = data.worker;
-    ready = init({ module_or_path: data.module });
+    ready = init({ module_or_path: data.module }).then(() => set_cpu_rate(data.cpuRate));
     try {
       await ready;
       postMessage({ type: FromTaskWorker.ready, worker });

@@ -59,18 +59,23 @@ pub fn cpu_rate() -> CpuRate {
 }
 
 /// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout);
-/// returns a kernel's value. `counter` is the run's shared counter.
-fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Option<i64> {
+/// returns a kernel's value, or `Err` if its code panicked: the panic is caught, so only
+/// that attempt fails and the thread goes on with the next task.
+fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Result<Option<i64>, String> {
     match work {
         Work::Cpu { .. } => {
             std::hint::black_box(burn_cpu(run_us, cpu_rate()));
-            None
+            Ok(None)
         }
         Work::Io { .. } => {
             std::thread::sleep(Duration::from_micros(run_us));
-            None
+            Ok(None)
         }
-        Work::Kernel(k) => Some(k.run(counter)),
+        Work::Kernel(k) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| k.run(counter)))
+            .map(Some)
+            .map_err(|p| {
+                p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a task panicked".into())
+            }),
     }
 }
 
@@ -146,6 +151,16 @@ mod tests {
         let r = run_native(parse_dag(&text).graph.unwrap(), workers).unwrap();
         let floor = (workers * 30) as f64 / cores as f64;
         assert!(r.makespan_ms >= 0.8 * floor, "{workers} x 30 ms on {cores} cores took {} ms; the cores allow {floor} at best", r.makespan_ms);
+    }
+
+    #[test]
+    fn a_panicking_task_fails_alone_and_the_run_goes_on() {
+        let g = parse_dag("on_error skip-dependents\nboom : panic\nneeds_boom : cpu 1ms after boom\nfine : primes 0..100").graph.unwrap();
+        let r = run_native(g, 2).unwrap();
+        let st: Vec<_> = r.tasks.iter().map(|t| (t.id.as_str(), t.status)).collect();
+        use crate::trace::Status::*;
+        assert_eq!(st, vec![("boom", Failed), ("needs_boom", Skipped), ("fine", Ok)]);
+        assert_eq!(r.tasks[2].value, Some(crate::trace::Value::Int(25)));
     }
 }
 

@@ -25,14 +25,15 @@ pub struct Job {
 }
 
 /// A finished attempt: task index, worker, its start and end on the run's clock (absolute
-/// ms), and the value it computed (kernels; `None` for `cpu` and `io` work).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// ms), and the value it computed (kernels; `None` for `cpu` and `io` work), or `Err` when
+/// its code panicked (the attempt failed).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Done {
     pub task: usize,
     pub worker: usize,
     pub start_abs_ms: f64,
     pub end_abs_ms: f64,
-    pub value: Option<i64>,
+    pub value: Result<Option<i64>, String>,
 }
 
 /// What the coordinator tells its observer while a run goes.
@@ -48,15 +49,15 @@ pub enum Event {
 pub const POLL: Duration = Duration::from_millis(16);
 
 /// The body of one pool thread: receives jobs, runs each with `body(work, run_us)` (which
-/// returns the value it computed, if any), measures it with `now_ms`, and hands the result
-/// to `report` (which returns `false` once nobody listens). Returns when told to stop
-/// (`None`), when the job channel closes, or when `report` fails.
+/// returns the value it computed, if any, or `Err` with a panic's message), measures it with
+/// `now_ms`, and hands the result to `report` (which returns `false` once nobody listens).
+/// Returns when told to stop (`None`), when the job channel closes, or when `report` fails.
 pub fn worker_loop(
     worker: usize,
     jobs: Receiver<Option<Job>>,
     report: impl Fn(Done) -> bool,
     now_ms: impl Fn() -> f64,
-    body: impl Fn(&Work, Micros) -> Option<i64>,
+    body: impl Fn(&Work, Micros) -> Result<Option<i64>, String>,
 ) {
     while let Ok(Some(Job { task, work, run_us })) = jobs.recv() {
         let start_abs_ms = now_ms();
@@ -69,7 +70,7 @@ pub fn worker_loop(
 }
 
 /// What one wait of the coordinator for a completion gave.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Wait {
     Got(Done),
     /// Nothing finished within the wait's time limit.
@@ -131,12 +132,19 @@ pub fn coordinate(
             .unwrap_or(POLL);
         match wait(limit) {
             Wait::Got(d) => {
-                let outcome = driver
-                    .finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
-                    .map_err(Stop::Failed)?;
-                if let Some(v) = d.value {
-                    driver.set_value(d.task, v);
+                let outcome = match d.value {
+                    // A panic fails the attempt, whatever its plan said.
+                    Err(_) => driver
+                        .finished_with(d.task, d.worker, d.start_abs_ms, d.end_abs_ms, Outcome::Failed)
+                        .map(|()| Outcome::Failed),
+                    Ok(v) => {
+                        if let Some(v) = v {
+                            driver.set_value(d.task, v);
+                        }
+                        driver.finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
+                    }
                 }
+                .map_err(Stop::Failed)?;
                 observe(Event::Finished(d, outcome));
             }
             Wait::TimedOut => {}
@@ -175,7 +183,7 @@ mod tests {
                 let done = done_tx.clone();
                 s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, move |_work, run_us| {
                     std::hint::black_box(crate::work::burn_cpu(run_us, rate));
-                    None
+                    Ok(None)
                 }));
             }
             drop(done_tx);

@@ -21,9 +21,25 @@ use wasm_bindgen_futures::JsFuture;
 /// memory) and resolves to the number of threads running. Call once per module instance.
 #[wasm_bindgen(js_name = startThreadPool)]
 pub async fn start_thread_pool(threads: usize) -> Result<usize, JsValue> {
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut p) = PANICKED.lock() {
+            p.get_or_insert_with(|| info.to_string());
+        }
+        if let Some(t) = COORDINATOR.lock().ok().and_then(|c| c.clone()) {
+            t.unpark();
+        }
+    }));
     JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads)).await?;
     Ok(rayon::current_num_threads())
 }
+
+/// The message of a panic on any thread of this instance. wasm cannot unwind, so a thread
+/// that panics aborts and its share of the pool is gone: unlike a worker with its own
+/// memory, a thread takes the whole shared-memory instance down with it. The panic hook
+/// records the message and wakes the coordinator, which ends the run with `ThreadPanic`.
+static PANICKED: Mutex<Option<String>> = Mutex::new(None);
+/// The thread coordinating the current run, for the panic hook to wake.
+static COORDINATOR: Mutex<Option<std::thread::Thread>> = Mutex::new(None);
 
 /// Progress is posted as a flat `Float64Array`, five numbers per state change:
 /// `task, worker, state, start, end (NaN while running)`, times in absolute ms; state is
@@ -58,8 +74,14 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     let (done_tx, done_rx) = channel();
     let (job_txs, job_rxs): (Vec<_>, Vec<Receiver<Option<Job>>>) = (0..workers).map(|_| channel()).unzip();
     let slots = Arc::new(Mutex::new(job_rxs.into_iter().map(Some).collect::<Vec<_>>()));
+    if let Some(msg) = PANICKED.lock().ok().and_then(|p| p.clone()) {
+        return Err(thread_panic(&msg));
+    }
     // Pool threads wake the coordinator after each report (see `wait_for`).
     let coordinator = std::thread::current();
+    if let Ok(mut c) = COORDINATOR.lock() {
+        *c = Some(coordinator.clone());
+    }
     // The `counter` kernel's shared counter: one per run, in the memory every thread shares.
     let counter = Arc::new(AtomicU64::new(0));
     let shared = counter.clone();
@@ -101,6 +123,9 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     };
     let outcome = coordinate(&mut driver, &job_txs, |limit| wait_for(&done_rx, limit), now_abs_ms, observe, tick);
     flush(&mut batch.borrow_mut());
+    if let Some(msg) = PANICKED.lock().ok().and_then(|p| p.clone()) {
+        return Err(thread_panic(&msg));
+    }
     if let Some(e) = callback_error.into_inner() {
         return Err(e);
     }
@@ -121,6 +146,9 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
 fn wait_for(rx: &Receiver<Done>, limit: std::time::Duration) -> Wait {
     let deadline = now_abs_ms() + limit.as_secs_f64() * 1000.0;
     loop {
+        if PANICKED.lock().map(|p| p.is_some()).unwrap_or(true) {
+            return Wait::Closed; // the run reports the panic (see `run_threads`)
+        }
         match rx.try_recv() {
             Ok(d) => return Wait::Got(d),
             Err(TryRecvError::Disconnected) => return Wait::Closed,
@@ -136,21 +164,32 @@ fn wait_for(rx: &Receiver<Done>, limit: std::time::Duration) -> Wait {
 
 /// What one attempt does on a pool thread, for `run_us` (its duration cut at its timeout);
 /// returns a kernel's value. `counter` is the run's shared counter, `rate` the CPU rate.
-fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64, rate: crate::work::CpuRate) -> Option<i64> {
+fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64, rate: crate::work::CpuRate) -> Result<Option<i64>, String> {
     match work {
         Work::Cpu { .. } => {
             std::hint::black_box(crate::work::burn_cpu(run_us, rate));
-            None
+            Ok(None)
         }
         // Blocking I/O holds its thread without using the core.
         Work::Io { .. } => {
             std::thread::sleep(std::time::Duration::from_micros(run_us));
-            None
+            Ok(None)
         }
-        Work::Kernel(k) => Some(k.run(counter)),
+        // wasm cannot unwind: a panic here aborts this thread (see `PANICKED`).
+        Work::Kernel(k) => Ok(Some(k.run(counter))),
     }
 }
 
 fn js_error(msg: String) -> JsValue {
     js_sys::Error::new(&msg).into()
+}
+
+/// The error of a run whose task panicked: named `ThreadPanic`, so the page knows this
+/// instance (its pool has lost a thread) must be replaced.
+fn thread_panic(msg: &str) -> JsValue {
+    let e = js_sys::Error::new(&format!(
+        "a task panicked on a pool thread ({msg}); threads share one memory, so the panic took the whole thread pool down: the next run starts a fresh one"
+    ));
+    e.set_name("ThreadPanic");
+    e.into()
 }

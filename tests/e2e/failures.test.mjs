@@ -58,3 +58,36 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
     });
   });
 }
+
+describe('a task that panics', () => {
+  const GRAPH = 'on_error skip-dependents\nboom : panic\nneeds_boom : cpu 1ms after boom\nfine[1..3] : cpu 5ms';
+  for (const [mode, isolation] of [['workers', false], ['async', false]]) {
+    test(`${mode}: fails alone, its worker is replaced, and the run goes on`, async () => {
+      const h = await open({ isolation });
+      try {
+        const page = await h.newPage();
+        const r = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 2, mode: m }), [GRAPH, mode]);
+        const st = Object.fromEntries(r.tasks.map((t) => [t.id, t.status]));
+        assert.deepEqual(st, { boom: 'failed', needs_boom: 'skipped', fine1: 'ok', fine2: 'ok', fine3: 'ok' });
+        const again = await page.evaluate((m) => window.fanout.run('a[1..4] : cpu 5ms', { workers: 2, mode: m }), mode);
+        assert.deepEqual(again.tasks.map((t) => t.status), ['ok', 'ok', 'ok', 'ok']);
+      } finally {
+        await h.close();
+      }
+    });
+  }
+
+  test('threads: the panic takes the shared-memory pool down; the next run gets a fresh one', async () => {
+    const h = await open({ isolation: true });
+    try {
+      const page = await h.newPage();
+      const err = await page.evaluate((t) => window.fanout.run(t, { workers: 2, mode: 'threads' }).then(() => null, (e) => ({ name: e.name, message: e.message })), GRAPH);
+      assert.equal(err?.name, 'ThreadPanic');
+      assert.match(err.message, /threads share one memory/);
+      const again = await page.evaluate(() => window.fanout.run('a[1..4] : cpu 5ms', { workers: 2, mode: 'threads' }));
+      assert.deepEqual(again.tasks.map((t) => t.status), ['ok', 'ok', 'ok', 'ok']);
+    } finally {
+      await h.close();
+    }
+  });
+});

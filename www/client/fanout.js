@@ -47,6 +47,12 @@ class EngineHandle {
       return;
     }
     const key = data.type === FromEngine.ready || (data.type === FromEngine.failed && data.id === undefined) ? 'init' : data.id;
+    if (data.retire) {
+      // The engine's wasm instance trapped (a task panicked): answer this request, then
+      // replace the engine on the next call.
+      this.broken = true;
+      setTimeout(() => this.terminate(new Error('the engine was replaced after a task panicked')), 0);
+    }
     const waiter = this.pending.get(key);
     if (!waiter) return;
     this.pending.delete(key);

@@ -22,13 +22,14 @@ export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert',
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs) } */
   ready: 'ready',
-  /** { type, id, result: RunResult } */
+  /** { type, id, result: RunResult, retire?: true }: `retire` asks the client to replace
+   *  this engine (its wasm instance trapped on a panic) */
   result: 'result',
   /** { type, id, events: Progress[] }, any number before the Result */
   progress: 'progress',
   /** { type, id, value }: what a core call returned */
   returned: 'returned',
-  /** { type, id?, error: { name, message, diagnostics? } } */
+  /** { type, id?, error: { name, message, diagnostics? }, retire?: true } */
   failed: 'failed',
 });
 

@@ -235,7 +235,16 @@ function runOnEventLoop(text, progress) {
       setTimeout(() => {
         progress.flush();
         const s = nowAbsMs();
-        const value = d.kernel ? pkg.run_kernel(d.kernel) : (pkg.run_cpu(d.duration_us), undefined);
+        let value;
+        try {
+          value = d.kernel ? pkg.run_kernel(d.kernel) : (pkg.run_cpu(d.duration_us), undefined);
+        } catch {
+          // A panic traps this instance: the attempt fails, the run goes on, and the
+          // engine retires after it (its memory may be left mid-update).
+          state.retire = true;
+          end(s, nowAbsMs(), 'failed');
+          return;
+        }
         end(s, nowAbsMs(), undefined, value);
       }, 0);
     }
@@ -267,7 +276,7 @@ async function handle(data) {
         postMessage({ type: FromEngine.ready, ...(await init(data)) });
         break;
       case ToEngine.run:
-        postMessage({ type: FromEngine.result, id: data.id, result: await runGraph(data.id, data.text) });
+        postMessage({ type: FromEngine.result, id: data.id, result: await runGraph(data.id, data.text), retire: state.retire });
         break;
       case ToEngine.call:
         if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);
@@ -277,6 +286,8 @@ async function handle(data) {
         throw new Error(`unknown message type ${data.type}`);
     }
   } catch (e) {
-    postMessage({ type: FromEngine.failed, id: data.id, error: serializeError(e) });
+    // A panic on a pool thread leaves the thread pool short of a thread: retire.
+    const retire = e?.name === 'ThreadPanic' || state?.retire;
+    postMessage({ type: FromEngine.failed, id: data.id, error: serializeError(e), retire });
   }
 }

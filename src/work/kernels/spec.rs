@@ -11,6 +11,7 @@
 //! | `sort N` | sorts N pseudo-random numbers | an order-sensitive checksum's low 48 bits |
 //! | `wordcount` | the words of a built-in text | how many |
 //! | `counter N plain\|atomic` | adds 1 to one shared counter N times | the counter, read after |
+//! | `panic` | a bug: the task's code panics | none: the attempt fails |
 //!
 //! A task of a range declaration (`p[1..8] : primes 0..1M`) does part i of n: its slice of
 //! the range, its band of image rows, its slice of the bytes or numbers, its chunk of the
@@ -23,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::AtomicU64;
 
 /// The kernels' names, in the order the docs list them.
-pub const KERNELS: [&str; 6] = ["primes", "mandelbrot", "hash", "sort", "wordcount", "counter"];
+pub const KERNELS: [&str; 7] = ["primes", "mandelbrot", "hash", "sort", "wordcount", "counter", "panic"];
 
 /// Largest span of a `primes` range (the sieve holds one byte per number).
 pub const MAX_PRIMES_SPAN: u64 = 20_000_000;
@@ -49,6 +50,8 @@ pub enum Kernel {
     Sort { n: u64 },
     Wordcount,
     Counter { times: u64, atomic: bool },
+    /// A task whose code panics: what a bug does to a worker, a thread pool, a process.
+    Panic,
 }
 
 /// One task's kernel: part `part` (0-based) of `parts` of `kernel`.
@@ -143,6 +146,8 @@ impl KernelWork {
                 atomic: *how == "atomic",
             },
             ("counter", _) => return wrong("a count and `plain` or `atomic`: `counter 1M plain`"),
+            ("panic", []) => Kernel::Panic,
+            ("panic", _) => return wrong("no arguments: `panic`"),
             _ => return Err(format!("`{name}` is not a kernel")),
         };
         Ok(KernelWork { kernel, part, parts })
@@ -157,6 +162,7 @@ impl KernelWork {
             Kernel::Sort { .. } => "sort",
             Kernel::Wordcount => "wordcount",
             Kernel::Counter { .. } => "counter",
+            Kernel::Panic => "panic",
         }
     }
 
@@ -168,7 +174,7 @@ impl KernelWork {
             Kernel::Mandelbrot { size, iter } => format!("{size} iter {iter}"),
             Kernel::Hash { bytes } => bytes.to_string(),
             Kernel::Sort { n } => n.to_string(),
-            Kernel::Wordcount => String::new(),
+            Kernel::Wordcount | Kernel::Panic => String::new(),
             Kernel::Counter { times, atomic } => format!("{times} {}", if *atomic { "atomic" } else { "plain" }),
         };
         let part = if self.parts > 1 { format!("part {}/{}", self.part + 1, self.parts) } else { String::new() };
@@ -204,12 +210,13 @@ impl KernelWork {
             Kernel::Wordcount => 6_000,
             Kernel::Counter { times, atomic: true } => times as u128 * 5,
             Kernel::Counter { times, atomic: false } => times as u128 / 2,
+            Kernel::Panic => 1_000,
         };
         (ns / 1000).min(u64::MAX as u128) as Micros
     }
 
     /// Runs this part and returns its value (see the module doc). `counter` is the one
-    /// shared counter of the run's memory.
+    /// shared counter of the run's memory. `panic` panics, on purpose.
     pub fn run(&self, counter: &AtomicU64) -> i64 {
         let (p, n) = (self.part, self.parts);
         let low48 = |x: u64| (x & ((1 << 48) - 1)) as i64;
@@ -235,6 +242,7 @@ impl KernelWork {
                 increment(counter, times, atomic);
                 counter.load(std::sync::atomic::Ordering::Relaxed) as i64
             }
+            Kernel::Panic => panic!("the task `panic` panicked, as it is written to"),
         }
     }
 }
@@ -256,6 +264,7 @@ mod tests {
             ("sort", "1000000"),
             ("wordcount", ""),
             ("counter", "1000 atomic"),
+            ("panic", ""),
             ("primes", "0..100 part 3/8"),
         ] {
             let k = kw(name, args).unwrap();

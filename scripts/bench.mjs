@@ -6,6 +6,7 @@
 //  2. The same 10,000 tasks through the npm package `workerpool`, in the same page.
 //  3. Parallel efficiency: 32 independent `cpu 20ms` tasks on 1 worker and on all cores.
 //  4. Granularity: the same 400 ms of work split into 10 … 100,000 tasks, per mode.
+//  4b. Prediction: real makespans against the simulator's, CPU-bound tasks of 10 ms or more.
 //  5. The simulator in wasm: 1,000,000 generated tasks on 64 workers (the native figure is
 //     `cargo bench --bench simulate`, on the same graph).
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -113,6 +114,29 @@ try {
     rows.push([mode, cores, fmt(s, 2), fmt(s / cores, 2), s >= 0.85 * cores ? 'yes' : 'no']);
   }
   table(`Parallel efficiency (median of ${REPS})`, ['mode', 'cores', 'speedup', 'efficiency', '≥ 0.85 × cores'], rows);
+
+  // 4b. Prediction: the simulator against real runs.
+  step('prediction: real makespan against the simulator');
+  const graphs = {
+    'map-reduce (1 + 16 + 1 tasks)': 'split : cpu 10ms\nw[1..16] : cpu 20ms after split\njoin : cpu 10ms after w[*]',
+    'uneven fan-out (13 tasks)': 'a : cpu 10ms\nb[1..4] : cpu 40ms after a\nc[1..6] : cpu 15ms after a\nd : cpu 30ms after b[*]\ne : cpu 10ms after c[*], d',
+    'chain of 3 diamonds (10 tasks)': 's : cpu 10ms\nl1 : cpu 30ms after s\nr1 : cpu 20ms after s\nm1 : cpu 10ms after l1, r1\nl2 : cpu 20ms after m1\nr2 : cpu 30ms after m1\nm2 : cpu 10ms after l2, r2\nl3 : cpu 25ms after m2\nr3 : cpu 25ms after m2\nm3 : cpu 10ms after l3, r3',
+  };
+  const pred = [];
+  for (const [name, text] of Object.entries(graphs)) {
+    const sim = await page.evaluate(([t, w]) => window.fanout.simulate(t, { workers: w }), [text, cores]);
+    const row = [name, fmt(sim.makespan_ms, 0)];
+    for (const mode of ['threads', 'workers']) {
+      await warm(mode, cores);
+      const real = [];
+      for (let rep = 0; rep < REPS; rep++) real.push((await timeRun(page, text, { workers: cores, mode })).makespan);
+      const ratio = median(real) / sim.makespan_ms;
+      row.push(`${fmt(median(real), 0)} (${ratio >= 1 ? '+' : ''}${fmt((ratio - 1) * 100, 1)}%)`);
+    }
+    pred.push(row);
+  }
+  table(`Prediction: simulated vs real makespan (ms) on ${cores} workers, median of ${REPS} (goal: within 10%)`,
+    ['graph', 'simulated', 'threads (diff)', 'workers (diff)'], pred);
 
   // 4. Granularity.
   step('granularity: 400 ms of work split into 10 … 100,000 tasks');

@@ -39,20 +39,41 @@ fn engine_rejects_a_cycle_with_diagnostics() {
 
 #[wasm_bindgen_test]
 fn engine_hands_out_a_chain_in_order() {
-    let mut e = Engine::new("a : cpu 1\nb : cpu 1 after a\nc : cpu 1 after b", 2, 1000.0).unwrap();
+    let mut e = Engine::new("a : cpu 1\nb : cpu 1 after a\nc : io 1 timeout 5ms after b", 2, 1000.0).unwrap();
     let mut t = 1000.0;
     for expected in 0..3 {
-        let d = e.next(t);
-        assert_eq!(get(&d, "task").as_f64(), Some(expected as f64));
-        assert!(e.next(t).is_undefined(), "only one task of a chain is ready at a time");
-        let worker = get(&d, "worker").as_f64().unwrap() as usize;
-        e.finished(expected, worker, t, t + 1.0, None).unwrap();
+        let d = e.next(t).expect("the next task of the chain");
+        assert_eq!(d[0], expected as f64, "task");
+        assert!(e.next(t).is_none(), "only one task of a chain is ready at a time");
+        let worker = d[1] as usize;
+        assert_eq!(e.finished(expected, worker, t, t + 1.0, None).unwrap(), 1, "ok");
         t += 1.0;
+        if expected == 2 {
+            assert_eq!((d[2], d[3], d[4]), (1.0, 1000.0, 5000.0), "io, 1 ms, timeout 5 ms");
+        }
     }
     assert!(e.is_done());
     let r = e.result("workers", None).unwrap();
     assert_eq!(get(&r, "makespan_ms").as_f64(), Some(3.0));
     assert_eq!(js_sys::Array::from(&get(&r, "tasks")).length(), 3);
+}
+
+#[wasm_bindgen_test]
+fn engine_hands_out_kernels_and_their_values_reach_the_result() {
+    let mut e = Engine::new("p[1..2] : primes 0..100\ns : cpu 0ms reduce sum after p[*]", 2, 0.0).unwrap();
+    let (a, b) = (e.next(0.0).unwrap(), e.next(0.0).unwrap());
+    assert_eq!((a[2], b[2]), (2.0, 2.0), "kernel tasks");
+    let k = e.kernel(a[0] as usize);
+    let v = fanout::wasm::run_kernel(k).unwrap();
+    let k2 = e.kernel(b[0] as usize);
+    let v2 = fanout::wasm::run_kernel(k2).unwrap();
+    assert_eq!(v + v2, 25.0, "primes below 100, in two parts");
+    e.finished(a[0] as usize, a[1] as usize, 0.0, 1.0, Some(v)).unwrap();
+    e.finished(b[0] as usize, b[1] as usize, 0.0, 1.0, Some(v2)).unwrap();
+    let s = e.next(1.0).unwrap();
+    e.finished(s[0] as usize, s[1] as usize, 1.0, 2.0, None).unwrap();
+    let r = e.result("workers", None).unwrap();
+    assert_eq!(get(&get(&r, "result"), "s").as_f64(), Some(25.0));
 }
 
 #[wasm_bindgen_test]

@@ -162,5 +162,34 @@ mod tests {
         assert_eq!(st, vec![("boom", Failed), ("needs_boom", Skipped), ("fine", Ok)]);
         assert_eq!(r.tasks[2].value, Some(crate::trace::Value::Int(25)));
     }
+
+    #[test]
+    fn tiny_tasks_are_pipelined_and_still_reported_per_real_worker() {
+        let text: String = (0..400).map(|i| format!("t{i} : cpu 10us{}\n", if i >= 2 { format!(" after t{}", i - 2) } else { String::new() })).collect();
+        let g = parse_dag(&text).graph.unwrap();
+        let d = RunDriver::new(g.clone(), 2, 0.0).unwrap();
+        assert_eq!(d.depth(), crate::exec::PIPELINE_DEPTH);
+        let r = run_native(g.clone(), 2).unwrap();
+        assert_eq!(r.workers, 2);
+        let m = r.metrics.as_ref().unwrap();
+        assert_eq!(m.workers.len(), 2);
+        assert_eq!(m.workers.iter().map(|w| w.attempts).sum::<usize>(), 400);
+        for lane in 0..2 {
+            let mut bars: Vec<_> = r.tasks.iter().filter(|t| t.worker == lane).collect();
+            bars.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+            assert!(bars.windows(2).all(|w| w[1].start_ms >= w[0].end_ms), "lane {lane} runs one at a time");
+        }
+        for (i, t) in r.tasks.iter().enumerate().skip(2) {
+            assert!(t.start_ms >= r.tasks[i - 2].end_ms, "{} starts before its dependency ends", t.id);
+        }
+    }
+
+    #[test]
+    fn ordinary_graphs_are_not_pipelined() {
+        for text in ["a : cpu 1ms", "a : cpu 10us timeout 1ms", "a : cpu 10us retry 1", "limit db 1\na : cpu 10us uses db"] {
+            let d = RunDriver::new(parse_dag(text).graph.unwrap(), 2, 0.0).unwrap();
+            assert_eq!(d.depth(), 1, "{text}");
+        }
+    }
 }
 

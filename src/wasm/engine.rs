@@ -3,9 +3,8 @@
 
 use super::{parse_or_throw, to_js};
 use crate::exec::RunDriver;
-use crate::graph::{KernelWork, Work};
+use crate::graph::Work;
 use crate::sched::Outcome;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// One run of a graph on `workers` workers. Protocol: call [`Engine::next`] with the time
@@ -18,23 +17,22 @@ pub struct Engine {
     driver: RunDriver,
 }
 
-#[derive(Serialize)]
-struct TaskMessage {
-    task: usize,
-    worker: usize,
-    kind: &'static str,
-    duration_us: u64,
-    /// The task's timeout, if any: the executor stops the attempt there.
-    timeout_us: Option<u64>,
-    /// The kernel to run (for `run_kernel`), for kernel tasks.
-    kernel: Option<KernelWork>,
+/// Outcome codes, shared with the packed progress of the threads build: 1 ok, 2 failed,
+/// 3 timeout (0 is "running").
+fn outcome_code(o: Outcome) -> u8 {
+    match o {
+        Outcome::Ok => 1,
+        Outcome::Failed => 2,
+        Outcome::Timeout => 3,
+    }
 }
 
-fn outcome_name(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Ok => "ok",
-        Outcome::Failed => "failed",
-        Outcome::Timeout => "timeout",
+/// Work kind codes in a packed dispatch: 0 cpu, 1 io, 2 kernel.
+fn kind_code(w: &Work) -> f64 {
+    match w {
+        Work::Cpu { .. } => 0.0,
+        Work::Io { .. } => 1.0,
+        Work::Kernel(_) => 2.0,
     }
 }
 
@@ -49,44 +47,43 @@ impl Engine {
         Ok(Engine { driver })
     }
 
-    /// The next attempt to start at absolute time `now_abs_ms`, as
-    /// `{ task, worker, kind, duration_us, timeout_us, kernel }` (`kernel` null unless it is
-    /// a kernel task), or `undefined` when no task is startable or no worker is free.
-    pub fn next(&mut self, now_abs_ms: f64) -> JsValue {
-        match self.driver.next_at(now_abs_ms) {
-            None => JsValue::UNDEFINED,
-            Some(d) => to_js(&TaskMessage {
-                task: d.task,
-                worker: d.worker,
-                kind: d.work.kind_name(),
-                duration_us: d.duration_us(),
-                timeout_us: self.driver.plan(d.task).timeout_us,
-                kernel: match d.work {
-                    Work::Kernel(k) => Some(k),
-                    _ => None,
-                },
-            }),
+    /// The next attempt to start at absolute time `now_abs_ms`, packed as five numbers
+    /// `[task, worker, kind (0 cpu, 1 io, 2 kernel), duration_us, timeout_us or -1]` (one
+    /// small typed array instead of an object: this is the per-task hot path), or
+    /// `undefined` when no task is startable or no worker is free. A kernel's spec comes
+    /// from [`Engine::kernel`].
+    pub fn next(&mut self, now_abs_ms: f64) -> Option<Vec<f64>> {
+        let d = self.driver.next_at(now_abs_ms)?;
+        let timeout = self.driver.plan(d.task).timeout_us.map_or(-1.0, |t| t as f64);
+        Some(vec![d.task as f64, d.worker as f64, kind_code(&d.work), d.duration_us() as f64, timeout])
+    }
+
+    /// The kernel task `task` runs (`{ kernel, part, parts }`, for `run_kernel`), or null.
+    pub fn kernel(&self, task: usize) -> JsValue {
+        match self.driver.work(task) {
+            Some(Work::Kernel(k)) => to_js(k),
+            _ => JsValue::NULL,
         }
     }
 
     /// Reports that the current attempt of `task` ran on `worker` between two absolute
     /// times (ms), with the `value` it computed (kernels); returns how it ended as the
-    /// scheduler judged it: `ok`, `failed` (a planned failure) or `timeout` (it ran past
-    /// its timeout).
-    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, value: Option<f64>) -> Result<String, JsValue> {
+    /// scheduler judged it: 1 ok, 2 failed (a planned failure), 3 timeout (it ran past its
+    /// timeout).
+    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, value: Option<f64>) -> Result<u8, JsValue> {
         if let Some(v) = value {
             self.driver.set_value(task, v as i64);
         }
         self.driver
             .finished(task, worker, start_abs_ms, end_abs_ms)
-            .map(|o| outcome_name(o).to_string())
+            .map(outcome_code)
             .map_err(|e| js_sys::Error::new(&e).into())
     }
 
     /// Reports an attempt the executor ended itself: `outcome` is `timeout` (stopped at its
-    /// timeout) or `failed` (its worker crashed). Returns the outcome recorded.
+    /// timeout) or `failed` (its worker crashed). Returns the outcome's code (see `finished`).
     #[wasm_bindgen(js_name = finishedAs)]
-    pub fn finished_as(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, outcome: &str) -> Result<String, JsValue> {
+    pub fn finished_as(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, outcome: &str) -> Result<u8, JsValue> {
         let o = match outcome {
             "timeout" => Outcome::Timeout,
             "failed" => Outcome::Failed,
@@ -94,7 +91,7 @@ impl Engine {
         };
         self.driver
             .finished_with(task, worker, start_abs_ms, end_abs_ms, o)
-            .map(|()| outcome.to_string())
+            .map(|()| outcome_code(o))
             .map_err(|e| js_sys::Error::new(&e).into())
     }
 

@@ -182,3 +182,26 @@ describe('more workers than cores', () => {
     });
   }
 });
+
+describe('pipelined runs of tiny tasks', () => {
+  for (const [mode, isolation] of [['threads', true], ['workers', false]]) {
+    test(`${mode}: each worker still runs one task at a time, dependencies first`, async () => {
+      const h = await open({ isolation });
+      try {
+        const page = await h.newPage();
+        // 2,000 tasks of 20 µs, each after the task two before it.
+        const text = Array.from({ length: 2000 }, (_, i) => `t${i} : cpu 20us${i >= 2 ? ` after t${i - 2}` : ''}`).join('\n');
+        const r = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 2, mode: m }), [text, mode]);
+        assert.equal(r.workers, 2);
+        assert.deepEqual([...lanes(r).keys()].sort(), [0, 1]);
+        assertNoOverlapInLanes(r);
+        for (let i = 2; i < r.tasks.length; i++) {
+          assert.ok(r.tasks[i].start_ms >= r.tasks[i - 2].end_ms, `t${i} started before t${i - 2} ended`);
+        }
+        assert.equal(r.metrics.workers.length, 2);
+      } finally {
+        await h.close();
+      }
+    });
+  }
+});

@@ -9,7 +9,7 @@
 //   capabilities() -> what the page allows
 // It owns the engine worker: one per (mode, workers), replaced when either changes.
 import { chooseMode, detectCapabilities } from '../shared/capabilities.js';
-import { FromEngine, ToEngine, deserializeError } from '../shared/messages.js';
+import { FromEngine, PROGRESS_STATES, ToEngine, deserializeError } from '../shared/messages.js';
 
 export const MAX_WORKERS = 32;
 
@@ -43,7 +43,7 @@ class EngineHandle {
 
   receive(data) {
     if (data.type === FromEngine.progress) {
-      this.pending.get(data.id)?.onProgress?.(data.events);
+      this.pending.get(data.id)?.onProgress?.(data.packed, data.ids);
       return;
     }
     const key = data.type === FromEngine.ready || (data.type === FromEngine.failed && data.id === undefined) ? 'init' : data.id;
@@ -104,12 +104,14 @@ function validateWorkers(workers, max = MAX_WORKERS) {
 }
 
 /**
- * Delivers progress batches to `callback` at most once per animation frame, in order.
- * Returns `{ push(events), flush(), seen }`; `seen` maps task index → latest event.
+ * Unpacks the engine's progress (five numbers an event, ids sent once) and delivers it to
+ * `callback` as objects at most once per animation frame, in order. Returns
+ * `{ push(packed, ids), flush(), seen }`; `seen` maps task index → latest event.
  */
 function frameBatcher(callback) {
   let queued = [];
   let frame = 0;
+  let ids = [];
   const seen = new Map();
   const flush = () => {
     if (frame) cancelAnimationFrame(frame);
@@ -120,10 +122,16 @@ function frameBatcher(callback) {
   return {
     seen,
     flush,
-    push(events) {
-      for (const e of events) seen.set(e.task, e);
-      queued.push(...events);
-      if (!frame) frame = requestAnimationFrame(flush);
+    push(packed, newIds) {
+      if (newIds) ids = newIds;
+      for (let i = 0; i < packed.length; i += 5) {
+        const task = packed[i];
+        const state = PROGRESS_STATES[packed[i + 2]];
+        const e = { task, id: ids[task], worker: packed[i + 1], state, start_ms: packed[i + 3], end_ms: state === 'running' ? null : packed[i + 4] };
+        seen.set(task, e);
+        if (callback) queued.push(e);
+      }
+      if (callback && !frame) frame = requestAnimationFrame(flush);
     },
   };
 }
@@ -178,7 +186,7 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const { result } = await handle.request({ type: ToEngine.run, text: String(graphText) }, (events) => batcher.push(events));
+    const { result } = await handle.request({ type: ToEngine.run, text: String(graphText) }, (packed, ids) => batcher.push(packed, ids));
     batcher.flush();
     return { ...result, isolated: caps.isolated, reason: choice.reason };
   } finally {

@@ -25,7 +25,9 @@ export const FromEngine = Object.freeze({
   /** { type, id, result: RunResult, retire?: true }: `retire` asks the client to replace
    *  this engine (its wasm instance trapped on a panic) */
   result: 'result',
-  /** { type, id, events: Progress[] }, any number before the Result */
+  /** { type, id, packed: Float64Array, ids?: string[] }, any number before the Result:
+   *  five numbers per event (task, worker, state code 0 running / 1 ok / 2 failed /
+   *  3 timeout, start_ms, end_ms or NaN); `ids` (task index → id) comes with the first */
   progress: 'progress',
   /** { type, id, value }: what a core call returned */
   returned: 'returned',
@@ -37,14 +39,15 @@ export const FromEngine = Object.freeze({
 export const ToTaskWorker = Object.freeze({
   /** { type, module: WebAssembly.Module, worker: number, cpuRate: number } → TaskWorkerReady */
   init: 'init',
-  /** { type, run, task, worker, kind, duration_us, timeout_us, kernel } → TaskDone | TaskFailed */
+  /** Tasks are arrays: [run, task, worker, kind (0 cpu, 1 io, 2 kernel), duration_us, kernel]
+   *  → [task, worker, start, end, value|null, counter|null] | TaskFailed */
   task: 'task',
 });
 
 export const FromTaskWorker = Object.freeze({
   /** { type, worker } */
   ready: 'ready',
-  /** { type, task, worker, start, end, value: number|null, counter: number } */
+  /** (replies to tasks are arrays; see ToTaskWorker.task) */
   done: 'done',
   /** { type, worker, task?, error: { name, message } }: the task (if any) failed, or the
    *  worker could not start */
@@ -59,6 +62,9 @@ export const FromTaskWorker = Object.freeze({
  * @typedef {{ mode: string, workers: number, makespan_ms: number, sequential_ms: number,
  *             tasks: TaskRecord[], isolated: boolean, reason: string }} RunResult
  */
+
+/** The names of progress state codes. */
+export const PROGRESS_STATES = Object.freeze(['running', 'ok', 'failed', 'timeout']);
 
 /** Turns a thrown value into something postMessage can carry, keeping diagnostics. */
 export function serializeError(e) {

@@ -70,51 +70,55 @@ function spawnTaskWorker(module, worker, cpuRate) {
   return w;
 }
 
-/** The threaded core's packed progress states (see src/wasm/threads.rs). */
-const PACKED_STATES = ['running', 'ok', 'failed', 'timeout'];
+/** Progress state codes, shared with the core (0 running, then how an attempt ended). */
+const RUNNING = 0;
 
-/** Collects progress events and posts them in batches, at most about every 16 ms. */
+/**
+ * Collects progress as packed numbers, five per event (task, worker, state code, start,
+ * end or NaN; times in ms from the run's start), and posts them about every 16 ms as one
+ * transferred Float64Array. The first batch of a run also carries the task ids, once.
+ */
 class ProgressStream {
   constructor(id, ids) {
     this.id = id;
     this.ids = ids;
     this.start = nowAbsMs();
-    this.events = [];
+    this.buf = [];
     this.timer = 0;
   }
 
-  /** Adds one event; `state` is 'running' or how the attempt ended ('ok', 'failed',
-   *  'timeout'); times are absolute ms. */
-  push(task, worker, state, start, end = null) {
-    this.events.push({ task, id: this.ids[task], worker, state, start_ms: start - this.start, end_ms: end === null ? null : end - this.start });
+  /** Adds one event; `state` is a code (see RUNNING), times are absolute ms. */
+  push(task, worker, state, start, end = NaN) {
+    this.buf.push(task, worker, state, start - this.start, end - this.start);
     if (!this.timer) this.timer = setTimeout(() => this.flush(), 16);
   }
 
-  /** Adds a packed batch from the threaded core: 5 numbers per event (task, worker,
-   *  state 0 running / 1 ok / 2 failed / 3 timeout, start, end or NaN), absolute times. */
+  /** Adds a packed batch from the threaded core (absolute times). */
   pushPacked(batch) {
-    for (let i = 0; i < batch.length; i += 5) {
-      const state = PACKED_STATES[batch[i + 2]];
-      this.push(batch[i], batch[i + 1], state, batch[i + 3], state === 'running' ? null : batch[i + 4]);
-    }
+    for (let i = 0; i < batch.length; i += 5) this.push(batch[i], batch[i + 1], batch[i + 2], batch[i + 3], batch[i + 4]);
     this.flush();
   }
 
   flush() {
     clearTimeout(this.timer);
     this.timer = 0;
-    if (this.events.length) postMessage({ type: FromEngine.progress, id: this.id, events: this.events });
-    this.events = [];
+    if (!this.buf.length) return;
+    const packed = Float64Array.from(this.buf);
+    this.buf = [];
+    postMessage({ type: FromEngine.progress, id: this.id, packed, ids: this.ids }, [packed.buffer]);
+    this.ids = undefined; // sent once
   }
 }
 
 /**
- * Drives a plain-build Engine to the end. `start(d, end)` must run attempt `d` and call
- * `end(start, end, outcome?, value?)` with absolute times, where `outcome` is given only
- * when the executor stopped the attempt itself ('timeout', or 'failed' for a crash) and
- * `value` is a kernel's output. Attempts are dispatched after every end and at the
- * scheduler's next wake-up (backoffs, rates). `counterTotal()` gives what the run's
- * `counter` kernels left in their counters. Resolves to the RunResult.
+ * Drives a plain-build Engine to the end. `start(d, kernel, end)` must run attempt `d`
+ * (packed: [task, worker, kind 0 cpu / 1 io / 2 kernel, duration_us, timeout_us or -1];
+ * `kernel` is the kernel spec for kind 2) and call `end(start, end, outcome?, value?)` with
+ * absolute times, where `outcome` is given only when the executor stopped the attempt
+ * itself ('timeout', or 'failed' for a crash) and `value` is a kernel's output. Attempts
+ * are dispatched after every end and at the scheduler's next wake-up (backoffs, rates).
+ * `counterTotal()` gives what the run's `counter` kernels left in their counters.
+ * Resolves to the RunResult.
  */
 function drive(text, progress, start, counterTotal = () => undefined) {
   const { pkg, workers, mode } = state;
@@ -122,6 +126,7 @@ function drive(text, progress, start, counterTotal = () => undefined) {
   return new Promise((resolve, reject) => {
     let over = false;
     let wakeTimer = 0;
+    let wakeAt = Infinity;
     const finish = (settle) => {
       over = true;
       clearTimeout(wakeTimer);
@@ -134,15 +139,16 @@ function drive(text, progress, start, counterTotal = () => undefined) {
     const fail = (err) => { if (!over) finish(() => reject(err)); };
     const dispatch = () => {
       if (over) return;
-      clearTimeout(wakeTimer);
       const now = nowAbsMs();
       for (let d = engine.next(now); d !== undefined; d = engine.next(now)) {
-        progress.push(d.task, d.worker, 'running', now);
-        start(d, (s, e, outcome, value) => {
+        const task = d[0];
+        const worker = d[1];
+        progress.push(task, worker, RUNNING, now);
+        start(d, d[2] === 2 ? engine.kernel(task) : null, (s, e, outcome, value) => {
           if (over) return;
           try {
-            const status = outcome ? engine.finishedAs(d.task, d.worker, s, e, outcome) : engine.finished(d.task, d.worker, s, e, value ?? undefined);
-            progress.push(d.task, d.worker, status, s, e);
+            const code = outcome ? engine.finishedAs(task, worker, s, e, outcome) : engine.finished(task, worker, s, e, value ?? undefined);
+            progress.push(task, worker, code, s, e);
             dispatch();
           } catch (err) {
             fail(err);
@@ -153,8 +159,16 @@ function drive(text, progress, start, counterTotal = () => undefined) {
         finish(() => resolve(engine.result(mode, counterTotal())));
         return;
       }
-      const wake = engine.nextWakeup();
-      if (wake !== undefined) wakeTimer = setTimeout(() => { try { dispatch(); } catch (err) { fail(err); } }, Math.max(0, wake - nowAbsMs()));
+      // A backoff ending or a rate refilling: come back then (one timer, moved only when
+      // the time changes).
+      const wake = engine.nextWakeup() ?? Infinity;
+      if (wake !== wakeAt) {
+        clearTimeout(wakeTimer);
+        wakeAt = wake;
+        if (wake !== Infinity) {
+          wakeTimer = setTimeout(() => { wakeAt = Infinity; try { dispatch(); } catch (err) { fail(err); } }, Math.max(0, wake - nowAbsMs()));
+        }
+      }
     };
     try {
       dispatch();
@@ -164,57 +178,63 @@ function drive(text, progress, start, counterTotal = () => undefined) {
   });
 }
 
-/**
- * workers mode: each attempt goes to its pool worker as a message. A timeout really stops
- * the attempt: the worker is terminated and a fresh one takes its slot. A worker whose task
- * throws (a panic traps the wasm instance) or that crashes is replaced the same way, and
- * the attempt fails; the run goes on.
- */
 let runs = 0;
 
+/**
+ * workers mode: each attempt goes to its pool worker as a small array message. A timeout
+ * really stops the attempt: the worker is terminated and a fresh one takes its slot. A
+ * worker whose task throws (a panic traps the wasm instance) or that crashes is replaced
+ * the same way, and the attempt fails; the run goes on.
+ */
 function runOnPool(text, progress) {
   const { pool, module, cpuRate } = state;
   const run = ++runs;
-  const running = new Map(); // worker slot -> { task, sentAt, end, timer }
+  // Per worker slot, its attempts in the order sent: the first is running, the rest (a
+  // pipelined run hands a worker two) queue behind it inside the worker.
+  const inFlight = pool.map(() => []); // slot -> [{ msg, sentAt, end, timer }]
   // Each instance's own counter, as last reported: separate memories, no shared counter.
   const counters = new Map(); // Worker -> counter value
-  const settle = (slot, outcome, data) => {
-    const r = running.get(slot);
+  const settle = (slot, outcome, done) => {
+    const r = inFlight[slot].shift();
     if (!r) return;
-    running.delete(slot);
-    clearTimeout(r.timer);
+    if (r.timer) clearTimeout(r.timer);
     if (outcome) {
       replace(slot);
       r.end(r.sentAt, nowAbsMs(), outcome);
     } else {
-      if (data.value !== null) counters.set(pool[slot], data.counter);
-      r.end(data.start, data.end, undefined, data.value);
+      // done: [task, worker, start, end, value or null, counter or null]
+      if (done[4] !== null) counters.set(pool[slot], done[5]);
+      r.end(done[2], done[3], undefined, done[4]);
     }
   };
   const listen = (slot) => {
     const w = pool[slot];
     w.onmessage = ({ data }) => {
-      if (data.type === FromTaskWorker.done) settle(slot, null, data);
-      else if (data.type === FromTaskWorker.failed) settle(slot, 'failed', data);
+      if (Array.isArray(data)) settle(slot, null, data);
+      else if (data.type === FromTaskWorker.failed) settle(slot, 'failed');
     };
     w.onerror = (e) => {
       e.preventDefault?.();
       settle(slot, 'failed');
     };
   };
+  // A fresh worker takes the slot; attempts that were queued behind the lost one go to it.
   const replace = (slot) => {
     pool[slot].terminate();
     pool[slot] = spawnTaskWorker(module, slot, cpuRate);
     listen(slot);
+    for (const r of inFlight[slot]) pool[slot].postMessage(r.msg);
   };
   pool.forEach((_, slot) => listen(slot));
-  return drive(text, progress, (d, end) => {
-    const sentAt = nowAbsMs();
-    const timer = d.timeout_us === null || d.timeout_us === undefined || d.timeout_us >= d.duration_us
-      ? 0
-      : setTimeout(() => settle(d.worker, 'timeout'), d.timeout_us / 1000);
-    running.set(d.worker, { task: d.task, sentAt, end, timer });
-    pool[d.worker].postMessage({ type: ToTaskWorker.task, run, ...d });
+  return drive(text, progress, (d, kernel, end) => {
+    const slot = d[1];
+    const timeout = d[4];
+    // Timed-out attempts are never pipelined (see RunDriver::new), so the clock starts now.
+    const timer = timeout < 0 || timeout >= d[3] ? 0 : setTimeout(() => settle(slot, 'timeout'), timeout / 1000);
+    // [run, task, worker, kind, duration_us, kernel]
+    const msg = [run, d[0], slot, d[2], d[3], kernel];
+    inFlight[slot].push({ msg, sentAt: nowAbsMs(), end, timer });
+    pool[slot].postMessage(msg);
   }, () => [...counters.values()].reduce((a, b) => a + b, 0));
 }
 
@@ -224,11 +244,12 @@ function runOnPool(text, progress) {
 function runOnEventLoop(text, progress) {
   const { pkg } = state;
   pkg.reset_counter();
-  return drive(text, progress, (d, end) => {
-    if (d.kind === 'io') {
+  return drive(text, progress, (d, kernel, end) => {
+    const [, , kind, duration, timeout] = d;
+    if (kind === 1) {
       const s = nowAbsMs();
-      const cut = d.timeout_us !== null && d.timeout_us !== undefined && d.timeout_us < d.duration_us;
-      setTimeout(() => (cut ? end(s, nowAbsMs(), 'timeout') : end(s, nowAbsMs())), (cut ? d.timeout_us : d.duration_us) / 1000);
+      const cut = timeout >= 0 && timeout < duration;
+      setTimeout(() => (cut ? end(s, nowAbsMs(), 'timeout') : end(s, nowAbsMs())), (cut ? timeout : duration) / 1000);
     } else {
       // A CPU task occupies the loop: nothing else (no timer, no message) runs meanwhile,
       // so what is known so far is posted before it starts.
@@ -237,7 +258,7 @@ function runOnEventLoop(text, progress) {
         const s = nowAbsMs();
         let value;
         try {
-          value = d.kernel ? pkg.run_kernel(d.kernel) : (pkg.run_cpu(d.duration_us), undefined);
+          value = kernel ? pkg.run_kernel(kernel) : (pkg.run_cpu(duration), undefined);
         } catch {
           // A panic traps this instance: the attempt fails, the run goes on, and the
           // engine retires after it (its memory may be left mid-update).

@@ -21,7 +21,10 @@ fn a_range_splits_a_kernel_into_parts() {
             w => panic!("{w:?}"),
         }
     }
-    assert!(g.tasks[0].work.duration_us() > 0, "kernels have an estimated cost");
+    assert!(
+        g.tasks[0].work.duration_us() > 0,
+        "kernels have an estimated cost"
+    );
 }
 
 #[test]
@@ -33,42 +36,96 @@ fn kernel_errors_point_at_their_arguments() {
     let p = parse_dag("c : counter 10 sometimes\n");
     assert!(p.diagnostics[0].message.contains("`plain` or `atomic`"));
     let p = parse_dag("d : prims 0..10\n");
-    assert!(p.diagnostics[0].message.contains("did you mean `primes`"), "{}", p.diagnostics[0].message);
+    assert!(
+        p.diagnostics[0].message.contains("did you mean `primes`"),
+        "{}",
+        p.diagnostics[0].message
+    );
 }
 
 #[test]
 fn kernels_round_trip_through_dag_and_json() {
     let g = graph("split : cpu 1ms\np[1..3] : primes 0..30k retry 1 after split\nimg : mandelbrot 64 iter 50\nw : wordcount\nc : counter 1k atomic\nsum : cpu 1ms reduce sum after p[*]\n");
     let dag = to_dag(&g);
-    assert!(dag.contains("p2 : primes 0..30000 part 2/3 retry 1 after split"), "{dag}");
-    let back = parse(&dag, Format::Dag).graph.expect("the exported .dag parses");
-    assert_eq!(back.tasks, g.tasks.iter().map(|t| fanout::graph::Task { span: back.tasks[0].span, ..t.clone() }).collect::<Vec<_>>().iter().zip(&back.tasks).map(|(a, b)| fanout::graph::Task { span: b.span, ..a.clone() }).collect::<Vec<_>>());
+    assert!(
+        dag.contains("p2 : primes 0..30000 part 2/3 retry 1 after split"),
+        "{dag}"
+    );
+    let back = parse(&dag, Format::Dag)
+        .graph
+        .expect("the exported .dag parses");
+    assert_eq!(
+        back.tasks,
+        g.tasks
+            .iter()
+            .map(|t| fanout::graph::Task {
+                span: back.tasks[0].span,
+                ..t.clone()
+            })
+            .collect::<Vec<_>>()
+            .iter()
+            .zip(&back.tasks)
+            .map(|(a, b)| fanout::graph::Task {
+                span: b.span,
+                ..a.clone()
+            })
+            .collect::<Vec<_>>()
+    );
     let json = to_json(&g);
     assert!(json.contains("\"args\": \"0..30000 part 2/3\""), "{json}");
-    let again = parse(&json, Format::Json).graph.expect("the exported JSON parses");
-    assert_eq!(again.tasks.iter().map(|t| &t.work).collect::<Vec<_>>(), g.tasks.iter().map(|t| &t.work).collect::<Vec<_>>());
+    let again = parse(&json, Format::Json)
+        .graph
+        .expect("the exported JSON parses");
+    assert_eq!(
+        again.tasks.iter().map(|t| &t.work).collect::<Vec<_>>(),
+        g.tasks.iter().map(|t| &t.work).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn json_kernels_need_args_not_a_duration() {
-    let p = parse(r#"{"tasks":[{"id":"a","kind":"primes","duration":"5ms"}]}"#, Format::Json);
+    let p = parse(
+        r#"{"tasks":[{"id":"a","kind":"primes","duration":"5ms"}]}"#,
+        Format::Json,
+    );
     assert!(p.has_errors());
-    assert!(p.diagnostics.iter().any(|d| d.message.contains("has no duration")));
+    assert!(p
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("has no duration")));
 }
 
 #[test]
 fn map_reduce_over_primes_gives_the_known_count() {
     let g = graph("p[1..8] : primes 0..1M\ntotal : cpu 0ms reduce sum after p[*]\n");
     let r = run_native(g, 2).unwrap();
-    assert_eq!(r.result.get("total"), Some(&Some(Value::Int(78_498))), "pi(10^6) = 78498");
-    let parts: i64 = r.tasks[..8].iter().map(|t| match t.value { Some(Value::Int(v)) => v, _ => panic!() }).sum();
+    assert_eq!(
+        r.result.get("total"),
+        Some(&Some(Value::Int(78_498))),
+        "pi(10^6) = 78498"
+    );
+    let parts: i64 = r.tasks[..8]
+        .iter()
+        .map(|t| match t.value {
+            Some(Value::Int(v)) => v,
+            _ => panic!(),
+        })
+        .sum();
     assert_eq!(parts, 78_498);
 }
 
 #[test]
 fn wordcount_chunks_add_up_to_the_text() {
-    let r = run_native(graph("w[1..5] : wordcount\nall : cpu 0ms reduce sum after w[*]\n"), 2).unwrap();
-    assert_eq!(r.result.get("all"), Some(&Some(Value::Int(213))), "wc -w of the built-in text");
+    let r = run_native(
+        graph("w[1..5] : wordcount\nall : cpu 0ms reduce sum after w[*]\n"),
+        2,
+    )
+    .unwrap();
+    assert_eq!(
+        r.result.get("all"),
+        Some(&Some(Value::Int(213))),
+        "wc -w of the built-in text"
+    );
 }
 
 #[test]
@@ -83,7 +140,12 @@ fn plain_counters_lose_updates_when_threads_overlap() {
     // Whether two threads interleave is up to the OS: a few tries; on two cores the first
     // run loses thousands of updates.
     let lost = (0..8)
-        .map(|_| run_native(graph("c[1..2] : counter 5M plain\n"), 2).unwrap().counter.unwrap())
+        .map(|_| {
+            run_native(graph("c[1..2] : counter 5M plain\n"), 2)
+                .unwrap()
+                .counter
+                .unwrap()
+        })
         .inspect(|c| assert_eq!(c.expected, 10_000_000))
         .map(|c| c.lost)
         .max()

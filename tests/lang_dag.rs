@@ -208,7 +208,9 @@ fn missing_duration() {
 #[test]
 fn unknown_kind() {
     let d = one_error("a : gpu 5ms\n", 1, 5, "unknown kind of work `gpu`");
-    assert!(d.message.contains("`cpu`, `io` or a kernel (primes, mandelbrot"));
+    assert!(d
+        .message
+        .contains("`cpu`, `io` or a kernel (primes, mandelbrot"));
     let d = one_error("a : ioo 5ms\n", 1, 5, "unknown kind");
     assert!(d.message.contains("did you mean `io`?"));
 }
@@ -356,16 +358,26 @@ fn suggestions_are_deterministic_on_ties() {
     // `abd` is one edit from both `abc` and `abe`: the one declared first is suggested.
     for _ in 0..5 {
         let p = parse_dag("abe : cpu 1\nabc : cpu 1\nx : cpu 1 after abd\n");
-        assert!(p.diagnostics[0].message.contains("did you mean `abe`?"), "{:?}", p.diagnostics);
+        assert!(
+            p.diagnostics[0].message.contains("did you mean `abe`?"),
+            "{:?}",
+            p.diagnostics
+        );
     }
     // Group names tie the same way every time (alphabetically).
     let p = parse_dag("xyb[1..2] : cpu 1\nxya[1..2] : cpu 1\ny : cpu 1 after xyc[*]\n");
-    assert!(p.diagnostics[0].message.contains("did you mean `xya`?"), "{:?}", p.diagnostics);
+    assert!(
+        p.diagnostics[0].message.contains("did you mean `xya`?"),
+        "{:?}",
+        p.diagnostics
+    );
 }
 
 #[test]
 fn string_escapes() {
-    let g = parse_dag("a \"say \\\"hi\\\"\\tnow\" : cpu 1\n").graph.unwrap();
+    let g = parse_dag("a \"say \\\"hi\\\"\\tnow\" : cpu 1\n")
+        .graph
+        .unwrap();
     assert_eq!(g.tasks[0].label.as_deref(), Some("say \"hi\"\tnow"));
     one_error("a \"bad \\q\" : cpu 1\n", 1, 8, "unknown escape `\\q`");
 }
@@ -375,7 +387,12 @@ fn more_declaration_errors() {
     one_error("seed -1\n", 1, 6, "not a seed");
     one_error("limit db many\n", 1, 10, "not a limit");
     one_error("limit db 0\n", 1, 1, "between 1 and");
-    one_error("rate api 1/s\nrate api 2/s\n", 2, 1, "already has a rate at line 1");
+    one_error(
+        "rate api 1/s\nrate api 2/s\n",
+        2,
+        1,
+        "already has a rate at line 1",
+    );
 }
 
 #[test]
@@ -384,23 +401,53 @@ fn more_task_shape_errors() {
     one_error("x[1..2 : cpu 1\n", 1, 1, "expected a range after `x[`");
     one_error("x[a..b] : cpu 1\n", 1, 3, "two whole numbers");
     one_error("x[5] : cpu 1\n", 1, 3, "not a range");
-    one_error(&format!("{} : cpu 1\n", "a".repeat(129)), 1, 1, "longer than 128");
-    one_error(&format!("a \"{}\" : cpu 1\n", "l".repeat(1001)), 1, 1, "label of task `a` is longer");
+    one_error(
+        &format!("{} : cpu 1\n", "a".repeat(129)),
+        1,
+        1,
+        "longer than 128",
+    );
+    one_error(
+        &format!("a \"{}\" : cpu 1\n", "l".repeat(1001)),
+        1,
+        1,
+        "label of task `a` is longer",
+    );
 }
 
 #[test]
 fn more_option_errors() {
     one_error("a : cpu 1 , retry 1\n", 1, 11, "unexpected `,`");
-    one_error("limit db 1\na : cpu 1 uses db,\n", 2, 19, "resource name after `,`");
+    one_error(
+        "limit db 1\na : cpu 1 uses db,\n",
+        2,
+        19,
+        "resource name after `,`",
+    );
     one_error("a : cpu 1 retry 1001\n", 1, 11, "limit of 1000");
-    one_error("a : cpu 1 retry 1 fail attempts 2000\n", 1, 19, "`fail attempts 2000`");
-    one_error("a : cpu 1 priority 2000000000\n", 1, 11, "priority 2000000000");
+    one_error(
+        "a : cpu 1 retry 1 fail attempts 2000\n",
+        1,
+        19,
+        "`fail attempts 2000`",
+    );
+    one_error(
+        "a : cpu 1 priority 2000000000\n",
+        1,
+        11,
+        "priority 2000000000",
+    );
 }
 
 #[test]
 fn more_dependency_errors() {
     one_error("x : cpu 1\nb : cpu 1 after x[1\n", 2, 17, "is not closed");
-    one_error("x1 : cpu 1\nb : cpu 1 after x[a]\n", 2, 17, "expected `x[*]`");
+    one_error(
+        "x1 : cpu 1\nb : cpu 1 after x[a]\n",
+        2,
+        17,
+        "expected `x[*]`",
+    );
     one_error("x1 : cpu 1\nb : cpu 1 after x[2..1]\n", 2, 17, "is empty");
     let p = parse_dag("x1 : cpu 1\nb : cpu 1 after x[1]\n");
     assert_eq!(p.graph.unwrap().tasks[1].deps, vec![0]);

@@ -221,19 +221,32 @@ fn text_over_the_size_limit_is_refused() {
 
 #[test]
 fn json_checks_what_the_dag_grammar_cannot_express() {
-    let task = |extra: &str| format!(r#"{{"limits": [{{"resource": "db", "max": 1}}], "tasks": [{{"id": "a", "kind": "cpu", "duration": 1{extra}}}]}}"#);
+    let task = |extra: &str| {
+        format!(
+            r#"{{"limits": [{{"resource": "db", "max": 1}}], "tasks": [{{"id": "a", "kind": "cpu", "duration": 1{extra}}}]}}"#
+        )
+    };
     let d = only_error(&task(r#", "timeout": "2h""#), Format::Json);
     assert_eq!(d.path.as_deref(), Some("tasks[0].timeout"));
     let d = only_error(&task(r#", "fail": 2"#), Format::Json);
     assert_eq!(d.path.as_deref(), Some("tasks[0].fail"));
     let d = only_error(&task(r#", "uses": ["db", "dbx"]"#), Format::Json);
     assert_eq!(d.path.as_deref(), Some("tasks[0].uses[1]"));
-    let d = only_error(r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": 4000000}]}"#, Format::Json);
+    let d = only_error(
+        r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": 4000000}]}"#,
+        Format::Json,
+    );
     assert!(d.message.contains("1 hour"), "{}", d.message);
-    let d = only_error(r#"{"limits": [{"resource": "d b", "max": 1}], "tasks": []}"#, Format::Json);
+    let d = only_error(
+        r#"{"limits": [{"resource": "d b", "max": 1}], "tasks": []}"#,
+        Format::Json,
+    );
     assert_eq!(d.path.as_deref(), Some("limits[0]"));
     assert!(d.message.contains("not a valid resource name"));
-    let d = only_error(r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": 1}, {"id": "a", "kind": "cpu", "duration": 1}]}"#, Format::Json);
+    let d = only_error(
+        r#"{"tasks": [{"id": "a", "kind": "cpu", "duration": 1}, {"id": "a", "kind": "cpu", "duration": 1}]}"#,
+        Format::Json,
+    );
     assert_eq!(d.path.as_deref(), Some("tasks[1].id"));
     assert!(d.message.contains("already declared at tasks[0].id"));
 }

@@ -49,7 +49,11 @@ fn same_timeline(a: &RunResult, b: &RunResult) {
         assert_eq!(x.attempts.len(), y.attempts.len(), "{}", x.id);
         for (p, q) in x.attempts.iter().zip(&y.attempts) {
             assert_eq!((p.worker, p.status), (q.worker, q.status), "{}", x.id);
-            assert!((p.start_ms - q.start_ms).abs() < 1e-6 && (p.end_ms - q.end_ms).abs() < 1e-6, "{}", x.id);
+            assert!(
+                (p.start_ms - q.start_ms).abs() < 1e-6 && (p.end_ms - q.end_ms).abs() < 1e-6,
+                "{}",
+                x.id
+            );
         }
     }
     assert!((a.makespan_ms - b.makespan_ms).abs() < 1e-6);

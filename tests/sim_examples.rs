@@ -544,8 +544,21 @@ fn edge_cases() {
     let r = sim(&g, 2, Policy::CriticalPath);
     assert_eq!(r.tasks[1].start_ms, 1_000_000.0);
     // Zero workers and cycles are refused.
-    assert!(simulate(&g, &SimOptions { workers: Some(0), ..Default::default() }).is_err());
-    let mut c = GraphBuilder::new().cpu("a", 1).cpu("b", 1).after(&["a"]).build();
+    assert!(simulate(
+        &g,
+        &SimOptions {
+            workers: Some(0),
+            ..Default::default()
+        }
+    )
+    .is_err());
+    let mut c = GraphBuilder::new()
+        .cpu("a", 1)
+        .cpu("b", 1)
+        .after(&["a"])
+        .build();
     c.tasks[0].deps.push(1);
-    assert!(simulate(&c, &SimOptions::default()).unwrap_err().contains("cycle"));
+    assert!(simulate(&c, &SimOptions::default())
+        .unwrap_err()
+        .contains("cycle"));
 }

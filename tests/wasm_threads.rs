@@ -17,12 +17,17 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 async fn independent_tasks_run_in_parallel_on_two_threads() {
     assert_eq!(get(&build_info(), "threads"), JsValue::TRUE);
     assert_eq!(start_thread_pool(2).await.unwrap(), 2);
-    let text = (1..=6).map(|i| format!("t{i} : cpu 30ms\n")).collect::<String>();
+    let text = (1..=6)
+        .map(|i| format!("t{i} : cpu 30ms\n"))
+        .collect::<String>();
     // Collects the packed progress batches: 5 numbers per event, the third is the state.
     let events = js_sys::Array::new();
-    let collect = js_sys::Function::new_with_args("events, batch", "for (let i = 0; i < batch.length; i += 5) events.push(batch[i + 2])")
-        .bind1(&JsValue::NULL, &events)
-        .unchecked_into::<js_sys::Function>();
+    let collect = js_sys::Function::new_with_args(
+        "events, batch",
+        "for (let i = 0; i < batch.length; i += 5) events.push(batch[i + 2])",
+    )
+    .bind1(&JsValue::NULL, &events)
+    .unchecked_into::<js_sys::Function>();
     let r = run_threads(&text, &collect).unwrap();
     assert_eq!(fanout::wasm::PROGRESS_FIELDS, 5);
     let states = |s: f64| events.iter().filter(|e| e.as_f64() == Some(s)).count();
@@ -36,8 +41,15 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     }
     assert_eq!(lanes.len(), 2, "both threads ran tasks");
     let makespan = get(&r, "makespan_ms").as_f64().unwrap();
-    assert!(makespan < 170.0, "6 × 30 ms on 2 threads took {makespan} ms; sequential is 180 ms");
+    assert!(
+        makespan < 170.0,
+        "6 × 30 ms on 2 threads took {makespan} ms; sequential is 180 ms"
+    );
     // A second run on the same pool works too (each run ends its thread loops).
-    let again = run_threads("a : cpu 1ms\nb : io 1ms after a", &js_sys::Function::new_no_args("")).unwrap();
+    let again = run_threads(
+        "a : cpu 1ms\nb : io 1ms after a",
+        &js_sys::Function::new_no_args(""),
+    )
+    .unwrap();
     assert_eq!(get(&again, "mode").as_string().as_deref(), Some("threads"));
 }

@@ -6,13 +6,19 @@ use fanout::lang::parse_dag;
 
 pub fn run(args: &[String]) -> i32 {
     let mut file = None;
-    let mut workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut json = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
-            "--workers" => match it.next().and_then(|v| v.parse::<usize>().ok()).filter(|&n| (1..=1024).contains(&n)) {
+            "--workers" => match it
+                .next()
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|&n| (1..=1024).contains(&n))
+            {
                 Some(n) => workers = n,
                 None => {
                     eprintln!("fanout run: --workers takes a whole number from 1 to 1024");

@@ -11,8 +11,8 @@
 //! decisions as its simulation, up to measured noise.
 
 use crate::graph::{Graph, Micros, Work};
-use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
 use crate::metrics::WorkerMetrics;
+use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
 use crate::trace::{run_result_with, CounterReport, RunResult, Status};
 use crate::work::kernels::{Kernel, KernelWork};
 
@@ -71,8 +71,18 @@ impl RunDriver {
     /// as ever (a task is handed out only when its dependencies have ended) and times are
     /// measured, but which worker gets a task may differ from the unpipelined schedule.
     pub fn new(graph: Graph, workers: usize, start_abs_ms: f64) -> Result<RunDriver, String> {
-        let depth = if pipelinable(&graph) { PIPELINE_DEPTH } else { 1 };
-        let cfg = SchedConfig::for_graph(&graph, Some(workers.saturating_mul(depth)), None, None, None);
+        let depth = if pipelinable(&graph) {
+            PIPELINE_DEPTH
+        } else {
+            1
+        };
+        let cfg = SchedConfig::for_graph(
+            &graph,
+            Some(workers.saturating_mul(depth)),
+            None,
+            None,
+            None,
+        );
         let mut d = RunDriver::with_config(graph, cfg, start_abs_ms)?;
         d.lanes = workers.max(1);
         Ok(d)
@@ -182,7 +192,10 @@ impl RunDriver {
     ) -> Result<(), String> {
         if let Some(w) = self.scheduler.worker_of(task) {
             if w % self.lanes != worker {
-                return Err(format!("task {task} runs on worker {}, not {worker}", w % self.lanes));
+                return Err(format!(
+                    "task {task} runs on worker {}, not {worker}",
+                    w % self.lanes
+                ));
             }
         }
         let (start, end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
@@ -239,7 +252,13 @@ impl RunDriver {
         }
         if let Some(m) = &mut r.metrics {
             let mut merged: Vec<WorkerMetrics> = (0..lanes)
-                .map(|worker| WorkerMetrics { worker, busy_ms: 0.0, idle_ms: 0.0, utilization: 0.0, attempts: 0 })
+                .map(|worker| WorkerMetrics {
+                    worker,
+                    busy_ms: 0.0,
+                    idle_ms: 0.0,
+                    utilization: 0.0,
+                    attempts: 0,
+                })
                 .collect();
             for w in &m.workers {
                 let l = &mut merged[w.worker % lanes];
@@ -248,7 +267,11 @@ impl RunDriver {
             }
             for l in &mut merged {
                 l.idle_ms = (m.makespan_ms - l.busy_ms).max(0.0);
-                l.utilization = if m.makespan_ms > 0.0 { (l.busy_ms / m.makespan_ms).min(1.0) } else { 1.0 };
+                l.utilization = if m.makespan_ms > 0.0 {
+                    (l.busy_ms / m.makespan_ms).min(1.0)
+                } else {
+                    1.0
+                };
             }
             m.workers = merged;
             m.lower_bound_ms = m.span_ms.max(m.work_ms / lanes as f64);
@@ -259,20 +282,36 @@ impl RunDriver {
 
     /// [`RunDriver::result`] plus the counter report, when the graph has `counter` tasks:
     /// `counter_actual` is what the shared counter (or counters) held at the end.
-    pub fn result_with_counter(&self, mode: &str, counter_actual: u64) -> Result<RunResult, String> {
+    pub fn result_with_counter(
+        &self,
+        mode: &str,
+        counter_actual: u64,
+    ) -> Result<RunResult, String> {
         let mut r = self.result(mode)?;
         let mut any = false;
         let mut expected = 0u64;
         for (task, rec) in self.graph.tasks.iter().zip(&r.tasks) {
-            if let Work::Kernel(KernelWork { kernel: Kernel::Counter { times, .. }, .. }) = task.work {
+            if let Work::Kernel(KernelWork {
+                kernel: Kernel::Counter { times, .. },
+                ..
+            }) = task.work
+            {
                 any = true;
                 // Every attempt that started ran its additions (a kernel is not interrupted).
-                let ran = rec.attempts.iter().filter(|a| !matches!(a.status, Status::Skipped)).count() as u64;
+                let ran = rec
+                    .attempts
+                    .iter()
+                    .filter(|a| !matches!(a.status, Status::Skipped))
+                    .count() as u64;
                 expected = expected.saturating_add(times.saturating_mul(ran));
             }
         }
         if any {
-            r.counter = Some(CounterReport { expected, actual: counter_actual, lost: expected.saturating_sub(counter_actual) });
+            r.counter = Some(CounterReport {
+                expected,
+                actual: counter_actual,
+                lost: expected.saturating_sub(counter_actual),
+            });
         }
         Ok(r)
     }

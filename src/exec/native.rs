@@ -5,9 +5,9 @@ use super::pool::{coordinate, timed_wait, worker_loop, Stop};
 use super::RunDriver;
 use crate::graph::{Graph, Micros, Work};
 use crate::trace::RunResult;
-use std::sync::mpsc::channel;
 use crate::work::{burn_cpu, calibrate, CpuRate};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::channel;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -18,8 +18,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// Returns the RunResult with mode `native`, times in ms from the start of the run.
 pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     cpu_rate(); // calibrate before the run's clock starts
-    // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
-    let epoch_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
+                // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
+    let epoch_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0);
     let t0 = Instant::now();
     let now = move || epoch_ms + t0.elapsed().as_secs_f64() * 1000.0;
     let (done_tx, done_rx) = channel();
@@ -34,14 +37,31 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
             let done = done_tx.clone();
             std::thread::Builder::new()
                 .name(format!("fanout-worker-{w}"))
-                .spawn_scoped(s, move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, |work, run_us| run_body(work, run_us, counter)))
+                .spawn_scoped(s, move || {
+                    worker_loop(
+                        w,
+                        rx,
+                        |d| done.send(d).is_ok(),
+                        now,
+                        |work, run_us| run_body(work, run_us, counter),
+                    )
+                })
                 .map_err(|e| Stop::Failed(format!("cannot start a worker thread: {e}")))?;
         }
         drop(done_tx);
         // The run starts once every thread exists: spawning them is not part of it.
         let mut driver = RunDriver::new(graph, workers, now()).map_err(Stop::Failed)?;
-        coordinate(&mut driver, &job_txs, timed_wait(&done_rx), now, |_| {}, || false)?;
-        driver.result_with_counter("native", counter.load(Ordering::SeqCst)).map_err(Stop::Failed)
+        coordinate(
+            &mut driver,
+            &job_txs,
+            timed_wait(&done_rx),
+            now,
+            |_| {},
+            || false,
+        )?;
+        driver
+            .result_with_counter("native", counter.load(Ordering::SeqCst))
+            .map_err(Stop::Failed)
     });
     outcome.map_err(|e| match e {
         Stop::Cancelled => "the run was cancelled".to_string(),
@@ -71,11 +91,16 @@ fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Result<Option<i
             std::thread::sleep(Duration::from_micros(run_us));
             Ok(None)
         }
-        Work::Kernel(k) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| k.run(counter)))
-            .map(Some)
-            .map_err(|p| {
-                p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a task panicked".into())
-            }),
+        Work::Kernel(k) => {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| k.run(counter)))
+                .map(Some)
+                .map_err(|p| {
+                    p.downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "a task panicked".into())
+                })
+        }
     }
 }
 
@@ -86,7 +111,11 @@ mod tests {
 
     #[test]
     fn runs_a_fan_out_in_parallel_on_os_threads() {
-        let g = parse_dag("s : cpu 1ms\na : cpu 20ms after s\nb : cpu 20ms after s\nj : cpu 1ms after a, b").graph.unwrap();
+        let g = parse_dag(
+            "s : cpu 1ms\na : cpu 20ms after s\nb : cpu 20ms after s\nj : cpu 1ms after a, b",
+        )
+        .graph
+        .unwrap();
         let r = run_native(g, 2).unwrap();
         assert_eq!(r.mode, "native");
         assert_eq!(r.tasks.len(), 4);
@@ -95,30 +124,53 @@ mod tests {
         assert!(a.end_ms - a.start_ms >= 20.0);
         assert!(r.tasks[3].start_ms >= a.end_ms.max(b.end_ms));
         // Ran at the same time on two threads (robust to a loaded machine, unlike a timing bound).
-        assert!(a.start_ms < b.end_ms && b.start_ms < a.end_ms, "a and b did not overlap: {r:?}");
+        assert!(
+            a.start_ms < b.end_ms && b.start_ms < a.end_ms,
+            "a and b did not overlap: {r:?}"
+        );
     }
 
     fn statuses(r: &RunResult, id: &str) -> Vec<crate::trace::Status> {
-        r.tasks.iter().find(|t| t.id == id).unwrap().attempts.iter().map(|a| a.status).collect()
+        r.tasks
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap()
+            .attempts
+            .iter()
+            .map(|a| a.status)
+            .collect()
     }
 
     #[test]
     fn a_timeout_stops_each_attempt_and_the_retry_runs() {
         use crate::trace::Status::*;
-        let g = parse_dag("slow : cpu 200ms timeout 10ms retry 1").graph.unwrap();
+        let g = parse_dag("slow : cpu 200ms timeout 10ms retry 1")
+            .graph
+            .unwrap();
         let r = run_native(g, 1).unwrap();
         assert_eq!(statuses(&r, "slow"), vec![Timeout, Timeout]);
         for a in &r.tasks[0].attempts {
             let took = a.end_ms - a.start_ms;
-            assert!((10.0..100.0).contains(&took), "an attempt ran {took} ms; it should stop at 10 ms");
+            assert!(
+                (10.0..100.0).contains(&took),
+                "an attempt ran {took} ms; it should stop at 10 ms"
+            );
         }
-        assert!(r.makespan_ms < 150.0, "the 200 ms body was not cut: {} ms", r.makespan_ms);
+        assert!(
+            r.makespan_ms < 150.0,
+            "the 200 ms body was not cut: {} ms",
+            r.makespan_ms
+        );
     }
 
     #[test]
     fn planned_failures_retry_after_their_backoff_and_dependents_wait() {
         use crate::trace::Status::*;
-        let g = parse_dag("call : io 5ms retry 2 backoff 20ms fail attempts 2\nuse : cpu 1ms after call").graph.unwrap();
+        let g = parse_dag(
+            "call : io 5ms retry 2 backoff 20ms fail attempts 2\nuse : cpu 1ms after call",
+        )
+        .graph
+        .unwrap();
         let r = run_native(g, 2).unwrap();
         let call = &r.tasks[0];
         assert_eq!(statuses(&r, "call"), vec![Failed, Failed, Ok]);
@@ -134,23 +186,39 @@ mod tests {
         let text = "seed 11\non_error continue\nt[1..12] : cpu 1ms retry 2 fail 40%\nend : cpu 1ms after t[*]";
         let g = parse_dag(text).graph.unwrap();
         let real = run_native(g.clone(), 2).unwrap();
-        let sim = crate::sim::simulate(&g, &crate::sim::SimOptions { workers: Some(2), ..Default::default() }).unwrap();
+        let sim = crate::sim::simulate(
+            &g,
+            &crate::sim::SimOptions {
+                workers: Some(2),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         for (a, b) in real.tasks.iter().zip(&sim.tasks) {
             let real_st: Vec<_> = a.attempts.iter().map(|x| x.status).collect();
             let sim_st: Vec<_> = b.attempts.iter().map(|x| x.status).collect();
             assert_eq!(real_st, sim_st, "task {}", a.id);
         }
-        assert!(real.tasks.iter().any(|t| t.attempts.len() > 1), "the seed should make some attempt fail");
+        assert!(
+            real.tasks.iter().any(|t| t.attempts.len() > 1),
+            "the seed should make some attempt fail"
+        );
     }
 
     #[test]
     fn more_threads_than_cores_cannot_beat_the_cores() {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
         let workers = cores * 4;
         let text: String = (0..workers).map(|i| format!("t{i} : cpu 30ms\n")).collect();
         let r = run_native(parse_dag(&text).graph.unwrap(), workers).unwrap();
         let floor = (workers * 30) as f64 / cores as f64;
-        assert!(r.makespan_ms >= 0.8 * floor, "{workers} x 30 ms on {cores} cores took {} ms; the cores allow {floor} at best", r.makespan_ms);
+        assert!(
+            r.makespan_ms >= 0.8 * floor,
+            "{workers} x 30 ms on {cores} cores took {} ms; the cores allow {floor} at best",
+            r.makespan_ms
+        );
     }
 
     #[test]
@@ -159,13 +227,27 @@ mod tests {
         let r = run_native(g, 2).unwrap();
         let st: Vec<_> = r.tasks.iter().map(|t| (t.id.as_str(), t.status)).collect();
         use crate::trace::Status::*;
-        assert_eq!(st, vec![("boom", Failed), ("needs_boom", Skipped), ("fine", Ok)]);
+        assert_eq!(
+            st,
+            vec![("boom", Failed), ("needs_boom", Skipped), ("fine", Ok)]
+        );
         assert_eq!(r.tasks[2].value, Some(crate::trace::Value::Int(25)));
     }
 
     #[test]
     fn tiny_tasks_are_pipelined_and_still_reported_per_real_worker() {
-        let text: String = (0..400).map(|i| format!("t{i} : cpu 10us{}\n", if i >= 2 { format!(" after t{}", i - 2) } else { String::new() })).collect();
+        let text: String = (0..400)
+            .map(|i| {
+                format!(
+                    "t{i} : cpu 10us{}\n",
+                    if i >= 2 {
+                        format!(" after t{}", i - 2)
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect();
         let g = parse_dag(&text).graph.unwrap();
         let d = RunDriver::new(g.clone(), 2, 0.0).unwrap();
         assert_eq!(d.depth(), crate::exec::PIPELINE_DEPTH);
@@ -177,19 +259,30 @@ mod tests {
         for lane in 0..2 {
             let mut bars: Vec<_> = r.tasks.iter().filter(|t| t.worker == lane).collect();
             bars.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
-            assert!(bars.windows(2).all(|w| w[1].start_ms >= w[0].end_ms), "lane {lane} runs one at a time");
+            assert!(
+                bars.windows(2).all(|w| w[1].start_ms >= w[0].end_ms),
+                "lane {lane} runs one at a time"
+            );
         }
         for (i, t) in r.tasks.iter().enumerate().skip(2) {
-            assert!(t.start_ms >= r.tasks[i - 2].end_ms, "{} starts before its dependency ends", t.id);
+            assert!(
+                t.start_ms >= r.tasks[i - 2].end_ms,
+                "{} starts before its dependency ends",
+                t.id
+            );
         }
     }
 
     #[test]
     fn ordinary_graphs_are_not_pipelined() {
-        for text in ["a : cpu 1ms", "a : cpu 10us timeout 1ms", "a : cpu 10us retry 1", "limit db 1\na : cpu 10us uses db"] {
+        for text in [
+            "a : cpu 1ms",
+            "a : cpu 10us timeout 1ms",
+            "a : cpu 10us retry 1",
+            "limit db 1\na : cpu 10us uses db",
+        ] {
             let d = RunDriver::new(parse_dag(text).graph.unwrap(), 2, 0.0).unwrap();
             assert_eq!(d.depth(), 1, "{text}");
         }
     }
 }
-

@@ -40,7 +40,11 @@ pub struct Done {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The task was handed to `worker` at `at_abs_ms`.
-    Started { task: usize, worker: usize, at_abs_ms: f64 },
+    Started {
+        task: usize,
+        worker: usize,
+        at_abs_ms: f64,
+    },
     /// An attempt of the task ended, with the outcome the scheduler judged.
     Finished(Done, Outcome),
 }
@@ -63,7 +67,13 @@ pub fn worker_loop(
         let start_abs_ms = now_ms();
         let value = body(&work, run_us);
         let end_abs_ms = now_ms();
-        if !report(Done { task, worker, start_abs_ms, end_abs_ms, value }) {
+        if !report(Done {
+            task,
+            worker,
+            start_abs_ms,
+            end_abs_ms,
+            value,
+        }) {
             return;
         }
     }
@@ -114,14 +124,26 @@ pub fn coordinate(
     let outcome = (|| loop {
         let now = now_ms();
         while let Some(Dispatch { task, worker, work }) = driver.next_at(now) {
-            observe(Event::Started { task, worker, at_abs_ms: now });
+            observe(Event::Started {
+                task,
+                worker,
+                at_abs_ms: now,
+            });
             let plan = driver.plan(task);
-            let run_us = plan.timeout_us.map_or(plan.duration_us, |t| plan.duration_us.min(t));
+            let run_us = plan
+                .timeout_us
+                .map_or(plan.duration_us, |t| plan.duration_us.min(t));
             job_txs
                 .get(worker)
-                .ok_or_else(|| Stop::Failed(format!("the scheduler chose worker {worker}, which does not exist")))?
+                .ok_or_else(|| {
+                    Stop::Failed(format!(
+                        "the scheduler chose worker {worker}, which does not exist"
+                    ))
+                })?
                 .send(Some(Job { task, work, run_us }))
-                .map_err(|_| Stop::Failed(format!("worker {worker} stopped before the run finished")))?;
+                .map_err(|_| {
+                    Stop::Failed(format!("worker {worker} stopped before the run finished"))
+                })?;
         }
         if driver.is_done() {
             return Ok(());
@@ -135,7 +157,13 @@ pub fn coordinate(
                 let outcome = match d.value {
                     // A panic fails the attempt, whatever its plan said.
                     Err(_) => driver
-                        .finished_with(d.task, d.worker, d.start_abs_ms, d.end_abs_ms, Outcome::Failed)
+                        .finished_with(
+                            d.task,
+                            d.worker,
+                            d.start_abs_ms,
+                            d.end_abs_ms,
+                            Outcome::Failed,
+                        )
                         .map(|()| Outcome::Failed),
                     Ok(v) => {
                         if let Some(v) = v {
@@ -148,7 +176,11 @@ pub fn coordinate(
                 observe(Event::Finished(d, outcome));
             }
             Wait::TimedOut => {}
-            Wait::Closed => return Err(Stop::Failed("every worker stopped before the run finished".into())),
+            Wait::Closed => {
+                return Err(Stop::Failed(
+                    "every worker stopped before the run finished".into(),
+                ))
+            }
         }
         if tick() {
             return Err(Stop::Cancelled);
@@ -168,7 +200,11 @@ mod tests {
     use std::time::Instant;
 
     /// Runs `text` on `n` OS threads with this module's loops; returns the driver and events.
-    fn run(text: &str, n: usize, stop_after: Option<usize>) -> (RunDriver, Vec<Event>, Result<(), Stop>) {
+    fn run(
+        text: &str,
+        n: usize,
+        stop_after: Option<usize>,
+    ) -> (RunDriver, Vec<Event>, Result<(), Stop>) {
         let t0 = Instant::now();
         let now = move || t0.elapsed().as_secs_f64() * 1000.0;
         let rate = crate::work::calibrate(now);
@@ -181,10 +217,18 @@ mod tests {
                 let (tx, rx) = channel();
                 txs.push(tx);
                 let done = done_tx.clone();
-                s.spawn(move || worker_loop(w, rx, |d| done.send(d).is_ok(), now, move |_work, run_us| {
-                    std::hint::black_box(crate::work::burn_cpu(run_us, rate));
-                    Ok(None)
-                }));
+                s.spawn(move || {
+                    worker_loop(
+                        w,
+                        rx,
+                        |d| done.send(d).is_ok(),
+                        now,
+                        move |_work, run_us| {
+                            std::hint::black_box(crate::work::burn_cpu(run_us, rate));
+                            Ok(None)
+                        },
+                    )
+                });
             }
             drop(done_tx);
             let finished = std::cell::Cell::new(0);
@@ -194,22 +238,45 @@ mod tests {
                 }
                 events.push(e);
             };
-            coordinate(&mut driver, &txs, timed_wait(&done_rx), now, observe, || stop_after.is_some_and(|k| finished.get() >= k))
+            coordinate(
+                &mut driver,
+                &txs,
+                timed_wait(&done_rx),
+                now,
+                observe,
+                || stop_after.is_some_and(|k| finished.get() >= k),
+            )
         });
         (driver, events, outcome)
     }
 
     #[test]
     fn every_task_runs_once_and_dependencies_come_first() {
-        let (driver, events, outcome) = run("a : cpu 2ms\nb : cpu 2ms after a\nc : cpu 2ms after a\nd : cpu 1ms after b, c", 2, None);
+        let (driver, events, outcome) = run(
+            "a : cpu 2ms\nb : cpu 2ms after a\nc : cpu 2ms after a\nd : cpu 1ms after b, c",
+            2,
+            None,
+        );
         assert_eq!(outcome, Ok(()));
         let r = driver.result("native").unwrap();
         let t = |id: &str| r.tasks.iter().find(|t| t.id == id).unwrap().clone();
         assert!(t("b").start_ms >= t("a").end_ms);
         assert!(t("c").start_ms >= t("a").end_ms);
         assert!(t("d").start_ms >= t("b").end_ms.max(t("c").end_ms));
-        assert_eq!(events.iter().filter(|e| matches!(e, Event::Started { .. })).count(), 4);
-        assert_eq!(events.iter().filter(|e| matches!(e, Event::Finished(..))).count(), 4);
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| matches!(e, Event::Started { .. }))
+                .count(),
+            4
+        );
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| matches!(e, Event::Finished(..)))
+                .count(),
+            4
+        );
     }
 
     #[test]
@@ -218,12 +285,17 @@ mod tests {
         assert_eq!(outcome, Ok(()));
         let r = driver.result("native").unwrap();
         assert_ne!(r.tasks[0].worker, r.tasks[1].worker);
-        assert!(r.tasks[0].start_ms < r.tasks[1].end_ms && r.tasks[1].start_ms < r.tasks[0].end_ms, "{r:?}");
+        assert!(
+            r.tasks[0].start_ms < r.tasks[1].end_ms && r.tasks[1].start_ms < r.tasks[0].end_ms,
+            "{r:?}"
+        );
     }
 
     #[test]
     fn a_stop_request_ends_the_run_early() {
-        let text = (0..20).map(|i| format!("t{i} : cpu 5ms\n")).collect::<String>();
+        let text = (0..20)
+            .map(|i| format!("t{i} : cpu 5ms\n"))
+            .collect::<String>();
         let (driver, _, outcome) = run(&text, 2, Some(2));
         assert_eq!(outcome, Err(Stop::Cancelled));
         assert!(!driver.is_done());

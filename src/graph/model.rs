@@ -247,7 +247,10 @@ impl Graph {
             }
             for &d in &t.deps {
                 if d >= self.tasks.len() {
-                    return Err(format!("task `{}` depends on index {d}, out of range", t.id));
+                    return Err(format!(
+                        "task `{}` depends on index {d}, out of range",
+                        t.id
+                    ));
                 }
                 if d == i {
                     return Err(format!("task `{}` depends on itself", t.id));

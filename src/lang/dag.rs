@@ -21,7 +21,16 @@ use std::borrow::Cow;
 pub(crate) const DECLARATIONS: [&str; 6] =
     ["workers", "limit", "rate", "policy", "on_error", "seed"];
 /// Kinds of work.
-pub(crate) const KINDS: [&str; 8] = ["cpu", "io", "primes", "mandelbrot", "hash", "sort", "wordcount", "counter"];
+pub(crate) const KINDS: [&str; 8] = [
+    "cpu",
+    "io",
+    "primes",
+    "mandelbrot",
+    "hash",
+    "sort",
+    "wordcount",
+    "counter",
+];
 /// Task option keywords (and `after`).
 pub(crate) const OPTIONS: [&str; 9] = [
     "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
@@ -423,7 +432,10 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 // A kernel's arguments: every word up to the first option (or `after`).
                 let first = self.pos;
                 let mut args = Vec::new();
-                while let Some(Token { tok: Tok::Word(w), .. }) = self.peek() {
+                while let Some(Token {
+                    tok: Tok::Word(w), ..
+                }) = self.peek()
+                {
                     if OPTIONS.contains(w) {
                         break;
                     }

@@ -69,10 +69,21 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
     match &t.work {
         Work::Kernel(k) => {
             let args = k.args();
-            let _ = write!(out, " : {}{}{}", k.name(), if args.is_empty() { "" } else { " " }, args);
+            let _ = write!(
+                out,
+                " : {}{}{}",
+                k.name(),
+                if args.is_empty() { "" } else { " " },
+                args
+            );
         }
         w => {
-            let _ = write!(out, " : {} {}", w.kind_name(), format_duration(w.duration_us()));
+            let _ = write!(
+                out,
+                " : {} {}",
+                w.kind_name(),
+                format_duration(w.duration_us())
+            );
         }
     }
     let o = &t.options;

@@ -98,7 +98,12 @@ pub struct JsonTask {
 /// A duration given as a string (`.dag` syntax) or a number of milliseconds.
 /// The work of a `cpu` or `io` task from its JSON `kind` and `duration`; reports a bad kind
 /// or duration at that task's field and stands in `cpu 0` so checking goes on.
-fn json_work(kind: &str, duration: &serde_json::Value, field: &dyn Fn(&'static str) -> Loc, diags: &mut Diags) -> Work {
+fn json_work(
+    kind: &str,
+    duration: &serde_json::Value,
+    field: &dyn Fn(&'static str) -> Loc,
+    diags: &mut Diags,
+) -> Work {
     let duration_us = match json_duration(duration) {
         Ok(d) => d,
         Err(m) => {
@@ -112,7 +117,10 @@ fn json_work(kind: &str, duration: &serde_json::Value, field: &dyn Fn(&'static s
         other => {
             diags.error(
                 &field("kind"),
-                format!("unknown kind of work `{other}`: expected `cpu`, `io` or a kernel ({})", KERNELS.join(", ")),
+                format!(
+                    "unknown kind of work `{other}`: expected `cpu`, `io` or a kernel ({})",
+                    KERNELS.join(", ")
+                ),
             );
             Work::Cpu { duration_us }
         }
@@ -204,7 +212,10 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         let field = |f: &'static str| Loc::Json(JPath::TaskField(i, f));
         let work = if KERNELS.contains(&t.kind.as_str()) {
             if !t.duration.is_null() {
-                diags.error(&field("duration"), format!("a `{}` kernel has no duration: give its `args`", t.kind));
+                diags.error(
+                    &field("duration"),
+                    format!("a `{}` kernel has no duration: give its `args`", t.kind),
+                );
             }
             let args = t.args.as_deref().unwrap_or("");
             match KernelWork::parse(&t.kind, &args.split_whitespace().collect::<Vec<_>>()) {
@@ -216,7 +227,10 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             }
         } else {
             if t.args.is_some() {
-                diags.error(&field("args"), format!("only kernels take `args`; `{}` takes a `duration`", t.kind));
+                diags.error(
+                    &field("args"),
+                    format!("only kernels take `args`; `{}` takes a `duration`", t.kind),
+                );
             }
             json_work(&t.kind, &t.duration, &field, &mut diags)
         };

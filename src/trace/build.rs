@@ -20,7 +20,12 @@ pub fn run_result(graph: &Graph, sched: &Scheduler, mode: &str) -> Result<RunRes
 
 /// Like [`run_result`], where `own[t]`, when present, is the value task `t` computed (a
 /// kernel's output in a real run) instead of its default own value.
-pub fn run_result_with(graph: &Graph, sched: &Scheduler, mode: &str, own: &[Option<i64>]) -> Result<RunResult, String> {
+pub fn run_result_with(
+    graph: &Graph,
+    sched: &Scheduler,
+    mode: &str,
+    own: &[Option<i64>],
+) -> Result<RunResult, String> {
     let n = graph.tasks.len();
     if !sched.is_done() {
         return Err("the run has not finished".into());
@@ -133,7 +138,9 @@ fn values(graph: &Graph, sched: &Scheduler, own: &[Option<i64>]) -> Vec<Option<V
                     .and_then(|&d| values[d].as_ref());
                 reduce(how, &inputs, first)
             }
-            _ => Some(Value::Int(own.get(t).copied().flatten().unwrap_or(t as i64 + 1))),
+            _ => Some(Value::Int(
+                own.get(t).copied().flatten().unwrap_or(t as i64 + 1),
+            )),
         };
     }
     values

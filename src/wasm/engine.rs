@@ -43,7 +43,8 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(text: &str, workers: usize, start_abs_ms: f64) -> Result<Engine, JsValue> {
         let graph = parse_or_throw(text)?;
-        let driver = RunDriver::new(graph, workers, start_abs_ms).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+        let driver = RunDriver::new(graph, workers, start_abs_ms)
+            .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
         Ok(Engine { driver })
     }
 
@@ -54,8 +55,18 @@ impl Engine {
     /// from [`Engine::kernel`].
     pub fn next(&mut self, now_abs_ms: f64) -> Option<Vec<f64>> {
         let d = self.driver.next_at(now_abs_ms)?;
-        let timeout = self.driver.plan(d.task).timeout_us.map_or(-1.0, |t| t as f64);
-        Some(vec![d.task as f64, d.worker as f64, kind_code(&d.work), d.duration_us() as f64, timeout])
+        let timeout = self
+            .driver
+            .plan(d.task)
+            .timeout_us
+            .map_or(-1.0, |t| t as f64);
+        Some(vec![
+            d.task as f64,
+            d.worker as f64,
+            kind_code(&d.work),
+            d.duration_us() as f64,
+            timeout,
+        ])
     }
 
     /// The kernel task `task` runs (`{ kernel, part, parts }`, for `run_kernel`), or null.
@@ -70,7 +81,14 @@ impl Engine {
     /// times (ms), with the `value` it computed (kernels); returns how it ended as the
     /// scheduler judged it: 1 ok, 2 failed (a planned failure), 3 timeout (it ran past its
     /// timeout).
-    pub fn finished(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, value: Option<f64>) -> Result<u8, JsValue> {
+    pub fn finished(
+        &mut self,
+        task: usize,
+        worker: usize,
+        start_abs_ms: f64,
+        end_abs_ms: f64,
+        value: Option<f64>,
+    ) -> Result<u8, JsValue> {
         if let Some(v) = value {
             self.driver.set_value(task, v as i64);
         }
@@ -83,11 +101,23 @@ impl Engine {
     /// Reports an attempt the executor ended itself: `outcome` is `timeout` (stopped at its
     /// timeout) or `failed` (its worker crashed). Returns the outcome's code (see `finished`).
     #[wasm_bindgen(js_name = finishedAs)]
-    pub fn finished_as(&mut self, task: usize, worker: usize, start_abs_ms: f64, end_abs_ms: f64, outcome: &str) -> Result<u8, JsValue> {
+    pub fn finished_as(
+        &mut self,
+        task: usize,
+        worker: usize,
+        start_abs_ms: f64,
+        end_abs_ms: f64,
+        outcome: &str,
+    ) -> Result<u8, JsValue> {
         let o = match outcome {
             "timeout" => Outcome::Timeout,
             "failed" => Outcome::Failed,
-            other => return Err(js_sys::Error::new(&format!("an executor reports `timeout` or `failed`, not `{other}`")).into()),
+            other => {
+                return Err(js_sys::Error::new(&format!(
+                    "an executor reports `timeout` or `failed`, not `{other}`"
+                ))
+                .into())
+            }
         };
         self.driver
             .finished_with(task, worker, start_abs_ms, end_abs_ms, o)

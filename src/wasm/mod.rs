@@ -31,14 +31,20 @@ pub fn build_info() -> JsValue {
         threads: bool,
         version: &'static str,
     }
-    to_js(&Info { threads: cfg!(feature = "threads"), version: env!("CARGO_PKG_VERSION") })
+    to_js(&Info {
+        threads: cfg!(feature = "threads"),
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 /// Reads `text` in `format` (`dag` when absent; also `json`, `stg`, `dot`).
 fn parse_in(text: &str, format: Option<String>) -> Result<Parsed, JsValue> {
     let name = format.as_deref().unwrap_or("dag");
-    let format = Format::from_name(name)
-        .ok_or_else(|| JsValue::from(js_sys::Error::new(&format!("unknown format `{name}`: use dag, json, stg or dot"))))?;
+    let format = Format::from_name(name).ok_or_else(|| {
+        JsValue::from(js_sys::Error::new(&format!(
+            "unknown format `{name}`: use dag, json, stg or dot"
+        )))
+    })?;
     Ok(parse_format(text, format))
 }
 
@@ -62,8 +68,15 @@ pub fn analyze(text: &str, max_workers: u32, format: Option<String>) -> Result<J
         diagnostics: &'a [Diagnostic],
     }
     let parsed = parse_in(text, format)?;
-    let analysis = parsed.graph.as_ref().filter(|_| !parsed.has_errors()).map(|g| crate::analysis::analyze(g, max_workers));
-    Ok(to_js(&Out { analysis, diagnostics: &parsed.diagnostics }))
+    let analysis = parsed
+        .graph
+        .as_ref()
+        .filter(|_| !parsed.has_errors())
+        .map(|g| crate::analysis::analyze(g, max_workers));
+    Ok(to_js(&Out {
+        analysis,
+        diagnostics: &parsed.diagnostics,
+    }))
 }
 
 /// Converts text from one format to another (`dag`, `json`; reading also `stg`, `dot`):
@@ -78,11 +91,22 @@ pub fn convert(text: &str, from: &str, to: &str) -> Result<JsValue, JsValue> {
     let write: fn(&crate::graph::Graph) -> String = match to {
         "dag" => to_dag,
         "json" => to_json,
-        other => return Err(js_sys::Error::new(&format!("cannot write `{other}`: use dag or json")).into()),
+        other => {
+            return Err(
+                js_sys::Error::new(&format!("cannot write `{other}`: use dag or json")).into(),
+            )
+        }
     };
     let parsed = parse_in(text, Some(from.to_string()))?;
-    let out = parsed.graph.as_ref().filter(|_| !parsed.has_errors()).map(write);
-    Ok(to_js(&Out { text: out, diagnostics: &parsed.diagnostics }))
+    let out = parsed
+        .graph
+        .as_ref()
+        .filter(|_| !parsed.has_errors())
+        .map(write);
+    Ok(to_js(&Out {
+        text: out,
+        diagnostics: &parsed.diagnostics,
+    }))
 }
 
 /// Parses `.dag` text for the page's views: `{ tasks, diagnostics }`, where `tasks` is
@@ -124,7 +148,10 @@ pub fn parse(text: &str) -> JsValue {
                 .collect()
         })
         .unwrap_or_default();
-    to_js(&Parsed { tasks, diagnostics: &parsed.diagnostics })
+    to_js(&Parsed {
+        tasks,
+        diagnostics: &parsed.diagnostics,
+    })
 }
 
 /// Simulates `.dag` text exactly and instantly: the RunResult with `mode: "simulated"`
@@ -136,7 +163,8 @@ pub fn parse(text: &str) -> JsValue {
 pub fn simulate(text: &str, options: JsValue) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
     let opts = sim_options(options)?;
-    let run = crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    let run =
+        crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
     Ok(to_js(&run))
 }
 
@@ -177,28 +205,39 @@ pub fn benchmark_simulate(tasks: usize, workers: usize) -> Result<JsValue, JsVal
         full_ms: f64,
     }
     let graph = crate::sim::testkit::random_dag(tasks, 3, 1000, 1000, 42);
-    let opts = crate::sim::SimOptions { workers: Some(workers), policy: Some(crate::graph::Policy::CriticalPath), ..Default::default() };
+    let opts = crate::sim::SimOptions {
+        workers: Some(workers),
+        policy: Some(crate::graph::Policy::CriticalPath),
+        ..Default::default()
+    };
     let err = |e: String| JsValue::from(js_sys::Error::new(&e));
     let t0 = now_abs_ms();
     crate::sim::makespan_us(&graph, &opts).map_err(err)?;
     let t1 = now_abs_ms();
     crate::sim::simulate(&graph, &opts).map_err(err)?;
     let t2 = now_abs_ms();
-    Ok(to_js(&Times { schedule_ms: t1 - t0, full_ms: t2 - t1 }))
+    Ok(to_js(&Times {
+        schedule_ms: t1 - t0,
+        full_ms: t2 - t1,
+    }))
 }
 
 fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(Default::default());
     }
-    serde_wasm_bindgen::from_value(options).map_err(|e| js_sys::Error::new(&format!("bad simulation options: {e}")).into())
+    serde_wasm_bindgen::from_value(options)
+        .map_err(|e| js_sys::Error::new(&format!("bad simulation options: {e}")).into())
 }
 
 /// The task ids of `text` in declaration order (the order of task indices in every other
 /// call), or an empty array when the text has errors. Cheaper than [`parse`].
 #[wasm_bindgen]
 pub fn task_ids(text: &str) -> Vec<String> {
-    parse_dag(text).graph.map(|g| g.tasks.into_iter().map(|t| t.id).collect()).unwrap_or_default()
+    parse_dag(text)
+        .graph
+        .map(|g| g.tasks.into_iter().map(|t| t.id).collect())
+        .unwrap_or_default()
 }
 
 /// This instance's `counter` kernel counter. In the plain build each Web Worker has its own
@@ -209,8 +248,8 @@ static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 /// hands it out) on the calling thread and returns its value (see `fanout::work::kernels`).
 #[wasm_bindgen]
 pub fn run_kernel(kernel: JsValue) -> Result<f64, JsValue> {
-    let k: crate::work::kernels::KernelWork =
-        serde_wasm_bindgen::from_value(kernel).map_err(|e| js_sys::Error::new(&format!("not a kernel: {e}")))?;
+    let k: crate::work::kernels::KernelWork = serde_wasm_bindgen::from_value(kernel)
+        .map_err(|e| js_sys::Error::new(&format!("not a kernel: {e}")))?;
     Ok(k.run(&COUNTER) as f64)
 }
 
@@ -248,7 +287,11 @@ pub fn set_cpu_rate(units_per_us: f64) {
 /// The rate to use: the one set, or a fresh measurement the first time.
 pub(crate) fn cpu_rate() -> crate::work::CpuRate {
     let bits = CPU_RATE.load(std::sync::atomic::Ordering::Relaxed);
-    let units_per_us = if bits == 0 { calibrate_cpu() } else { f64::from_bits(bits) };
+    let units_per_us = if bits == 0 {
+        calibrate_cpu()
+    } else {
+        f64::from_bits(bits)
+    };
     crate::work::CpuRate { units_per_us }
 }
 
@@ -263,15 +306,25 @@ pub fn run_cpu(duration_us: f64) -> u32 {
 /// Serializes a core value for JS in the shape of its JSON: maps become plain objects and
 /// `None` becomes `null`, as in the CLI's output.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
-    value.serialize(&ser).unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
+    let ser = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value
+        .serialize(&ser)
+        .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// The error thrown for a graph that does not parse: a JS `Error` whose `diagnostics`
 /// property lists every problem, and whose message names the first one by line and column.
 pub(crate) fn invalid_graph(diagnostics: &[Diagnostic]) -> JsValue {
-    let first = diagnostics.first().map(Diagnostic::render).unwrap_or_default();
-    let err = js_sys::Error::new(&format!("the graph has {} error(s); first: {first}", diagnostics.len()));
+    let first = diagnostics
+        .first()
+        .map(Diagnostic::render)
+        .unwrap_or_default();
+    let err = js_sys::Error::new(&format!(
+        "the graph has {} error(s); first: {first}",
+        diagnostics.len()
+    ));
     err.set_name("InvalidGraph");
     let _ = js_sys::Reflect::set(&err, &"diagnostics".into(), &to_js(diagnostics));
     err.into()

@@ -7,12 +7,12 @@
 
 use super::{now_abs_ms, parse_or_throw, to_js};
 use crate::exec::pool::{coordinate, worker_loop, Done, Event, Job, Stop, Wait, POLL};
-use crate::graph::Micros;
-use crate::sched::Outcome;
 use crate::exec::RunDriver;
+use crate::graph::Micros;
 use crate::graph::Work;
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use crate::sched::Outcome;
 use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -49,7 +49,11 @@ pub const PROGRESS_FIELDS: usize = 5;
 
 fn progress_record(batch: &mut Vec<f64>, e: Event) {
     let (task, worker, state, start, end) = match e {
-        Event::Started { task, worker, at_abs_ms } => (task, worker, 0.0, at_abs_ms, f64::NAN),
+        Event::Started {
+            task,
+            worker,
+            at_abs_ms,
+        } => (task, worker, 0.0, at_abs_ms, f64::NAN),
         Event::Finished(d, outcome) => {
             let state = match outcome {
                 Outcome::Ok => 1.0,
@@ -72,8 +76,11 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     let workers = rayon::current_num_threads();
 
     let (done_tx, done_rx) = channel();
-    let (job_txs, job_rxs): (Vec<_>, Vec<Receiver<Option<Job>>>) = (0..workers).map(|_| channel()).unzip();
-    let slots = Arc::new(Mutex::new(job_rxs.into_iter().map(Some).collect::<Vec<_>>()));
+    let (job_txs, job_rxs): (Vec<_>, Vec<Receiver<Option<Job>>>) =
+        (0..workers).map(|_| channel()).unzip();
+    let slots = Arc::new(Mutex::new(
+        job_rxs.into_iter().map(Some).collect::<Vec<_>>(),
+    ));
     if let Some(msg) = PANICKED.lock().ok().and_then(|p| p.clone()) {
         return Err(thread_panic(&msg));
     }
@@ -88,13 +95,17 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     let rate = super::cpu_rate(); // set by the engine before the pool started (see engine.js)
     rayon::spawn_broadcast(move |ctx| {
         let worker = ctx.index();
-        let Some(jobs) = slots.lock().ok().and_then(|mut s| s[worker].take()) else { return };
+        let Some(jobs) = slots.lock().ok().and_then(|mut s| s[worker].take()) else {
+            return;
+        };
         let report = |d: Done| {
             let sent = done_tx.send(d).is_ok();
             coordinator.unpark();
             sent
         };
-        worker_loop(worker, jobs, report, now_abs_ms, |work, run_us| run_body(work, run_us, &shared, rate));
+        worker_loop(worker, jobs, report, now_abs_ms, |work, run_us| {
+            run_body(work, run_us, &shared, rate)
+        });
     });
 
     let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(js_error)?;
@@ -104,7 +115,8 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     let callback_error = std::cell::RefCell::new(None);
     let flush = |batch: &mut Vec<f64>| {
         if !batch.is_empty() {
-            if let Err(e) = progress.call1(&JsValue::NULL, &js_sys::Float64Array::from(&batch[..])) {
+            if let Err(e) = progress.call1(&JsValue::NULL, &js_sys::Float64Array::from(&batch[..]))
+            {
                 callback_error.borrow_mut().get_or_insert(e);
             }
             batch.clear();
@@ -121,7 +133,14 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
         }
         false // a threads run is cancelled by stopping the engine worker, not from here
     };
-    let outcome = coordinate(&mut driver, &job_txs, |limit| wait_for(&done_rx, limit), now_abs_ms, observe, tick);
+    let outcome = coordinate(
+        &mut driver,
+        &job_txs,
+        |limit| wait_for(&done_rx, limit),
+        now_abs_ms,
+        observe,
+        tick,
+    );
     flush(&mut batch.borrow_mut());
     if let Some(msg) = PANICKED.lock().ok().and_then(|p| p.clone()) {
         return Err(thread_panic(&msg));
@@ -132,7 +151,11 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     match outcome {
         Ok(()) => {
             let total = counter.load(std::sync::atomic::Ordering::SeqCst);
-            Ok(to_js(&driver.result_with_counter("threads", total).map_err(js_error)?))
+            Ok(to_js(
+                &driver
+                    .result_with_counter("threads", total)
+                    .map_err(js_error)?,
+            ))
         }
         Err(Stop::Cancelled) => Err(js_error("the run was cancelled".into())),
         Err(Stop::Failed(msg)) => Err(js_error(msg)),
@@ -164,7 +187,12 @@ fn wait_for(rx: &Receiver<Done>, limit: std::time::Duration) -> Wait {
 
 /// What one attempt does on a pool thread, for `run_us` (its duration cut at its timeout);
 /// returns a kernel's value. `counter` is the run's shared counter, `rate` the CPU rate.
-fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64, rate: crate::work::CpuRate) -> Result<Option<i64>, String> {
+fn run_body(
+    work: &Work,
+    run_us: Micros,
+    counter: &AtomicU64,
+    rate: crate::work::CpuRate,
+) -> Result<Option<i64>, String> {
     match work {
         Work::Cpu { .. } => {
             std::hint::black_box(crate::work::burn_cpu(run_us, rate));

@@ -73,7 +73,11 @@ pub fn calibrate(now_ms: impl Fn() -> f64) -> CpuRate {
         let t0 = now_ms();
         std::hint::black_box(spin(units));
         let took_ms = now_ms() - t0;
-        let rate = if took_ms > 0.0 { units as f64 / (took_ms * 1000.0) } else { 0.0 };
+        let rate = if took_ms > 0.0 {
+            units as f64 / (took_ms * 1000.0)
+        } else {
+            0.0
+        };
         if rate > best * 1.02 {
             since_better = 0;
         } else {
@@ -122,7 +126,13 @@ mod tests {
         let rate = CpuRate { units_per_us: 3.0 };
         assert_eq!(rate.units_for(1000), 3000);
         assert_eq!(rate.units_for(0), 0);
-        assert_eq!(CpuRate { units_per_us: 0.0001 }.units_for(1), 1);
+        assert_eq!(
+            CpuRate {
+                units_per_us: 0.0001
+            }
+            .units_for(1),
+            1
+        );
         // The same units give the same value: the work is deterministic.
         assert_eq!(spin(1000), spin(1000));
         assert_ne!(spin(1000), spin(1001));

@@ -42,7 +42,10 @@ mod tests {
     fn plain_increments_lose_updates_when_threads_overlap() {
         // Overlap is up to the OS scheduler, so try a few times; on two cores the first
         // attempt loses thousands of updates.
-        let lost = (0..10).map(|_| 8_000_000 - two_threads(4_000_000, false)).max().unwrap();
+        let lost = (0..10)
+            .map(|_| 8_000_000 - two_threads(4_000_000, false))
+            .max()
+            .unwrap();
         assert!(lost > 0, "no update was lost in 10 attempts");
     }
 

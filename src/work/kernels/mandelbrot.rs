@@ -33,7 +33,9 @@ mod tests {
     #[test]
     fn bands_add_up_to_the_whole_image() {
         let whole = mandelbrot_rows(240, 200, 0, 240);
-        let bands: u64 = (0..6).map(|i| mandelbrot_rows(240, 200, i * 40, (i + 1) * 40)).sum();
+        let bands: u64 = (0..6)
+            .map(|i| mandelbrot_rows(240, 200, i * 40, (i + 1) * 40))
+            .sum();
         assert_eq!(bands, whole);
         assert!(whole > 0);
     }

@@ -48,7 +48,9 @@ mod tests {
     #[test]
     fn ranges_split_and_add_up() {
         let whole = count_primes(0, 200_000);
-        let parts: u64 = (0..8).map(|i| count_primes(i * 25_000, (i + 1) * 25_000)).sum();
+        let parts: u64 = (0..8)
+            .map(|i| count_primes(i * 25_000, (i + 1) * 25_000))
+            .sum();
         assert_eq!(parts, whole);
         assert_eq!(whole, 17_984);
     }

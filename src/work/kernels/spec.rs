@@ -24,7 +24,15 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::AtomicU64;
 
 /// The kernels' names, in the order the docs list them.
-pub const KERNELS: [&str; 7] = ["primes", "mandelbrot", "hash", "sort", "wordcount", "counter", "panic"];
+pub const KERNELS: [&str; 7] = [
+    "primes",
+    "mandelbrot",
+    "hash",
+    "sort",
+    "wordcount",
+    "counter",
+    "panic",
+];
 
 /// Largest span of a `primes` range (the sieve holds one byte per number).
 pub const MAX_PRIMES_SPAN: u64 = 20_000_000;
@@ -44,12 +52,25 @@ pub const MAX_COUNTER: u64 = 1_000_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "snake_case")]
 pub enum Kernel {
-    Primes { from: u64, to: u64 },
-    Mandelbrot { size: u32, iter: u32 },
-    Hash { bytes: u64 },
-    Sort { n: u64 },
+    Primes {
+        from: u64,
+        to: u64,
+    },
+    Mandelbrot {
+        size: u32,
+        iter: u32,
+    },
+    Hash {
+        bytes: u64,
+    },
+    Sort {
+        n: u64,
+    },
     Wordcount,
-    Counter { times: u64, atomic: bool },
+    Counter {
+        times: u64,
+        atomic: bool,
+    },
     /// A task whose code panics: what a bug does to a worker, a thread pool, a process.
     Panic,
 }
@@ -89,7 +110,10 @@ fn at_most(what: &str, n: u64, max: u64) -> Result<u64, String> {
 /// The bounds of part `part` of `parts` of `0..len`.
 fn slice(len: u64, part: u32, parts: u32) -> (u64, u64) {
     let (p, n) = (part as u128, parts.max(1) as u128);
-    ((len as u128 * p / n) as u64, (len as u128 * (p + 1) / n) as u64)
+    (
+        (len as u128 * p / n) as u64,
+        (len as u128 * (p + 1) / n) as u64,
+    )
 }
 
 impl KernelWork {
@@ -110,12 +134,14 @@ impl KernelWork {
         let wrong = |usage: &str| Err(format!("`{name}` takes {usage}"));
         let kernel = match (name, args) {
             ("primes", [range]) => {
-                let (a, b) = range
-                    .split_once("..")
-                    .ok_or_else(|| format!("`{range}` is not a range: write `primes A..B`, like `primes 0..1M`"))?;
+                let (a, b) = range.split_once("..").ok_or_else(|| {
+                    format!("`{range}` is not a range: write `primes A..B`, like `primes 0..1M`")
+                })?;
                 let (from, to) = (number(a)?, number(b)?);
                 if from > to {
-                    return Err(format!("the range `{range}` is empty: the first number must not be larger"));
+                    return Err(format!(
+                        "the range `{range}` is empty: the first number must not be larger"
+                    ));
                 }
                 at_most("the range's end", to, MAX_PRIMES_END)?;
                 at_most("the range's span", to - from, MAX_PRIMES_SPAN)?;
@@ -123,24 +149,41 @@ impl KernelWork {
             }
             ("primes", _) => return wrong("a range: `primes 0..1M`"),
             ("mandelbrot", [size, rest @ ..]) => {
-                let size = at_most("the image size", number(size)?, MAX_MANDELBROT_SIZE as u64)? as u32;
+                let size =
+                    at_most("the image size", number(size)?, MAX_MANDELBROT_SIZE as u64)? as u32;
                 let iter = match rest {
                     [] => 256,
-                    ["iter", n] => at_most("the iteration count", number(n)?, MAX_MANDELBROT_ITER as u64)? as u32,
-                    _ => return wrong("an image size and optionally `iter N`: `mandelbrot 512 iter 256`"),
+                    ["iter", n] => at_most(
+                        "the iteration count",
+                        number(n)?,
+                        MAX_MANDELBROT_ITER as u64,
+                    )? as u32,
+                    _ => {
+                        return wrong(
+                            "an image size and optionally `iter N`: `mandelbrot 512 iter 256`",
+                        )
+                    }
                 };
                 if size == 0 || iter == 0 {
-                    return Err("`mandelbrot` needs a size and an iteration count of at least 1".into());
+                    return Err(
+                        "`mandelbrot` needs a size and an iteration count of at least 1".into(),
+                    );
                 }
                 Kernel::Mandelbrot { size, iter }
             }
             ("mandelbrot", _) => return wrong("an image size: `mandelbrot 512`"),
-            ("hash", [n]) => Kernel::Hash { bytes: at_most("the byte count", number(n)?, MAX_HASH_BYTES)? },
+            ("hash", [n]) => Kernel::Hash {
+                bytes: at_most("the byte count", number(n)?, MAX_HASH_BYTES)?,
+            },
             ("hash", _) => return wrong("a byte count: `hash 10M`"),
-            ("sort", [n]) => Kernel::Sort { n: at_most("the count", number(n)?, MAX_SORT)? },
+            ("sort", [n]) => Kernel::Sort {
+                n: at_most("the count", number(n)?, MAX_SORT)?,
+            },
             ("sort", _) => return wrong("a count: `sort 1M`"),
             ("wordcount", []) => Kernel::Wordcount,
-            ("wordcount", _) => return wrong("no arguments: `wordcount` (a range of tasks splits the text)"),
+            ("wordcount", _) => {
+                return wrong("no arguments: `wordcount` (a range of tasks splits the text)")
+            }
             ("counter", [n, how @ ("plain" | "atomic")]) => Kernel::Counter {
                 times: at_most("the count", number(n)?, MAX_COUNTER)?,
                 atomic: *how == "atomic",
@@ -150,7 +193,11 @@ impl KernelWork {
             ("panic", _) => return wrong("no arguments: `panic`"),
             _ => return Err(format!("`{name}` is not a kernel")),
         };
-        Ok(KernelWork { kernel, part, parts })
+        Ok(KernelWork {
+            kernel,
+            part,
+            parts,
+        })
     }
 
     /// The kernel's name.
@@ -175,10 +222,20 @@ impl KernelWork {
             Kernel::Hash { bytes } => bytes.to_string(),
             Kernel::Sort { n } => n.to_string(),
             Kernel::Wordcount | Kernel::Panic => String::new(),
-            Kernel::Counter { times, atomic } => format!("{times} {}", if *atomic { "atomic" } else { "plain" }),
+            Kernel::Counter { times, atomic } => {
+                format!("{times} {}", if *atomic { "atomic" } else { "plain" })
+            }
         };
-        let part = if self.parts > 1 { format!("part {}/{}", self.part + 1, self.parts) } else { String::new() };
-        [base, part].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+        let part = if self.parts > 1 {
+            format!("part {}/{}", self.part + 1, self.parts)
+        } else {
+            String::new()
+        };
+        [base, part]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The nominal cost of this part, used by the scheduler and the simulator (the real run
@@ -208,8 +265,14 @@ impl KernelWork {
                 m * (128 - m.leading_zeros() as u128)
             }
             Kernel::Wordcount => 6_000,
-            Kernel::Counter { times, atomic: true } => times as u128 * 5,
-            Kernel::Counter { times, atomic: false } => times as u128 / 2,
+            Kernel::Counter {
+                times,
+                atomic: true,
+            } => times as u128 * 5,
+            Kernel::Counter {
+                times,
+                atomic: false,
+            } => times as u128 / 2,
             Kernel::Panic => 1_000,
         };
         (ns / 1000).min(u64::MAX as u128) as Micros
@@ -272,7 +335,10 @@ mod tests {
             assert_eq!(k.args(), args, "{name}");
             assert_eq!(kw(name, &k.args()).unwrap(), k);
         }
-        assert_eq!(kw("hash", "10M").unwrap().kernel, Kernel::Hash { bytes: 10_000_000 });
+        assert_eq!(
+            kw("hash", "10M").unwrap().kernel,
+            Kernel::Hash { bytes: 10_000_000 }
+        );
         assert_eq!(kw("sort", "2k").unwrap().kernel, Kernel::Sort { n: 2_000 });
     }
 
@@ -293,11 +359,16 @@ mod tests {
         let c = AtomicU64::new(0);
         let whole = |name: &str, args: &str| kw(name, args).unwrap().run(&c);
         let parts = |name: &str, args: &str, n: u32| -> i64 {
-            (1..=n).map(|i| kw(name, &format!("{args} part {i}/{n}")).unwrap().run(&c)).sum()
+            (1..=n)
+                .map(|i| kw(name, &format!("{args} part {i}/{n}")).unwrap().run(&c))
+                .sum()
         };
         assert_eq!(whole("primes", "0..1M"), 78_498);
         assert_eq!(parts("primes", "0..1M", 8), 78_498);
-        assert_eq!(parts("mandelbrot", "200 iter 100", 7), whole("mandelbrot", "200 iter 100"));
+        assert_eq!(
+            parts("mandelbrot", "200 iter 100", 7),
+            whole("mandelbrot", "200 iter 100")
+        );
         assert_eq!(parts("wordcount", "", 5), 213);
     }
 
@@ -329,8 +400,11 @@ mod tests {
             let t0 = std::time::Instant::now();
             std::hint::black_box(k.run(&c));
             let real = t0.elapsed().as_secs_f64() * 1e6;
-            println!("{name} {args}: measured {real:.0} us, estimated {} us, ratio {:.2}", k.estimate_us(), real / k.estimate_us() as f64);
+            println!(
+                "{name} {args}: measured {real:.0} us, estimated {} us, ratio {:.2}",
+                k.estimate_us(),
+                real / k.estimate_us() as f64
+            );
         }
     }
 }
-

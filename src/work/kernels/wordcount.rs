@@ -2,7 +2,8 @@
 
 /// The built-in text: the opening of Charles Dickens, *A Tale of Two Cities* (1859), in
 /// the public domain.
-pub const TEXT: &str = "It was the best of times, it was the worst of times, it was the age of wisdom,
+pub const TEXT: &str =
+    "It was the best of times, it was the worst of times, it was the age of wisdom,
 it was the age of foolishness, it was the epoch of belief, it was the epoch of incredulity,
 it was the season of Light, it was the season of Darkness, it was the spring of hope,
 it was the winter of despair, we had everything before us, we had nothing before us,
@@ -26,8 +27,14 @@ pub fn wordcount_chunk(chunks: u32, index: u32) -> u64 {
     }
     let lines: Vec<&str> = TEXT.lines().collect();
     let n = lines.len();
-    let (lo, hi) = (n * index as usize / chunks as usize, n * (index as usize + 1) / chunks as usize);
-    lines[lo..hi].iter().map(|l| l.split_whitespace().count() as u64).sum()
+    let (lo, hi) = (
+        n * index as usize / chunks as usize,
+        n * (index as usize + 1) / chunks as usize,
+    );
+    lines[lo..hi]
+        .iter()
+        .map(|l| l.split_whitespace().count() as u64)
+        .sum()
 }
 
 #[cfg(test)]

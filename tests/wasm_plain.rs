@@ -83,7 +83,7 @@ fn engine_hands_out_a_chain_in_order() {
         }
     }
     assert!(e.is_done());
-    let r = e.result("workers", None).unwrap();
+    let r = js_sys::JSON::parse(&e.result("workers", None).unwrap()).unwrap();
     assert_eq!(get(&r, "makespan_ms").as_f64(), Some(3.0));
     assert_eq!(js_sys::Array::from(&get(&r, "tasks")).length(), 3);
 }
@@ -110,7 +110,7 @@ fn engine_hands_out_kernels_and_their_values_reach_the_result() {
     let s = e.next(1.0).unwrap();
     e.finished(s[0] as usize, s[1] as usize, 1.0, 2.0, None)
         .unwrap();
-    let r = e.result("workers", None).unwrap();
+    let r = js_sys::JSON::parse(&e.result("workers", None).unwrap()).unwrap();
     assert_eq!(get(&get(&r, "result"), "s").as_f64(), Some(25.0));
 }
 

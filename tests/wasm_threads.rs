@@ -10,7 +10,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 fn get(v: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(v, &key.into()).unwrap()
+    js_sys::Reflect::get(v, &key.into()).unwrap_or_else(|_| panic!("no `{key}` in {v:?}"))
 }
 
 #[wasm_bindgen_test]
@@ -28,7 +28,8 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     )
     .bind1(&JsValue::NULL, &events)
     .unchecked_into::<js_sys::Function>();
-    let r = run_threads(&text, &collect).unwrap();
+    let r =
+        js_sys::JSON::parse(&run_threads(&text, &collect).unwrap().as_string().unwrap()).unwrap();
     assert_eq!(fanout::wasm::PROGRESS_FIELDS, 5);
     let states = |s: f64| events.iter().filter(|e| e.as_f64() == Some(s)).count();
     assert_eq!(states(0.0), 6, "each task reported running");
@@ -51,5 +52,6 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
         &js_sys::Function::new_no_args(""),
     )
     .unwrap();
+    let again = js_sys::JSON::parse(&again.as_string().unwrap()).unwrap();
     assert_eq!(get(&again, "mode").as_string().as_deref(), Some("threads"));
 }

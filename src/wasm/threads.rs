@@ -5,7 +5,7 @@
 //! [`crate::exec::pool::worker_loop`] for the whole run, so the lane a bar is drawn in is
 //! the thread that really ran it.
 
-use super::{now_abs_ms, parse_or_throw, to_js};
+use super::{now_abs_ms, parse_or_throw};
 use crate::exec::pool::{coordinate, worker_loop, Done, Event, Job, Stop, Wait, POLL};
 use crate::exec::RunDriver;
 use crate::graph::Micros;
@@ -21,13 +21,17 @@ use wasm_bindgen_futures::JsFuture;
 /// memory) and resolves to the number of threads running. Call once per module instance.
 #[wasm_bindgen(js_name = startThreadPool)]
 pub async fn start_thread_pool(threads: usize) -> Result<usize, JsValue> {
-    std::panic::set_hook(Box::new(|info| {
+    // Record the panic, wake the coordinator, then do whatever the hook before did (print
+    // the message, for one).
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
         if let Ok(mut p) = PANICKED.lock() {
             p.get_or_insert_with(|| info.to_string());
         }
         if let Some(t) = COORDINATOR.lock().ok().and_then(|c| c.clone()) {
             t.unpark();
         }
+        previous(info);
     }));
     JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads)).await?;
     Ok(rayon::current_num_threads())
@@ -66,7 +70,8 @@ fn progress_record(batch: &mut Vec<f64>, e: Event) {
     batch.extend_from_slice(&[task as f64, worker as f64, state, start, end]);
 }
 
-/// Parses, schedules and runs `text` on every thread of the pool; returns the RunResult.
+/// Parses, schedules and runs `text` on every thread of the pool; returns the RunResult as
+/// JSON text (one string to copy, instead of one JS object per field of every record).
 /// While it runs, `progress` is called with packed batches (see [`PROGRESS_FIELDS`]), at
 /// most about every 16 ms and once at the end; if it throws, the run fails with that error.
 /// Blocks the calling thread until the run is over. Throws `InvalidGraph` on bad text.
@@ -151,11 +156,12 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
     match outcome {
         Ok(()) => {
             let total = counter.load(std::sync::atomic::Ordering::SeqCst);
-            Ok(to_js(
-                &driver
-                    .result_with_counter("threads", total)
-                    .map_err(js_error)?,
-            ))
+            let r = driver
+                .result_with_counter("threads", total)
+                .map_err(js_error)?;
+            serde_json::to_string(&r)
+                .map(JsValue::from)
+                .map_err(|e| js_error(e.to_string()))
         }
         Err(Stop::Cancelled) => Err(js_error("the run was cancelled".into())),
         Err(Stop::Failed(msg)) => Err(js_error(msg)),

@@ -89,7 +89,7 @@ describe('served with the cross-origin isolation headers', () => {
     const r = await page.evaluate((t) => window.fanout.run(t, { workers: 1 }), independentTasks(4, 10));
     assert.deepEqual([...lanes(r).keys()], [0]);
     assertNoOverlapInLanes(r);
-    assert.ok(r.makespan_ms >= 40, `4 x 10 ms on one worker took only ${r.makespan_ms} ms`);
+    assert.ok(r.makespan_ms >= 0.85 * 40, `4 x 10 ms on one worker took only ${r.makespan_ms} ms`); // calibrated work: about, not exactly
   });
 });
 

@@ -186,7 +186,8 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const { result } = await handle.request({ type: ToEngine.run, text: String(graphText) }, (packed, ids) => batcher.push(packed, ids));
+    const { resultJson } = await handle.request({ type: ToEngine.run, text: String(graphText) }, (packed, ids) => batcher.push(packed, ids));
+    const result = JSON.parse(resultJson);
     batcher.flush();
     return { ...result, isolated: caps.isolated, reason: choice.reason };
   } finally {

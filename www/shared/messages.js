@@ -22,8 +22,9 @@ export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert',
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs) } */
   ready: 'ready',
-  /** { type, id, result: RunResult, retire?: true }: `retire` asks the client to replace
-   *  this engine (its wasm instance trapped on a panic) */
+  /** { type, id, resultJson: string (a RunResult), retire?: true }: JSON text is one copy,
+   *  where a RunResult object costs one per field of every record; `retire` asks the client
+   *  to replace this engine (its wasm instance trapped on a panic) */
   result: 'result',
   /** { type, id, packed: Float64Array, ids?: string[] }, any number before the Result:
    *  five numbers per event (task, worker, state code 0 running / 1 ok / 2 failed /

@@ -297,7 +297,7 @@ async function handle(data) {
         postMessage({ type: FromEngine.ready, ...(await init(data)) });
         break;
       case ToEngine.run:
-        postMessage({ type: FromEngine.result, id: data.id, result: await runGraph(data.id, data.text), retire: state.retire });
+        postMessage({ type: FromEngine.result, id: data.id, resultJson: await runGraph(data.id, data.text), retire: state.retire });
         break;
       case ToEngine.call:
         if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);

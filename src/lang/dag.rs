@@ -20,17 +20,8 @@ use std::borrow::Cow;
 /// Declaration keywords, in the order the docs list them.
 pub(crate) const DECLARATIONS: [&str; 6] =
     ["workers", "limit", "rate", "policy", "on_error", "seed"];
-/// Kinds of work.
-pub(crate) const KINDS: [&str; 8] = [
-    "cpu",
-    "io",
-    "primes",
-    "mandelbrot",
-    "hash",
-    "sort",
-    "wordcount",
-    "counter",
-];
+/// The kinds of work that are not kernels (kernels: `crate::work::kernels::KERNELS`).
+pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
 pub(crate) const OPTIONS: [&str; 9] = [
     "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
@@ -454,7 +445,8 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 }
             }
             Some((kt, kind)) => {
-                let hint = suggestion_suffix(did_you_mean(kind, KINDS));
+                let hint =
+                    suggestion_suffix(did_you_mean(kind, BASIC_KINDS.into_iter().chain(KERNELS)));
                 self.err(
                     kt,
                     format!("unknown kind of work `{kind}`: expected `cpu`, `io` or a kernel ({}){hint}", KERNELS.join(", ")),

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { independentTasks, lanes, open, screenshot } from './harness.mjs';
+import { setGraph } from './ui-helpers.mjs';
 
 /** Asserts no two bars of one lane overlap (a worker runs one task at a time). */
 function assertNoOverlapInLanes(result) {
@@ -63,16 +64,17 @@ describe('served with the cross-origin isolation headers', () => {
   });
 
   test('the Run button draws one bar per task in a lane per worker and names the mode', async () => {
-    await page.fill('#graph', independentTasks(8, 50));
+    await setGraph(page, independentTasks(8, 50));
     await page.fill('#workers', '2');
     await page.click('#run');
-    await page.waitForSelector('#gantt svg');
-    assert.equal(await page.locator('#gantt rect.bar').count(), 8);
-    assert.equal(await page.locator('#gantt rect.lane').count(), 2);
-    const workersUsed = await page.$$eval('#gantt rect.bar', (bars) => new Set(bars.map((b) => b.dataset.worker)).size);
-    assert.equal(workersUsed, 2);
+    // The timeline is a canvas; its view model and data attributes say what it drew.
+    await page.waitForSelector('#gantt[data-bars="8"]');
+    const vm = await page.evaluate(() => window.fanoutUI.timeline.viewModel());
+    assert.equal(vm.bars, 8, 'one bar per task');
+    assert.equal(vm.lanes, 2, 'one lane per worker');
+    assert.equal(vm.workersUsed, 2);
     assert.match(await page.textContent('#run-status'), /threads mode — shared-memory/);
-    assert.match(await page.textContent('#gantt svg'), /100 ms/, 'the time axis has labelled ticks');
+    assert.ok(vm.ticks.includes('100 ms'), `the time axis has labelled ticks: ${vm.ticks}`);
     await screenshot(page, 'threads-run');
     assert.deepEqual(page.errors, []);
   });
@@ -129,9 +131,9 @@ describe('served without the isolation headers (an ordinary host or an embedding
     assert.match(await page.textContent('#environment'), /Cross-origin isolated: no/);
     assert.equal(await page.$eval('#mode option[value="threads"]', (o) => o.disabled), true, 'threads cannot be picked');
     await page.click('#run');
-    await page.waitForSelector('#gantt svg');
+    await page.waitForFunction(() => Number(document.querySelector('#gantt').dataset.bars) > 0);
     assert.match(await page.textContent('#run-status'), /workers mode — separate Web Workers/);
-    assert.ok(await page.locator('#gantt rect.bar').count() > 0);
+    assert.ok(await page.evaluate(() => window.fanoutUI.timeline.viewModel().bars) > 0);
     await screenshot(page, 'workers-run');
     assert.deepEqual(page.errors, []);
   });

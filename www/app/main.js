@@ -203,4 +203,5 @@ timeline.clear(Number(workersInput.value));
 describeSelection(null);
 window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, get model() { return model; }, get tasks() { return tasks; } };
 await refreshGraph();
+performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

@@ -152,6 +152,29 @@ describe('playground UI', () => {
     assert.equal(await graphText(page), before);
   });
 
+  test('retries are one bar each, and ready/unblocked times become blocked and waiting segments', async () => {
+    // The result fields other engineers are adding (attempts, ready_ms, unblocked_ms) go
+    // through run-model.js's normalizeRun and the same timeline as a real run.
+    const vm = await page.evaluate(() => {
+      const ui = window.fanoutUI;
+      const model = ui.normalizeRun({ mode: 'simulated', workers: 2, makespan_ms: 100, tasks: [
+        { id: 'a', worker: 0, start_ms: 0, end_ms: 20, status: 'ok' },
+        { id: 'b', ready_ms: 20, unblocked_ms: 30, worker: 1, start_ms: 60, end_ms: 90, status: 'ok',
+          attempts: [{ worker: 0, start_ms: 35, end_ms: 45, status: 'failed' }, { worker: 1, start_ms: 60, end_ms: 90, status: 'ok' }] },
+      ] });
+      ui.timeline.setResult(model);
+      ui.timeline.drawNow();
+      return { ...ui.timeline.viewModel(), b: ui.timeline.attemptsOf('b'),
+        segments: model.segments.map((s) => [s.kind, s.start, s.end]) };
+    });
+    assert.equal(vm.bars, 3, 'one bar per attempt');
+    assert.deepEqual(vm.b.map((x) => [x.attempt, x.worker, x.state]), [[1, 0, 'failed'], [2, 1, 'done']]);
+    assert.deepEqual(vm.segments, [['blocked', 20, 30], ['waiting', 30, 35], ['waiting', 45, 60]]);
+    const at = await page.evaluate(() => window.fanoutUI.timeline.locate('b', 1));
+    assert.equal(hex(await pixelAt(page, at.x, at.y - at.h / 2 + 1)), '#b3261e', 'the failed attempt is painted red');
+    await screenshot(page, 'ui-attempts');
+  });
+
   test('exports download the graph as .dag text and the timeline as a PNG', async () => {
     const [dag] = await Promise.all([page.waitForEvent('download'), page.click('#export-dag')]);
     assert.equal(dag.suggestedFilename(), 'graph.dag');

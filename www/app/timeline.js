@@ -15,6 +15,9 @@
 import { formatMs, formatTick, tickStep } from './format.js';
 import { SELECTED, STATES } from './states.js';
 
+/** Segment colours: the states' colours, with 'waiting' darkened so a thin bar shows on a lane. */
+const SEGMENT = { waiting: '#7d8494', blocked: STATES.blocked.fill };
+
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
 function lowerBound(bars, t) {
@@ -148,7 +151,7 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
         if (s.start > view.end) break;
         const x0 = xOf(s.start, g), x1 = xOf(s.end, g);
         if (x1 < g.left) continue;
-        ctx.fillStyle = STATES[s.kind]?.fill ?? '#999';
+        ctx.fillStyle = SEGMENT[s.kind] ?? STATES[s.kind]?.fill ?? '#999';
         ctx.fillRect(x0, segY, Math.max(x1 - x0, 1), segH);
       }
       let lastPx = -Infinity, fill = '';

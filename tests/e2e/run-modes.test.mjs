@@ -146,6 +146,10 @@ describe('when the thread pool cannot start', () => {
     page = await h.newPage();
     // The threaded module fails to load (as on a browser that refuses its memory).
     await page.context().route('**/pkg/threads/fanout_bg.wasm', (route) => route.abort());
+    // The page starts its engine at load (to parse and draw the graph), so load it again with
+    // the route in place.
+    await page.reload();
+    await page.waitForFunction(() => window.fanout !== undefined);
   });
   after(() => h?.close());
 

@@ -129,6 +129,20 @@ describe('playground UI', () => {
     await screenshot(page, 'ui-selection');
   });
 
+  test('setCriticalPath highlights the path\'s nodes and the edges between them', async () => {
+    const marked = await page.evaluate(() => {
+      window.fanoutUI.dag.setCriticalPath(['sales_by_region', 'report']);
+      return {
+        nodes: [...document.querySelectorAll('#dag g.node.critical')].map((n) => n.dataset.task),
+        edges: [...document.querySelectorAll('#dag path.edge.critical')].map((e) => `${e.dataset.from}->${e.dataset.to}`),
+      };
+    });
+    assert.deepEqual(marked.nodes.sort(), ['report', 'sales_by_region']);
+    assert.deepEqual(marked.edges, ['sales_by_region->report']);
+    await page.evaluate(() => window.fanoutUI.dag.setCriticalPath([]));
+    assert.equal(await page.locator('#dag .critical').count(), 0);
+  });
+
   test('every starter scenario parses, loads from the menu and runs', async (t) => {
     const scenarios = await page.$$eval('#scenario option:not([disabled])', (o) => o.map((x) => x.value));
     assert.ok(scenarios.length >= 3);

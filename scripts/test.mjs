@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILDS, buildWasm } from './build-wasm.mjs';
 import { run, step } from './lib/run.mjs';
+import { bundle } from './bundle.mjs';
 import { ROOT, ensureBrowser, ensureNodeModules, ensureRust, findChromedriver } from './setup.mjs';
 
 ensureRust();
@@ -23,6 +24,7 @@ const wasmTestEnv = {
 const suites = [
   ['build the plain wasm', () => buildWasm('plain')],
   ['build the threaded wasm', () => buildWasm('threads')],
+  ['bundle the page (esbuild)', () => bundle()],
   ['native Rust tests (cargo test)', () => run('cargo', ['test'], { cwd: ROOT })],
   ['wasm layer, plain build, headless Chromium', () => run('cargo',
     ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_plain'],

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, screenshot } from './harness.mjs';
+import { graphText, setGraph } from './ui-helpers.mjs';
 
 describe('invalid graphs', () => {
   let h, page;
@@ -33,18 +34,18 @@ describe('invalid graphs', () => {
 
   test('the editor shows diagnostics as you type, keeps the text, and Run explains', async () => {
     const text = 'a : cpu 5ms\nb : cpu 5ms after a\nc : cpu fast after b\n';
-    await page.fill('#graph', text);
+    await setGraph(page, text);
     await page.waitForSelector('#diagnostics li');
     const item = await page.textContent('#diagnostics li');
     assert.match(item, /line 3, column 9/);
     await page.click('#run');
     await page.waitForFunction(() => document.querySelector('#run-status').classList.contains('error'));
     assert.match(await page.textContent('#run-status'), /1 error/);
-    assert.equal(await page.inputValue('#graph'), text, 'the text is untouched');
+    assert.equal(await graphText(page), text, 'the text is untouched');
     await screenshot(page, 'invalid-graph');
     await page.reload();
-    await page.waitForFunction(() => window.fanout !== undefined);
-    assert.equal(await page.inputValue('#graph'), text, 'the text survives a reload');
+    await page.waitForFunction(() => window.fanoutUI !== undefined);
+    assert.equal(await graphText(page), text, 'the text survives a reload');
   });
 
   test('bad worker counts are refused with a clear message, and the page still runs', async () => {

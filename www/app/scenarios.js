@@ -1,0 +1,75 @@
+// Starter graphs for the scenario menu, in today's language (`id : cpu <dur> [after a, b]`).
+// Guarantees: every scenario parses without diagnostics (tested end to end) and says in its
+// comment roughly how long it runs.
+
+export const SCENARIOS = [
+  {
+    id: 'analyses-report',
+    title: 'Three analyses, then a report',
+    text: `# Three independent analyses, then a report that needs all three.
+# About 0.5 s of CPU in all; on 3 or more workers it finishes in about
+# the longest analysis plus the report (~0.2 s).
+sales_by_region   : cpu 150ms
+churn_model       : cpu 120ms
+inventory_aging   : cpu 90ms
+report            : cpu 40ms after sales_by_region, churn_model, inventory_aging
+`,
+  },
+  {
+    id: 'longest-dependency',
+    title: '10 s, 0 s and 3 s scripts, then one that needs them all',
+    text: `# A lesson about the longest dependency: the last script needs all three,
+# so it cannot start before the 10 s one ends, however many workers you add.
+# Takes about 10.1 s to run (13.1 s of CPU in all).
+slow_script   : cpu 10s
+instant_script: cpu 0s
+medium_script : cpu 3s
+final_script  : cpu 100ms after slow_script, instant_script, medium_script
+`,
+  },
+  {
+    id: 'search-analyze-report',
+    title: 'Parallel searches, merged, analysed in parallel, reported',
+    text: `# Fan out, fan in, fan out again: four searches run in parallel, their
+# sources are merged, four analyses of the merged sources run in parallel,
+# and a final report waits for them. About 0.75 s of CPU in all, ~0.3 s on 4 workers.
+search_papers   : cpu 80ms
+search_news     : cpu 60ms
+search_patents  : cpu 100ms
+search_forums   : cpu 50ms
+merge_sources   : cpu 30ms after search_papers, search_news, search_patents, search_forums
+analyze_topics  : cpu 90ms after merge_sources
+analyze_authors : cpu 70ms after merge_sources
+analyze_trends  : cpu 110ms after merge_sources
+analyze_quality : cpu 60ms after merge_sources
+final_report    : cpu 40ms after analyze_topics, analyze_authors, analyze_trends, analyze_quality
+`,
+  },
+  {
+    id: 'map-reduce',
+    title: 'Map-reduce: split, six maps, merge',
+    text: `# A map-reduce: split the input, map 6 chunks in parallel, merge. About 0.4 s of CPU.
+split  : cpu 20ms
+map1   : cpu 60ms after split
+map2   : cpu 60ms after split
+map3   : cpu 60ms after split
+map4   : cpu 60ms after split
+map5   : cpu 60ms after split
+map6   : cpu 60ms after split
+merge  : cpu 30ms after map1, map2, map3, map4, map5, map6
+`,
+  },
+];
+
+/** The default text for a first visit. */
+export const DEFAULT_TEXT = SCENARIOS[3].text;
+
+/** Fills `select` with the scenarios (value = scenario id). */
+export function fillScenarioMenu(select) {
+  const placeholder = new Option('Choose a starter…', '');
+  placeholder.disabled = true;
+  placeholder.selected = true;
+  select.replaceChildren(placeholder, ...SCENARIOS.map((s) => new Option(s.title, s.id)));
+}
+
+export const scenarioById = (id) => SCENARIOS.find((s) => s.id === id) ?? null;

@@ -1,0 +1,448 @@
+// The timeline: a Gantt chart on a canvas, one lane per worker, one bar per attempt.
+// Guarantees:
+//  - every attempt given (setResult / addAttempts) is one bar in its worker's lane, coloured by
+//    its state (states.js); waiting/blocked segments are thin bars of their own colour;
+//  - only what is visible is drawn: per lane, bars are kept sorted by start and the first
+//    visible one is found by binary search (start >= view.start - longest bar); bars narrower
+//    than a pixel that fall on an already painted pixel are skipped — 100,000 bars stay smooth;
+//  - the canvas is sharp on any devicePixelRatio and keeps its height during a run (it is
+//    reserved from the worker count);
+//  - zoom (wheel, pinch, +/−, buttons), pan (drag, shift+wheel, arrow keys), fit (0 / Home);
+//  - hover shows task, attempt, worker, start, end and duration; click selects a task; the
+//    selected task's attempts are outlined, with arrows from its dependencies and to its
+//    dependents;
+//  - `viewModel()` states what is drawn (lanes, bars, ticks, view, selection) for tests.
+import { formatMs, formatTick, tickStep } from './format.js';
+import { SELECTED, STATES } from './states.js';
+
+/** Segment colours: the states' colours, with 'waiting' darkened so a thin bar shows on a lane. */
+const SEGMENT = { waiting: '#7d8494', blocked: STATES.blocked.fill };
+
+const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+function lowerBound(bars, t) {
+  let lo = 0, hi = bars.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bars[mid].start < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+class Lane {
+  constructor() { this.bars = []; this.segs = []; this.maxDur = 0; this.maxSeg = 0; this.dirty = false; }
+  add(list, item, key) {
+    const last = list[list.length - 1];
+    if (last && item.start < last.start) this.dirty = true;
+    list.push(item);
+    const d = item.end - item.start;
+    if (key === 'bar') this.maxDur = Math.max(this.maxDur, d); else this.maxSeg = Math.max(this.maxSeg, d);
+  }
+  sort() {
+    if (!this.dirty) return;
+    this.bars.sort((a, b) => a.start - b.start);
+    this.segs.sort((a, b) => a.start - b.start);
+    this.dirty = false;
+  }
+}
+
+export function createTimeline(container, { onSelect = () => {} } = {}) {
+  const canvas = document.createElement('canvas');
+  canvas.className = 'timeline-canvas';
+  canvas.tabIndex = 0;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', 'Timeline: no run yet. Arrow keys pan, + and − zoom, 0 fits.');
+  const tip = document.createElement('div');
+  tip.className = 'timeline-tip';
+  tip.hidden = true;
+  container.append(canvas, tip);
+  const ctx = canvas.getContext('2d');
+
+  let lanes = [new Lane()];
+  let byTask = new Map();
+  let deps = new Map();
+  let dependents = new Map();
+  let extent = 0;
+  let total = 0;
+  let segCount = 0;
+  let view = { start: 0, end: 100 };
+  let autoFit = true;
+  let selected = null;
+  let hover = null;
+  let frame = 0;
+  let stats = { drawn: 0, arrows: 0, ticks: [], drawMs: 0 };
+  let size = { w: 0, h: 0, dpr: 1 };
+  let reservedLanes = 1;
+
+  const geom = () => {
+    const left = size.w < 480 ? 50 : 66, right = 10, top = 6, axis = 26;
+    const n = Math.max(lanes.length, 1);
+    const laneH = Math.min(34, Math.max(6, (size.h - top - axis) / n));
+    return { left, right, top, axis, laneH, plotW: Math.max(size.w - left - right, 10), n };
+  };
+  const xOf = (t, g) => g.left + ((t - view.start) / (view.end - view.start)) * g.plotW;
+  const tOf = (x, g) => view.start + ((x - g.left) / g.plotW) * (view.end - view.start);
+
+  function resize() {
+    const dpr = window.devicePixelRatio || 1;
+    const r = canvas.getBoundingClientRect();
+    size = { w: Math.max(r.width, 1), h: Math.max(r.height, 1), dpr };
+    canvas.width = Math.round(size.w * dpr);
+    canvas.height = Math.round(size.h * dpr);
+    requestDraw();
+  }
+  new ResizeObserver(resize).observe(canvas);
+
+  function requestDraw() {
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; draw(); });
+  }
+
+  function draw() {
+    const t0 = performance.now();
+    const g = geom();
+    ctx.setTransform(size.dpr, 0, 0, size.dpr, 0, 0);
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, size.w, size.h);
+    ctx.font = FONT;
+    ctx.textBaseline = 'middle';
+    const plotBottom = g.top + g.n * g.laneH;
+
+    // Lanes and their labels.
+    for (let w = 0; w < g.n; w++) {
+      const y = g.top + w * g.laneH;
+      ctx.fillStyle = w % 2 ? '#f6f7fa' : '#eef0f5';
+      ctx.fillRect(g.left, y, g.plotW, g.laneH);
+      if (g.laneH >= 9) {
+        ctx.fillStyle = '#4d5361';
+        ctx.textAlign = 'right';
+        ctx.fillText(size.w < 480 ? `w${w}` : `worker ${w}`, g.left - 6, y + g.laneH / 2);
+      }
+    }
+    // Ticks.
+    const span = view.end - view.start;
+    const step = tickStep(span, Math.max(2, Math.floor(g.plotW / 90)));
+    const ticks = [];
+    ctx.textAlign = 'center';
+    for (let t = Math.ceil(view.start / step) * step; t <= view.end + step * 1e-9; t += step) {
+      const x = Math.round(xOf(t, g)) + 0.5;
+      ctx.fillStyle = '#d9dce3';
+      ctx.fillRect(x - 0.5, g.top, 1, plotBottom - g.top + 4);
+      const label = formatTick(t, step);
+      ticks.push({ t, label });
+      ctx.fillStyle = '#4d5361';
+      ctx.fillText(label, x, plotBottom + 13);
+    }
+
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(g.left, 0, g.plotW, size.h);
+    ctx.clip();
+    let drawn = 0;
+    const labels = [];
+    for (let w = 0; w < lanes.length; w++) {
+      const lane = lanes[w];
+      lane.sort();
+      const y = g.top + w * g.laneH;
+      const barH = Math.max(3, g.laneH - 8), barY = y + (g.laneH - barH) / 2;
+      // Waiting and blocked segments: thin, under the bar's vertical centre.
+      const segH = Math.max(2, Math.min(4, barH / 4)), segY = y + g.laneH / 2 - segH / 2;
+      for (let i = lowerBound(lane.segs, view.start - lane.maxSeg); i < lane.segs.length; i++) {
+        const s = lane.segs[i];
+        if (s.start > view.end) break;
+        const x0 = xOf(s.start, g), x1 = xOf(s.end, g);
+        if (x1 < g.left) continue;
+        ctx.fillStyle = SEGMENT[s.kind] ?? STATES[s.kind]?.fill ?? '#999';
+        ctx.fillRect(x0, segY, Math.max(x1 - x0, 1), segH);
+      }
+      let lastPx = -Infinity, fill = '';
+      for (let i = lowerBound(lane.bars, view.start - lane.maxDur); i < lane.bars.length; i++) {
+        const b = lane.bars[i];
+        if (b.start > view.end) break;
+        const x0 = xOf(b.start, g), x1 = xOf(b.end, g);
+        if (x1 < g.left) continue;
+        const wpx = x1 - x0;
+        if (wpx < 1 && x0 < lastPx) continue; // that pixel is painted already
+        const f = STATES[b.state]?.fill ?? STATES.done.fill;
+        if (f !== fill) { ctx.fillStyle = f; fill = f; }
+        ctx.fillRect(x0, barY, wpx >= 3 ? wpx - 1 : Math.max(wpx, 1), barH);
+        lastPx = Math.max(lastPx, x0 + Math.max(wpx, 1));
+        drawn++;
+        if (wpx > 24 && barH >= 10) labels.push([b, x0, wpx, barY + barH / 2]);
+      }
+    }
+    ctx.textAlign = 'left';
+    for (const [b, x0, wpx, cy] of labels.slice(0, 2000)) {
+      const text = b.attempt > 1 ? `${b.task} #${b.attempt}` : b.task;
+      if (ctx.measureText(text).width + 8 > wpx) continue;
+      ctx.fillStyle = STATES[b.state]?.text ?? '#fff';
+      ctx.fillText(text, Math.max(x0, g.left) + 4, cy);
+    }
+    const arrows = drawSelection(g);
+    if (hover) outline(hover, g, '#5b6170', 1.5);
+    ctx.restore();
+    stats = { drawn, arrows, ticks, drawMs: performance.now() - t0 };
+  }
+
+  function barBox(b, g) {
+    const y = g.top + b.worker * g.laneH;
+    const barH = Math.max(3, g.laneH - 8);
+    const x0 = xOf(b.start, g);
+    return { x: x0, y: y + (g.laneH - barH) / 2, w: Math.max(xOf(b.end, g) - x0, 2), h: barH };
+  }
+
+  function outline(b, g, color, width) {
+    const r = barBox(b, g);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.strokeRect(r.x - width / 2, r.y - width / 2, r.w + width, r.h + width);
+  }
+
+  function arrow(from, to, g, dashed) {
+    const a = barBox(from, g), b = barBox(to, g);
+    const x0 = a.x + a.w, y0 = a.y + a.h / 2, x1 = b.x, y1 = b.y + b.h / 2;
+    const dx = Math.max(Math.abs(x1 - x0) / 2, 12);
+    ctx.strokeStyle = SELECTED;
+    ctx.fillStyle = SELECTED;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(dashed ? [4, 3] : []);
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.bezierCurveTo(x0 + dx, y0, x1 - dx, y1, x1 - 1, y1);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - 7, y1 - 4);
+    ctx.lineTo(x1 - 7, y1 + 4);
+    ctx.closePath();
+    ctx.fill();
+  }
+
+  function drawSelection(g) {
+    if (!selected || !byTask.has(selected)) return 0;
+    const mine = byTask.get(selected);
+    let n = 0;
+    for (const d of deps.get(selected) ?? []) {
+      const theirs = byTask.get(d);
+      if (theirs?.length) { arrow(theirs[theirs.length - 1], mine[0], g, false); n++; }
+    }
+    for (const d of dependents.get(selected) ?? []) {
+      const theirs = byTask.get(d);
+      if (theirs?.length) { arrow(mine[mine.length - 1], theirs[0], g, true); n++; }
+    }
+    for (const b of mine) outline(b, g, SELECTED, 2.5);
+    return n;
+  }
+
+  function hitTest(px, py) {
+    const g = geom();
+    if (px < g.left || px > g.left + g.plotW) return null;
+    const w = Math.floor((py - g.top) / g.laneH);
+    const lane = lanes[w];
+    if (!lane) return null;
+    lane.sort();
+    const slack = (3 / g.plotW) * (view.end - view.start);
+    const t = tOf(px, g);
+    let best = null;
+    for (let i = lowerBound(lane.bars, t + slack) - 1; i >= 0; i--) {
+      const b = lane.bars[i];
+      if (b.start < t - lane.maxDur - slack) break;
+      if (b.end + slack >= t) { best = b; if (b.start <= t && b.end >= t) break; }
+    }
+    return best;
+  }
+
+  function showTip(b, px, py) {
+    if (!b) { tip.hidden = true; return; }
+    tip.hidden = false;
+    tip.innerHTML = '';
+    const strong = document.createElement('strong');
+    strong.textContent = b.task;
+    tip.append(strong, ` · attempt ${b.attempt} · worker ${b.worker} · ${b.status}`, document.createElement('br'),
+      `${formatMs(b.start)} → ${formatMs(b.end)} (${formatMs(b.end - b.start)})`);
+    const maxX = size.w - tip.offsetWidth - 4;
+    tip.style.left = `${Math.max(0, Math.min(px + 12, maxX))}px`;
+    tip.style.top = `${py + 14}px`;
+  }
+
+  // Zoom and pan.
+  function setView(start, end, byUser = true) {
+    const span = Math.max(end - start, 1e-4);
+    view = { start, end: start + span };
+    if (byUser) autoFit = false;
+    requestDraw();
+  }
+  function zoomAt(factor, px) {
+    const g = geom();
+    const t = tOf(px ?? g.left + g.plotW / 2, g);
+    setView(t - (t - view.start) / factor, t + (view.end - t) / factor);
+  }
+  function panPx(dx) {
+    const g = geom();
+    const dt = (dx / g.plotW) * (view.end - view.start);
+    setView(view.start - dt, view.end - dt);
+  }
+  function fit() {
+    autoFit = true;
+    view = { start: 0, end: Math.max(extent, 1e-3) * 1.02 };
+    requestDraw();
+  }
+
+  const pointers = new Map();
+  let drag = null;
+  canvas.addEventListener('pointerdown', (e) => {
+    pointers.set(e.pointerId, e.clientX);
+    canvas.setPointerCapture(e.pointerId);
+    drag = { x: e.clientX, y: e.clientY, lastX: e.clientX, moved: false, pinch: pointers.size === 2 ? pinchWidth() : 0 };
+  });
+  const pinchWidth = () => { const [a, b] = [...pointers.values()]; return Math.abs(a - b) || 1; };
+  canvas.addEventListener('pointermove', (e) => {
+    const r = canvas.getBoundingClientRect();
+    const px = e.clientX - r.left, py = e.clientY - r.top;
+    if (drag && pointers.has(e.pointerId)) {
+      pointers.set(e.pointerId, e.clientX);
+      if (pointers.size === 2) {
+        const wNow = pinchWidth();
+        if (drag.pinch) zoomAt(wNow / drag.pinch, px);
+        drag.pinch = wNow;
+        drag.moved = true;
+        return;
+      }
+      if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) > 4) drag.moved = true;
+      if (drag.moved) { panPx(e.clientX - drag.lastX); drag.lastX = e.clientX; tip.hidden = true; return; }
+    }
+    const b = hitTest(px, py);
+    if (b !== hover) { hover = b; requestDraw(); }
+    showTip(b, px, py);
+  });
+  const endPointer = (e) => {
+    pointers.delete(e.pointerId);
+    if (drag && !drag.moved && e.type === 'pointerup') {
+      const r = canvas.getBoundingClientRect();
+      const b = hitTest(e.clientX - r.left, e.clientY - r.top);
+      if (b) onSelect(b.task);
+    }
+    if (!pointers.size) drag = null;
+  };
+  canvas.addEventListener('pointerup', endPointer);
+  canvas.addEventListener('pointercancel', endPointer);
+  canvas.addEventListener('pointerleave', () => { hover = null; tip.hidden = true; requestDraw(); });
+  canvas.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const r = canvas.getBoundingClientRect();
+    if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) panPx(-(e.deltaX || e.deltaY));
+    else zoomAt(Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - r.left);
+  }, { passive: false });
+  canvas.addEventListener('keydown', (e) => {
+    const g = geom();
+    const keys = {
+      ArrowLeft: () => panPx(g.plotW * 0.1), ArrowRight: () => panPx(-g.plotW * 0.1),
+      '+': () => zoomAt(1.25), '=': () => zoomAt(1.25), '-': () => zoomAt(0.8), '0': fit, Home: fit,
+    };
+    if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  });
+
+  function addOne(b) {
+    while (lanes.length <= b.worker) lanes.push(new Lane());
+    lanes[b.worker].add(lanes[b.worker].bars, b, 'bar');
+    if (!byTask.has(b.task)) byTask.set(b.task, []);
+    const list = byTask.get(b.task);
+    list.push(b);
+    if (list.length > 1 && list[list.length - 2].attempt > b.attempt) list.sort((p, q) => p.attempt - q.attempt);
+    extent = Math.max(extent, b.end);
+    total++;
+  }
+  function addSeg(s) {
+    while (lanes.length <= s.worker) lanes.push(new Lane());
+    lanes[s.worker].add(lanes[s.worker].segs, s, 'seg');
+    extent = Math.max(extent, s.end);
+    segCount++;
+  }
+  function describe() {
+    container.dataset.bars = String(total);
+    container.dataset.lanes = String(lanes.length);
+    container.dataset.workersUsed = String(lanes.filter((l) => l.bars.length).length);
+    canvas.setAttribute('aria-label', total
+      ? `Timeline of ${total} attempts on ${lanes.length} workers, ${formatMs(extent)} in all. Arrow keys pan, + and − zoom, 0 fits.`
+      : 'Timeline: no run yet. Arrow keys pan, + and − zoom, 0 fits.');
+  }
+
+  const api = {
+    canvas,
+    /** Empties the chart and shows `workers` empty lanes (reserving their height). */
+    clear(workers = reservedLanes) {
+      lanes = Array.from({ length: Math.max(workers, 1) }, () => new Lane());
+      byTask = new Map();
+      extent = 0; total = 0; segCount = 0; hover = null;
+      api.reserve(workers);
+      fit();
+      describe();
+    },
+    /** Reserves the canvas height for `workers` lanes, so a run does not shift the page. */
+    reserve(workers) {
+      reservedLanes = Math.max(1, workers | 0);
+      const px = Math.round(Math.min(420, Math.max(110, 6 + 28 + reservedLanes * 34)));
+      canvas.style.height = `${px}px`;
+    },
+    /** Replaces everything with a normalized run (run-model.js normalizeRun). */
+    setResult(model) {
+      api.clear(model.workers);
+      api.addAttempts(model.attempts, model.segments);
+      if (model.makespan > extent) { extent = model.makespan; fit(); }
+    },
+    /** Adds attempts (and waiting/blocked segments) as they arrive, e.g. from a live run. */
+    addAttempts(attempts, segments = []) {
+      for (const b of attempts) addOne(b);
+      for (const s of segments) addSeg(s);
+      if (autoFit) view = { start: 0, end: Math.max(extent, 1e-3) * 1.02 };
+      describe();
+      requestDraw();
+    },
+    /** Dependencies, for the selected task's arrows: graph tasks [{ id, deps }]. */
+    setGraph(tasks) {
+      deps = new Map(tasks.map((t) => [t.id, t.deps]));
+      dependents = new Map();
+      for (const t of tasks) for (const d of t.deps) {
+        if (!dependents.has(d)) dependents.set(d, []);
+        dependents.get(d).push(t.id);
+      }
+      requestDraw();
+    },
+    select(id) {
+      selected = id ?? null;
+      container.dataset.selected = selected ?? '';
+      const mine = selected && byTask.get(selected);
+      if (mine?.length && (mine[0].start > view.end || mine[mine.length - 1].end < view.start)) {
+        const span = view.end - view.start;
+        setView(mine[0].start - span / 4, mine[0].start + (span * 3) / 4);
+      }
+      requestDraw();
+    },
+    fit, zoomIn: () => zoomAt(1.25), zoomOut: () => zoomAt(0.8),
+    panBy: (fraction) => panPx(-geom().plotW * fraction),
+    setView: (start, end) => setView(start, end),
+    /** Draws now (instead of at the next animation frame); returns the draw time in ms. */
+    drawNow() { if (frame) { cancelAnimationFrame(frame); frame = 0; } draw(); return stats.drawMs; },
+    /** Where a task's attempt is drawn, in CSS px relative to the canvas (for tests and a11y). */
+    locate(id, attempt = 1) {
+      const b = byTask.get(id)?.find((x) => x.attempt === attempt);
+      if (!b) return null;
+      const r = barBox(b, geom());
+      return { x: r.x + r.w / 2, y: r.y + r.h / 2, w: r.w, h: r.h };
+    },
+    /** The attempts drawn for a task, in order. */
+    attemptsOf: (id) => (byTask.get(id) ?? []).map(({ task, attempt, worker, start, end, status, state }) => ({ task, attempt, worker, start, end, status, state })),
+    viewModel() {
+      return {
+        lanes: lanes.length, bars: total, segments: segCount,
+        barsByLane: lanes.map((l) => l.bars.length),
+        workersUsed: lanes.filter((l) => l.bars.length).length,
+        extent, view: { ...view }, selected, drawn: stats.drawn, arrows: stats.arrows,
+        ticks: stats.ticks.map((t) => t.label), drawMs: stats.drawMs,
+        size: { ...size, cssHeight: canvas.style.height },
+      };
+    },
+  };
+  api.clear(1);
+  return api;
+}

@@ -37,9 +37,14 @@ fn check_returns_diagnostics_with_line_and_column() {
 
 #[wasm_bindgen_test]
 fn engine_rejects_a_cycle_with_diagnostics() {
-    let err = Engine::new("a : cpu 1 after b\nb : cpu 1 after a", 2, 0.0)
-        .err()
-        .expect("a cycle must be rejected");
+    let err = Engine::new(
+        "a : cpu 1 after b\nb : cpu 1 after a",
+        2,
+        0.0,
+        JsValue::UNDEFINED,
+    )
+    .err()
+    .expect("a cycle must be rejected");
     assert_eq!(
         get(&err, "name").as_string().as_deref(),
         Some("InvalidGraph")
@@ -57,6 +62,7 @@ fn engine_hands_out_a_chain_in_order() {
         "a : cpu 1\nb : cpu 1 after a\nc : io 1 timeout 5ms after b",
         2,
         1000.0,
+        JsValue::UNDEFINED,
     )
     .unwrap();
     let mut t = 1000.0;
@@ -94,6 +100,7 @@ fn engine_hands_out_kernels_and_their_values_reach_the_result() {
         "p[1..2] : primes 0..100\ns : cpu 0ms reduce sum after p[*]",
         2,
         0.0,
+        JsValue::UNDEFINED,
     )
     .unwrap();
     let (a, b) = (e.next(0.0).unwrap(), e.next(0.0).unwrap());

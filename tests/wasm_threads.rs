@@ -28,8 +28,13 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     )
     .bind1(&JsValue::NULL, &events)
     .unchecked_into::<js_sys::Function>();
-    let r =
-        js_sys::JSON::parse(&run_threads(&text, &collect).unwrap().as_string().unwrap()).unwrap();
+    let r = js_sys::JSON::parse(
+        &run_threads(&text, &collect, JsValue::UNDEFINED)
+            .unwrap()
+            .as_string()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(fanout::wasm::PROGRESS_FIELDS, 5);
     let states = |s: f64| events.iter().filter(|e| e.as_f64() == Some(s)).count();
     assert_eq!(states(0.0), 6, "each task reported running");
@@ -50,6 +55,7 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     let again = run_threads(
         "a : cpu 1ms\nb : io 1ms after a",
         &js_sys::Function::new_no_args(""),
+        JsValue::UNDEFINED,
     )
     .unwrap();
     let again = js_sys::JSON::parse(&again.as_string().unwrap()).unwrap();

@@ -13,6 +13,7 @@
 use crate::graph::{Graph, Micros, Work};
 use crate::metrics::WorkerMetrics;
 use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
+use crate::sim::SimOptions;
 use crate::trace::{run_result_with, CounterReport, RunResult, Status};
 use crate::work::kernels::{Kernel, KernelWork};
 
@@ -71,6 +72,18 @@ impl RunDriver {
     /// as ever (a task is handed out only when its dependencies have ended) and times are
     /// measured, but which worker gets a task may differ from the unpipelined schedule.
     pub fn new(graph: Graph, workers: usize, start_abs_ms: f64) -> Result<RunDriver, String> {
+        RunDriver::with_options(graph, workers, &SimOptions::default(), start_abs_ms)
+    }
+
+    /// Like [`RunDriver::new`], with the run's `policy`, `seed` and `on_error` taken from
+    /// `overrides` where given (its `workers` is ignored: `workers` is), exactly as a
+    /// simulation with the same options would take them.
+    pub fn with_options(
+        graph: Graph,
+        workers: usize,
+        overrides: &SimOptions,
+        start_abs_ms: f64,
+    ) -> Result<RunDriver, String> {
         let depth = if pipelinable(&graph) {
             PIPELINE_DEPTH
         } else {
@@ -79,9 +92,9 @@ impl RunDriver {
         let cfg = SchedConfig::for_graph(
             &graph,
             Some(workers.saturating_mul(depth)),
-            None,
-            None,
-            None,
+            overrides.policy,
+            overrides.seed,
+            overrides.on_error,
         );
         let mut d = RunDriver::with_config(graph, cfg, start_abs_ms)?;
         d.lanes = workers.max(1);

@@ -38,12 +38,20 @@ fn kind_code(w: &Work) -> f64 {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Parses and validates `text` and starts the run's clock at `start_abs_ms`.
-    /// Throws an `InvalidGraph` error (with `diagnostics`) if the text has errors.
+    /// Parses and validates `text` and starts the run's clock at `start_abs_ms`; `options`
+    /// (`{ policy?, seed?, on_error? }`, or undefined) override the graph's declarations as
+    /// in `simulate`. Throws an `InvalidGraph` error (with `diagnostics`) if the text has
+    /// errors, or an Error naming a bad option.
     #[wasm_bindgen(constructor)]
-    pub fn new(text: &str, workers: usize, start_abs_ms: f64) -> Result<Engine, JsValue> {
+    pub fn new(
+        text: &str,
+        workers: usize,
+        start_abs_ms: f64,
+        options: JsValue,
+    ) -> Result<Engine, JsValue> {
         let graph = parse_or_throw(text)?;
-        let driver = RunDriver::new(graph, workers, start_abs_ms)
+        let options = super::sim_options(options)?;
+        let driver = RunDriver::with_options(graph, workers, &options, start_abs_ms)
             .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
         Ok(Engine { driver })
     }

@@ -222,7 +222,7 @@ pub fn benchmark_simulate(tasks: usize, workers: usize) -> Result<JsValue, JsVal
     }))
 }
 
-fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, JsValue> {
+pub(crate) fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(Default::default());
     }

@@ -74,10 +74,17 @@ fn progress_record(batch: &mut Vec<f64>, e: Event) {
 /// JSON text (one string to copy, instead of one JS object per field of every record).
 /// While it runs, `progress` is called with packed batches (see [`PROGRESS_FIELDS`]), at
 /// most about every 16 ms and once at the end; if it throws, the run fails with that error.
-/// Blocks the calling thread until the run is over. Throws `InvalidGraph` on bad text.
+/// `options` (`{ policy?, seed?, on_error? }`) override the graph's declarations as in
+/// `simulate`. Blocks the calling thread until the run is over. Throws `InvalidGraph` on
+/// bad text.
 #[wasm_bindgen(js_name = runThreads)]
-pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, JsValue> {
+pub fn run_threads(
+    text: &str,
+    progress: &js_sys::Function,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
+    let options = super::sim_options(options)?;
     let workers = rayon::current_num_threads();
 
     let (done_tx, done_rx) = channel();
@@ -113,7 +120,8 @@ pub fn run_threads(text: &str, progress: &js_sys::Function) -> Result<JsValue, J
         });
     });
 
-    let mut driver = RunDriver::new(graph, workers, now_abs_ms()).map_err(js_error)?;
+    let mut driver =
+        RunDriver::with_options(graph, workers, &options, now_abs_ms()).map_err(js_error)?;
     let mut last_flush = f64::NEG_INFINITY;
     // The first exception the progress callback throws: the run still finishes (the pool
     // must be released), then fails with it, so a broken consumer is never silent.

@@ -91,3 +91,27 @@ describe('a task that panics', () => {
     }
   });
 });
+
+describe('policy, seed and on_error from the caller', () => {
+  for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
+    test(`${mode}: override the graph's declarations, as in simulation`, async () => {
+      const h = await open({ isolation });
+      try {
+        const page = await h.newPage();
+        const text = 'policy fifo\nseed 1\nt[1..6] : cpu 2ms retry 2 fail 40%\nend : cpu 1ms after t[*]';
+        const opts = { workers: 2, mode, policy: 'waves', seed: 5, on_error: 'continue' };
+        const r = await page.evaluate(([t, o]) => window.fanout.run(t, o), [text, opts]);
+        assert.equal(r.policy, 'waves');
+        assert.equal(r.seed, 5);
+        const sim = await page.evaluate(([t, o]) => window.fanout.simulate(t, o), [text, { workers: 2, policy: 'waves', seed: 5, on_error: 'continue' }]);
+        for (const t of sim.tasks) {
+          assert.deepEqual(r.tasks.find((x) => x.id === t.id).attempts.map((a) => a.status), t.attempts.map((a) => a.status), t.id);
+        }
+        const bad = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 2, mode: m, policy: 'fastest' }).then(() => 'ran', (e) => e.message), [text, mode]);
+        assert.match(bad, /fastest/);
+      } finally {
+        await h.close();
+      }
+    });
+  }
+});

@@ -151,7 +151,8 @@ function partialResult(mode, workers, seen, cancelledAt) {
 
 /**
  * Runs a graph for real. `mode` is 'auto' (default: threads where the page allows them,
- * otherwise workers), 'threads', 'workers' or 'async'. Rejects with an Error whose
+ * otherwise workers), 'threads', 'workers' or 'async'. `policy`, `seed` and `on_error`
+ * override the graph's declarations, as for `simulate`. Rejects with an Error whose
  * `diagnostics` list every problem when the text is not a valid graph.
  *
  * `onProgress(events)` receives task state changes while the run goes, batched per
@@ -162,7 +163,7 @@ function partialResult(mode, workers, seen, cancelledAt) {
  * (tasks that had not finished are `cancelled`; tasks never started are absent).
  * @returns {Promise<import('../shared/messages.js').RunResult>}
  */
-export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', onProgress, signal } = {}) {
+export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', policy, seed, on_error, onProgress, signal } = {}) {
   validateWorkers(workers);
   signal?.throwIfAborted();
   let choice = chooseMode(mode, caps);
@@ -186,7 +187,8 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const { resultJson } = await handle.request({ type: ToEngine.run, text: String(graphText) }, (packed, ids) => batcher.push(packed, ids));
+    const options = { policy, seed, on_error };
+    const { resultJson } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
     const result = JSON.parse(resultJson);
     batcher.flush();
     return { ...result, isolated: caps.isolated, reason: choice.reason };

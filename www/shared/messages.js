@@ -6,7 +6,7 @@
 export const ToEngine = Object.freeze({
   /** { type, mode: 'threads'|'workers'|'async', workers: number, cpuRate?: number } → Ready | Failed */
   init: 'init',
-  /** { type, id, text } → Progress* then Result | Failed */
+  /** { type, id, text, options: { policy?, seed?, on_error? } } → Progress* then Result | Failed */
   run: 'run',
   /** { type, id, fn: one of CORE_CALLS, args: [] } → Returned | Failed */
   call: 'call',

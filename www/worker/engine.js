@@ -120,9 +120,9 @@ class ProgressStream {
  * `counterTotal()` gives what the run's `counter` kernels left in their counters.
  * Resolves to the RunResult.
  */
-function drive(text, progress, start, counterTotal = () => undefined) {
+function drive(text, options, progress, start, counterTotal = () => undefined) {
   const { pkg, workers, mode } = state;
-  const engine = new pkg.Engine(text, workers, progress.start); // throws InvalidGraph
+  const engine = new pkg.Engine(text, workers, progress.start, options); // throws InvalidGraph
   return new Promise((resolve, reject) => {
     let over = false;
     let wakeTimer = 0;
@@ -186,7 +186,7 @@ let runs = 0;
  * worker whose task throws (a panic traps the wasm instance) or that crashes is replaced
  * the same way, and the attempt fails; the run goes on.
  */
-function runOnPool(text, progress) {
+function runOnPool(text, options, progress) {
   const { pool, module, cpuRate } = state;
   const run = ++runs;
   // Per worker slot, its attempts in the order sent: the first is running, the rest (a
@@ -226,7 +226,7 @@ function runOnPool(text, progress) {
     for (const r of inFlight[slot]) pool[slot].postMessage(r.msg);
   };
   pool.forEach((_, slot) => listen(slot));
-  return drive(text, progress, (d, kernel, end) => {
+  return drive(text, options, progress, (d, kernel, end) => {
     const slot = d[1];
     const timeout = d[4];
     // Timed-out attempts are never pipelined (see RunDriver::new), so the clock starts now.
@@ -241,10 +241,10 @@ function runOnPool(text, progress) {
 /** async mode: every attempt runs on this worker's own event loop. An `io` attempt is a
  *  timer, cut at its timeout; a `cpu` or kernel attempt blocks the loop and cannot be
  *  interrupted, so its timeout is judged when it ends. */
-function runOnEventLoop(text, progress) {
+function runOnEventLoop(text, options, progress) {
   const { pkg } = state;
   pkg.reset_counter();
-  return drive(text, progress, (d, kernel, end) => {
+  return drive(text, options, progress, (d, kernel, end) => {
     const [, , kind, duration, timeout] = d;
     if (kind === 1) {
       const s = nowAbsMs();
@@ -272,13 +272,15 @@ function runOnEventLoop(text, progress) {
   }, () => pkg.counter_value());
 }
 
-async function runGraph(id, text) {
+/** Runs `text` in this engine's mode; `options` ({ policy, seed, on_error }) override the
+ *  graph's declarations. Resolves to the RunResult as JSON text. */
+async function runGraph(id, text, options) {
   if (!state) throw new Error('the engine is not initialised');
   const ids = state.pkg.task_ids(text);
   const progress = new ProgressStream(id, ids);
   try {
-    if (state.mode === 'threads') return state.pkg.runThreads(text, (batch) => progress.pushPacked(batch));
-    return await (state.mode === 'workers' ? runOnPool(text, progress) : runOnEventLoop(text, progress));
+    if (state.mode === 'threads') return state.pkg.runThreads(text, (batch) => progress.pushPacked(batch), options);
+    return await (state.mode === 'workers' ? runOnPool(text, options, progress) : runOnEventLoop(text, options, progress));
   } finally {
     progress.flush();
   }
@@ -297,7 +299,7 @@ async function handle(data) {
         postMessage({ type: FromEngine.ready, ...(await init(data)) });
         break;
       case ToEngine.run:
-        postMessage({ type: FromEngine.result, id: data.id, resultJson: await runGraph(data.id, data.text), retire: state.retire });
+        postMessage({ type: FromEngine.result, id: data.id, resultJson: await runGraph(data.id, data.text, data.options), retire: state.retire });
         break;
       case ToEngine.call:
         if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);

@@ -13,7 +13,6 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildWasm } from './build-wasm.mjs';
-import { launchChromium } from './lib/browser.mjs';
 import { output, run, step } from './lib/run.mjs';
 import { startServer } from './serve.mjs';
 import { ROOT, ensureBrowser, ensureNodeModules, ensureRust } from './setup.mjs';
@@ -52,6 +51,10 @@ function timeNative(text, workers) {
 ensureRust();
 ensureNodeModules();
 ensureBrowser();
+// Imported only now: they need npm packages (playwright-core, esbuild) just installed.
+const { launchChromium } = await import('./lib/browser.mjs');
+const { bundle } = await import('./bundle.mjs');
+bundle();
 buildWasm('plain');
 buildWasm('threads');
 step('building the native CLI (release)');

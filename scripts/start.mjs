@@ -1,12 +1,13 @@
 // `npm start`: installs what is missing, builds both wasm builds, serves the playground.
 import { ensureNodeModules, ensureRust } from './setup.mjs';
 import { buildWasm } from './build-wasm.mjs';
-import { bundle } from './bundle.mjs';
 
 ensureRust();
 ensureNodeModules();
 buildWasm('plain');
 buildWasm('threads');
+// Imported only now: it needs esbuild, which ensureNodeModules has just installed.
+const { bundle } = await import('./bundle.mjs');
 bundle();
 await import('./serve.mjs').then(async ({ startServer }) => {
   const isolation = !process.argv.includes('--no-isolation');

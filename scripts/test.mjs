@@ -8,12 +8,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILDS, buildWasm } from './build-wasm.mjs';
 import { run, step } from './lib/run.mjs';
-import { bundle } from './bundle.mjs';
 import { ROOT, ensureBrowser, ensureNodeModules, ensureRust, findChromedriver } from './setup.mjs';
 
 ensureRust();
 ensureNodeModules();
 ensureBrowser();
+// Imported only now: it needs esbuild, which ensureNodeModules has just installed.
+const { bundle } = await import('./bundle.mjs');
 
 const wasmTestEnv = {
   CHROMEDRIVER: findChromedriver(),

@@ -144,7 +144,8 @@ mod tests {
     #[test]
     fn a_timeout_stops_each_attempt_and_the_retry_runs() {
         use crate::trace::Status::*;
-        let g = parse_dag("slow : cpu 200ms timeout 10ms retry 1")
+        // io first: a sleep is not slowed by other tests' load, so the cut can be timed.
+        let g = parse_dag("slow : io 200ms timeout 10ms retry 1")
             .graph
             .unwrap();
         let r = run_native(g, 1).unwrap();
@@ -153,11 +154,17 @@ mod tests {
             let took = a.end_ms - a.start_ms;
             assert!(
                 (10.0..100.0).contains(&took),
-                "an attempt ran {took} ms; it should stop at 10 ms"
+                "an attempt ran {took} ms; it should stop near 10 ms"
             );
         }
+        // cpu: 10 ms of work each; uncut, the two attempts would need at least 400 ms.
+        let g = parse_dag("slow : cpu 200ms timeout 10ms retry 1")
+            .graph
+            .unwrap();
+        let r = run_native(g, 1).unwrap();
+        assert_eq!(statuses(&r, "slow"), vec![Timeout, Timeout]);
         assert!(
-            r.makespan_ms < 150.0,
+            r.makespan_ms < 300.0,
             "the 200 ms body was not cut: {} ms",
             r.makespan_ms
         );

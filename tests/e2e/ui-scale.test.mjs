@@ -120,11 +120,17 @@ describe('a 360 px wide phone', () => {
     await waitReady(page);
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.equal(await overflow(), 0);
-    const before = await page.locator('#gantt canvas').boundingBox();
+    // Where the canvas sits in the page (not the viewport: clicking Run may scroll to it).
+    const box = () => page.evaluate(() => {
+      const r = document.querySelector('#gantt canvas').getBoundingClientRect();
+      return [r.y + window.scrollY, r.height];
+    });
+    const before = await box();
     await page.click('#run');
     await page.waitForFunction(() => Number(document.querySelector('#gantt').dataset.bars) > 0);
-    const afterBox = await page.locator('#gantt canvas').boundingBox();
-    assert.deepEqual([afterBox.y, afterBox.height], [before.y, before.height], 'no layout shift when the run starts and ends');
+    assert.deepEqual(await box(), before, 'no layout shift when the run starts');
+    await page.waitForFunction(() => !document.querySelector('#run').disabled);
+    assert.deepEqual(await box(), before, 'no layout shift when the run ends');
     assert.equal(await overflow(), 0);
     const dpr = await page.evaluate(() => { const c = window.fanoutUI.timeline.canvas; return c.width / c.getBoundingClientRect().width; });
     assert.ok(Math.abs(dpr - 2) < 0.01, 'the canvas is drawn at device resolution');

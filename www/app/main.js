@@ -10,7 +10,7 @@ import { formatMs } from './format.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
-import { installStateColors, legend } from './states.js';
+import { installStateColors, legend, stateOfStatus } from './states.js';
 import { createTimeline } from './timeline.js';
 
 const { MAX_WORKERS, analyze, capabilities, check, chromeTrace, convert, defaultWorkers, graph, makespans, run, simulate } = client;
@@ -142,33 +142,95 @@ function setStatus(text, isError = false) {
   status.classList.toggle('error', isError);
 }
 
-async function onRun() {
+/** The run panel's settings: worker count, mode, and the policy and seed overrides. */
+function runSettings() {
   const workers = Number(workersInput.value);
+  const seedText = $('seed').value.trim();
+  return {
+    workers,
+    mode: modeSelect.value,
+    policy: $('policy').value || undefined,
+    seed: seedText === '' ? undefined : Number(seedText),
+  };
+}
+
+let controller = null;
+
+async function onRun() {
+  const { workers, mode, policy, seed } = runSettings();
   runButton.disabled = true;
-  setStatus('Running…');
+  setStatus(mode === 'simulated' ? 'Simulating…' : 'Running…');
   timeline.clear(Number.isInteger(workers) && workers > 0 ? workers : 1);
-  if (tasks.length) dag.setStates(statesBeforeRun(tasks));
+  const states = statesBeforeRun(tasks);
+  if (tasks.length) dag.setStates(states);
+  const progressBar = $('progress');
+  progressBar.max = Math.max(tasks.length, 1);
+  progressBar.value = 0;
+  // Live: each ended attempt is drawn as it is reported, and the graph follows.
+  const attemptsSeen = new Map();
+  const finished = new Set();
+  const onProgress = (events, total) => {
+    progressBar.max = Math.max(total, 1);
+    const bars = [];
+    for (const e of events) {
+      if (e.state === 'running') {
+        states.set(e.id, 'running');
+        continue;
+      }
+      const n = (attemptsSeen.get(e.id) ?? 0) + 1;
+      attemptsSeen.set(e.id, n);
+      bars.push({ task: e.id, attempt: n, worker: e.worker, start: e.start_ms, end: e.end_ms, status: e.state, state: stateOfStatus(e.state) });
+      states.set(e.id, stateOfStatus(e.state));
+      if (e.state === 'ok') finished.add(e.id);
+    }
+    if (bars.length) timeline.addAttempts(bars);
+    progressBar.value = finished.size;
+    if (tasks.length) dag.setStates(states);
+  };
+  controller = new AbortController();
+  $('cancel').disabled = mode === 'simulated';
   try {
-    const result = await run(editor.text(), { workers, mode: modeSelect.value });
-    api.lastResult = result;
-    model = normalizeRun(result);
-    showDiagnostics([]);
-    const speedup = result.makespan_ms > 0 ? result.sequential_ms / result.makespan_ms : 0;
-    setStatus(`Ran ${result.tasks.length} tasks in ${result.mode} mode — ${MODES[result.mode]} — on ${result.workers} workers ` +
-      `(${result.reason}). Makespan ${formatMs(result.makespan_ms)} against ${formatMs(result.sequential_ms)} of work: ` +
-      `${speedup.toFixed(2)}× speedup.`);
-    status.dataset.mode = result.mode;
-    timeline.setResult(model);
-    if (tasks.length) dag.setStates(statesAfterRun(tasks, model));
-    timeline.select(selection.get());
-    describeSelection(selection.get(), tasks.find((t) => t.id === selection.get()));
+    const result = mode === 'simulated'
+      ? await simulate(editor.text(), { workers, policy, seed })
+      : await run(editor.text(), { workers, mode, policy, seed, onProgress, signal: controller.signal });
+    showResult(result);
   } catch (e) {
+    if (e.name === 'AbortError' && e.result) {
+      // Cancel stopped the engine, and with it any parse the views asked for meanwhile.
+      scheduleGraph(0);
+      showResult(e.result);
+      setStatus(`Cancelled: ${e.result.tasks.filter((t) => t.status === 'ok').length} of ${e.result.tasks_total} tasks had finished.`);
+      return;
+    }
     if (e.diagnostics) showDiagnostics(e.diagnostics);
     const n = e.diagnostics?.length;
     setStatus(n ? `The graph has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);
   } finally {
     runButton.disabled = false;
+    $('cancel').disabled = true;
+    controller = null;
   }
+}
+
+/** Shows a finished (or cancelled) run: timeline, graph states, status sentence. */
+function showResult(result) {
+  api.lastResult = result;
+  model = normalizeRun(result);
+  showDiagnostics([]);
+  $('progress').value = result.tasks.filter((t) => t.status === 'ok').length;
+  const speedup = result.makespan_ms > 0 ? result.sequential_ms / result.makespan_ms : 0;
+  const how = result.mode === 'simulated'
+    ? 'simulated exactly (nothing ran)'
+    : `in ${result.mode} mode — ${MODES[result.mode]} —`;
+  const why = result.reason ? ` (${result.reason})` : '';
+  const bound = result.lower_bound_ms ? `; no schedule on ${result.workers} workers can beat ${formatMs(result.lower_bound_ms)}` : '';
+  setStatus(`Ran ${result.tasks.length} tasks ${how} on ${result.workers} workers${why}. Makespan ${formatMs(result.makespan_ms)} ` +
+    `against ${formatMs(result.sequential_ms)} of work: ${speedup.toFixed(2)}× speedup${bound}.`);
+  status.dataset.mode = result.mode;
+  timeline.setResult(model);
+  if (tasks.length) dag.setStates(statesAfterRun(tasks, model));
+  timeline.select(selection.get());
+  describeSelection(selection.get(), tasks.find((t) => t.id === selection.get()));
 }
 
 function loadScenario(id) {
@@ -187,6 +249,7 @@ workersInput.addEventListener('input', () => {
   if (Number.isInteger(n) && n >= 1 && n <= MAX_WORKERS) timeline.reserve(n);
 });
 runButton.addEventListener('click', onRun);
+$('cancel').addEventListener('click', () => controller?.abort());
 fillScenarioMenu($('scenario'));
 $('load-scenario').addEventListener('click', () => loadScenario($('scenario').value));
 $('export-dag').addEventListener('click', () => exportGraphText(editor.text()));

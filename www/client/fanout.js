@@ -116,12 +116,16 @@ function frameBatcher(callback) {
   const flush = () => {
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
-    if (queued.length && callback) callback(queued);
+    if (queued.length && callback) callback(queued, ids.length);
     queued = [];
   };
   return {
     seen,
     flush,
+    /** How many tasks the run has (known from its first progress batch). */
+    get total() {
+      return ids.length;
+    },
     push(packed, newIds) {
       if (newIds) ids = newIds;
       for (let i = 0; i < packed.length; i += 5) {
@@ -136,8 +140,9 @@ function frameBatcher(callback) {
   };
 }
 
-/** The partial RunResult of a cancelled run, from the progress seen before the cancel. */
-function partialResult(mode, workers, seen, cancelledAt) {
+/** The partial RunResult of a cancelled run, from the progress seen before the cancel;
+ *  `tasks_total` is how many tasks the run had. */
+function partialResult(mode, workers, seen, cancelledAt, total) {
   const tasks = [...seen.values()].sort((a, b) => a.task - b.task).map((e) => ({
     id: e.id,
     worker: e.worker,
@@ -146,7 +151,7 @@ function partialResult(mode, workers, seen, cancelledAt) {
     status: e.state === 'running' ? 'cancelled' : e.state,
   }));
   const makespan_ms = Math.max(0, ...tasks.map((t) => t.end_ms));
-  return { mode, workers, makespan_ms, tasks, cancelled: true };
+  return { mode, workers, makespan_ms, tasks, tasks_total: total, cancelled: true };
 }
 
 /**
@@ -155,7 +160,8 @@ function partialResult(mode, workers, seen, cancelledAt) {
  * override the graph's declarations, as for `simulate`. Rejects with an Error whose
  * `diagnostics` list every problem when the text is not a valid graph.
  *
- * `onProgress(events)` receives task state changes while the run goes, batched per
+ * `onProgress(events, total)` receives task state changes while the run goes (and the
+ * run's number of tasks), batched per
  * animation frame: `[{ task, id, worker, state, start_ms, end_ms }]`, where `state` is
  * 'running' when an attempt starts, then how it ended: 'ok', 'failed' or 'timeout'.
  * Aborting `signal` cancels the run in any mode: the engine and its workers are stopped at
@@ -182,7 +188,7 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   const onAbort = () => {
     batcher.flush();
     const err = new DOMException('the run was cancelled', 'AbortError');
-    err.result = { ...partialResult(choice.mode, workers, batcher.seen, performance.now() - started), isolated: caps.isolated, reason: choice.reason };
+    err.result = { ...partialResult(choice.mode, workers, batcher.seen, performance.now() - started, batcher.total), isolated: caps.isolated, reason: choice.reason };
     handle.terminate(err);
   };
   signal?.addEventListener('abort', onAbort, { once: true });

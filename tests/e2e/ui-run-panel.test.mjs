@@ -1,0 +1,60 @@
+// The run panel: simulate without running, live filling of the timeline and the progress
+// bar during a real run, and Cancel.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, screenshot } from './harness.mjs';
+import { setGraph, waitReady } from './ui-helpers.mjs';
+
+describe('run panel', () => {
+  let h, page;
+  before(async () => {
+    h = await open({ isolation: true });
+    page = await h.newPage();
+    await waitReady(page);
+  });
+  after(() => h?.close());
+
+  test('simulated mode draws the exact schedule without running anything', async () => {
+    await setGraph(page, 'a : cpu 2s\nb : cpu 2s\nc : cpu 1s after a, b');
+    await page.fill('#workers', '2');
+    await page.selectOption('#mode', 'simulated');
+    await page.selectOption('#policy', 'waves');
+    const t0 = Date.now();
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#run-status').dataset.mode === 'simulated');
+    assert.ok(Date.now() - t0 < 2000, 'a 3 s graph simulates at once');
+    assert.match(await page.textContent('#run-status'), /simulated exactly/);
+    assert.match(await page.textContent('#run-status'), /Makespan 3 s/);
+    assert.equal(await page.evaluate(() => window.fanout.lastResult.policy), 'waves');
+    assert.equal(await page.evaluate(() => window.fanoutUI.timeline.viewModel().bars), 3);
+  });
+
+  test('a real run fills the timeline and the progress bar as it goes', async () => {
+    await setGraph(page, 't[1..6] : cpu 150ms');
+    await page.selectOption('#mode', 'threads');
+    await page.selectOption('#policy', '');
+    await page.click('#run');
+    // Mid-run: some bars drawn, fewer than all, and the progress bar partly filled.
+    await page.waitForFunction(() => window.fanoutUI.timeline.viewModel().bars >= 2 && document.querySelector('#run').disabled);
+    const mid = await page.evaluate(() => ({ bars: window.fanoutUI.timeline.viewModel().bars, progress: document.querySelector('#progress').value }));
+    assert.ok(mid.bars < 6, `all ${mid.bars} bars were drawn only at the end`);
+    assert.ok(mid.progress >= 1 && mid.progress < 6);
+    await screenshot(page, 'ui-live-run');
+    await page.waitForFunction(() => !document.querySelector('#run').disabled);
+    assert.equal(await page.evaluate(() => document.querySelector('#progress').value), 6);
+    assert.equal(await page.evaluate(() => window.fanoutUI.timeline.viewModel().bars), 6);
+  });
+
+  test('Cancel stops a long run at once and shows what had finished', async () => {
+    await setGraph(page, 'quick : cpu 20ms\nlong[1..4] : cpu 5s after quick');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#progress').value >= 1);
+    const t0 = Date.now();
+    await page.click('#cancel');
+    await page.waitForFunction(() => !document.querySelector('#run').disabled);
+    assert.ok(Date.now() - t0 < 1000, 'control came back within a second');
+    assert.match(await page.textContent('#run-status'), /Cancelled: 1 of 5 tasks had finished/);
+    assert.equal(await page.isDisabled('#cancel'), true);
+    await screenshot(page, 'ui-cancelled');
+  });
+});

@@ -70,6 +70,8 @@ describe('served with the cross-origin isolation headers', () => {
     await page.fill('#workers', '2');
     await page.click('#run');
     // The timeline is a canvas; its view model and data attributes say what it drew.
+    // Bars are drawn live as attempts end; the status is written when the run is over.
+    await page.waitForFunction(() => !document.querySelector('#run').disabled);
     await page.waitForSelector('#gantt[data-bars="8"]');
     const vm = await page.evaluate(() => window.fanoutUI.timeline.viewModel());
     assert.equal(vm.bars, 8, 'one bar per task');
@@ -133,7 +135,8 @@ describe('served without the isolation headers (an ordinary host or an embedding
     assert.match(await page.textContent('#environment'), /Cross-origin isolated: no/);
     assert.equal(await page.$eval('#mode option[value="threads"]', (o) => o.disabled), true, 'threads cannot be picked');
     await page.click('#run');
-    await page.waitForFunction(() => Number(document.querySelector('#gantt').dataset.bars) > 0);
+    // Bars are drawn live as attempts end; the status is written when the run is over.
+    await page.waitForFunction(() => !document.querySelector('#run').disabled);
     assert.match(await page.textContent('#run-status'), /workers mode — separate Web Workers/);
     assert.ok(await page.evaluate(() => window.fanoutUI.timeline.viewModel().bars) > 0);
     await screenshot(page, 'workers-run');

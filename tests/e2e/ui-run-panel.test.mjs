@@ -2,6 +2,7 @@
 // bar during a real run, and Cancel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { open, screenshot } from './harness.mjs';
 import { setGraph, waitReady } from './ui-helpers.mjs';
 
@@ -56,5 +57,22 @@ describe('run panel', () => {
     assert.match(await page.textContent('#run-status'), /Cancelled: 1 of 5 tasks had finished/);
     assert.equal(await page.isDisabled('#cancel'), true);
     await screenshot(page, 'ui-cancelled');
+  });
+
+  test('the last run exports as Chrome trace JSON, one complete event per attempt; the graph as JSON', async () => {
+    await setGraph(page, 'a : cpu 5ms\nb : cpu 5ms retry 1 fail attempts 1 after a');
+    await page.selectOption('#mode', 'workers');
+    await page.click('#run');
+    await page.waitForFunction(() => !document.querySelector('#run').disabled && !document.querySelector('#export-trace').disabled);
+    const read = async (button) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      return { name: download.suggestedFilename(), json: JSON.parse(readFileSync(await download.path(), 'utf8')) };
+    };
+    const trace = await read('#export-trace');
+    assert.equal(trace.name, 'trace.json');
+    assert.equal(trace.json.traceEvents.filter((e) => e.ph === 'X').length, 3, 'a once, b twice');
+    const graph = await read('#export-json');
+    assert.equal(graph.name, 'graph.json');
+    assert.deepEqual(graph.json.tasks.map((t) => t.id), ['a', 'b']);
   });
 });

@@ -1,6 +1,7 @@
-// Exports: the graph as a `.dag` text file and the timeline as a PNG. Guarantees: each export
-// is one download of a non-empty file with a stable name; the PNG is the canvas as drawn (at
-// device resolution, white background).
+// Exports: the graph as `.dag` or JSON text, the last run as Chrome Trace JSON (Perfetto and
+// chrome://tracing open it), and the timeline as a PNG. Guarantees: each export is one
+// download of a non-empty file with a stable name; the PNG is the canvas as drawn (at device
+// resolution, white background). Converting and tracing are the core's (see client).
 
 function download(blob, filename) {
   const url = URL.createObjectURL(blob);
@@ -17,6 +18,11 @@ function download(blob, filename) {
 export function exportGraphText(text, filename = 'graph.dag') {
   const body = text.endsWith('\n') ? text : `${text}\n`;
   download(new Blob([body], { type: 'text/plain;charset=utf-8' }), filename);
+}
+
+/** Downloads `json` (text) as `filename`. */
+export function exportJson(json, filename) {
+  download(new Blob([json], { type: 'application/json' }), filename);
 }
 
 /** Downloads the canvas as a PNG; resolves once the download has started. */

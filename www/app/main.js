@@ -5,7 +5,7 @@ import * as client from '../client/fanout.js';
 import { MODES, chooseMode } from '../shared/capabilities.js';
 import { createDagView } from './dag-view.js';
 import { createEditor } from './editor.js';
-import { exportCanvasPng, exportGraphText } from './export.js';
+import { exportCanvasPng, exportGraphText, exportJson } from './export.js';
 import { formatMs } from './format.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
@@ -158,6 +158,7 @@ let controller = null;
 
 async function onRun() {
   const { workers, mode, policy, seed } = runSettings();
+  const runText = editor.text();
   runButton.disabled = true;
   setStatus(mode === 'simulated' ? 'Simulating…' : 'Running…');
   timeline.clear(Number.isInteger(workers) && workers > 0 ? workers : 1);
@@ -191,14 +192,14 @@ async function onRun() {
   $('cancel').disabled = mode === 'simulated';
   try {
     const result = mode === 'simulated'
-      ? await simulate(editor.text(), { workers, policy, seed })
-      : await run(editor.text(), { workers, mode, policy, seed, onProgress, signal: controller.signal });
-    showResult(result);
+      ? await simulate(runText, { workers, policy, seed })
+      : await run(runText, { workers, mode, policy, seed, onProgress, signal: controller.signal });
+    showResult(result, runText);
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       // Cancel stopped the engine, and with it any parse the views asked for meanwhile.
       scheduleGraph(0);
-      showResult(e.result);
+      showResult(e.result, runText);
       setStatus(`Cancelled: ${e.result.tasks.filter((t) => t.status === 'ok').length} of ${e.result.tasks_total} tasks had finished.`);
       return;
     }
@@ -213,8 +214,11 @@ async function onRun() {
 }
 
 /** Shows a finished (or cancelled) run: timeline, graph states, status sentence. */
-function showResult(result) {
+function showResult(result, text) {
   api.lastResult = result;
+  lastRunText = text;
+  // A cancelled run's partial result has no attempts to trace.
+  $('export-trace').disabled = Boolean(result.cancelled);
   model = normalizeRun(result);
   showDiagnostics([]);
   $('progress').value = result.tasks.filter((t) => t.status === 'ok').length;
@@ -254,6 +258,16 @@ fillScenarioMenu($('scenario'));
 $('load-scenario').addEventListener('click', () => loadScenario($('scenario').value));
 $('export-dag').addEventListener('click', () => exportGraphText(editor.text()));
 $('export-png').addEventListener('click', () => exportCanvasPng(timeline.canvas));
+$('export-json').addEventListener('click', async () => {
+  const { text, diagnostics } = await convert(editor.text(), { from: 'dag', to: 'json' });
+  if (text === null) setStatus(`The graph has ${diagnostics.length} error(s): fix them to export it as JSON.`, true);
+  else exportJson(text, 'graph.json');
+});
+// The trace of the last run, for the text it ran (kept with the result).
+let lastRunText = '';
+$('export-trace').addEventListener('click', async () => {
+  if (api.lastResult) exportJson(await chromeTrace(lastRunText, api.lastResult), 'trace.json');
+});
 $('dag-zoom-in').addEventListener('click', () => dag.zoomIn());
 $('dag-zoom-out').addEventListener('click', () => dag.zoomOut());
 $('dag-fit').addEventListener('click', () => dag.fit());

@@ -2,45 +2,15 @@
 //! "runs" each dispatch for exactly its simulated time reproduces the simulation.
 #![cfg(not(target_arch = "wasm32"))]
 
-use fanout::exec::RunDriver;
-use fanout::graph::{Graph, OnError, Policy};
-use fanout::sched::SchedConfig;
+mod common;
+
+use common::drive_with_virtual_clock;
+use fanout::graph::{OnError, Policy};
 use fanout::sim::testkit::GraphBuilder;
 use fanout::sim::{simulate, SimOptions};
 use fanout::trace::RunResult;
 
 const MS: u64 = 1000;
-
-/// Drives `graph` through a RunDriver with a virtual clock in absolute ms starting at
-/// `t0`: each dispatch ends after its plan's simulated length.
-fn drive(graph: &Graph, cfg: SchedConfig, t0: f64) -> RunResult {
-    let mut d = RunDriver::with_config(graph.clone(), cfg, t0).unwrap();
-    let mut running: Vec<(f64, usize, usize, usize, f64)> = Vec::new(); // (end, seq, task, worker, start)
-    let mut now = t0;
-    let mut seq = 0;
-    while !d.is_done() {
-        while let Some(x) = d.next_at(now) {
-            let (len, _) = d.plan(x.task).simulate();
-            running.push((now + len as f64 / 1000.0, seq, x.task, x.worker, now));
-            seq += 1;
-        }
-        if d.is_done() {
-            break;
-        }
-        running.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(b.1.cmp(&a.1)));
-        let next_end = running.last().map(|r| r.0);
-        now = match (next_end, d.next_wakeup_abs_ms()) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => panic!("stalled"),
-        };
-        while running.last().is_some_and(|r| r.0 == now) {
-            let (end, _, task, worker, start) = running.pop().unwrap();
-            d.finished(task, worker, start, end).unwrap();
-        }
-    }
-    d.result("fake").unwrap()
-}
 
 fn same_timeline(a: &RunResult, b: &RunResult) {
     assert_eq!(a.tasks.len(), b.tasks.len());
@@ -91,7 +61,7 @@ fn a_noise_free_real_run_equals_its_simulation() {
                 ..Default::default()
             };
             let sim = simulate(&g, &opts).unwrap();
-            let real = drive(&g, opts.config(&g), 123_456.5);
+            let real = drive_with_virtual_clock(&g, opts.config(&g), 123_456.5);
             assert_eq!(real.mode, "fake");
             same_timeline(&sim, &real);
         }

@@ -1,9 +1,10 @@
 //! Property tests on generated graphs, for every policy.
 #![cfg(not(target_arch = "wasm32"))]
 
-use fanout::exec::RunDriver;
+mod common;
+
+use common::drive_with_virtual_clock;
 use fanout::graph::{Graph, Limit, OnError, Policy, Rate, Span, Task, TaskOptions, Work};
-use fanout::sched::SchedConfig;
 use fanout::sim::{simulate, SimOptions};
 use fanout::trace::{RunResult, Status};
 use proptest::prelude::*;
@@ -207,37 +208,6 @@ fn check_invariants(c: &Case, r: &RunResult) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Drives `graph` through a RunDriver with a virtual clock in absolute ms starting at
-/// `t0`: each dispatch ends after its plan's simulated length.
-fn drive_real(graph: &Graph, cfg: SchedConfig, t0: f64) -> RunResult {
-    let mut d = RunDriver::with_config(graph.clone(), cfg, t0).unwrap();
-    let mut running: Vec<(f64, usize, usize, usize, f64)> = Vec::new(); // (end, seq, task, worker, start)
-    let mut now = t0;
-    let mut seq = 0;
-    while !d.is_done() {
-        while let Some(x) = d.next_at(now) {
-            let (len, _) = d.plan(x.task).simulate();
-            running.push((now + len as f64 / 1000.0, seq, x.task, x.worker, now));
-            seq += 1;
-        }
-        if d.is_done() {
-            break;
-        }
-        running.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(b.1.cmp(&a.1)));
-        let next_end = running.last().map(|r| r.0);
-        now = match (next_end, d.next_wakeup_abs_ms()) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => panic!("stalled"),
-        };
-        while running.last().is_some_and(|r| r.0 == now) {
-            let (end, _, task, worker, start) = running.pop().unwrap();
-            d.finished(task, worker, start, end).unwrap();
-        }
-    }
-    d.result("fake").unwrap()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(500), ..ProptestConfig::default() })]
 
@@ -270,7 +240,7 @@ proptest! {
     fn real_driver_matches_the_simulator(c in case(true)) {
         let sim = run(&c);
         let opts = SimOptions { workers: Some(c.workers), policy: Some(c.policy), seed: Some(c.seed), on_error: Some(c.on_error) };
-        let real = drive_real(&c.graph, opts.config(&c.graph), 5_000.25);
+        let real = drive_with_virtual_clock(&c.graph, opts.config(&c.graph), 5_000.25);
         for (x, y) in sim.tasks.iter().zip(&real.tasks) {
             prop_assert_eq!(x.status, y.status);
             prop_assert_eq!(x.attempts.len(), y.attempts.len());

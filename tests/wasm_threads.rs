@@ -20,13 +20,15 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     let text = (1..=6)
         .map(|i| format!("t{i} : cpu 30ms\n"))
         .collect::<String>();
-    // Collects the packed progress batches: 5 numbers per event, the third is the state.
+    // Collects the packed progress batches (5 numbers per event, the third is the state)
+    // and the task ids that come with the first batch.
     let events = js_sys::Array::new();
+    let ids = js_sys::Array::new();
     let collect = js_sys::Function::new_with_args(
-        "events, batch",
-        "for (let i = 0; i < batch.length; i += 5) events.push(batch[i + 2])",
+        "events, idsSeen, batch, ids",
+        "for (let i = 0; i < batch.length; i += 5) events.push(batch[i + 2]); if (ids) idsSeen.push(...ids)",
     )
-    .bind1(&JsValue::NULL, &events)
+    .bind2(&JsValue::NULL, &events, &ids)
     .unchecked_into::<js_sys::Function>();
     let r = js_sys::JSON::parse(
         &run_threads(&text, &collect, JsValue::UNDEFINED)
@@ -36,6 +38,12 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     )
     .unwrap();
     assert_eq!(fanout::wasm::PROGRESS_FIELDS, 5);
+    let ids: Vec<String> = ids.iter().map(|v| v.as_string().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["t1", "t2", "t3", "t4", "t5", "t6"],
+        "ids once, by task index"
+    );
     let states = |s: f64| events.iter().filter(|e| e.as_f64() == Some(s)).count();
     assert_eq!(states(0.0), 6, "each task reported running");
     assert_eq!(states(1.0), 6, "each task reported done");

@@ -159,6 +159,11 @@ impl RunDriver {
         })
     }
 
+    /// The graph being run (task `i` of every call is `graph().tasks[i]`).
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
     /// The work of `task`, if it exists.
     pub fn work(&self, task: usize) -> Option<&Work> {
         self.graph.tasks.get(task).map(|t| &t.work)

@@ -77,6 +77,17 @@ impl Engine {
         ])
     }
 
+    /// The task ids by index (what every other call's `task` numbers stand for).
+    #[wasm_bindgen(js_name = taskIds)]
+    pub fn task_ids(&self) -> Vec<String> {
+        self.driver
+            .graph()
+            .tasks
+            .iter()
+            .map(|t| t.id.clone())
+            .collect()
+    }
+
     /// The kernel task `task` runs (`{ kernel, part, parts }`, for `run_kernel`), or null.
     pub fn kernel(&self, task: usize) -> JsValue {
         match self.driver.work(task) {

@@ -230,16 +230,6 @@ pub(crate) fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, Js
         .map_err(|e| js_sys::Error::new(&format!("bad simulation options: {e}")).into())
 }
 
-/// The task ids of `text` in declaration order (the order of task indices in every other
-/// call), or an empty array when the text has errors. Cheaper than [`parse`].
-#[wasm_bindgen]
-pub fn task_ids(text: &str) -> Vec<String> {
-    parse_dag(text)
-        .graph
-        .map(|g| g.tasks.into_iter().map(|t| t.id).collect())
-        .unwrap_or_default()
-}
-
 /// This instance's `counter` kernel counter. In the plain build each Web Worker has its own
 /// instance, hence its own memory and its own counter: nothing to race on.
 static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

@@ -73,7 +73,8 @@ fn progress_record(batch: &mut Vec<f64>, e: Event) {
 /// Parses, schedules and runs `text` on every thread of the pool; returns the RunResult as
 /// JSON text (one string to copy, instead of one JS object per field of every record).
 /// While it runs, `progress` is called with packed batches (see [`PROGRESS_FIELDS`]), at
-/// most about every 16 ms and once at the end; if it throws, the run fails with that error.
+/// most about every 16 ms and once at the end, the first call with a second argument: the
+/// task ids by index. If it throws, the run fails with that error.
 /// `options` (`{ policy?, seed?, on_error? }`) override the graph's declarations as in
 /// `simulate`. Blocks the calling thread until the run is over. Throws `InvalidGraph` on
 /// bad text.
@@ -126,10 +127,23 @@ pub fn run_threads(
     // The first exception the progress callback throws: the run still finishes (the pool
     // must be released), then fails with it, so a broken consumer is never silent.
     let callback_error = std::cell::RefCell::new(None);
+    // The task ids (index → id) go with the first batch only, from the graph parsed above.
+    let ids = std::cell::Cell::new(Some(
+        driver
+            .graph()
+            .tasks
+            .iter()
+            .map(|t| JsValue::from_str(&t.id))
+            .collect::<js_sys::Array>(),
+    ));
     let flush = |batch: &mut Vec<f64>| {
         if !batch.is_empty() {
-            if let Err(e) = progress.call1(&JsValue::NULL, &js_sys::Float64Array::from(&batch[..]))
-            {
+            let packed = js_sys::Float64Array::from(&batch[..]);
+            let sent = match ids.take() {
+                Some(ids) => progress.call2(&JsValue::NULL, &packed, &ids),
+                None => progress.call1(&JsValue::NULL, &packed),
+            };
+            if let Err(e) = sent {
                 callback_error.borrow_mut().get_or_insert(e);
             }
             batch.clear();

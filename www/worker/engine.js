@@ -79,9 +79,9 @@ const RUNNING = 0;
  * transferred Float64Array. The first batch of a run also carries the task ids, once.
  */
 class ProgressStream {
-  constructor(id, ids) {
+  constructor(id) {
     this.id = id;
-    this.ids = ids;
+    this.ids = undefined; // task index -> id, set before the first flush
     this.start = nowAbsMs();
     this.buf = [];
     this.timer = 0;
@@ -93,8 +93,10 @@ class ProgressStream {
     if (!this.timer) this.timer = setTimeout(() => this.flush(), 16);
   }
 
-  /** Adds a packed batch from the threaded core (absolute times). */
-  pushPacked(batch) {
+  /** Adds a packed batch from the threaded core (absolute times); the first comes with the
+   *  task ids. */
+  pushPacked(batch, ids) {
+    if (ids) this.ids = ids;
     for (let i = 0; i < batch.length; i += 5) this.push(batch[i], batch[i + 1], batch[i + 2], batch[i + 3], batch[i + 4]);
     this.flush();
   }
@@ -123,6 +125,7 @@ class ProgressStream {
 function drive(text, options, progress, start, counterTotal = () => undefined) {
   const { pkg, workers, mode } = state;
   const engine = new pkg.Engine(text, workers, progress.start, options); // throws InvalidGraph
+  progress.ids = engine.taskIds(); // from the graph just parsed, before the first batch
   return new Promise((resolve, reject) => {
     let over = false;
     let wakeTimer = 0;
@@ -276,10 +279,10 @@ function runOnEventLoop(text, options, progress) {
  *  graph's declarations. Resolves to the RunResult as JSON text. */
 async function runGraph(id, text, options) {
   if (!state) throw new Error('the engine is not initialised');
-  const ids = state.pkg.task_ids(text);
-  const progress = new ProgressStream(id, ids);
+  // The ids come from the run's own parse (Engine.taskIds, or runThreads' first batch).
+  const progress = new ProgressStream(id);
   try {
-    if (state.mode === 'threads') return state.pkg.runThreads(text, (batch) => progress.pushPacked(batch), options);
+    if (state.mode === 'threads') return state.pkg.runThreads(text, (batch, ids) => progress.pushPacked(batch, ids), options);
     return await (state.mode === 'workers' ? runOnPool(text, options, progress) : runOnEventLoop(text, options, progress));
   } finally {
     progress.flush();

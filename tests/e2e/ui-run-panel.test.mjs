@@ -46,6 +46,27 @@ describe('run panel', () => {
     assert.equal(await page.evaluate(() => window.fanoutUI.timeline.viewModel().bars), 6);
   });
 
+  test('the editor and the graph view stay live while a threads run blocks its engine', async () => {
+    await setGraph(page, 'slow[1..2] : cpu 2500ms');
+    await page.selectOption('#mode', 'threads');
+    await page.click('#run');
+    await page.waitForFunction(() => window.fanoutUI.timeline.viewModel().bars === 0 && document.querySelector('#run').disabled);
+    await page.waitForFunction(() => document.querySelector('#progress').value === 0);
+    // Mid-run: a new task and a broken line, parsed and drawn before the run ends.
+    await page.click('#graph .cm-content');
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.insertText('\nextra : cpu 1ms after slow1\nbroken : cpu 5 parsecs');
+    await page.waitForFunction(() => document.querySelector('#diagnostics li') !== null, null, { timeout: 2000 });
+    assert.match(await page.textContent('#diagnostics'), /line 3, column 16: unknown option `parsecs`/);
+    assert.equal(await page.isDisabled('#run'), true, 'the diagnostic came while the run was still going');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Backspace');
+    await page.waitForFunction(() => window.fanoutUI.dag.viewModel().nodes === 3, null, { timeout: 2000 });
+    assert.equal(await page.isDisabled('#run'), true, 'the run was still going while the views updated');
+    await page.waitForFunction(() => !document.querySelector('#run').disabled, null, { timeout: 15000 });
+  });
+
   test('Cancel stops a long run at once and shows what had finished', async () => {
     await setGraph(page, 'quick : cpu 20ms\nlong[1..4] : cpu 5s after quick');
     await page.click('#run');

@@ -13,7 +13,7 @@ import { createSelection } from './selection.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { createTimeline } from './timeline.js';
 
-const { MAX_WORKERS, analyze, capabilities, check, chromeTrace, convert, defaultWorkers, graph, makespans, run, simulate } = client;
+const { MAX_WORKERS, analyze, capabilities, check, chromeTrace, convert, defaultWorkers, graph, makespans, prewarm, run, simulate } = client;
 
 const STORAGE_KEY = 'fanout.graph';
 const $ = (id) => document.getElementById(id);
@@ -25,7 +25,7 @@ const status = $('run-status');
 // Everything the client offers, for devtools and tests.
 const api = {
   run, simulate, makespans, analyze, check, graph, convert, chromeTrace, capabilities,
-  benchmarkSimulate: client.benchmarkSimulate, lastResult: null,
+  prewarm, benchmarkSimulate: client.benchmarkSimulate, lastResult: null,
 };
 window.fanout = api;
 
@@ -34,14 +34,28 @@ const selection = createSelection();
 let tasks = [];            // the last graph that parsed: [{ id, deps, line, kind, duration_us }]
 let lineToTask = new Map();
 let model = null;          // the last run, normalized
+let lastRunText = '';      // the text the last run ran
 
 const dag = createDagView($('dag'), { onSelect: (id) => selection.set(id, 'dag') });
 $('legend').replaceWith(Object.assign(legend(), { id: 'legend' }));
 const timeline = createTimeline($('gantt'), { onSelect: (id) => selection.set(id, 'timeline') });
 
+// One parse per text: the editor's lint and the graph view ask for the same text after an
+// edit, and `graph()` gives both the tasks and every diagnostic.
+let parsedText = null;
+let parsedPromise = null;
+function parseOnce(text) {
+  if (text !== parsedText || !parsedPromise) {
+    parsedText = text;
+    parsedPromise = graph(text);
+    parsedPromise.catch(() => { if (parsedText === text) parsedPromise = null; });
+  }
+  return parsedPromise;
+}
+
 const editor = createEditor($('graph'), {
   doc: localStorage.getItem(STORAGE_KEY) ?? DEFAULT_TEXT,
-  check,
+  check: async (text) => (await parseOnce(text)).diagnostics,
   onChange(text) {
     localStorage.setItem(STORAGE_KEY, text);
     scheduleGraph();
@@ -97,7 +111,7 @@ async function refreshGraph() {
   const text = editor.text();
   let parsed;
   try {
-    parsed = await graph(text);
+    parsed = await parseOnce(text);
   } catch {
     return; // the engine is being replaced; the next edit parses again
   }
@@ -106,7 +120,9 @@ async function refreshGraph() {
   if (!parsed.tasks.length && parsed.diagnostics.length) return; // keep the last good drawing
   tasks = parsed.tasks;
   lineToTask = new Map(tasks.map((t) => [t.line, t.id]));
-  const sameTasks = model && tasks.every((t) => model.tasks.has(t.id)) && tasks.length === model.tasks.size;
+  // The last run still describes this graph if the text is the one it ran (a cancelled run
+  // has only some tasks) or the graph has exactly its tasks.
+  const sameTasks = model && (text === lastRunText || (tasks.length === model.tasks.size && tasks.every((t) => model.tasks.has(t.id))));
   if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); }
   timeline.setGraph(tasks);
   await dag.setGraph(parsed);
@@ -197,8 +213,6 @@ async function onRun() {
     showResult(result, runText);
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
-      // Cancel stopped the engine, and with it any parse the views asked for meanwhile.
-      scheduleGraph(0);
       showResult(e.result, runText);
       setStatus(`Cancelled: ${e.result.tasks.filter((t) => t.status === 'ok').length} of ${e.result.tasks_total} tasks had finished.`);
       return;
@@ -264,7 +278,6 @@ $('export-json').addEventListener('click', async () => {
   else exportJson(text, 'graph.json');
 });
 // The trace of the last run, for the text it ran (kept with the result).
-let lastRunText = '';
 $('export-trace').addEventListener('click', async () => {
   if (api.lastResult) exportJson(await chromeTrace(lastRunText, api.lastResult), 'trace.json');
 });
@@ -282,3 +295,5 @@ window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';
+// Start the run engine while the reader looks at the graph, so the first Run starts at once.
+(window.requestIdleCallback ?? setTimeout)(() => prewarm({ workers: Number(workersInput.value) || defaultWorkers() }).catch(() => {}));

@@ -7,7 +7,10 @@
 //   simulate(graphText, { workers, policy, seed, on_error }) -> Promise<RunResult>
 //   makespans(graphText, { maxWorkers }) -> Promise<number[]>, chromeTrace(graphText, result)
 //   capabilities() -> what the page allows
-// It owns the engine worker: one per (mode, workers), replaced when either changes.
+// It owns two engine workers: the run engine, one per (mode, workers), replaced when either
+// changes or a run is cancelled; and the core engine (plain build, mode 'core') for the
+// core's pure functions, so parsing, analysis and simulation answer at once even while a
+// threads run blocks the run engine, and a cancelled run takes no pending parse with it.
 import { chooseMode, detectCapabilities } from '../shared/capabilities.js';
 import { FromEngine, PROGRESS_STATES, ToEngine, deserializeError } from '../shared/messages.js';
 
@@ -38,7 +41,7 @@ class EngineHandle {
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (e) => this.failAll(new Error(`the engine worker failed: ${e.message ?? 'could not load'}`));
     this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate });
-    this.ready.then((r) => { cpuRate ||= r.cpuRate; }, () => {});
+    this.ready.then((r) => { cpuRate ||= r.cpuRate ?? 0; }, () => {});
   }
 
   receive(data) {
@@ -203,15 +206,31 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   }
 }
 
-/** The current engine, or a default one: the core's pure functions need any engine. */
-function anyEngine() {
-  return engine && !engine.broken ? engine : engineFor(chooseMode('auto', caps).mode, defaultWorkers());
+let core = null;
+
+/** The core engine: started on first use, replaced if it ever breaks. */
+function coreEngine() {
+  if (!core || core.broken) core = new EngineHandle('core', 0);
+  return core;
 }
 
-/** Calls one of the core's pure functions (CORE_CALLS) in the engine worker. */
+/** Calls one of the core's pure functions (CORE_CALLS) in the core engine. */
 async function callCore(fn, ...args) {
-  const { value } = await anyEngine().request({ type: ToEngine.call, fn, args });
+  const { value } = await coreEngine().request({ type: ToEngine.call, fn, args });
   return value;
+}
+
+/**
+ * Starts a run engine for `mode` and `workers` ahead of the first run (loading the wasm,
+ * measuring the CPU rate, starting the pool), so pressing Run does not wait for it. Never
+ * replaces a run engine that exists: a run may be using it. Resolves to `{ mode, workers }`
+ * of the engine that is there once it is ready; a failure is left for the run to report.
+ */
+export async function prewarm({ workers = defaultWorkers(), mode = 'auto' } = {}) {
+  validateWorkers(workers);
+  const handle = engine && !engine.broken ? engine : engineFor(chooseMode(mode, caps).mode, workers);
+  await handle.ready.catch(() => {});
+  return { mode: handle.mode, workers: handle.workers };
 }
 
 /**

@@ -4,7 +4,8 @@
 
 /** client → engine, and the engine's replies. Replies echo the request's `id`. */
 export const ToEngine = Object.freeze({
-  /** { type, mode: 'threads'|'workers'|'async', workers: number, cpuRate?: number } → Ready | Failed */
+  /** { type, mode: 'threads'|'workers'|'async'|'core', workers: number, cpuRate?: number } → Ready | Failed
+   *  ('core' serves only Call) */
   init: 'init',
   /** { type, id, text, options: { policy?, seed?, on_error? } } → Progress* then Result | Failed */
   run: 'run',
@@ -20,7 +21,7 @@ export const ToEngine = Object.freeze({
 export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'benchmark_simulate']);
 
 export const FromEngine = Object.freeze({
-  /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs) } */
+  /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core') } */
   ready: 'ready',
   /** { type, id, resultJson: string (a RunResult), retire?: true }: JSON text is one copy,
    *  where a RunResult object costs one per field of every record; `retire` asks the client

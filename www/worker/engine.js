@@ -6,6 +6,9 @@
 //    a pool of task workers, each with its own instance of the same compiled module.
 //  - async: the plain build on this worker's one event loop: up to `workers` tasks in flight;
 //    `io` tasks are timers that overlap, `cpu` tasks block the loop (and every timer).
+//  - core: the plain build for the core's pure functions only (parse, check, analyze,
+//    simulate…), never blocked by a run, so the views stay live while a threads run blocks
+//    its engine. It runs no graphs and measures no CPU rate.
 // While a run goes, state changes are posted as `progress` batches (about every 16 ms).
 import { CORE_CALLS, FromEngine, FromTaskWorker, ToEngine, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 
@@ -40,6 +43,11 @@ async function init({ mode, workers, cpuRate: given }) {
     return { mode, workers, threads, cpuRate };
   }
   const pkg = await import(PKG.plain);
+  if (mode === 'core') {
+    await pkg.default();
+    state = { mode, workers: 0, pkg };
+    return { mode, workers: 0 };
+  }
   const module = await WebAssembly.compileStreaming(fetch(new URL('fanout_bg.wasm', PKG.plain)));
   await pkg.default({ module_or_path: module });
   const cpuRate = cpuRateFor(pkg, given); // every pool worker gets it
@@ -279,6 +287,7 @@ function runOnEventLoop(text, options, progress) {
  *  graph's declarations. Resolves to the RunResult as JSON text. */
 async function runGraph(id, text, options) {
   if (!state) throw new Error('the engine is not initialised');
+  if (state.mode === 'core') throw new Error('the core engine runs no graphs: start an engine in a run mode');
   // The ids come from the run's own parse (Engine.taskIds, or runThreads' first batch).
   const progress = new ProgressStream(id);
   try {
@@ -313,7 +322,8 @@ async function handle(data) {
     }
   } catch (e) {
     // A panic on a pool thread leaves the thread pool short of a thread: retire.
-    const retire = e?.name === 'ThreadPanic' || state?.retire;
+    // A trap in a core call leaves the instance unusable: retire too.
+    const retire = e?.name === 'ThreadPanic' || e instanceof WebAssembly.RuntimeError || state?.retire;
     postMessage({ type: FromEngine.failed, id: data.id, error: serializeError(e), retire });
   }
 }

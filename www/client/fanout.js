@@ -109,13 +109,19 @@ function validateWorkers(workers, max = MAX_WORKERS) {
 /**
  * Unpacks the engine's progress (five numbers an event, ids sent once) and delivers it to
  * `callback` as objects at most once per animation frame, in order. Returns
- * `{ push(packed, ids), flush(), seen }`; `seen` maps task index → latest event.
+ * `{ push(packed, ids), flush(), seen(), total }`; `seen()` maps task index → latest event.
+ * Without a callback nothing is unpacked until `seen()` is asked for (a cancel): a run
+ * nobody watches costs only the packed arrays.
  */
 function frameBatcher(callback) {
   let queued = [];
   let frame = 0;
   let ids = [];
-  const seen = new Map();
+  const chunks = [];
+  const event = (packed, i) => {
+    const state = PROGRESS_STATES[packed[i + 2]];
+    return { task: packed[i], id: ids[packed[i]], worker: packed[i + 1], state, start_ms: packed[i + 3], end_ms: state === 'running' ? null : packed[i + 4] };
+  };
   const flush = () => {
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
@@ -123,22 +129,22 @@ function frameBatcher(callback) {
     queued = [];
   };
   return {
-    seen,
     flush,
     /** How many tasks the run has (known from its first progress batch). */
     get total() {
       return ids.length;
     },
+    seen() {
+      const seen = new Map();
+      for (const packed of chunks) for (let i = 0; i < packed.length; i += 5) seen.set(packed[i], event(packed, i));
+      return seen;
+    },
     push(packed, newIds) {
       if (newIds) ids = newIds;
-      for (let i = 0; i < packed.length; i += 5) {
-        const task = packed[i];
-        const state = PROGRESS_STATES[packed[i + 2]];
-        const e = { task, id: ids[task], worker: packed[i + 1], state, start_ms: packed[i + 3], end_ms: state === 'running' ? null : packed[i + 4] };
-        seen.set(task, e);
-        if (callback) queued.push(e);
-      }
-      if (callback && !frame) frame = requestAnimationFrame(flush);
+      chunks.push(packed);
+      if (!callback) return;
+      for (let i = 0; i < packed.length; i += 5) queued.push(event(packed, i));
+      if (!frame) frame = requestAnimationFrame(flush);
     },
   };
 }
@@ -191,7 +197,7 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   const onAbort = () => {
     batcher.flush();
     const err = new DOMException('the run was cancelled', 'AbortError');
-    err.result = { ...partialResult(choice.mode, workers, batcher.seen, performance.now() - started, batcher.total), isolated: caps.isolated, reason: choice.reason };
+    err.result = { ...partialResult(choice.mode, workers, batcher.seen(), performance.now() - started, batcher.total), isolated: caps.isolated, reason: choice.reason };
     handle.terminate(err);
   };
   signal?.addEventListener('abort', onAbort, { once: true });

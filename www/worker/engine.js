@@ -121,16 +121,20 @@ class ProgressStream {
 }
 
 /**
- * Drives a plain-build Engine to the end. `start(d, kernel, end)` must run attempt `d`
- * (packed: [task, worker, kind 0 cpu / 1 io / 2 kernel, duration_us, timeout_us or -1];
- * `kernel` is the kernel spec for kind 2) and call `end(start, end, outcome?, value?)` with
- * absolute times, where `outcome` is given only when the executor stopped the attempt
- * itself ('timeout', or 'failed' for a crash) and `value` is a kernel's output. Attempts
- * are dispatched after every end and at the scheduler's next wake-up (backoffs, rates).
- * `counterTotal()` gives what the run's `counter` kernels left in their counters.
- * Resolves to the RunResult.
+ * Drives a plain-build Engine to the end with `executor`:
+ *  - `start(d, kernel, end)` must run attempt `d` (packed: [task, worker, kind 0 cpu / 1 io /
+ *    2 kernel, duration_us, timeout_us or -1]; `kernel` is the kernel spec for kind 2) and call
+ *    `end(start, end, outcome?, value?)` with absolute times, where `outcome` is given only
+ *    when the executor stopped the attempt itself ('timeout', or 'failed' for a crash) and
+ *    `value` is a kernel's output;
+ *  - `flush()` (optional) is called after each round of starts, so an executor can send a
+ *    worker everything it was handed in that round as one message;
+ *  - `counterTotal()` (optional) gives what the run's `counter` kernels left in their counters.
+ * Attempts are dispatched after every end (or once after a batch of ends reported inside
+ * `batch(fn)`, which `drive` passes to `executor.attach`) and at the scheduler's next
+ * wake-up (backoffs, rates). Resolves to the RunResult.
  */
-function drive(text, options, progress, start, counterTotal = () => undefined) {
+function drive(text, options, progress, executor) {
   const { pkg, workers, mode } = state;
   const engine = new pkg.Engine(text, workers, progress.start, options); // throws InvalidGraph
   progress.ids = engine.taskIds(); // from the graph just parsed, before the first batch
@@ -138,6 +142,8 @@ function drive(text, options, progress, start, counterTotal = () => undefined) {
     let over = false;
     let wakeTimer = 0;
     let wakeAt = Infinity;
+    let holding = 0;
+    let held = false;
     const finish = (settle) => {
       over = true;
       clearTimeout(wakeTimer);
@@ -155,19 +161,21 @@ function drive(text, options, progress, start, counterTotal = () => undefined) {
         const task = d[0];
         const worker = d[1];
         progress.push(task, worker, RUNNING, now);
-        start(d, d[2] === 2 ? engine.kernel(task) : null, (s, e, outcome, value) => {
+        executor.start(d, d[2] === 2 ? engine.kernel(task) : null, (s, e, outcome, value) => {
           if (over) return;
           try {
             const code = outcome ? engine.finishedAs(task, worker, s, e, outcome) : engine.finished(task, worker, s, e, value ?? undefined);
             progress.push(task, worker, code, s, e);
-            dispatch();
+            if (holding) held = true;
+            else dispatch();
           } catch (err) {
             fail(err);
           }
         });
       }
+      executor.flush?.();
       if (engine.isDone()) {
-        finish(() => resolve(engine.result(mode, counterTotal())));
+        finish(() => resolve(engine.result(mode, executor.counterTotal?.())));
         return;
       }
       // A backoff ending or a rate refilling: come back then (one timer, moved only when
@@ -181,6 +189,19 @@ function drive(text, options, progress, start, counterTotal = () => undefined) {
         }
       }
     };
+    // Ends reported together are judged together, then dispatched once.
+    executor.attach?.((fn) => {
+      holding++;
+      try {
+        fn();
+      } finally {
+        holding--;
+      }
+      if (!holding && held) {
+        held = false;
+        try { dispatch(); } catch (err) { fail(err); }
+      }
+    });
     try {
       dispatch();
     } catch (err) {
@@ -192,19 +213,23 @@ function drive(text, options, progress, start, counterTotal = () => undefined) {
 let runs = 0;
 
 /**
- * workers mode: each attempt goes to its pool worker as a small array message. A timeout
- * really stops the attempt: the worker is terminated and a fresh one takes its slot. A
- * worker whose task throws (a panic traps the wasm instance) or that crashes is replaced
- * the same way, and the attempt fails; the run goes on.
+ * workers mode: attempts go to their pool worker as small arrays, all those handed to one
+ * worker in one dispatch round in one message (a pipelined run hands a worker several), and
+ * the worker answers all the attempts of a message in one reply. A timeout really stops
+ * the attempt: the worker is terminated and a fresh one takes its slot. A worker whose task
+ * throws (a panic traps the wasm instance) or that crashes is replaced the same way, and the
+ * attempt fails; the run goes on.
  */
 function runOnPool(text, options, progress) {
   const { pool, module, cpuRate } = state;
   const run = ++runs;
   // Per worker slot, its attempts in the order sent: the first is running, the rest (a
-  // pipelined run hands a worker two) queue behind it inside the worker.
+  // pipelined run hands a worker several) queue behind it inside the worker.
   const inFlight = pool.map(() => []); // slot -> [{ msg, sentAt, end, timer }]
+  const outbox = pool.map(() => []); // slot -> task messages not yet posted
   // Each instance's own counter, as last reported: separate memories, no shared counter.
   const counters = new Map(); // Worker -> counter value
+  let batch = (fn) => fn();
   const settle = (slot, outcome, done) => {
     const r = inFlight[slot].shift();
     if (!r) return;
@@ -221,7 +246,7 @@ function runOnPool(text, options, progress) {
   const listen = (slot) => {
     const w = pool[slot];
     w.onmessage = ({ data }) => {
-      if (Array.isArray(data)) settle(slot, null, data);
+      if (Array.isArray(data)) batch(() => { for (const done of data) settle(slot, null, done); });
       else if (data.type === FromTaskWorker.failed) settle(slot, 'failed');
     };
     w.onerror = (e) => {
@@ -234,19 +259,30 @@ function runOnPool(text, options, progress) {
     pool[slot].terminate();
     pool[slot] = spawnTaskWorker(module, slot, cpuRate);
     listen(slot);
-    for (const r of inFlight[slot]) pool[slot].postMessage(r.msg);
+    if (inFlight[slot].length) pool[slot].postMessage(inFlight[slot].map((r) => r.msg));
   };
   pool.forEach((_, slot) => listen(slot));
-  return drive(text, options, progress, (d, kernel, end) => {
-    const slot = d[1];
-    const timeout = d[4];
-    // Timed-out attempts are never pipelined (see RunDriver::new), so the clock starts now.
-    const timer = timeout < 0 || timeout >= d[3] ? 0 : setTimeout(() => settle(slot, 'timeout'), timeout / 1000);
-    // [run, task, worker, kind, duration_us, kernel]
-    const msg = [run, d[0], slot, d[2], d[3], kernel];
-    inFlight[slot].push({ msg, sentAt: nowAbsMs(), end, timer });
-    pool[slot].postMessage(msg);
-  }, () => [...counters.values()].reduce((a, b) => a + b, 0));
+  return drive(text, options, progress, {
+    attach(b) { batch = b; },
+    start(d, kernel, end) {
+      const slot = d[1];
+      const timeout = d[4];
+      // Timed-out attempts are never pipelined (see RunDriver::new), so the clock starts now.
+      const timer = timeout < 0 || timeout >= d[3] ? 0 : setTimeout(() => settle(slot, 'timeout'), timeout / 1000);
+      // [run, task, worker, kind, duration_us, kernel]
+      const msg = [run, d[0], slot, d[2], d[3], kernel];
+      inFlight[slot].push({ msg, sentAt: nowAbsMs(), end, timer });
+      outbox[slot].push(msg);
+    },
+    flush() {
+      for (let slot = 0; slot < outbox.length; slot++) {
+        if (!outbox[slot].length) continue;
+        pool[slot].postMessage(outbox[slot]);
+        outbox[slot] = [];
+      }
+    },
+    counterTotal: () => [...counters.values()].reduce((a, b) => a + b, 0),
+  });
 }
 
 /** async mode: every attempt runs on this worker's own event loop. An `io` attempt is a
@@ -255,32 +291,35 @@ function runOnPool(text, options, progress) {
 function runOnEventLoop(text, options, progress) {
   const { pkg } = state;
   pkg.reset_counter();
-  return drive(text, options, progress, (d, kernel, end) => {
-    const [, , kind, duration, timeout] = d;
-    if (kind === 1) {
-      const s = nowAbsMs();
-      const cut = timeout >= 0 && timeout < duration;
-      setTimeout(() => (cut ? end(s, nowAbsMs(), 'timeout') : end(s, nowAbsMs())), (cut ? timeout : duration) / 1000);
-    } else {
-      // A CPU task occupies the loop: nothing else (no timer, no message) runs meanwhile,
-      // so what is known so far is posted before it starts.
-      setTimeout(() => {
-        progress.flush();
+  return drive(text, options, progress, {
+    counterTotal: () => pkg.counter_value(),
+    start(d, kernel, end) {
+      const [, , kind, duration, timeout] = d;
+      if (kind === 1) {
         const s = nowAbsMs();
-        let value;
-        try {
-          value = kernel ? pkg.run_kernel(kernel) : (pkg.run_cpu(duration), undefined);
-        } catch {
-          // A panic traps this instance: the attempt fails, the run goes on, and the
-          // engine retires after it (its memory may be left mid-update).
-          state.retire = true;
-          end(s, nowAbsMs(), 'failed');
-          return;
-        }
-        end(s, nowAbsMs(), undefined, value);
-      }, 0);
-    }
-  }, () => pkg.counter_value());
+        const cut = timeout >= 0 && timeout < duration;
+        setTimeout(() => (cut ? end(s, nowAbsMs(), 'timeout') : end(s, nowAbsMs())), (cut ? timeout : duration) / 1000);
+      } else {
+        // A CPU task occupies the loop: nothing else (no timer, no message) runs meanwhile,
+        // so what is known so far is posted before it starts.
+        setTimeout(() => {
+          progress.flush();
+          const s = nowAbsMs();
+          let value;
+          try {
+            value = kernel ? pkg.run_kernel(kernel) : (pkg.run_cpu(duration), undefined);
+          } catch {
+            // A panic traps this instance: the attempt fails, the run goes on, and the
+            // engine retires after it (its memory may be left mid-update).
+            state.retire = true;
+            end(s, nowAbsMs(), 'failed');
+            return;
+          }
+          end(s, nowAbsMs(), undefined, value);
+        }, 0);
+      }
+    },
+  });
 }
 
 /** Runs `text` in this engine's mode; `options` ({ policy, seed, on_error }) override the

@@ -6,9 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// read-modify-write (`fetch_add`) and no update is ever lost. Without it, each addition is
 /// a load followed by a separate store, as `counter = counter + 1` compiles to: when another
 /// thread stores in between, one of the two updates is lost. (Both use atomic loads and
-/// stores, so the race is a real lost update and not undefined behaviour.)
+/// stores, so the race is a real lost update and not undefined behaviour.) Every addition
+/// really happens in memory: the optimiser may not fold the loop into one store of
+/// `v + times` (which an optimised native build did, so no update was ever lost).
 pub fn increment(counter: &AtomicU64, times: u64, atomic: bool) {
     for _ in 0..times {
+        // Hidden from the optimiser each time round, so it cannot merge the iterations.
+        let counter = std::hint::black_box(counter);
         if atomic {
             counter.fetch_add(1, Ordering::Relaxed);
         } else {

@@ -40,9 +40,12 @@ impl Dispatch {
 pub const PIPELINE_MAX_TASK_US: Micros = 100;
 
 /// How many attempts a worker holds at once when a run is pipelined: one running, the rest
-/// queued behind it. For 10,000 empty tasks on 2 workers (`npm run bench`), depth 4 beat 2:
-/// per task, workers mode 30 (depth 1) → 22 (2) → 16 µs (4), threads 12 → 7.5 → 4.5 µs.
-pub const PIPELINE_DEPTH: usize = 4;
+/// queued behind it. For 10,000 empty tasks on 2 workers (`npm run bench`), per task:
+/// workers mode 30 (depth 1) → 22 (2) → 16 µs (4), threads 12 → 7.5 → 4.5 µs. Once workers
+/// mode sent a worker each round's attempts as one message, depth 8 beat 4 again (12.1 →
+/// 8.2 µs, threads 5.6 → 5.3) and 16 gained nothing more; a worker then holds at most
+/// 8 × 100 µs of work, which is what a task can wait behind another on a busy worker.
+pub const PIPELINE_DEPTH: usize = 8;
 
 /// Drives one real run of a graph. See the module doc for the protocol.
 #[derive(Debug)]

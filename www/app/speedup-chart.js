@@ -264,19 +264,23 @@ export function createSpeedupChart(root, { makespans, analyze, run, getText, get
     if (!data) return;
     const width = Math.max(chartBox.clientWidth, 200);
     const narrow = width < 420;
-    const m = { left: narrow ? 40 : 52, right: 12, top: 12, bottom: 40 };
-    const plotW = width - m.left - m.right, plotH = HEIGHT - m.top - m.bottom;
     const s = data.series;
     const n = s.workers.length;
     const speedupView = view === 'speedup';
+    // The simulated line first: the thinner dashed bounds stay visible where they meet it.
     const lines = speedupView
-      ? [['law', s.law], ['brent', s.brent], ['simulated', s.simulated]]
-      : [['law', s.lower], ['brent', s.guarantee], ['simulated', s.makespans]];
+      ? [['simulated', s.simulated], ['law', s.law], ['brent', s.brent]]
+      : [['simulated', s.makespans], ['law', s.lower], ['brent', s.guarantee]];
     const meas = measured.map((x) => [x.workers, speedupView ? x.speedup : x.makespan]);
     const all = [...lines.flatMap(([, ys]) => ys), ...meas.map(([, y]) => y)].filter(Number.isFinite);
     const yMaxRaw = Math.max(speedupView ? 1 : 1e-3, ...all);
     const yStep = tickStep(yMaxRaw, narrow ? 4 : 5);
     const yMax = Math.ceil(yMaxRaw / yStep - 1e-9) * yStep;
+    const yTicks = [];
+    for (let v = 0; v <= yMax + yStep * 1e-6; v += yStep) yTicks.push([v, speedupView ? `${+v.toFixed(6)}×` : formatTick(v, yStep)]);
+    // Room on the left for the axis title and the widest tick label (about 6.5 px a character).
+    const m = { left: 26 + Math.max(...yTicks.map(([, t]) => t.length)) * 6.5, right: 12, top: 12, bottom: 40 };
+    const plotW = width - m.left - m.right, plotH = HEIGHT - m.top - m.bottom;
     const x = (p) => m.left + (n === 1 ? plotW / 2 : ((p - 1) / (n - 1)) * plotW);
     const y = (v) => m.top + plotH - (v / yMax) * plotH;
 
@@ -286,11 +290,10 @@ export function createSpeedupChart(root, { makespans, analyze, run, getText, get
     const desc = svg('desc', { id: 'speedup-svg-desc' }, summaryOf(speedupView));
     const grid = svg('g', { class: 'grid' });
     const axes = svg('g', { class: 'axes' });
-    for (let v = 0; v <= yMax + yStep * 1e-6; v += yStep) {
+    for (const [v, label] of yTicks) {
       const yy = y(v);
       grid.append(svg('line', { x1: m.left, x2: m.left + plotW, y1: yy, y2: yy }));
-      axes.append(svg('text', { x: m.left - 6, y: yy, 'text-anchor': 'end', 'dominant-baseline': 'middle' },
-        speedupView ? `${+v.toFixed(6)}×` : formatTick(v, yStep)));
+      axes.append(svg('text', { x: m.left - 6, y: yy, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, label));
     }
     const xStep = n <= (narrow ? 8 : 16) ? 1 : n <= 16 ? 2 : n <= 32 && !narrow ? 4 : 8;
     for (const p of s.workers) {

@@ -226,6 +226,32 @@ describe('results panel, Simulate and the speedup chart', () => {
     assert.equal(await page.isDisabled('#measure'), false);
   });
 
+  test('many sinks: the first 24 are listed, the rest one click away', async () => {
+    await showGraph(page, 't[1..30] : cpu 1ms');
+    const { result } = await runAndShow(page, '#simulate');
+    assert.equal(Object.keys(result.result).length, 30);
+    assert.equal(await page.locator('#outcome dl.sink-values dd').count(), 24);
+    const more = page.locator('#outcome details.more-sinks');
+    assert.equal(await more.locator('summary').textContent(), '6 more sink tasks');
+    await more.locator('summary').click();
+    assert.equal(await more.locator('pre').textContent(), ['t25', 't26', 't27', 't28', 't29', 't30'].map((id) => `${id}: ${result.result[id]}`).join('\n'));
+  });
+
+  test('a run that fails as a whole leaves the last results standing, not marked as running', async () => {
+    await showGraph(page, 'boom : panic\nfine : cpu 1ms');
+    await page.selectOption('#mode', 'threads');
+    const count = await page.getAttribute('#outcome', 'data-count');
+    await page.click('#run');
+    await page.waitForFunction(() => !document.querySelector('#run').disabled);
+    assert.match(await page.textContent('#run-status'), /Run failed/);
+    assert.equal(await page.getAttribute('#outcome', 'aria-busy'), null);
+    assert.equal(await page.getAttribute('#outcome', 'data-count'), count, 'nothing new to show');
+    await page.selectOption('#mode', 'auto');
+    // The trap is reported on the console; nothing else went wrong.
+    assert.ok(page.errors.every((e) => /unreachable|panic/i.test(e)), page.errors.join('\n'));
+    page.errors.length = 0;
+  });
+
   test('speedup chart, independent tasks: the simulated curve is makespans(), the bounds are the graph\'s', async () => {
     const text = 'a : cpu 10ms\nb : cpu 10ms\nc : cpu 10ms\nd : cpu 10ms\ne : cpu 10ms\nf : cpu 10ms\ng : cpu 10ms\nh : cpu 10ms';
     await showGraph(page, text);

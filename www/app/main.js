@@ -225,6 +225,7 @@ async function onRun(simulateOnly = false) {
     const n = e.diagnostics?.length;
     setStatus(n ? `The graph has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);
   } finally {
+    results.settle();
     runButton.disabled = false;
     simulateButton.disabled = false;
     speedup.setRunBusy(false);

@@ -310,13 +310,14 @@ function withCode(text) {
   return text.split('`').map((part, i) => (i % 2 ? el('code', { textContent: part }) : document.createTextNode(part)));
 }
 
-/** At most this many failure entries are listed one by one. */
+/** At most this many failure entries, and sink values, are listed one by one. */
 const MAX_LISTED = 40;
+const MAX_SINKS = 24;
 
 /**
  * The results panel in `root`. `describeGraph(text)` (optional) resolves to the run's graph
- * as JSON, used to explain failures. Returns `{ pending(), show(result, text), stale(),
- * clear(), viewModel() }`; `root.dataset.state` is 'empty', 'pending' or 'shown', and
+ * as JSON, used to explain failures. Returns `{ pending(), show(result, text), settle(),
+ * stale(), clear(), viewModel() }`; `root.dataset.state` is 'empty', 'pending' or 'shown', and
  * `root.dataset.count` counts the results shown.
  */
 export function createResultsPanel(root, { describeGraph = null } = {}) {
@@ -340,6 +341,14 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
     root.dataset.stale = 'true';
   }
 
+  /** The run ended without a result (it failed to start, or its engine died): what is
+   *  shown stands, no longer marked as waiting. */
+  function settle() {
+    if (root.dataset.state !== 'pending') return;
+    root.dataset.state = 'shown';
+    root.removeAttribute('aria-busy');
+  }
+
   /** Marks what is shown as the previous run's while a new one goes (nothing moves). */
   function pending() {
     if (root.dataset.state === 'empty') return;
@@ -358,7 +367,10 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
     }
     const failures = failureList(result, graph);
     const rows = metricRows(f);
-    const sinks = Object.entries(result.result ?? {}).map(([id, value]) => ({ id, value, ...formatValue(value) }));
+    // Sinks in the graph's order (the result map is sorted by id: t1, t10, t11, …, t2).
+    const order = new Map((result.tasks ?? []).map((t, i) => [t.id, i]));
+    const sinks = Object.entries(result.result ?? {}).map(([id, value]) => ({ id, value, ...formatValue(value) }))
+      .sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity));
     vm = { mode: f.mode, cancelled: f.cancelled, figures: f, sinks, failures, metrics: Object.fromEntries(rows.map((r) => [r.key, r])) };
     render(result, f, sinks, failures, rows);
     root.dataset.state = 'shown';
@@ -383,7 +395,7 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
     const output = el('section', { className: 'outcome-part' }, el('h3', { textContent: 'Output' }));
     if (sinks.length) {
       const dl = el('dl', { className: 'sink-values' });
-      for (const s of sinks) {
+      for (const s of sinks.slice(0, MAX_SINKS)) {
         const dd = el('dd', { title: s.full.length > 2000 ? `${s.full.slice(0, 2000)}…` : s.full });
         dd.dataset.sink = s.id;
         const code = el('code', { className: s.value === null ? 'no-value' : '', textContent: s.short });
@@ -399,6 +411,11 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
         dl.append(el('dt', {}, el('code', { textContent: s.id })), dd);
       }
       output.append(dl);
+      if (sinks.length > MAX_SINKS) {
+        const rest = sinks.slice(MAX_SINKS);
+        const lines = rest.slice(0, 5000).map((x) => `${x.id}: ${x.full}`).join('\n') + (rest.length > 5000 ? `\n… ${rest.length - 5000} more` : '');
+        output.append(el('details', { className: 'more-sinks' }, el('summary', { textContent: `${plural(rest.length, 'more sink task')}` }), el('pre', { textContent: lines })));
+      }
       if (f.mode === 'simulated') output.append(el('p', { className: 'outcome-note', textContent: 'A simulation runs nothing, so each task\'s value is a stand-in (its position in the graph); reductions combine those. Run the graph to see real values.' }));
     } else {
       output.append(el('p', { className: 'outcome-note', textContent: f.cancelled ? 'The run was cancelled before its last tasks finished, so there is no output.' : 'This run produced no output.' }));
@@ -481,7 +498,7 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
 
   clear();
   return {
-    pending, show, clear, stale,
+    pending, show, settle, clear, stale,
     /** What is shown: `{ mode, cancelled, figures, sinks, failures, metrics: { key: row } }`. */
     viewModel: () => vm,
   };

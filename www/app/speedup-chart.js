@@ -121,6 +121,7 @@ export function createSpeedupChart(root, { makespans, analyze, run, getText, get
   let runBusy = false;
   let seq = 0;
   let pendingRefresh = false;
+  let retries = 0;
   let cancelMessage = null;
 
   // Controls: the view toggle, then what to measure.
@@ -157,7 +158,7 @@ export function createSpeedupChart(root, { makespans, analyze, run, getText, get
   new ResizeObserver(() => draw()).observe(chartBox);
 
   function updateButtons() {
-    measureButton.disabled = Boolean(controller) || runBusy || !data;
+    measureButton.disabled = Boolean(controller) || runBusy || !data || root.dataset.stale === 'true';
     cancelButton.disabled = !controller;
     root.dataset.measuring = String(Boolean(controller));
   }
@@ -175,16 +176,18 @@ export function createSpeedupChart(root, { makespans, analyze, run, getText, get
     let analysis, spans;
     try {
       [{ analysis }, spans] = await Promise.all([analyze(text, { workers: 1 }), makespans(text, { maxWorkers: n, policy, seed })]);
-    } catch {
-      // Invalid text, or the engine was replaced under us (by measuring): keep the last chart.
-      if (mine === seq) {
-        root.dataset.stale = 'true';
-        if (controller) pendingRefresh = true;
-      }
+    } catch (e) {
+      if (mine !== seq) return;
+      // The engine was replaced under us (a run or a measurement with another worker count):
+      // ask again once it is free. Invalid text (or settings): keep the last chart, dimmed.
+      if (controller) pendingRefresh = true;
+      else if (!e?.diagnostics && retries++ < 3) setTimeout(() => { if (mine === seq) refresh(text); }, 300);
+      else { root.dataset.stale = 'true'; updateButtons(); }
       return;
     }
     if (mine !== seq) return;
-    if (!analysis) { root.dataset.stale = 'true'; return; }
+    retries = 0;
+    if (!analysis) { root.dataset.stale = 'true'; updateButtons(); return; }
     measuredKey = key;
     data = { text, key, work: analysis.work_ms, span: analysis.span_ms, policy: policy ?? null, seed: seed ?? null, series: speedupSeries({ work: analysis.work_ms, span: analysis.span_ms, makespans: spans }) };
     root.dataset.stale = 'false';

@@ -272,7 +272,7 @@ describe('results panel, Simulate and the speedup chart', () => {
       assert.ok(close(vm.brent[i], 80 / (70 / p + 10)), `Brent at ${p}`);
       assert.ok(vm.simulated[i] <= vm.law[i] + 1e-9 && vm.simulated[i] >= vm.brent[i] - 1e-9, `greedy lies between the bounds at ${p}`);
     });
-    assert.match(vm.reading, /^Up to 8 workers this graph keeps speeding up \(8× on 8 in the simulation\); its span \(10 ms\) would only cap it at 8×\.$/);
+    assert.equal(vm.reading, 'Up to 8 workers the span does not hold this graph back: the simulation reaches 8× on 8, and the span (10 ms) caps any schedule at 8×.');
     assert.equal(await page.textContent('#speedup-reading'), vm.reading);
     // What is drawn: one point per worker count, the lines, a title and a summary for screen readers.
     assert.equal(await page.locator('#speedup svg.speedup-svg circle[data-series="simulated"]').count(), 8);
@@ -334,6 +334,8 @@ describe('results panel, Simulate and the speedup chart', () => {
     const fifo = await page.evaluate((t) => window.fanout.makespans(t, { maxWorkers: 2, policy: 'fifo' }), text);
     const cp = await page.evaluate((t) => window.fanout.makespans(t, { maxWorkers: 2, policy: 'critical-path' }), text);
     assert.ok(fifo[1] > cp[1], `the policies differ on 2 workers (${fifo[1]} vs ${cp[1]} ms), so the check above could fail`);
+    // Work 70 ms, span 50 ms: at most 1.4×, which critical-path reaches on 2 workers.
+    assert.equal(await page.textContent('#speedup-reading'), 'Beyond 2 workers the span (50 ms) limits this graph: the simulation reaches 1.4×, the most any schedule can.');
     await page.selectOption('#policy', '');
   });
 

@@ -89,7 +89,7 @@ export function readingOf({ work, span, series }) {
   if (knee < n) {
     return `The simulation tops out at ${ratio(best)}× from ${plural(knee, 'worker')} on, below the ${ratio(Math.min(n, par))}× the work/span law allows: limits, rates, failures or the schedule hold it back.`;
   }
-  return `Up to ${plural(n, 'worker')} this graph keeps speeding up (${ratio(best)}× on ${n} in the simulation); its span (${ms(span)}) would only cap it at ${ratio(par)}×.`;
+  return `Up to ${plural(n, 'worker')} the span does not hold this graph back: the simulation reaches ${ratio(best)}× on ${n}, and the span (${ms(span)}) caps any schedule at ${ratio(par)}×.`;
 }
 
 function svg(tag, attrs = {}, text) {

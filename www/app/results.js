@@ -427,7 +427,7 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
     }
 
     // Failures.
-    const failed = el('section', { className: 'outcome-part' }, el('h3', { textContent: 'Failed tasks' }));
+    const failed = el('section', { className: 'outcome-part' }, el('h3', { textContent: 'Failures and retries' }));
     if (!failures.length) {
       failed.append(el('p', { className: 'outcome-note', textContent: f.cancelled ? 'No task failed before the cancel.' : 'None: every task succeeded at its first attempt.' }));
     } else {

@@ -7,9 +7,11 @@ import { createDagView } from './dag-view.js';
 import { createEditor } from './editor.js';
 import { exportCanvasPng, exportGraphText, exportJson } from './export.js';
 import { formatMs } from './format.js';
+import { createResultsPanel } from './results.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
+import { createSpeedupChart } from './speedup-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { createTimeline } from './timeline.js';
 
@@ -20,6 +22,7 @@ const $ = (id) => document.getElementById(id);
 const workersInput = $('workers');
 const modeSelect = $('mode');
 const runButton = $('run');
+const simulateButton = $('simulate');
 const status = $('run-status');
 
 // Everything the client offers, for devtools and tests.
@@ -39,6 +42,14 @@ let lastRunText = '';      // the text the last run ran
 const dag = createDagView($('dag'), { onSelect: (id) => selection.set(id, 'dag') });
 $('legend').replaceWith(Object.assign(legend(), { id: 'legend' }));
 const timeline = createTimeline($('gantt'), { onSelect: (id) => selection.set(id, 'timeline') });
+const results = createResultsPanel($('outcome'), {
+  describeGraph: async (text) => { const { text: json } = await convert(text, { from: 'dag', to: 'json' }); return json ? JSON.parse(json) : null; },
+});
+// Measuring runs the graph for real: Run and Simulate wait for it, as it waits for them.
+const speedup = createSpeedupChart($('speedup'), {
+  makespans, analyze, run, getText: () => editor.text(), getSettings: () => runSettings(),
+  onMeasuring(busy) { runButton.disabled = busy; simulateButton.disabled = busy; },
+});
 
 // One parse per text: the editor's lint and the graph view ask for the same text after an
 // edit, and `graph()` gives both the tasks and every diagnostic.
@@ -118,12 +129,13 @@ async function refreshGraph() {
   if (seq !== graphSeq) return;
   $('dag').dataset.stale = String(parsed.tasks.length === 0 && parsed.diagnostics.length > 0);
   if (!parsed.tasks.length && parsed.diagnostics.length) return; // keep the last good drawing
+  speedup.refresh(text);
   tasks = parsed.tasks;
   lineToTask = new Map(tasks.map((t) => [t.line, t.id]));
   // The last run still describes this graph if the text is the one it ran (a cancelled run
   // has only some tasks) or the graph has exactly its tasks.
   const sameTasks = model && (text === lastRunText || (tasks.length === model.tasks.size && tasks.every((t) => model.tasks.has(t.id))));
-  if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); }
+  if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); results.stale(); }
   timeline.setGraph(tasks);
   await dag.setGraph(parsed);
   if (seq !== graphSeq) return;
@@ -172,10 +184,16 @@ function runSettings() {
 
 let controller = null;
 
-async function onRun() {
-  const { workers, mode, policy, seed } = runSettings();
+/** Runs the graph with the panel's settings, or simulates it (`simulateOnly`, the Simulate
+ *  button) whatever the mode select says. */
+async function onRun(simulateOnly = false) {
+  const { workers, policy, seed, ...settings } = runSettings();
+  const mode = simulateOnly ? 'simulated' : settings.mode;
   const runText = editor.text();
   runButton.disabled = true;
+  simulateButton.disabled = true;
+  speedup.setRunBusy(true);
+  results.pending();
   setStatus(mode === 'simulated' ? 'Simulating…' : 'Running…');
   timeline.clear(Number.isInteger(workers) && workers > 0 ? workers : 1);
   const states = statesBeforeRun(tasks);
@@ -221,7 +239,10 @@ async function onRun() {
     const n = e.diagnostics?.length;
     setStatus(n ? `The graph has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);
   } finally {
+    results.settle();
     runButton.disabled = false;
+    simulateButton.disabled = false;
+    speedup.setRunBusy(false);
     $('cancel').disabled = true;
     controller = null;
   }
@@ -249,6 +270,7 @@ function showResult(result, text) {
   if (tasks.length) dag.setStates(statesAfterRun(tasks, model));
   timeline.select(selection.get());
   describeSelection(selection.get(), tasks.find((t) => t.id === selection.get()));
+  results.show(result, text);
 }
 
 function loadScenario(id) {
@@ -266,7 +288,9 @@ workersInput.addEventListener('input', () => {
   const n = Number(workersInput.value);
   if (Number.isInteger(n) && n >= 1 && n <= MAX_WORKERS) timeline.reserve(n);
 });
-runButton.addEventListener('click', onRun);
+runButton.addEventListener('click', () => onRun(false));
+simulateButton.addEventListener('click', () => onRun(true));
+for (const id of ['workers', 'policy', 'seed']) $(id).addEventListener('change', () => speedup.refresh());
 $('cancel').addEventListener('click', () => controller?.abort());
 fillScenarioMenu($('scenario'));
 $('load-scenario').addEventListener('click', () => loadScenario($('scenario').value));
@@ -291,7 +315,7 @@ $('zoom-fit').addEventListener('click', () => timeline.fit());
 describeEnvironment();
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, get model() { return model; }, get tasks() { return tasks; } };
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

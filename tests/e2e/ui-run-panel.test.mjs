@@ -76,8 +76,21 @@ describe('run panel', () => {
     await page.waitForFunction(() => !document.querySelector('#run').disabled);
     assert.ok(Date.now() - t0 < 1000, 'control came back within a second');
     assert.match(await page.textContent('#run-status'), /Cancelled: 1 of 5 tasks had finished/);
+    // Run was pressed straight after typing: the graph view shows the graph that ran.
+    assert.equal(await page.evaluate(() => window.fanoutUI.dag.viewModel().nodes), 5);
     assert.equal(await page.isDisabled('#cancel'), true);
     await screenshot(page, 'ui-cancelled');
+  });
+
+  test('a selected task that the edited graph no longer has is deselected', async () => {
+    await setGraph(page, 'keep : cpu 1ms\ngone : cpu 1ms');
+    await page.waitForFunction(() => window.fanoutUI.dag.viewModel().nodes === 2);
+    await page.evaluate(() => window.fanoutUI.selection.set('gone', 'test'));
+    assert.match(await page.textContent('#selection-info'), /Selected: gone/);
+    await setGraph(page, 'keep : cpu 1ms');
+    await page.waitForFunction(() => window.fanoutUI.dag.viewModel().nodes === 1);
+    assert.notEqual(await page.evaluate(() => window.fanoutUI.selection.get()), 'gone');
+    assert.doesNotMatch(await page.textContent('#selection-info'), /gone/);
   });
 
   test('the last run exports as Chrome trace JSON, one complete event per attempt; the graph as JSON', async () => {

@@ -113,6 +113,7 @@ function showDiagnostics(diagnostics) {
 // for the critical path when it can.
 let graphTimer = 0;
 let graphSeq = 0;
+let drawnText = null; // the text the graph view shows
 function scheduleGraph(delay = 250) {
   clearTimeout(graphTimer);
   graphTimer = setTimeout(refreshGraph, delay);
@@ -131,7 +132,9 @@ async function refreshGraph() {
   if (!parsed.tasks.length && parsed.diagnostics.length) return; // keep the last good drawing
   speedup.refresh(text);
   tasks = parsed.tasks;
+  drawnText = text;
   lineToTask = new Map(tasks.map((t) => [t.line, t.id]));
+  if (selection.get() !== null && !tasks.some((t) => t.id === selection.get())) selection.set(null, 'graph');
   // The last run still describes this graph if the text is the one it ran (a cancelled run
   // has only some tasks) or the graph has exactly its tasks.
   const sameTasks = model && (text === lastRunText || (tasks.length === model.tasks.size && tasks.every((t) => model.tasks.has(t.id))));
@@ -196,6 +199,13 @@ async function onRun(simulateOnly = false) {
   results.pending();
   setStatus(mode === 'simulated' ? 'Simulating…' : 'Running…');
   timeline.clear(Number.isInteger(workers) && workers > 0 ? workers : 1);
+  $('progress').value = 0;
+  model = null; // the last run no longer describes what is shown
+  // Run straight after typing: draw the graph being run first, not the one before the edit.
+  if (runText !== drawnText) {
+    clearTimeout(graphTimer);
+    await refreshGraph();
+  }
   const states = statesBeforeRun(tasks);
   if (tasks.length) dag.setStates(states);
   const progressBar = $('progress');

@@ -3,10 +3,13 @@
 // the API as `window.fanout` (and the views as `window.fanoutUI`) for devtools and tests.
 import * as client from '../client/fanout.js';
 import { MODES, chooseMode } from '../shared/capabilities.js';
+import { createCompare } from './compare.js';
+import { chainSentence, realizedChain } from './critical-chain.js';
 import { createDagView } from './dag-view.js';
 import { createEditor } from './editor.js';
 import { exportCanvasPng, exportGraphText, exportJson } from './export.js';
 import { formatMs } from './format.js';
+import { createRunHistory } from './run-history.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
@@ -34,10 +37,17 @@ const selection = createSelection();
 let tasks = [];            // the last graph that parsed: [{ id, deps, line, kind, duration_us }]
 let lineToTask = new Map();
 let model = null;          // the last run, normalized
+let criticalPath = [];     // the graph's critical path (analyze), first task first
 
 const dag = createDagView($('dag'), { onSelect: (id) => selection.set(id, 'dag') });
 $('legend').replaceWith(Object.assign(legend(), { id: 'legend' }));
 const timeline = createTimeline($('gantt'), { onSelect: (id) => selection.set(id, 'timeline') });
+const history = createRunHistory(10);
+const compare = createCompare($('compare'), {
+  history, simulate,
+  getInput: () => ({ text: editor.text(), graph: tasks, workers: runSettings().workers, seed: runSettings().seed }),
+  onSelect: (id) => selection.set(id, 'compare'),
+});
 
 const editor = createEditor($('graph'), {
   doc: localStorage.getItem(STORAGE_KEY) ?? DEFAULT_TEXT,
@@ -107,13 +117,20 @@ async function refreshGraph() {
   tasks = parsed.tasks;
   lineToTask = new Map(tasks.map((t) => [t.line, t.id]));
   const sameTasks = model && tasks.every((t) => model.tasks.has(t.id)) && tasks.length === model.tasks.size;
-  if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); }
+  if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); describeChain(); }
   timeline.setGraph(tasks);
+  describeChain();
   await dag.setGraph(parsed);
   if (seq !== graphSeq) return;
   dag.setStates(model ? statesAfterRun(tasks, model) : statesBeforeRun(tasks));
   dag.select(selection.get());
-  analyze(text).then(({ analysis }) => { if (seq === graphSeq) dag.setCriticalPath(analysis?.critical_path ?? []); }, () => {});
+  analyze(text).then(({ analysis }) => {
+    if (seq !== graphSeq) return;
+    criticalPath = analysis?.critical_path ?? [];
+    dag.setCriticalPath(criticalPath);
+    timeline.setCriticalPath(criticalPath);
+    describeChain();
+  }, () => {});
   $('dag').dataset.ready = 'true';
 }
 
@@ -122,8 +139,16 @@ selection.subscribe((id) => {
   editor.highlightLine(task ? task.line : null);
   dag.select(id);
   timeline.select(id);
+  compare.select(id);
   describeSelection(id, task);
 });
+
+/** The sentence under the timeline: did the run's longest chain follow the graph's critical path? */
+function describeChain() {
+  const chain = model ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [] };
+  $('chain-info').textContent = chainSentence(chain, criticalPath);
+  $('chain-info').dataset.chain = chain.ids.join(' ');
+}
 
 function describeSelection(id, task) {
   const info = $('selection-info');
@@ -161,6 +186,7 @@ async function onRun() {
   const runText = editor.text();
   runButton.disabled = true;
   setStatus(mode === 'simulated' ? 'Simulating…' : 'Running…');
+  $('chain-info').textContent = '';
   timeline.clear(Number.isInteger(workers) && workers > 0 ? workers : 1);
   const states = statesBeforeRun(tasks);
   if (tasks.length) dag.setStates(states);
@@ -194,7 +220,7 @@ async function onRun() {
     const result = mode === 'simulated'
       ? await simulate(runText, { workers, policy, seed })
       : await run(runText, { workers, mode, policy, seed, onProgress, signal: controller.signal });
-    showResult(result, runText);
+    showResult(result, runText, { workers, mode, policy, seed });
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       // Cancel stopped the engine, and with it any parse the views asked for meanwhile.
@@ -214,7 +240,7 @@ async function onRun() {
 }
 
 /** Shows a finished (or cancelled) run: timeline, graph states, status sentence. */
-function showResult(result, text) {
+function showResult(result, text, settings = {}) {
   api.lastResult = result;
   lastRunText = text;
   // A cancelled run's partial result has no attempts to trace.
@@ -235,6 +261,8 @@ function showResult(result, text) {
   if (tasks.length) dag.setStates(statesAfterRun(tasks, model));
   timeline.select(selection.get());
   describeSelection(selection.get(), tasks.find((t) => t.id === selection.get()));
+  describeChain();
+  history.add({ text, settings, result, model, graph: tasks });
 }
 
 function loadScenario(id) {
@@ -274,11 +302,13 @@ $('dag-fit').addEventListener('click', () => dag.fit());
 $('zoom-in').addEventListener('click', () => timeline.zoomIn());
 $('zoom-out').addEventListener('click', () => timeline.zoomOut());
 $('zoom-fit').addEventListener('click', () => timeline.fit());
+$('show-critical').addEventListener('change', (e) => timeline.showCriticalPath(e.target.checked));
+timeline.showCriticalPath($('show-critical').checked);
 
 describeEnvironment();
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, compare, history, get model() { return model; }, get tasks() { return tasks; } };
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

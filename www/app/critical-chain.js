@@ -6,15 +6,19 @@
 //    or, if it waited while some worker was free (held back by a wave, a limit), the attempt
 //    that ended last before it started ('held'); a retry goes back to its failed attempt
 //    ('retry');
-//  - waits and idle gaps within the tolerance (clock coarsening, dispatch latency) do not count;
+//  - waits within the tolerance, and idle gaps within it or under a quarter of the wait
+//    (clock coarsening, dispatch latency), do not count;
 //  - pure: reads a normalized run (run-model.js) and the graph's dependencies, draws nothing.
 
 /** Waits at most this long (ms) are noise: a dispatch, a 100 µs clock coarsening. */
 export const WAIT_TOLERANCE_MS = 0.25;
 
-/** The tolerance for one run: WAIT_TOLERANCE_MS, or 1% of the makespan if that is more. */
+/**
+ * The tolerance for one run: WAIT_TOLERANCE_MS, or 2% of the makespan if that is more (a
+ * real run's dispatch gaps grow on a busy machine; a shorter wait hardly set the makespan).
+ */
 export function tolerance(model) {
-  return Math.max(WAIT_TOLERANCE_MS, 0.01 * (model?.makespan ?? 0));
+  return Math.max(WAIT_TOLERANCE_MS, 0.02 * (model?.makespan ?? 0));
 }
 
 /** One worker's attempts by start, with the running maximum of their ends (for searches). */
@@ -73,20 +77,21 @@ export function realizedChain(model, deps) {
     }
     return best;
   };
-  // Whether some worker sat idle for longer than the tolerance within (from, to).
+  // Whether some worker sat free within (from, to) for longer than the tolerance and a quarter
+  // of that time: shorter gaps are a real run's dispatch latency, not a worker left idle.
   const someWorkerIdle = (from, to) => {
-    const lo = from + tol, hi = to - tol;
-    if (hi <= lo) return false;
+    const minGap = Math.max(tol, 0.25 * (to - from));
     for (let w = 0; w < workers; w++) {
       const lane = lanes.get(w);
       if (!lane) return true; // a worker that never ran anything
-      let covered = lo;
-      for (let i = firstEndingAfter(lane, lo); i < lane.list.length && covered < hi; i++) {
+      let covered = from;
+      for (let i = firstEndingAfter(lane, from); i < lane.list.length; i++) {
         const a = lane.list[i];
-        if (a.start > covered + tol) break; // a gap
+        if (a.start >= to) break;
+        if (a.start - covered > minGap) return true;
         covered = Math.max(covered, a.end);
       }
-      if (covered < hi) return true;
+      if (to - covered > minGap) return true;
     }
     return false;
   };

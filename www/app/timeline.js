@@ -56,12 +56,12 @@ class Lane {
   }
 }
 
-export function createTimeline(container, { onSelect = () => {}, onView = () => {} } = {}) {
+export function createTimeline(container, { onSelect = () => {}, onView = () => {}, name = 'Timeline' } = {}) {
   const canvas = document.createElement('canvas');
   canvas.className = 'timeline-canvas';
   canvas.tabIndex = 0;
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', 'Timeline: no run yet. Arrow keys pan, + and − zoom, 0 fits.');
+  canvas.setAttribute('aria-label', `${name}: no run yet. Arrow keys pan, + and − zoom, 0 fits.`);
   const tip = document.createElement('div');
   tip.className = 'timeline-tip';
   tip.hidden = true;
@@ -214,13 +214,13 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     ctx.strokeRect(r.x - width / 2, r.y - width / 2, r.w + width, r.h + width);
   }
 
-  function arrow(from, to, g, dashed, color = SELECTED, width = 1.5) {
+  function arrow(from, to, g, dashed) {
     const a = barBox(from, g), b = barBox(to, g);
     const x0 = a.x + a.w, y0 = a.y + a.h / 2, x1 = b.x, y1 = b.y + b.h / 2;
     const dx = Math.max(Math.abs(x1 - x0) / 2, 12);
-    ctx.strokeStyle = color;
-    ctx.fillStyle = color;
-    ctx.lineWidth = width;
+    ctx.strokeStyle = SELECTED;
+    ctx.fillStyle = SELECTED;
+    ctx.lineWidth = 1.5;
     ctx.setLineDash(dashed ? [4, 3] : []);
     ctx.beginPath();
     ctx.moveTo(x0, y0);
@@ -235,26 +235,50 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     ctx.fill();
   }
 
-  // A critical link between two bars of one lane with others between them: an arc over the
-  // lane's top edge, from the end of `from` to the start of `to`, so it crosses no labels.
-  function hop(from, to, g) {
+  /** Whether another bar of `from`'s lane starts between the end of `from` and the start of `to`. */
+  function barsBetween(from, to) {
+    const bars = lanes[from.worker].bars;
+    const b = bars[lowerBound(bars, from.end)];
+    return Boolean(b && b !== to && b.start < to.start);
+  }
+
+  // Critical links go into two paths, `lines` (stroked) and `heads` (filled), drawn once each.
+  // Across lanes: a curve from the end of `from` to the start of `to`.
+  function crossLink(from, to, g, p) {
+    const a = barBox(from, g), b = barBox(to, g);
+    const x0 = a.x + a.w, y0 = a.y + a.h / 2, x1 = b.x, y1 = b.y + b.h / 2;
+    const dx = Math.max(Math.abs(x1 - x0) / 2, 12);
+    p.lines.moveTo(x0, y0);
+    p.lines.bezierCurveTo(x0 + dx, y0, x1 - dx, y1, x1 - 1, y1);
+    head(p.heads, x1, y1, 1, 0);
+  }
+  // Across an empty gap of one lane: a straight line at the bars' middle.
+  function gapLink(from, to, g, p) {
+    const a = barBox(from, g), b = barBox(to, g);
+    const x0 = a.x + a.w, x1 = b.x, y = a.y + a.h / 2;
+    const withHead = x1 - x0 > 10;
+    p.lines.moveTo(x0, y);
+    p.lines.lineTo(withHead ? x1 - 5 : x1, y);
+    if (withHead) head(p.heads, x1, y, 1, 0);
+  }
+  // Over other bars of one lane: an arc over the lane's top edge, so it crosses no labels.
+  function hop(from, to, g, p) {
     const a = barBox(from, g), b = barBox(to, g);
     const x0 = a.x + a.w, x1 = b.x, y = a.y;
     const lift = Math.min(a.y - 1, 10);
     const k = Math.min((x1 - x0) / 3, 24);
-    ctx.strokeStyle = CRITICAL;
-    ctx.fillStyle = CRITICAL;
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.moveTo(x0 - 1, y + 2);
-    ctx.bezierCurveTo(x0 + k, y - lift, x1 - k, y - lift, x1 - 1, y - 1);
-    ctx.stroke();
-    ctx.beginPath();
-    ctx.moveTo(x1 + 1, y + 2);
-    ctx.lineTo(x1 - 6, y - 2);
-    ctx.lineTo(x1 - 1, y - 5);
-    ctx.closePath();
-    ctx.fill();
+    p.lines.moveTo(x0 - 1, y + 2);
+    p.lines.bezierCurveTo(x0 + k, y - lift, x1 - k, y - lift, x1 - 1, y - 1);
+    head(p.heads, x1, y + 1, 0.8, 0.6);
+  }
+  // An arrowhead with its tip at (x, y), pointing along (ux, uy).
+  function head(path, x, y, ux, uy) {
+    const n = Math.hypot(ux, uy) || 1;
+    ux /= n; uy /= n;
+    path.moveTo(x, y);
+    path.lineTo(x - 7 * ux - 4 * uy, y - 7 * uy + 4 * ux);
+    path.lineTo(x - 7 * ux + 4 * uy, y - 7 * uy - 4 * ux);
+    path.closePath();
   }
 
   // Makespan (or other) markers: a vertical line over the lanes, its label above them.
@@ -308,6 +332,8 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       if (list[mid].maxEnd < view.start) lo = mid + 1; else hi = mid;
     }
     let lastOutline = -Infinity, lastConnector = -Infinity;
+    const outlines = new Path2D();
+    const links = { lines: new Path2D(), heads: new Path2D() };
     for (let k = Math.max(lo - 1, 0); k < list.length; k++) {
       const c = list[k];
       if (c.first.start > view.end) break;
@@ -315,9 +341,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         if (b.end < view.start || b.start > view.end) continue;
         const r = barBox(b, g);
         if (r.x + r.w < lastOutline + 1) continue; // that pixel column is outlined already
-        ctx.strokeStyle = CRITICAL;
-        ctx.lineWidth = 2;
-        ctx.strokeRect(r.x - 1, r.y - 1, r.w + 2, r.h + 2);
+        outlines.rect(r.x - 1, r.y - 1, r.w + 2, r.h + 2);
         lastOutline = r.x + r.w;
         drawn.outlines++;
         if (drawn.tasks.length < 2000 && drawn.tasks[drawn.tasks.length - 1] !== b.task) drawn.tasks.push(b.task);
@@ -327,11 +351,18 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       const x0 = xOf(c.last.end, g), x1 = xOf(next.first.start, g);
       if (next.first.worker === c.last.worker && x1 - x0 < 3) continue; // adjacent bars: nothing to join
       if (Math.max(x0, x1) < lastConnector + 1) continue;
-      if (next.first.worker === c.last.worker) hop(c.last, next.first, g);
-      else arrow(c.last, next.first, g, false, CRITICAL, 2);
+      if (next.first.worker !== c.last.worker) crossLink(c.last, next.first, g, links);
+      else if (barsBetween(c.last, next.first)) hop(c.last, next.first, g, links);
+      else gapLink(c.last, next.first, g, links);
       lastConnector = Math.max(x0, x1);
       drawn.connectors++;
     }
+    ctx.strokeStyle = CRITICAL;
+    ctx.fillStyle = CRITICAL;
+    ctx.lineWidth = 2;
+    ctx.stroke(outlines);
+    ctx.stroke(links.lines);
+    ctx.fill(links.heads);
   }
 
   function drawSelection(g) {
@@ -483,8 +514,8 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     container.dataset.lanes = String(lanes.length);
     container.dataset.workersUsed = String(lanes.filter((l) => l.bars.length).length);
     canvas.setAttribute('aria-label', total
-      ? `Timeline of ${total} attempts on ${lanes.length} workers, ${formatMs(extent)} in all. Arrow keys pan, + and − zoom, 0 fits.`
-      : 'Timeline: no run yet. Arrow keys pan, + and − zoom, 0 fits.');
+      ? `${name}: ${total} attempts on ${lanes.length} workers, ${formatMs(extent)} in all. Arrow keys pan, + and − zoom, 0 fits.`
+      : `${name}: no run yet. Arrow keys pan, + and − zoom, 0 fits.`);
   }
 
   const api = {

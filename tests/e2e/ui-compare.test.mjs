@@ -232,6 +232,8 @@ describe('compare runs, critical-path overlay, keyboard in the graph', () => {
       'not the graph\'s critical path (a → b → d): the schedule, not the graph, set the makespan.';
     assert.equal(await chainInfo(page, shortage), shortage);
     assert.equal(await page.getAttribute('#chain-info', 'data-chain'), `a ${first} ${second} d`);
+    assert.deepEqual(await page.evaluate(() => window.fanoutUI.chain.steps.map((s) => [s.task, s.via])),
+      [['a', 'start'], [first, 'dependency'], [second, 'worker'], ['d', 'dependency']]);
     // The overlay still outlines the graph's path, not the realized chain.
     const vm = await timelineVm(page);
     assert.deepEqual(vm.critical.outlinedTasks.slice().sort(), ['a', 'b', 'd']);

@@ -68,8 +68,8 @@ export function createCompare(root, { history, simulate, getInput, onSelect = ()
   const caption = { a: q('#compare-caption-a'), b: q('#compare-caption-b') };
   const policiesButton = q('#compare-policies');
   const timelines = {};
-  timelines.a = createTimeline(q('#compare-gantt-a'), { onSelect, onView: (v) => timelines.b.linkView(v) });
-  timelines.b = createTimeline(q('#compare-gantt-b'), { onSelect, onView: (v) => timelines.a.linkView(v) });
+  timelines.a = createTimeline(q('#compare-gantt-a'), { onSelect, onView: (v) => timelines.b.linkView(v), name: 'Run A timeline' });
+  timelines.b = createTimeline(q('#compare-gantt-b'), { onSelect, onView: (v) => timelines.a.linkView(v), name: 'Run B timeline' });
   let shown = { a: null, b: null };
 
   function fillPickers() {

@@ -38,6 +38,7 @@ let tasks = [];            // the last graph that parsed: [{ id, deps, line, kin
 let lineToTask = new Map();
 let model = null;          // the last run, normalized
 let criticalPath = [];     // the graph's critical path (analyze), first task first
+let chain = { ids: [], steps: [] }; // the last run's realized critical chain (critical-chain.js)
 
 const dag = createDagView($('dag'), { onSelect: (id) => selection.set(id, 'dag') });
 $('legend').replaceWith(Object.assign(legend(), { id: 'legend' }));
@@ -117,7 +118,7 @@ async function refreshGraph() {
   tasks = parsed.tasks;
   lineToTask = new Map(tasks.map((t) => [t.line, t.id]));
   const sameTasks = model && tasks.every((t) => model.tasks.has(t.id)) && tasks.length === model.tasks.size;
-  if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); describeChain(); }
+  if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); }
   timeline.setGraph(tasks);
   describeChain();
   await dag.setGraph(parsed);
@@ -145,9 +146,10 @@ selection.subscribe((id) => {
 
 /** The sentence under the timeline: did the run's longest chain follow the graph's critical path? */
 function describeChain() {
-  const chain = model ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [] };
+  chain = model ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [], steps: [] };
   $('chain-info').textContent = chainSentence(chain, criticalPath);
   $('chain-info').dataset.chain = chain.ids.join(' ');
+  $('chain-info').dataset.stale = 'false';
 }
 
 function describeSelection(id, task) {
@@ -186,7 +188,7 @@ async function onRun() {
   const runText = editor.text();
   runButton.disabled = true;
   setStatus(mode === 'simulated' ? 'Simulating…' : 'Running…');
-  $('chain-info').textContent = '';
+  $('chain-info').dataset.stale = 'true'; // dimmed, not emptied: the page keeps its layout
   timeline.clear(Number.isInteger(workers) && workers > 0 ? workers : 1);
   const states = statesBeforeRun(tasks);
   if (tasks.length) dag.setStates(states);
@@ -308,7 +310,7 @@ timeline.showCriticalPath($('show-critical').checked);
 describeEnvironment();
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, compare, history, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, compare, history, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

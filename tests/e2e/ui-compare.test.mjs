@@ -176,6 +176,13 @@ describe('compare runs, critical-path overlay, keyboard in the graph', () => {
     assert.deepEqual([other.a, other.b], [cp.n, other.runs.at(-1).n]);
     assert.match(other.summary, /They ran different graphs: the task sets differ\.$/);
     assert.ok(other.runs.length <= 10, 'at most the last 10 runs are kept');
+    // A broken graph: Compare policies says so and keeps the pair shown.
+    await setGraph(page, 'a : cpu 5ms after nope\n');
+    await page.click('#compare-policies');
+    await page.waitForFunction(() => document.querySelector('#compare-summary').dataset.state === 'error');
+    assert.equal(await page.textContent('#compare-summary'), 'The graph has 1 error: fix it to compare policies.');
+    assert.equal(await page.isDisabled('#compare-policies'), false);
+    assert.deepEqual(await page.evaluate(() => [window.fanoutUI.compare.viewModel().a, window.fanoutUI.compare.viewModel().b]), [other.a, other.b]);
   });
 
   test('the critical-path overlay outlines exactly the critical tasks; the toggle removes it', async () => {

@@ -43,9 +43,9 @@ let chain = { ids: [], steps: [] }; // the last run's realized critical chain (c
 const dag = createDagView($('dag'), { onSelect: (id) => selection.set(id, 'dag') });
 $('legend').replaceWith(Object.assign(legend(), { id: 'legend' }));
 const timeline = createTimeline($('gantt'), { onSelect: (id) => selection.set(id, 'timeline') });
-const history = createRunHistory(10);
+const runHistory = createRunHistory(10); // not `history`: that is window.history
 const compare = createCompare($('compare'), {
-  history, simulate,
+  history: runHistory, simulate,
   getInput: () => ({ text: editor.text(), graph: tasks, workers: runSettings().workers, seed: runSettings().seed }),
   onSelect: (id) => selection.set(id, 'compare'),
 });
@@ -264,7 +264,7 @@ function showResult(result, text, settings = {}) {
   timeline.select(selection.get());
   describeSelection(selection.get(), tasks.find((t) => t.id === selection.get()));
   describeChain();
-  history.add({ text, settings, result, model, graph: tasks });
+  runHistory.add({ text, settings, result, model, graph: tasks });
 }
 
 function loadScenario(id) {
@@ -310,7 +310,7 @@ timeline.showCriticalPath($('show-critical').checked);
 describeEnvironment();
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, compare, history, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { editor, dag, timeline, selection, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

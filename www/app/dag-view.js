@@ -2,8 +2,15 @@
 // `g.node[data-task]` per task with `data-state` and the state's colour (states.js), one
 // `path.edge[data-from][data-to]` per dependency; `select(id)` marks one node `.selected`;
 // `setCriticalPath(ids)` marks those nodes and the edges between consecutive ids `.critical`
-// (the path comes from the core's analysis, never computed here); pan (drag, arrow keys) and
-// zoom (wheel, pinch, +/− keys and buttons) change only the view, never the layout.
+// (the path comes from the core's analysis, never computed here); pan (drag, Shift+arrow keys,
+// or arrow keys on the background) and zoom (wheel, pinch, +/− keys and buttons) change only
+// the view, never the layout.
+// Keyboard: the nodes are one Tab stop (a roving tabindex: the last focused node, else the
+// selected one, else the first); on a node, Right goes to a dependent, Left to a dependency
+// (the one nearest vertically), Up/Down to the neighbour above/below in the same layer (same
+// x); Enter or Space selects it through onSelect, Escape clears the selection (onSelect(null)).
+// Each node has an aria-label: "task b, cpu 20 ms, after a", then its state.
+import { formatMs } from './format.js';
 import { layout } from './layout.js';
 import { STATES } from './states.js';
 
@@ -18,8 +25,8 @@ function el(name, attrs = {}, text) {
 }
 
 export function createDagView(container, { onSelect = () => {} } = {}) {
-  const svg = el('svg', { class: 'dag-svg', tabindex: 0, role: 'group',
-    'aria-label': 'Task graph: drag or use the arrow keys to pan, the wheel or + and − to zoom, 0 to fit' });
+  const svg = el('svg', { class: 'dag-svg', tabindex: -1, role: 'group',
+    'aria-label': 'Task graph: Tab to a task; arrow keys follow the edges (Right: a dependent, Left: a dependency, Up and Down: the same layer); Enter selects, Escape clears; Shift+arrows pan, + and − zoom, 0 fits' });
   const defs = el('defs');
   for (const [id, color] of [['dag-arrow', '#7b8294'], ['dag-arrow-critical', 'var(--critical)']]) {
     const m = el('marker', { id, viewBox: '0 0 8 8', refX: 7, refY: 4, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
@@ -44,6 +51,9 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
   let selected = null;
   let view = { k: 1, x: 0, y: 0 };
   let graphSeq = 0;
+  let info = new Map();        // id → { kind, duration_us, deps }
+  let dependents = new Map();  // id → ids that depend on it
+  let focusId = null;          // the node that is the graph's Tab stop
 
   const applyView = () => viewport.setAttribute('transform', `translate(${view.x},${view.y}) scale(${view.k})`);
 
@@ -73,6 +83,50 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     g.firstChild.style.fill = s.fill;
     g.lastChild.style.fill = s.text;
     g.querySelector('title').textContent = `${id}: ${state}`;
+    g.setAttribute('aria-label', `${describeTask(id)}, ${state}`);
+  }
+
+  function describeTask(id) {
+    const t = info.get(id);
+    if (!t) return `task ${id}`;
+    const deps = t.deps?.length ? `after ${t.deps.join(', ')}` : 'no dependencies';
+    return `task ${id}, ${t.kind ?? 'cpu'} ${formatMs((t.duration_us ?? 0) / 1000)}, ${deps}`;
+  }
+
+  /** Makes `id` the Tab stop (tabindex 0; every other node -1). */
+  function setTabStop(id) {
+    if (!nodeEls.has(id)) return;
+    nodeEls.get(focusId)?.setAttribute('tabindex', '-1');
+    focusId = id;
+    nodeEls.get(id).setAttribute('tabindex', '0');
+  }
+
+  function focusNode(id) {
+    if (!nodeEls.has(id)) return;
+    setTabStop(id);
+    reveal(id);
+    nodeEls.get(id).focus();
+  }
+
+  /** The node an arrow key moves to from `id`, by the rules above; null at an edge. */
+  function neighbour(id, key) {
+    const here = positions?.nodes[id];
+    if (!here) return null;
+    const pos = (x) => positions.nodes[x];
+    let candidates;
+    if (key === 'ArrowRight') candidates = dependents.get(id) ?? [];
+    else if (key === 'ArrowLeft') candidates = info.get(id)?.deps ?? [];
+    else {
+      const layer = [...nodeEls.keys()].filter((x) => x !== id && Math.abs(pos(x).x - here.x) < 1);
+      const up = key === 'ArrowUp';
+      candidates = layer.filter((x) => (up ? pos(x).y < here.y : pos(x).y > here.y));
+    }
+    let best = null;
+    for (const x of candidates) {
+      if (!pos(x)) continue;
+      if (!best || Math.abs(pos(x).y - here.y) < Math.abs(pos(best).y - here.y)) best = x;
+    }
+    return best;
   }
 
   function paintCritical() {
@@ -87,7 +141,10 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
   }
 
   function paintSelection() {
-    for (const [id, g] of nodeEls) g.classList.toggle('selected', id === selected);
+    for (const [id, g] of nodeEls) {
+      g.classList.toggle('selected', id === selected);
+      g.setAttribute('aria-pressed', String(id === selected));
+    }
     for (const p of edgeEls) p.classList.toggle('touching', selected !== null && (p.dataset.from === selected || p.dataset.to === selected));
   }
 
@@ -112,13 +169,25 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     for (const [id, n] of Object.entries(positions.nodes)) {
       const g = el('g', { class: 'node', 'data-task': id, transform: `translate(${(n.x - n.width / 2).toFixed(1)},${(n.y - n.height / 2).toFixed(1)})` });
       // rect first and text last: paintNode colours firstChild and lastChild.
+      g.setAttribute('tabindex', '-1');
+      g.setAttribute('role', 'button');
+      g.setAttribute('aria-pressed', 'false');
       g.append(el('rect', { width: n.width, height: n.height, rx: 5 }), el('title', {}, id),
-        el('text', { x: n.width / 2, y: n.height / 2 + 4, 'text-anchor': 'middle' }, id));
+        el('rect', { class: 'focus-ring', x: -4, y: -4, width: n.width + 8, height: n.height + 8, rx: 8 }),
+        el('text', { x: n.width / 2, y: n.height / 2 + 4, 'text-anchor': 'middle', 'aria-hidden': 'true' }, id));
       nodeEls.set(id, g);
       nodes.push(g);
     }
+    const hadFocus = nodesG.contains(document.activeElement);
     edgesG.replaceChildren(...edges);
     nodesG.replaceChildren(...nodes);
+    // The Tab stop: the same task if it is still there, else the selected one, else the first
+    // in reading order (leftmost layer, topmost).
+    const first = [...nodeEls.keys()].sort((p, q) => positions.nodes[p].x - positions.nodes[q].x || positions.nodes[p].y - positions.nodes[q].y)[0];
+    const stop = nodeEls.has(focusId) ? focusId : nodeEls.has(selected) ? selected : first;
+    focusId = null;
+    setTabStop(stop);
+    if (hadFocus) nodeEls.get(stop)?.focus({ preventScroll: true });
     for (const id of nodeEls.keys()) paintNode(id);
     paintCritical();
     paintSelection();
@@ -165,10 +234,27 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     zoomAt(Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.002)), e.clientX - r.left, e.clientY - r.top);
   }, { passive: false });
   svg.addEventListener('keydown', (e) => {
+    const node = e.target.closest?.('.node')?.dataset.task;
+    if (node && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      if (e.key.startsWith('Arrow')) {
+        e.preventDefault();
+        const next = neighbour(node, e.key);
+        if (next) focusNode(next);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(node); return; }
+      if (e.key === 'Escape') { e.preventDefault(); onSelect(null); return; }
+    }
     const step = 40;
     const keys = { ArrowLeft: () => panBy(step, 0), ArrowRight: () => panBy(-step, 0), ArrowUp: () => panBy(0, step),
       ArrowDown: () => panBy(0, -step), '+': () => zoomBy(1.25), '=': () => zoomBy(1.25), '-': () => zoomBy(0.8), '0': fit };
     if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+  });
+  // Focus by pointer or by Tab: that node becomes the Tab stop. (On the svg: Chrome makes an
+  // SVG element with focus listeners a Tab stop of its own.)
+  svg.addEventListener('focusin', (e) => {
+    const id = e.target.closest?.('.node')?.dataset.task;
+    if (id && id !== focusId) setTabStop(id);
   });
   new ResizeObserver(() => { if (positions && !drag) fit(); }).observe(svg);
 
@@ -178,6 +264,12 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
       const seq = ++graphSeq;
       const tasks = graph?.tasks ?? [];
       container.dataset.tasks = String(tasks.length);
+      const nextInfo = new Map(tasks.map((t) => [t.id, t]));
+      const nextDependents = new Map();
+      for (const t of tasks) for (const d of t.deps ?? []) {
+        if (!nextDependents.has(d)) nextDependents.set(d, []);
+        nextDependents.get(d).push(t.id);
+      }
       if (!tasks.length || tasks.length > MAX_DRAWN_TASKS) {
         positions = null;
         edgesG.replaceChildren();
@@ -193,6 +285,8 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
       const p = await layout(graph);
       if (!p || seq !== graphSeq) return;
       positions = p;
+      info = nextInfo;
+      dependents = nextDependents;
       container.dataset.layout = p.inWorker ? 'worker' : 'main';
       container.classList.remove('is-empty');
       draw();
@@ -212,10 +306,12 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     select(id) {
       selected = id ?? null;
       paintSelection();
-      if (selected) reveal(selected);
+      if (selected) { reveal(selected); if (!nodesG.contains(document.activeElement)) setTabStop(selected); }
     },
     fit, zoomIn: () => zoomBy(1.25), zoomOut: () => zoomBy(0.8),
-    viewModel: () => ({ nodes: nodeEls.size, edges: edgeEls.length, selected, critical: [...critical],
+    /** Focuses a task's node (it becomes the Tab stop). */
+    focus: focusNode,
+    viewModel: () => ({ nodes: nodeEls.size, edges: edgeEls.length, selected, critical: [...critical], tabStop: focusId,
       view: { ...view }, states: Object.fromEntries(states) }),
   };
 }

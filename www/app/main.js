@@ -3,11 +3,14 @@
 // the API as `window.fanout` (and the views as `window.fanoutUI`) for devtools and tests.
 import * as client from '../client/fanout.js';
 import { MODES, chooseMode } from '../shared/capabilities.js';
+import { createCompare } from './compare.js';
+import { chainSentence, realizedChain } from './critical-chain.js';
 import { createDagView } from './dag-view.js';
 import { createEditor } from './editor.js';
 import { exportCanvasPng, exportGraphText, exportJson } from './export.js';
 import { formatMs } from './format.js';
 import { createResultsPanel } from './results.js';
+import { createRunHistory } from './run-history.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
@@ -38,6 +41,8 @@ let tasks = [];            // the last graph that parsed: [{ id, deps, line, kin
 let lineToTask = new Map();
 let model = null;          // the last run, normalized
 let lastRunText = '';      // the text the last run ran
+let criticalPath = [];     // the graph's critical path (analyze), first task first
+let chain = { ids: [], steps: [] }; // the last run's realized critical chain (critical-chain.js)
 
 const dag = createDagView($('dag'), { onSelect: (id) => selection.set(id, 'dag') });
 $('legend').replaceWith(Object.assign(legend(), { id: 'legend' }));
@@ -63,6 +68,12 @@ function parseOnce(text) {
   }
   return parsedPromise;
 }
+const runHistory = createRunHistory(10); // not `history`: that is window.history
+const compare = createCompare($('compare'), {
+  history: runHistory, simulate,
+  getInput: () => ({ text: editor.text(), graph: tasks, workers: runSettings().workers, seed: runSettings().seed }),
+  onSelect: (id) => selection.set(id, 'compare'),
+});
 
 const editor = createEditor($('graph'), {
   doc: localStorage.getItem(STORAGE_KEY) ?? DEFAULT_TEXT,
@@ -140,11 +151,18 @@ async function refreshGraph() {
   const sameTasks = model && (text === lastRunText || (tasks.length === model.tasks.size && tasks.every((t) => model.tasks.has(t.id))));
   if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); results.stale(); }
   timeline.setGraph(tasks);
+  describeChain();
   await dag.setGraph(parsed);
   if (seq !== graphSeq) return;
   dag.setStates(model ? statesAfterRun(tasks, model) : statesBeforeRun(tasks));
   dag.select(selection.get());
-  analyze(text).then(({ analysis }) => { if (seq === graphSeq) dag.setCriticalPath(analysis?.critical_path ?? []); }, () => {});
+  analyze(text).then(({ analysis }) => {
+    if (seq !== graphSeq) return;
+    criticalPath = analysis?.critical_path ?? [];
+    dag.setCriticalPath(criticalPath);
+    timeline.setCriticalPath(criticalPath);
+    describeChain();
+  }, () => {});
   $('dag').dataset.ready = 'true';
 }
 
@@ -153,8 +171,17 @@ selection.subscribe((id) => {
   editor.highlightLine(task ? task.line : null);
   dag.select(id);
   timeline.select(id);
+  compare.select(id);
   describeSelection(id, task);
 });
+
+/** The sentence under the timeline: did the run's longest chain follow the graph's critical path? */
+function describeChain() {
+  chain = model ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [], steps: [] };
+  $('chain-info').textContent = chainSentence(chain, criticalPath);
+  $('chain-info').dataset.chain = chain.ids.join(' ');
+  $('chain-info').dataset.stale = 'false';
+}
 
 function describeSelection(id, task) {
   const info = $('selection-info');
@@ -198,6 +225,7 @@ async function onRun(simulateOnly = false) {
   speedup.setRunBusy(true);
   results.pending();
   setStatus(mode === 'simulated' ? 'Simulating…' : 'Running…');
+  $('chain-info').dataset.stale = 'true'; // dimmed, not emptied: the page keeps its layout
   timeline.clear(Number.isInteger(workers) && workers > 0 ? workers : 1);
   $('progress').value = 0;
   model = null; // the last run no longer describes what is shown
@@ -238,7 +266,7 @@ async function onRun(simulateOnly = false) {
     const result = mode === 'simulated'
       ? await simulate(runText, { workers, policy, seed })
       : await run(runText, { workers, mode, policy, seed, onProgress, signal: controller.signal });
-    showResult(result, runText);
+    showResult(result, runText, { workers, mode, policy, seed });
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       showResult(e.result, runText);
@@ -259,7 +287,7 @@ async function onRun(simulateOnly = false) {
 }
 
 /** Shows a finished (or cancelled) run: timeline, graph states, status sentence. */
-function showResult(result, text) {
+function showResult(result, text, settings = {}) {
   api.lastResult = result;
   lastRunText = text;
   // A cancelled run's partial result has no attempts to trace.
@@ -281,6 +309,8 @@ function showResult(result, text) {
   timeline.select(selection.get());
   describeSelection(selection.get(), tasks.find((t) => t.id === selection.get()));
   results.show(result, text);
+  describeChain();
+  runHistory.add({ text, settings, result, model, graph: tasks });
 }
 
 function loadScenario(id) {
@@ -321,11 +351,13 @@ $('dag-fit').addEventListener('click', () => dag.fit());
 $('zoom-in').addEventListener('click', () => timeline.zoomIn());
 $('zoom-out').addEventListener('click', () => timeline.zoomOut());
 $('zoom-fit').addEventListener('click', () => timeline.fit());
+$('show-critical').addEventListener('change', (e) => timeline.showCriticalPath(e.target.checked));
+timeline.showCriticalPath($('show-critical').checked);
 
 describeEnvironment();
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

@@ -11,9 +11,19 @@
 //  - hover shows task, attempt, worker, start, end and duration; click selects a task; the
 //    selected task's attempts are outlined, with arrows from its dependencies and to its
 //    dependents;
-//  - `viewModel()` states what is drawn (lanes, bars, ticks, view, selection) for tests.
+//  - the critical-path overlay (`setCriticalPath(ids)`, on unless `showCriticalPath(false)`)
+//    outlines the attempts of those tasks and joins each one's last attempt to the next one's
+//    first with a connector, in the CRITICAL colour; like the bars, only visible ones are drawn
+//    (binary search over the path, which a run keeps in time order) and sub-pixel ones are
+//    coalesced;
+//  - linking: `onView(view)` reports every view change made by the user (zoom, pan, fit,
+//    revealing a selection); `linkView(view)` shows exactly that window without reporting it
+//    back, so two timelines can follow each other; `setFitExtent(ms)` makes fit cover at least
+//    `ms`, so two runs fit on one scale; `setMarkers` draws labelled vertical lines (makespans);
+//  - `viewModel()` states what is drawn (lanes, bars, ticks, view, scale, selection, overlay)
+//    for tests.
 import { formatMs, formatTick, tickStep } from './format.js';
-import { SELECTED, STATES } from './states.js';
+import { CRITICAL, SELECTED, STATES } from './states.js';
 
 /** Segment colours: the states' colours, with 'waiting' darkened so a thin bar shows on a lane. */
 const SEGMENT = { waiting: '#7d8494', blocked: STATES.blocked.fill };
@@ -46,12 +56,12 @@ class Lane {
   }
 }
 
-export function createTimeline(container, { onSelect = () => {} } = {}) {
+export function createTimeline(container, { onSelect = () => {}, onView = () => {}, name = 'Timeline' } = {}) {
   const canvas = document.createElement('canvas');
   canvas.className = 'timeline-canvas';
   canvas.tabIndex = 0;
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', 'Timeline: no run yet. Arrow keys pan, + and − zoom, 0 fits.');
+  canvas.setAttribute('aria-label', `${name}: no run yet. Arrow keys pan, + and − zoom, 0 fits.`);
   const tip = document.createElement('div');
   tip.className = 'timeline-tip';
   tip.hidden = true;
@@ -73,9 +83,14 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
   let stats = { drawn: 0, arrows: 0, ticks: [], drawMs: 0 };
   let size = { w: 0, h: 0, dpr: 1 };
   let reservedLanes = 1;
+  let fitExtent = 0;
+  let markers = [];
+  // The critical-path overlay: path ids, whether it shows, and (built lazily from the bars)
+  // one entry per path task that has attempts, in path order.
+  const crit = { ids: [], show: true, list: [], dirty: false, drawn: { outlines: 0, connectors: 0, tasks: [] } };
 
   const geom = () => {
-    const left = size.w < 480 ? 50 : 66, right = 10, top = 6, axis = 26;
+    const left = size.w < 480 ? 50 : 66, right = 10, top = markers.length ? 18 : 6, axis = 26;
     const n = Math.max(lanes.length, 1);
     const laneH = Math.min(34, Math.max(6, (size.h - top - axis) / n));
     return { left, right, top, axis, laneH, plotW: Math.max(size.w - left - right, 10), n };
@@ -177,6 +192,8 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
       ctx.fillStyle = STATES[b.state]?.text ?? '#fff';
       ctx.fillText(text, Math.max(x0, g.left) + 4, cy);
     }
+    drawMarkers(g, plotBottom);
+    drawCritical(g);
     const arrows = drawSelection(g);
     if (hover) outline(hover, g, '#5b6170', 1.5);
     ctx.restore();
@@ -216,6 +233,136 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
     ctx.lineTo(x1 - 7, y1 + 4);
     ctx.closePath();
     ctx.fill();
+  }
+
+  /** Whether another bar of `from`'s lane starts between the end of `from` and the start of `to`. */
+  function barsBetween(from, to) {
+    const bars = lanes[from.worker].bars;
+    const b = bars[lowerBound(bars, from.end)];
+    return Boolean(b && b !== to && b.start < to.start);
+  }
+
+  // Critical links go into two paths, `lines` (stroked) and `heads` (filled), drawn once each.
+  // Across lanes: a curve from the end of `from` to the start of `to`.
+  function crossLink(from, to, g, p) {
+    const a = barBox(from, g), b = barBox(to, g);
+    const x0 = a.x + a.w, y0 = a.y + a.h / 2, x1 = b.x, y1 = b.y + b.h / 2;
+    const dx = Math.max(Math.abs(x1 - x0) / 2, 12);
+    p.lines.moveTo(x0, y0);
+    p.lines.bezierCurveTo(x0 + dx, y0, x1 - dx, y1, x1 - 1, y1);
+    head(p.heads, x1, y1, 1, 0);
+  }
+  // Across an empty gap of one lane: a straight line at the bars' middle.
+  function gapLink(from, to, g, p) {
+    const a = barBox(from, g), b = barBox(to, g);
+    const x0 = a.x + a.w, x1 = b.x, y = a.y + a.h / 2;
+    const withHead = x1 - x0 > 10;
+    p.lines.moveTo(x0, y);
+    p.lines.lineTo(withHead ? x1 - 5 : x1, y);
+    if (withHead) head(p.heads, x1, y, 1, 0);
+  }
+  // Over other bars of one lane: an arc over the lane's top edge, so it crosses no labels.
+  function hop(from, to, g, p) {
+    const a = barBox(from, g), b = barBox(to, g);
+    const x0 = a.x + a.w, x1 = b.x, y = a.y;
+    const lift = Math.min(a.y - 1, 10);
+    const k = Math.min((x1 - x0) / 3, 24);
+    p.lines.moveTo(x0 - 1, y + 2);
+    p.lines.bezierCurveTo(x0 + k, y - lift, x1 - k, y - lift, x1 - 1, y - 1);
+    head(p.heads, x1, y + 1, 0.8, 0.6);
+  }
+  // An arrowhead with its tip at (x, y), pointing along (ux, uy).
+  function head(path, x, y, ux, uy) {
+    const n = Math.hypot(ux, uy) || 1;
+    ux /= n; uy /= n;
+    path.moveTo(x, y);
+    path.lineTo(x - 7 * ux - 4 * uy, y - 7 * uy + 4 * ux);
+    path.lineTo(x - 7 * ux + 4 * uy, y - 7 * uy - 4 * ux);
+    path.closePath();
+  }
+
+  // Makespan (or other) markers: a vertical line over the lanes, its label above them.
+  function drawMarkers(g, plotBottom) {
+    ctx.textBaseline = 'middle';
+    for (const m of markers) {
+      const x = Math.round(xOf(m.t, g)) + 0.5;
+      if (x < g.left - 1 || x > g.left + g.plotW + 1) continue;
+      ctx.strokeStyle = m.color ?? SELECTED;
+      ctx.lineWidth = m.dashed ? 1 : 2;
+      ctx.setLineDash(m.dashed ? [4, 3] : []);
+      ctx.beginPath();
+      ctx.moveTo(x, g.top - 3);
+      ctx.lineTo(x, plotBottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      if (!m.label) continue;
+      const w = ctx.measureText(m.label).width;
+      // Right of the line when it fits, else left of it.
+      const right = x + 4 + w <= g.left + g.plotW;
+      ctx.textAlign = right ? 'left' : 'right';
+      ctx.fillStyle = m.color ?? SELECTED;
+      ctx.fillText(m.label, right ? x + 4 : x - 4, g.top - 9);
+    }
+  }
+
+  function critBars() {
+    if (!crit.dirty) return crit.list;
+    const list = [];
+    crit.ids.forEach((id, idx) => {
+      const a = byTask.get(id);
+      if (a?.length) list.push({ id, idx, first: a[0], last: a[a.length - 1], all: a, maxEnd: 0 });
+    });
+    // Running maximum of the ends: non-decreasing, so the first visible entry is found by
+    // binary search even if a (cancelled, synthetic) run broke the path's time order.
+    let m = -Infinity;
+    for (const c of list) { m = Math.max(m, c.last.end); c.maxEnd = m; }
+    crit.list = list;
+    crit.dirty = false;
+    return list;
+  }
+
+  function drawCritical(g) {
+    const drawn = { outlines: 0, connectors: 0, tasks: [] };
+    crit.drawn = drawn;
+    const list = critBars();
+    if (!crit.show || !list.length) return;
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].maxEnd < view.start) lo = mid + 1; else hi = mid;
+    }
+    let lastOutline = -Infinity, lastConnector = -Infinity;
+    const outlines = new Path2D();
+    const links = { lines: new Path2D(), heads: new Path2D() };
+    for (let k = Math.max(lo - 1, 0); k < list.length; k++) {
+      const c = list[k];
+      if (c.first.start > view.end) break;
+      for (const b of c.all) {
+        if (b.end < view.start || b.start > view.end) continue;
+        const r = barBox(b, g);
+        if (r.x + r.w < lastOutline + 1) continue; // that pixel column is outlined already
+        outlines.rect(r.x - 1, r.y - 1, r.w + 2, r.h + 2);
+        lastOutline = r.x + r.w;
+        drawn.outlines++;
+        if (drawn.tasks.length < 2000 && drawn.tasks[drawn.tasks.length - 1] !== b.task) drawn.tasks.push(b.task);
+      }
+      const next = list[k + 1];
+      if (!next || next.idx !== c.idx + 1) continue;
+      const x0 = xOf(c.last.end, g), x1 = xOf(next.first.start, g);
+      if (next.first.worker === c.last.worker && x1 - x0 < 3) continue; // adjacent bars: nothing to join
+      if (Math.max(x0, x1) < lastConnector + 1) continue;
+      if (next.first.worker !== c.last.worker) crossLink(c.last, next.first, g, links);
+      else if (barsBetween(c.last, next.first)) hop(c.last, next.first, g, links);
+      else gapLink(c.last, next.first, g, links);
+      lastConnector = Math.max(x0, x1);
+      drawn.connectors++;
+    }
+    ctx.strokeStyle = CRITICAL;
+    ctx.fillStyle = CRITICAL;
+    ctx.lineWidth = 2;
+    ctx.stroke(outlines);
+    ctx.stroke(links.lines);
+    ctx.fill(links.heads);
   }
 
   function drawSelection(g) {
@@ -269,7 +416,7 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
   function setView(start, end, byUser = true) {
     const span = Math.max(end - start, 1e-4);
     view = { start, end: start + span };
-    if (byUser) autoFit = false;
+    if (byUser) { autoFit = false; onView({ ...view }); }
     requestDraw();
   }
   function zoomAt(factor, px) {
@@ -282,11 +429,15 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
     const dt = (dx / g.plotW) * (view.end - view.start);
     setView(view.start - dt, view.end - dt);
   }
-  function fit() {
+  const fitView = () => ({ start: 0, end: Math.max(extent, fitExtent, 1e-3) * 1.02 });
+  /** Shows the whole run (and at least `fitExtent`); `byUser` reports the change to onView. */
+  function fit(byUser = false) {
     autoFit = true;
-    view = { start: 0, end: Math.max(extent, 1e-3) * 1.02 };
+    view = fitView();
+    if (byUser) onView({ ...view });
     requestDraw();
   }
+  const userFit = () => fit(true);
 
   const pointers = new Map();
   let drag = null;
@@ -337,7 +488,7 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
     const g = geom();
     const keys = {
       ArrowLeft: () => panPx(g.plotW * 0.1), ArrowRight: () => panPx(-g.plotW * 0.1),
-      '+': () => zoomAt(1.25), '=': () => zoomAt(1.25), '-': () => zoomAt(0.8), '0': fit, Home: fit,
+      '+': () => zoomAt(1.25), '=': () => zoomAt(1.25), '-': () => zoomAt(0.8), '0': userFit, Home: userFit,
     };
     if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
   });
@@ -363,8 +514,8 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
     container.dataset.lanes = String(lanes.length);
     container.dataset.workersUsed = String(lanes.filter((l) => l.bars.length).length);
     canvas.setAttribute('aria-label', total
-      ? `Timeline of ${total} attempts on ${lanes.length} workers, ${formatMs(extent)} in all. Arrow keys pan, + and − zoom, 0 fits.`
-      : 'Timeline: no run yet. Arrow keys pan, + and − zoom, 0 fits.');
+      ? `${name}: ${total} attempts on ${lanes.length} workers, ${formatMs(extent)} in all. Arrow keys pan, + and − zoom, 0 fits.`
+      : `${name}: no run yet. Arrow keys pan, + and − zoom, 0 fits.`);
   }
 
   const api = {
@@ -374,6 +525,7 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
       lanes = Array.from({ length: Math.max(workers, 1) }, () => new Lane());
       byTask = new Map();
       extent = 0; total = 0; segCount = 0; hover = null;
+      crit.dirty = true;
       api.reserve(workers);
       fit();
       describe();
@@ -394,7 +546,8 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
     addAttempts(attempts, segments = []) {
       for (const b of attempts) addOne(b);
       for (const s of segments) addSeg(s);
-      if (autoFit) view = { start: 0, end: Math.max(extent, 1e-3) * 1.02 };
+      if (attempts.length) crit.dirty = true;
+      if (autoFit) view = fitView();
       describe();
       requestDraw();
     },
@@ -418,9 +571,38 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
       }
       requestDraw();
     },
-    fit, zoomIn: () => zoomAt(1.25), zoomOut: () => zoomAt(0.8),
+    /** Fits the whole run (reported to onView, like the 0 key). */
+    fit: userFit, zoomIn: () => zoomAt(1.25), zoomOut: () => zoomAt(0.8),
     panBy: (fraction) => panPx(-geom().plotW * fraction),
     setView: (start, end) => setView(start, end),
+    /** Shows exactly `{ start, end }` (another timeline's view) without reporting it to onView. */
+    linkView(v) {
+      view = { start: v.start, end: v.end };
+      autoFit = false;
+      requestDraw();
+    },
+    /** Fit covers at least `ms` from then on (0: only the run); refits if the view was fitted. */
+    setFitExtent(ms) {
+      fitExtent = Math.max(0, Number(ms) || 0);
+      if (autoFit) fit();
+    },
+    /** Vertical lines across the lanes: `[{ t, label?, color?, dashed? }]` (e.g. makespans). */
+    setMarkers(list) {
+      markers = [...(list ?? [])];
+      requestDraw();
+    },
+    /** The graph's critical path, first task first (from analyze's critical_path). */
+    setCriticalPath(ids) {
+      crit.ids = [...(ids ?? [])];
+      crit.dirty = true;
+      requestDraw();
+    },
+    /** Shows or hides the critical-path overlay. */
+    showCriticalPath(on) {
+      crit.show = Boolean(on);
+      container.dataset.critical = String(crit.show);
+      requestDraw();
+    },
     /** Draws now (instead of at the next animation frame); returns the draw time in ms. */
     drawNow() { if (frame) { cancelAnimationFrame(frame); frame = 0; } draw(); return stats.drawMs; },
     /** Where a task's attempt is drawn, in CSS px relative to the canvas (for tests and a11y). */
@@ -437,7 +619,16 @@ export function createTimeline(container, { onSelect = () => {} } = {}) {
         lanes: lanes.length, bars: total, segments: segCount,
         barsByLane: lanes.map((l) => l.bars.length),
         workersUsed: lanes.filter((l) => l.bars.length).length,
-        extent, view: { ...view }, selected, drawn: stats.drawn, arrows: stats.arrows,
+        extent, fitExtent, view: { ...view }, selected, drawn: stats.drawn, arrows: stats.arrows,
+        msPerPx: (view.end - view.start) / geom().plotW, plot: { left: geom().left, width: geom().plotW },
+        markers: markers.map((m) => ({ t: m.t, label: m.label ?? '' })),
+        critical: (() => {
+          const list = critBars();
+          let connectors = 0;
+          for (let k = 1; k < list.length; k++) if (list[k].idx === list[k - 1].idx + 1) connectors++;
+          return { ids: [...crit.ids], shown: crit.show, tasks: list.map((c) => c.id), connectors,
+            drawnOutlines: crit.drawn.outlines, drawnConnectors: crit.drawn.connectors, outlinedTasks: [...crit.drawn.tasks] };
+        })(),
         ticks: stats.ticks.map((t) => t.label), drawMs: stats.drawMs,
         size: { ...size, cssHeight: canvas.style.height },
       };

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, screenshot } from './harness.mjs';
-import { setGraph, waitReady } from './ui-helpers.mjs';
+import { setGraph, usePlayground, waitReady } from './ui-helpers.mjs';
 import { formatMs } from '../../www/app/format.js';
 
 // Waves holds s2 and s3 behind `long` (150 ms on 2 workers); critical-path runs the s-chain
@@ -76,13 +76,8 @@ async function outlined(page, id) {
 }
 
 describe('compare runs, critical-path overlay, keyboard in the graph', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-    await waitReady(page);
-  });
-  after(() => h?.close());
+  let page;
+  usePlayground((p) => { page = p; });
 
   test('two real runs are compared on one time scale, and zoom in one moves the other', async () => {
     await useGraph(page, POLICIES);

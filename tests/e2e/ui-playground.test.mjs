@@ -1,11 +1,11 @@
 // The playground UI end to end, on the real page and the real engine: the canvas timeline,
 // inline diagnostics in the CodeMirror editor, linked selection across the three views, the
 // starter scenarios, the exports and keyboard use.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { open, screenshot } from './harness.mjs';
-import { graphText, setGraph, waitReady } from './ui-helpers.mjs';
+import { screenshot } from './harness.mjs';
+import { graphText, setGraph, usePlayground } from './ui-helpers.mjs';
 
 /** RGBA of the timeline canvas at CSS px (x, y), reading device pixels. */
 function pixelAt(page, x, y) {
@@ -35,13 +35,8 @@ async function runAndWait(page, tasks) {
 }
 
 describe('playground UI', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-    await waitReady(page);
-  });
-  after(() => h?.close());
+  let page;
+  usePlayground((p) => { page = p; });
 
   test('a run paints one bar per attempt, in its worker lane, in the done colour', async () => {
     await loadScenario(page, 'analyses-report');

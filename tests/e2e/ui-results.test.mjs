@@ -1,10 +1,10 @@
 // The results panel (sink output, failed tasks with their errors, metrics as sentences), the
 // Simulate button and the speedup chart (simulated curve, work/span and Brent bounds,
 // measured points), on the real page and the real engine.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, screenshot } from './harness.mjs';
-import { setGraph, waitReady } from './ui-helpers.mjs';
+import { screenshot } from './harness.mjs';
+import { setGraph, usePlayground } from './ui-helpers.mjs';
 
 /** A duration as the page writes it ("709.6 ms", "1.05 s", "250 µs", "0 ms") → ms. */
 function parseMs(text) {
@@ -58,13 +58,8 @@ async function showGraph(page, text) {
 const close = (a, b, eps = 1e-9) => Math.abs(a - b) <= eps * Math.max(1, Math.abs(b));
 
 describe('results panel, Simulate and the speedup chart', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-    await waitReady(page);
-  });
-  after(() => h?.close());
+  let page;
+  usePlayground((p) => { page = p; });
 
   test('after a real run: the sink value, and every metric as a number with a sentence that matches the run', async () => {
     await showGraph(page, 'p[1..8] : primes 0..1M\ntotal : cpu 0ms reduce sum after p[*]');

@@ -1,19 +1,14 @@
 // The run panel: simulate without running, live filling of the timeline and the progress
 // bar during a real run, and Cancel.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { open, screenshot } from './harness.mjs';
-import { setGraph, waitReady } from './ui-helpers.mjs';
+import { screenshot } from './harness.mjs';
+import { setGraph, usePlayground } from './ui-helpers.mjs';
 
 describe('run panel', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-    await waitReady(page);
-  });
-  after(() => h?.close());
+  let page;
+  usePlayground((p) => { page = p; });
 
   test('simulated mode draws the exact schedule without running anything', async () => {
     await setGraph(page, 'a : cpu 2s\nb : cpu 2s\nc : cpu 1s after a, b');

@@ -7,18 +7,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { open, screenshot } from './harness.mjs';
-import { waitReady } from './ui-helpers.mjs';
+import { usePlayground, waitReady } from './ui-helpers.mjs';
 
 const WWW = new URL('../../www/', import.meta.url).pathname;
 
 describe('UI at scale', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-    await waitReady(page);
-  });
-  after(() => h?.close());
+  let page;
+  const ui = usePlayground((p) => { page = p; });
 
   test('a 100,000-bar timeline renders and pans smoothly', async (t) => {
     // A synthetic result of the RunResult shape (the executor is not under test here: a real
@@ -99,7 +94,7 @@ describe('UI at scale', () => {
     const wasm = { threads: gz('pkg/threads/fanout_bg.wasm'), plain: gz('pkg/plain/fanout_bg.wasm') };
     assert.ok(sum(page1) > 0);
     t.diagnostic(`gzipped: page bundle ${sum(page1)} B; layout worker + engine/task workers + wasm glue ${sum(rest)} B; wasm threads ${wasm.threads} B, plain ${wasm.plain} B; css ${gz('styles.css')} B, html ${gz('index.html')} B`);
-    const fresh = await h.newPage();
+    const fresh = await ui.harness.newPage();
     await waitReady(fresh);
     const tti = await fresh.evaluate(() => ({ ready: performance.getEntriesByName('fanout-ready')[0].startTime,
       dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd }));

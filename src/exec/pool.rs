@@ -143,18 +143,11 @@ pub fn coordinate(
                 worker,
                 at_abs_ms: now,
             });
-            let plan = driver.plan(task);
-            let run_us = plan
-                .timeout_us
-                .map_or(plan.duration_us, |t| plan.duration_us.min(t));
+            let job = job_for(driver, task, work);
             job_txs
                 .get(worker)
-                .ok_or_else(|| {
-                    Stop::Failed(format!(
-                        "the scheduler chose worker {worker}, which does not exist"
-                    ))
-                })?
-                .send(Some(Job { task, work, run_us }))
+                .ok_or_else(|| no_such_worker(worker))?
+                .send(Some(job))
                 .map_err(|_| {
                     Stop::Failed(format!("worker {worker} stopped before the run finished"))
                 })?;
@@ -168,25 +161,7 @@ pub fn coordinate(
             .unwrap_or(POLL);
         match wait(limit) {
             Wait::Got(d) => {
-                let outcome = match d.value {
-                    // A panic fails the attempt, whatever its plan said.
-                    Err(_) => driver
-                        .finished_with(
-                            d.task,
-                            d.worker,
-                            d.start_abs_ms,
-                            d.end_abs_ms,
-                            Outcome::Failed,
-                        )
-                        .map(|()| Outcome::Failed),
-                    Ok(v) => {
-                        if let Some(v) = v {
-                            driver.set_value(d.task, v);
-                        }
-                        driver.finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
-                    }
-                }
-                .map_err(Stop::Failed)?;
+                let outcome = report(driver, &d).map_err(Stop::Failed)?;
                 observe(Event::Finished(d, outcome));
             }
             Wait::TimedOut => {}
@@ -204,6 +179,45 @@ pub fn coordinate(
         let _ = tx.send(None);
     }
     outcome
+}
+
+/// The job for an attempt of `task` the driver just dispatched: its `work`, run for its
+/// duration cut at its timeout.
+pub(crate) fn job_for(driver: &RunDriver, task: usize, work: Work) -> Job {
+    let plan = driver.plan(task);
+    let run_us = plan
+        .timeout_us
+        .map_or(plan.duration_us, |t| plan.duration_us.min(t));
+    Job { task, work, run_us }
+}
+
+/// Reports a finished attempt to `driver` (recording a kernel's value) and returns the
+/// outcome it judged; an attempt whose code panicked fails, whatever its plan said.
+pub(crate) fn report(driver: &mut RunDriver, d: &Done) -> Result<Outcome, String> {
+    match d.value {
+        Err(_) => driver
+            .finished_with(
+                d.task,
+                d.worker,
+                d.start_abs_ms,
+                d.end_abs_ms,
+                Outcome::Failed,
+            )
+            .map(|()| Outcome::Failed),
+        Ok(v) => {
+            if let Some(v) = v {
+                driver.set_value(d.task, v);
+            }
+            driver.finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
+        }
+    }
+}
+
+/// The error of a dispatch to a worker the pool does not have.
+pub(crate) fn no_such_worker(worker: usize) -> Stop {
+    Stop::Failed(format!(
+        "the scheduler chose worker {worker}, which does not exist"
+    ))
 }
 
 #[cfg(test)]

@@ -1,12 +1,16 @@
-//! A run on a pool of threads that share memory: the coordinator loop and the worker loop,
-//! independent of how the threads are made (OS threads natively, wasm threads in the
-//! browser) and of the clock (`Instant` natively, `performance` in the browser).
+//! A run on a pool of threads that share memory, driven by a coordinator thread: the
+//! coordinator loop and the worker loop, independent of how the threads are made and of
+//! the clock (the browser's threads mode runs them on wasm threads with the `performance`
+//! clock). The native executor does without a coordinator (see [`super::board`]); both
+//! share this module's [`Job`], [`Done`], [`Event`] and [`Stop`], and the same steps to
+//! turn a dispatch into a job and to report a finished attempt.
 //!
 //! Protocol: each worker owns a job channel and runs [`worker_loop`] until it receives
 //! `None` or the coordinator hangs up; [`coordinate`] sends each dispatched task down the
 //! channel of the worker the scheduler chose, so the lane a task is recorded in is the
 //! thread that really ran it, and blocks on the shared completion channel in between.
-//! Blocking is why, in the browser, the coordinator must never be the page's main thread.
+//! Only the coordinator touches the driver. Blocking is why, in the browser, the
+//! coordinator must never be the page's main thread.
 
 use super::{Dispatch, RunDriver};
 use crate::graph::{Micros, Work};

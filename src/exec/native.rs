@@ -188,6 +188,20 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_holds_starts_back_until_its_bucket_refills() {
+        // 20 tokens, one more every 50 ms: the 21st start waits 50 ms, the 22nd 100 ms.
+        let g = parse_dag("rate api 20/s\nt[1..22] : io 1ms uses api")
+            .graph
+            .unwrap();
+        let r = run_native(g, 2).unwrap();
+        assert!(r.tasks.iter().all(|t| t.status == crate::trace::Status::Ok));
+        let mut starts: Vec<f64> = r.tasks.iter().map(|t| t.start_ms).collect();
+        starts.sort_by(f64::total_cmp);
+        assert!(starts[20] >= 49.9, "21st start at {} ms", starts[20]);
+        assert!(starts[21] >= 99.9, "22nd start at {} ms", starts[21]);
+    }
+
+    #[test]
     fn seeded_failures_match_the_simulation_attempt_for_attempt() {
         let text = "seed 11\non_error continue\nt[1..12] : cpu 1ms retry 2 fail 40%\nend : cpu 1ms after t[*]";
         let g = parse_dag(text).graph.unwrap();

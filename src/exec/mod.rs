@@ -1,5 +1,6 @@
 //! Real runs: the browser-free part shared by every real executor.
 
+pub mod board;
 mod driver;
 pub mod native;
 pub mod pool;

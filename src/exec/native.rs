@@ -1,13 +1,14 @@
-//! The native executor: a graph run on OS threads with the same scheduler and the same
-//! pool loops as the browser's wasm threads. Powers `fanout run`.
+//! The native executor: a graph run on OS threads with the same scheduler as the browser's
+//! executors, dispatched without a coordinator thread: each worker hands out the next
+//! attempts itself when it finishes one (see [`super::board`]). Powers `fanout run`.
 
-use super::pool::{coordinate, timed_wait, worker_loop, Stop};
+use super::board::Board;
+use super::pool::Stop;
 use super::RunDriver;
 use crate::graph::{Graph, Micros, Work};
 use crate::trace::RunResult;
 use crate::work::{burn_cpu, calibrate, CpuRate};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::channel;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -25,41 +26,39 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
         .unwrap_or(0.0);
     let t0 = Instant::now();
     let now = move || epoch_ms + t0.elapsed().as_secs_f64() * 1000.0;
-    let (done_tx, done_rx) = channel();
     // The `counter` kernel's shared counter: one per run, shared by its threads.
     let counter = AtomicU64::new(0);
     let counter = &counter;
-    let outcome = std::thread::scope(|s| {
-        let mut job_txs = Vec::with_capacity(workers);
+    let board = Board::new(workers, |_| {}, || false);
+    let spawned = std::thread::scope(|s| {
         for w in 0..workers {
-            let (tx, rx) = channel();
-            job_txs.push(tx);
-            let done = done_tx.clone();
-            std::thread::Builder::new()
+            let board = &board;
+            let spawned = std::thread::Builder::new()
                 .name(format!("fanout-worker-{w}"))
                 .spawn_scoped(s, move || {
-                    worker_loop(
-                        w,
-                        rx,
-                        |d| done.send(d).is_ok(),
-                        now,
-                        |work, run_us| run_body(work, run_us, counter),
-                    )
-                })
-                .map_err(|e| Stop::Failed(format!("cannot start a worker thread: {e}")))?;
+                    board.work(w, now, |work, run_us| run_body(work, run_us, counter))
+                });
+            if let Err(e) = spawned {
+                let msg = format!("cannot start a worker thread: {e}");
+                board.abort(Stop::Failed(msg.clone()));
+                return Err(msg);
+            }
         }
-        drop(done_tx);
         // The run starts once every thread exists: spawning them is not part of it.
-        let mut driver = RunDriver::new(graph, workers, now()).map_err(Stop::Failed)?;
-        coordinate(
-            &mut driver,
-            &job_txs,
-            timed_wait(&done_rx),
-            now,
-            |_| {},
-            || false,
-        )?;
+        match RunDriver::new(graph, workers, now()) {
+            Ok(driver) => board.start(driver, now()),
+            Err(msg) => {
+                board.abort(Stop::Failed(msg.clone()));
+                return Err(msg);
+            }
+        }
+        Ok(())
+    });
+    spawned?;
+    let (driver, outcome) = board.finish();
+    let outcome = outcome.and_then(|()| {
         driver
+            .ok_or_else(|| Stop::Failed("the run never started".into()))?
             .result_with_counter("native", counter.load(Ordering::SeqCst))
             .map_err(Stop::Failed)
     });
@@ -186,6 +185,20 @@ mod tests {
         assert!(gap1 >= 19.9, "first backoff {gap1} ms, expected 20 ms");
         assert!(gap2 >= 39.9, "second backoff {gap2} ms, expected 40 ms");
         assert!(r.tasks[1].start_ms >= call.attempts[2].end_ms);
+    }
+
+    #[test]
+    fn a_rate_holds_starts_back_until_its_bucket_refills() {
+        // 20 tokens, one more every 50 ms: the 21st start waits 50 ms, the 22nd 100 ms.
+        let g = parse_dag("rate api 20/s\nt[1..22] : io 1ms uses api")
+            .graph
+            .unwrap();
+        let r = run_native(g, 2).unwrap();
+        assert!(r.tasks.iter().all(|t| t.status == crate::trace::Status::Ok));
+        let mut starts: Vec<f64> = r.tasks.iter().map(|t| t.start_ms).collect();
+        starts.sort_by(f64::total_cmp);
+        assert!(starts[20] >= 49.9, "21st start at {} ms", starts[20]);
+        assert!(starts[21] >= 99.9, "22nd start at {} ms", starts[21]);
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! A run on a pool of threads that share memory: the coordinator loop and the worker loop,
-//! independent of how the threads are made (OS threads natively, wasm threads in the
-//! browser) and of the clock (`Instant` natively, `performance` in the browser).
+//! A run on a pool of threads that share memory, driven by a coordinator thread: the
+//! coordinator loop and the worker loop, independent of how the threads are made and of
+//! the clock (the browser's threads mode runs them on wasm threads with the `performance`
+//! clock). The native executor does without a coordinator (see [`super::board`]); both
+//! share this module's [`Job`], [`Done`], [`Event`] and [`Stop`], and the same steps to
+//! turn a dispatch into a job and to report a finished attempt.
 //!
 //! Protocol: each worker owns a job channel and runs [`worker_loop`] until it receives
 //! `None` or the coordinator hangs up; [`coordinate`] sends each dispatched task down the
 //! channel of the worker the scheduler chose, so the lane a task is recorded in is the
 //! thread that really ran it, and blocks on the shared completion channel in between.
-//! Blocking is why, in the browser, the coordinator must never be the page's main thread.
+//! Only the coordinator touches the driver. Blocking is why, in the browser, the
+//! coordinator must never be the page's main thread.
 
 use super::{Dispatch, RunDriver};
 use crate::graph::{Micros, Work};
@@ -143,18 +147,11 @@ pub fn coordinate(
                 worker,
                 at_abs_ms: now,
             });
-            let plan = driver.plan(task);
-            let run_us = plan
-                .timeout_us
-                .map_or(plan.duration_us, |t| plan.duration_us.min(t));
+            let job = job_for(driver, task, work);
             job_txs
                 .get(worker)
-                .ok_or_else(|| {
-                    Stop::Failed(format!(
-                        "the scheduler chose worker {worker}, which does not exist"
-                    ))
-                })?
-                .send(Some(Job { task, work, run_us }))
+                .ok_or_else(|| no_such_worker(worker))?
+                .send(Some(job))
                 .map_err(|_| {
                     Stop::Failed(format!("worker {worker} stopped before the run finished"))
                 })?;
@@ -168,25 +165,7 @@ pub fn coordinate(
             .unwrap_or(POLL);
         match wait(limit) {
             Wait::Got(d) => {
-                let outcome = match d.value {
-                    // A panic fails the attempt, whatever its plan said.
-                    Err(_) => driver
-                        .finished_with(
-                            d.task,
-                            d.worker,
-                            d.start_abs_ms,
-                            d.end_abs_ms,
-                            Outcome::Failed,
-                        )
-                        .map(|()| Outcome::Failed),
-                    Ok(v) => {
-                        if let Some(v) = v {
-                            driver.set_value(d.task, v);
-                        }
-                        driver.finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
-                    }
-                }
-                .map_err(Stop::Failed)?;
+                let outcome = report(driver, &d).map_err(Stop::Failed)?;
                 observe(Event::Finished(d, outcome));
             }
             Wait::TimedOut => {}
@@ -204,6 +183,45 @@ pub fn coordinate(
         let _ = tx.send(None);
     }
     outcome
+}
+
+/// The job for an attempt of `task` the driver just dispatched: its `work`, run for its
+/// duration cut at its timeout.
+pub(crate) fn job_for(driver: &RunDriver, task: usize, work: Work) -> Job {
+    let plan = driver.plan(task);
+    let run_us = plan
+        .timeout_us
+        .map_or(plan.duration_us, |t| plan.duration_us.min(t));
+    Job { task, work, run_us }
+}
+
+/// Reports a finished attempt to `driver` (recording a kernel's value) and returns the
+/// outcome it judged; an attempt whose code panicked fails, whatever its plan said.
+pub(crate) fn report(driver: &mut RunDriver, d: &Done) -> Result<Outcome, String> {
+    match d.value {
+        Err(_) => driver
+            .finished_with(
+                d.task,
+                d.worker,
+                d.start_abs_ms,
+                d.end_abs_ms,
+                Outcome::Failed,
+            )
+            .map(|()| Outcome::Failed),
+        Ok(v) => {
+            if let Some(v) = v {
+                driver.set_value(d.task, v);
+            }
+            driver.finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
+        }
+    }
+}
+
+/// The error of a dispatch to a worker the pool does not have.
+pub(crate) fn no_such_worker(worker: usize) -> Stop {
+    Stop::Failed(format!(
+        "the scheduler chose worker {worker}, which does not exist"
+    ))
 }
 
 #[cfg(test)]

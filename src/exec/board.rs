@@ -1,0 +1,464 @@
+//! Dispatch without a coordinator: the threads of a pool share the [`RunDriver`] under one
+//! lock, and whichever thread finishes an attempt hands out the next ones itself. Powers the
+//! native executor ([`super::native`]); the browser's threads mode keeps the coordinator of
+//! [`super::pool`] (its progress goes to JavaScript, which only the coordinating thread may
+//! call).
+//!
+//! Protocol. The [`Board`] holds, under one `Mutex`, the driver, one queue of [`Job`]s per
+//! worker, which workers are parked, and how the run ended. Each worker runs
+//! [`Board::work`]:
+//!
+//! 1. With the lock held it reports its finished attempts to the driver
+//!    ([`RunDriver::finished`], in the order they ran), calls `tick`, then takes every
+//!    dispatch the scheduler releases now ([`RunDriver::next_at`]) and pushes each job on
+//!    the queue of the worker the scheduler chose, waking that worker if it is parked. Then
+//!    it moves its own queue into its hands.
+//! 2. It runs its jobs in order, without the lock. After each, if jobs are left it reports
+//!    only if the lock is free (`try_lock`): a worker with work never waits for the lock.
+//!    With no job left it takes the lock (step 1).
+//! 3. With nothing to run it parks on its own condition variable until handed a job, until
+//!    the next backoff end or rate refill ([`RunDriver::next_wakeup_abs_ms`]), or for at
+//!    most [`POLL`]; then step 1 again, at the new time.
+//!
+//! Invariants: the driver is only touched under the lock, so the scheduler sees one
+//! sequence of calls and decides exactly as with a coordinator (which worker, which
+//! attempt fails); a job is only ever run by the thread of the worker the scheduler chose,
+//! so a lane is the thread that really ran its attempts; each worker runs its jobs in the
+//! order they were dispatched to it; a finished attempt is reported before its worker
+//! parks, so no completion is held back while a thread sleeps; a parked worker is woken
+//! whenever its queue gets a job or the run ends (the flag and the queue change under the
+//! same lock it parks with, so no wake-up is lost). The run ends when the driver is done,
+//! when `tick` asks to stop ([`Stop::Cancelled`]: running attempts are abandoned), or when
+//! something breaks ([`Stop::Failed`]: the scheduler refused a report, a worker it chose
+//! does not exist, a thread panicked outside a task); every worker then returns.
+
+use super::pool::{job_for, no_such_worker, report, Done, Event, Job, Stop, POLL};
+use super::{Dispatch, RunDriver};
+use crate::graph::{Micros, Work};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
+
+/// What the workers of one run share. See the module doc for the protocol.
+pub struct Board<'a> {
+    state: Mutex<State<'a>>,
+    /// One per worker, paired with `state`: where a worker with nothing to run parks.
+    wake: Vec<Condvar>,
+    /// Set once the run has ended, for a worker to see without the lock.
+    ended: AtomicBool,
+}
+
+type Observe<'a> = Box<dyn FnMut(Event) + Send + 'a>;
+type Tick<'a> = Box<dyn FnMut() -> bool + Send + 'a>;
+
+struct State<'a> {
+    /// `None` until [`Board::start`].
+    driver: Option<RunDriver>,
+    /// Jobs dispatched to each worker that it has not taken yet, in dispatch order.
+    queues: Vec<VecDeque<Job>>,
+    /// Whether each worker waits on its condition variable to be woken.
+    parked: Vec<bool>,
+    /// How the run ended, once it has.
+    outcome: Option<Result<(), Stop>>,
+    observe: Observe<'a>,
+    tick: Tick<'a>,
+}
+
+impl<'a> Board<'a> {
+    /// A board for `workers` workers. `observe` is told every start and end (by whichever
+    /// thread holds the lock); `tick` is called each time a worker has reported (or woke
+    /// with nothing to report) and stops the run with [`Stop::Cancelled`] by returning
+    /// `true`.
+    pub fn new(
+        workers: usize,
+        observe: impl FnMut(Event) + Send + 'a,
+        tick: impl FnMut() -> bool + Send + 'a,
+    ) -> Board<'a> {
+        Board {
+            state: Mutex::new(State {
+                driver: None,
+                queues: (0..workers).map(|_| VecDeque::new()).collect(),
+                parked: vec![false; workers],
+                outcome: None,
+                observe: Box::new(observe),
+                tick: Box::new(tick),
+            }),
+            wake: (0..workers).map(|_| Condvar::new()).collect(),
+            ended: AtomicBool::new(false),
+        }
+    }
+
+    /// Starts the run: puts `driver` on the board and hands out the first attempts at
+    /// `now_abs_ms`. Workers may already be in [`Board::work`] (they wait for this).
+    pub fn start(&self, driver: RunDriver, now_abs_ms: f64) {
+        let mut st = self.lock();
+        st.driver = Some(driver);
+        self.settle(&mut st, &mut Vec::new(), now_abs_ms);
+    }
+
+    /// Ends the run with `stop` (if it has not ended) and wakes every worker; for a caller
+    /// that cannot start the run, e.g. because a thread failed to spawn.
+    pub fn abort(&self, stop: Stop) {
+        let mut st = self.lock();
+        self.end(&mut st, Err(stop));
+    }
+
+    /// The loop of pool thread `worker` for the whole run: runs each job handed to it with
+    /// `body(work, run_us)` (which returns the value it computed, if any, or `Err` with a
+    /// panic's message), timing it with `now_ms`, and dispatches for every worker as the
+    /// module doc says. Returns once the run has ended.
+    pub fn work(
+        &self,
+        worker: usize,
+        now_ms: impl Fn() -> f64,
+        mut body: impl FnMut(&Work, Micros) -> Result<Option<i64>, String>,
+    ) {
+        let _guard = EndIfUnwinding {
+            board: self,
+            worker,
+        };
+        let mut mine: VecDeque<Job> = VecDeque::new();
+        let mut finished: Vec<Done> = Vec::new();
+        loop {
+            if self.ended.load(Ordering::Acquire) {
+                return;
+            }
+            let st = if mine.is_empty() {
+                Some(self.lock())
+            } else if finished.is_empty() {
+                None
+            } else {
+                match self.state.try_lock() {
+                    Ok(st) => Some(st),
+                    Err(TryLockError::WouldBlock) => None,
+                    Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                }
+            };
+            if let Some(mut st) = st {
+                loop {
+                    let now = now_ms();
+                    self.settle(&mut st, &mut finished, now);
+                    if st.outcome.is_some() {
+                        return;
+                    }
+                    mine.extend(st.queues[worker].drain(..));
+                    if !mine.is_empty() {
+                        break;
+                    }
+                    let limit = st
+                        .driver
+                        .as_ref()
+                        .and_then(RunDriver::next_wakeup_abs_ms)
+                        .map_or(POLL, |at| {
+                            Duration::from_secs_f64(((at - now) / 1000.0).max(0.0)).min(POLL)
+                        });
+                    st.parked[worker] = true;
+                    st = match self.wake[worker].wait_timeout(st, limit) {
+                        Ok((st, _)) => st,
+                        Err(p) => p.into_inner().0,
+                    };
+                    st.parked[worker] = false;
+                }
+            }
+            if let Some(Job { task, work, run_us }) = mine.pop_front() {
+                let start_abs_ms = now_ms();
+                let value = body(&work, run_us);
+                let end_abs_ms = now_ms();
+                finished.push(Done {
+                    task,
+                    worker,
+                    start_abs_ms,
+                    end_abs_ms,
+                    value,
+                });
+            }
+        }
+    }
+
+    /// The driver (once started) and how the run ended. Call after every worker returned.
+    pub fn finish(self) -> (Option<RunDriver>, Result<(), Stop>) {
+        let st = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        let outcome = st
+            .outcome
+            .unwrap_or_else(|| Err(Stop::Failed("the run stopped before it ended".into())));
+        (st.driver, outcome)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<'a>> {
+        // A thread that panicked holding the lock has ended the run (see `EndIfUnwinding`);
+        // the state is still consistent enough to see that and return.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Step 1 of the protocol, lock held: reports `finished`, ticks, dispatches at `now`.
+    fn settle(&self, st: &mut State<'a>, finished: &mut Vec<Done>, now: f64) {
+        if st.outcome.is_some() {
+            return;
+        }
+        let State {
+            driver: Some(driver),
+            queues,
+            parked,
+            observe,
+            tick,
+            ..
+        } = st
+        else {
+            return; // not started yet
+        };
+        let mut outcome = None;
+        for d in finished.drain(..) {
+            match report(driver, &d) {
+                Ok(o) => observe(Event::Finished(d, o)),
+                Err(msg) => {
+                    outcome = Some(Err(Stop::Failed(msg)));
+                    break;
+                }
+            }
+        }
+        if outcome.is_none() && tick() {
+            outcome = Some(Err(Stop::Cancelled));
+        }
+        if outcome.is_none() {
+            while let Some(Dispatch { task, worker, work }) = driver.next_at(now) {
+                observe(Event::Started {
+                    task,
+                    worker,
+                    at_abs_ms: now,
+                });
+                let job = job_for(driver, task, work);
+                let Some(queue) = queues.get_mut(worker) else {
+                    outcome = Some(Err(no_such_worker(worker)));
+                    break;
+                };
+                queue.push_back(job);
+                if std::mem::take(&mut parked[worker]) {
+                    self.wake[worker].notify_one();
+                }
+            }
+            if outcome.is_none() && driver.is_done() {
+                outcome = Some(Ok(()));
+            }
+        }
+        if let Some(o) = outcome {
+            self.end(st, o);
+        }
+    }
+
+    /// Records how the run ended (the first ending wins) and wakes every parked worker.
+    fn end(&self, st: &mut State<'a>, outcome: Result<(), Stop>) {
+        st.outcome.get_or_insert(outcome);
+        self.ended.store(true, Ordering::Release);
+        for (w, parked) in st.parked.iter_mut().enumerate() {
+            if std::mem::take(parked) {
+                self.wake[w].notify_one();
+            }
+        }
+    }
+}
+
+/// Ends the run if a worker's thread unwinds (a panic outside a task's own code), so the
+/// other workers do not wait forever for its attempts.
+struct EndIfUnwinding<'b, 'a> {
+    board: &'b Board<'a>,
+    worker: usize,
+}
+
+impl Drop for EndIfUnwinding<'_, '_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let mut st = self.board.lock();
+            let msg = format!("worker {} panicked outside a task", self.worker);
+            self.board.end(&mut st, Err(Stop::Failed(msg)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::parse_dag;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Instant;
+
+    /// Runs `text` on `n` OS threads through a board; returns the driver, the events, and
+    /// how the run ended. `stop_after`: cancel once that many attempts have finished.
+    fn run(
+        text: &str,
+        n: usize,
+        stop_after: Option<usize>,
+    ) -> (Option<RunDriver>, Vec<Event>, Result<(), Stop>) {
+        let t0 = Instant::now();
+        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let rate = crate::work::calibrate(now);
+        let events = Mutex::new(Vec::new());
+        let finished = AtomicUsize::new(0);
+        let board = Board::new(
+            n,
+            |e| {
+                if matches!(e, Event::Finished(..)) {
+                    finished.fetch_add(1, Ordering::SeqCst);
+                }
+                events.lock().unwrap().push(e);
+            },
+            || stop_after.is_some_and(|k| finished.load(Ordering::SeqCst) >= k),
+        );
+        std::thread::scope(|s| {
+            for w in 0..n {
+                let board = &board;
+                s.spawn(move || {
+                    board.work(w, now, |work, run_us| {
+                        if matches!(work, Work::Kernel(_)) {
+                            panic!("kernels are not part of these tests");
+                        }
+                        std::hint::black_box(crate::work::burn_cpu(run_us, rate));
+                        Ok(None)
+                    })
+                });
+            }
+            let driver = RunDriver::new(parse_dag(text).graph.unwrap(), n, now()).unwrap();
+            board.start(driver, now());
+        });
+        let (driver, outcome) = board.finish();
+        (driver, events.into_inner().unwrap(), outcome)
+    }
+
+    fn count(events: &[Event], started: bool) -> usize {
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::Started { .. }) == started)
+            .count()
+    }
+
+    #[test]
+    fn every_task_runs_once_and_dependencies_come_first() {
+        let (driver, events, outcome) = run(
+            "a : cpu 2ms\nb : cpu 2ms after a\nc : cpu 2ms after a\nd : cpu 1ms after b, c",
+            2,
+            None,
+        );
+        assert_eq!(outcome, Ok(()));
+        let r = driver.unwrap().result("native").unwrap();
+        let t = |id: &str| r.tasks.iter().find(|t| t.id == id).unwrap().clone();
+        assert!(t("b").start_ms >= t("a").end_ms);
+        assert!(t("c").start_ms >= t("a").end_ms);
+        assert!(t("d").start_ms >= t("b").end_ms.max(t("c").end_ms));
+        assert_eq!(count(&events, true), 4);
+        assert_eq!(count(&events, false), 4);
+    }
+
+    #[test]
+    fn each_attempt_is_reported_by_the_worker_it_was_dispatched_to() {
+        let text: String = (0..200).map(|i| format!("t{i} : cpu 50us\n")).collect();
+        let (_, events, outcome) = run(&text, 3, None);
+        assert_eq!(outcome, Ok(()));
+        let mut lane = vec![None; 200];
+        for e in &events {
+            match e {
+                Event::Started { task, worker, .. } => lane[*task] = Some(*worker),
+                Event::Finished(d, _) => assert_eq!(lane[d.task], Some(d.worker), "{d:?}"),
+            }
+        }
+        assert_eq!(count(&events, false), 200);
+    }
+
+    #[test]
+    fn independent_tasks_overlap_on_two_threads() {
+        let (driver, _, outcome) = run("a : cpu 30ms\nb : cpu 30ms", 2, None);
+        assert_eq!(outcome, Ok(()));
+        let r = driver.unwrap().result("native").unwrap();
+        assert_ne!(r.tasks[0].worker, r.tasks[1].worker);
+        assert!(
+            r.tasks[0].start_ms < r.tasks[1].end_ms && r.tasks[1].start_ms < r.tasks[0].end_ms,
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_stop_request_ends_the_run_early() {
+        let text = (0..20)
+            .map(|i| format!("t{i} : cpu 5ms\n"))
+            .collect::<String>();
+        let (driver, events, outcome) = run(&text, 2, Some(2));
+        assert_eq!(outcome, Err(Stop::Cancelled));
+        assert!(!driver.unwrap().is_done());
+        assert!(count(&events, false) < 20);
+    }
+
+    #[test]
+    fn a_worker_the_pool_lacks_fails_the_run() {
+        // The driver plans for 3 workers; the board has 2.
+        let t0 = Instant::now();
+        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let board = Board::new(2, |_| {}, || false);
+        let g = parse_dag("a : cpu 1ms\nb : cpu 1ms\nc : cpu 1ms")
+            .graph
+            .unwrap();
+        std::thread::scope(|s| {
+            for w in 0..2 {
+                let board = &board;
+                s.spawn(move || board.work(w, now, |_, _| Ok(None)));
+            }
+            board.start(RunDriver::new(g, 3, now()).unwrap(), now());
+        });
+        let (_, outcome) = board.finish();
+        assert!(
+            matches!(&outcome, Err(Stop::Failed(m)) if m.contains("worker 2")),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn a_thread_that_panics_outside_a_task_ends_the_run() {
+        let t0 = Instant::now();
+        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let board = Board::new(2, |_| {}, || false);
+        let g =
+            parse_dag("a : cpu 1ms\nb : primes 0..10\nc : cpu 1ms after a\nd : cpu 1ms after c")
+                .graph
+                .unwrap();
+        let joined = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|w| {
+                    let board = &board;
+                    s.spawn(move || {
+                        board.work(w, now, |work, _| match work {
+                            Work::Kernel(_) => panic!("boom"),
+                            _ => Ok(None),
+                        })
+                    })
+                })
+                .collect();
+            board.start(RunDriver::new(g, 2, now()).unwrap(), now());
+            handles
+                .into_iter()
+                .map(|h| h.join().is_ok())
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(joined.iter().filter(|ok| !**ok).count(), 1);
+        let (_, outcome) = board.finish();
+        assert!(
+            matches!(&outcome, Err(Stop::Failed(m)) if m.contains("panicked")),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn an_aborted_board_lets_its_workers_return() {
+        let t0 = Instant::now();
+        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let board = Board::new(2, |_| {}, || false);
+        std::thread::scope(|s| {
+            for w in 0..2 {
+                let board = &board;
+                s.spawn(move || board.work(w, now, |_, _| Ok(None)));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+            board.abort(Stop::Failed("no driver".into()));
+        });
+        let (driver, outcome) = board.finish();
+        assert!(driver.is_none());
+        assert_eq!(outcome, Err(Stop::Failed("no driver".into())));
+    }
+}

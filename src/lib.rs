@@ -2,7 +2,7 @@
 //!
 //! The core is plain Rust with no browser dependency: the graph model ([`graph`]), its
 //! language ([`lang`]), the scheduler ([`sched`]), real-run bookkeeping ([`exec`]), task
-//! bodies ([`work`]) and run results ([`trace`]). The [`wasm`] module (wasm32 only) is the
+//! bodies ([`work`]) and run results ([`trace`]). The `wasm` module (built for wasm32 only) is the
 //! thin wasm-bindgen layer the browser uses.
 
 pub mod analysis;

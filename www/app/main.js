@@ -52,22 +52,30 @@ const results = createResultsPanel($('outcome'), {
 });
 // Measuring runs the graph for real: Run and Simulate wait for it, as it waits for them.
 const speedup = createSpeedupChart($('speedup'), {
-  makespans, analyze, run, getText: () => editor.text(), getSettings: () => runSettings(),
+  makespans, analyze: (text) => analyzeOnce(text), run, getText: () => editor.text(), getSettings: () => runSettings(),
   onMeasuring(busy) { runButton.disabled = busy; simulateButton.disabled = busy; },
 });
 
-// One parse per text: the editor's lint and the graph view ask for the same text after an
-// edit, and `graph()` gives both the tasks and every diagnostic.
-let parsedText = null;
-let parsedPromise = null;
-function parseOnce(text) {
-  if (text !== parsedText || !parsedPromise) {
-    parsedText = text;
-    parsedPromise = graph(text);
-    parsedPromise.catch(() => { if (parsedText === text) parsedPromise = null; });
-  }
-  return parsedPromise;
+/** `fn(text)`, asked once per text: the last text's promise is reused until the text
+ *  changes (a failed call is asked again next time). */
+function oncePerText(fn) {
+  let last = null;
+  let promise = null;
+  return (text) => {
+    if (text !== last || !promise) {
+      last = text;
+      const p = fn(text);
+      promise = p;
+      p.catch(() => { if (promise === p) promise = null; });
+    }
+    return promise;
+  };
 }
+// One parse and one analysis per text: after an edit the editor's lint and the graph view
+// ask for the same parse (`graph()` gives the tasks and every diagnostic), and the graph view
+// and the speedup chart for the same analysis.
+const parseOnce = oncePerText((text) => graph(text));
+const analyzeOnce = oncePerText((text) => analyze(text));
 const runHistory = createRunHistory(10); // not `history`: that is window.history
 const compare = createCompare($('compare'), {
   history: runHistory, simulate,
@@ -156,7 +164,7 @@ async function refreshGraph() {
   if (seq !== graphSeq) return;
   dag.setStates(model ? statesAfterRun(tasks, model) : statesBeforeRun(tasks));
   dag.select(selection.get());
-  analyze(text).then(({ analysis }) => {
+  analyzeOnce(text).then(({ analysis }) => {
     if (seq !== graphSeq) return;
     criticalPath = analysis?.critical_path ?? [];
     dag.setCriticalPath(criticalPath);

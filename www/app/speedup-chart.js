@@ -106,7 +106,7 @@ function el(tag, props = {}, ...children) {
 
 /**
  * The chart in `root`. Dependencies: `makespans(text, { maxWorkers, policy, seed })`,
- * `analyze(text, { workers })`, `run(text, { workers, mode, policy, seed, signal })` (the
+ * `analyze(text)` (only its work and span are used), `run(text, { workers, mode, policy, seed, signal })` (the
  * client's), `getText()` and `getSettings()` → `{ workers, mode, policy, seed }` (the run
  * panel's), and `onMeasuring(busy)`, told when measuring starts and ends.
  * Returns `{ refresh(text?), setRunBusy(busy), measure(counts?), cancel(), viewModel() }`.
@@ -175,7 +175,7 @@ export function createSpeedupChart(root, { makespans, analyze, run, getText, get
     const mine = ++seq;
     let analysis, spans;
     try {
-      [{ analysis }, spans] = await Promise.all([analyze(text, { workers: 1 }), makespans(text, { maxWorkers: n, policy, seed })]);
+      [{ analysis }, spans] = await Promise.all([analyze(text), makespans(text, { maxWorkers: n, policy, seed })]);
     } catch (e) {
       if (mine !== seq) return;
       // The engine was replaced under us (a run or a measurement with another worker count):

@@ -32,13 +32,12 @@
 //! something breaks ([`Stop::Failed`]: the scheduler refused a report, a worker it chose
 //! does not exist, a thread panicked outside a task); every worker then returns.
 
-use super::pool::{job_for, no_such_worker, report, Done, Event, Job, Stop, POLL};
+use super::pool::{job_for, no_such_worker, report, wait_limit, Done, Event, Job, Stop, POLL};
 use super::{Dispatch, RunDriver};
 use crate::graph::{Micros, Work};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
-use std::time::Duration;
 
 /// What the workers of one run share. See the module doc for the protocol.
 pub struct Board<'a> {
@@ -149,10 +148,7 @@ impl<'a> Board<'a> {
                     let limit = st
                         .driver
                         .as_ref()
-                        .and_then(RunDriver::next_wakeup_abs_ms)
-                        .map_or(POLL, |at| {
-                            Duration::from_secs_f64(((at - now) / 1000.0).max(0.0)).min(POLL)
-                        });
+                        .map_or(POLL, |driver| wait_limit(driver, now));
                     st.parked[worker] = true;
                     st = match self.wake[worker].wait_timeout(st, limit) {
                         Ok((st, _)) => st,
@@ -454,7 +450,7 @@ mod tests {
                 let board = &board;
                 s.spawn(move || board.work(w, now, |_, _| Ok(None)));
             }
-            std::thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(std::time::Duration::from_millis(5));
             board.abort(Stop::Failed("no driver".into()));
         });
         let (driver, outcome) = board.finish();

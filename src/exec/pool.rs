@@ -159,11 +159,7 @@ pub fn coordinate(
         if driver.is_done() {
             return Ok(());
         }
-        let limit = driver
-            .next_wakeup_abs_ms()
-            .map(|at| Duration::from_secs_f64(((at - now_ms()) / 1000.0).max(0.0)).min(POLL))
-            .unwrap_or(POLL);
-        match wait(limit) {
+        match wait(wait_limit(driver, now_ms())) {
             Wait::Got(d) => {
                 let outcome = report(driver, &d).map_err(Stop::Failed)?;
                 observe(Event::Finished(d, outcome));
@@ -215,6 +211,14 @@ pub(crate) fn report(driver: &mut RunDriver, d: &Done) -> Result<Outcome, String
             driver.finished(d.task, d.worker, d.start_abs_ms, d.end_abs_ms)
         }
     }
+}
+
+/// How long a thread with nothing to run may wait at `now_abs_ms`: until the driver's next
+/// wake-up (a backoff ending, a rate refilling), and never longer than [`POLL`].
+pub(crate) fn wait_limit(driver: &RunDriver, now_abs_ms: f64) -> Duration {
+    driver.next_wakeup_abs_ms().map_or(POLL, |at| {
+        Duration::from_secs_f64(((at - now_abs_ms) / 1000.0).max(0.0)).min(POLL)
+    })
 }
 
 /// The error of a dispatch to a worker the pool does not have.

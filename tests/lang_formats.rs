@@ -206,6 +206,40 @@ fn dot_warns_about_missing_costs_and_rejects_undirected_graphs() {
 }
 
 #[test]
+fn dot_strings_that_never_close_are_errors_where_they_open() {
+    let error_at = |text: &str, needle: &str| {
+        let p = parse(text, Format::Dot);
+        let d = p
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in {:#?}", p.diagnostics));
+        assert_eq!(d.severity, Severity::Error);
+        (d.line, d.col)
+    };
+    assert_eq!(
+        error_at(
+            "digraph {\n  a [label=\"open]\n}",
+            "string has no closing `\"`"
+        ),
+        (2, 12)
+    );
+    assert_eq!(
+        error_at(
+            "digraph {\n a [label=<<b>x</b>]\n}",
+            "HTML string has no closing `>`"
+        ),
+        (2, 11)
+    );
+    // Closed, with escapes and nested tags, both are ids and the graph parses.
+    let g = graph(
+        "digraph { a [cost=1, label=\"say \\\"hi\\\"\"]; b [cost=2, label=<<b>bold</b>>]; a -> b }",
+        Format::Dot,
+    );
+    assert_eq!(g.tasks.len(), 2);
+}
+
+#[test]
 fn stg_exports_to_dag_and_back() {
     let g = graph("2\n0 0 0\n1 5 1 0\n2 7 1 0\n3 0 2 1 2\n", Format::Stg);
     let back = parse_dag(&to_dag(&g));

@@ -136,69 +136,60 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
             });
             continue;
         }
-        if c == '"' {
-            bump!();
+        if c == '"' || c == '<' {
+            // A quoted string (escapes `\"`, `\\`, and `\` + newline to continue a line),
+            // or an HTML string (balanced < >, kept as its text): either is an id.
             let mut s = String::new();
-            let mut closed = false;
-            while i < chars.len() {
-                let d = chars[i];
-                if d == '"' {
-                    bump!();
-                    closed = true;
-                    break;
-                }
-                if d == '\\' && matches!(chars.get(i + 1), Some('"') | Some('\\') | Some('\n')) {
-                    bump!();
-                    if chars[i] != '\n' {
-                        s.push(chars[i]);
-                    }
-                    bump!();
-                    continue;
-                }
-                s.push(d);
+            let closed = if c == '"' {
                 bump!();
-            }
-            if !closed {
-                diags.error(
-                    &Loc::text(l0, c0, c0 + 1),
-                    "this string has no closing `\"`",
-                );
-                break;
-            }
-            let end = if line == l0 { col } else { c0 + 1 };
-            toks.push(Tok {
-                t: T::Id(s),
-                line: l0,
-                col: c0,
-                end_col: end,
-            });
-            continue;
-        }
-        if c == '<' {
-            // An HTML string: balanced < >, kept as its text.
-            let mut depth = 0usize;
-            let mut s = String::new();
-            while i < chars.len() {
-                let d = chars[i];
-                if d == '<' {
-                    depth += 1;
-                } else if d == '>' {
-                    depth -= 1;
-                    if depth == 0 {
+                let mut closed = false;
+                while i < chars.len() {
+                    let d = chars[i];
+                    if d == '"' {
                         bump!();
+                        closed = true;
                         break;
                     }
-                }
-                if depth > 1 || d != '<' {
+                    if d == '\\' && matches!(chars.get(i + 1), Some('"') | Some('\\') | Some('\n'))
+                    {
+                        bump!();
+                        if chars[i] != '\n' {
+                            s.push(chars[i]);
+                        }
+                        bump!();
+                        continue;
+                    }
                     s.push(d);
+                    bump!();
                 }
-                bump!();
-            }
-            if depth != 0 {
-                diags.error(
-                    &Loc::text(l0, c0, c0 + 1),
-                    "this HTML string has no closing `>`",
-                );
+                closed
+            } else {
+                let mut depth = 0usize;
+                while i < chars.len() {
+                    let d = chars[i];
+                    if d == '<' {
+                        depth += 1;
+                    } else if d == '>' {
+                        depth -= 1;
+                        if depth == 0 {
+                            bump!();
+                            break;
+                        }
+                    }
+                    if depth > 1 || d != '<' {
+                        s.push(d);
+                    }
+                    bump!();
+                }
+                depth == 0
+            };
+            if !closed {
+                let message = if c == '"' {
+                    "this string has no closing `\"`"
+                } else {
+                    "this HTML string has no closing `>`"
+                };
+                diags.error(&Loc::text(l0, c0, c0 + 1), message);
                 break;
             }
             let end = if line == l0 { col } else { c0 + 1 };

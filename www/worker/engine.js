@@ -130,9 +130,8 @@ class ProgressStream {
  *  - `flush()` (optional) is called after each round of starts, so an executor can send a
  *    worker everything it was handed in that round as one message;
  *  - `counterTotal()` (optional) gives what the run's `counter` kernels left in their counters.
- * Attempts are dispatched after every end (or once after a batch of ends reported inside
- * `batch(fn)`, which `drive` passes to `executor.attach`) and at the scheduler's next
- * wake-up (backoffs, rates). Resolves to the RunResult.
+ * Attempts are dispatched once after the ends reported in one go (in one task of the event
+ * loop) and at the scheduler's next wake-up (backoffs, rates). Resolves to the RunResult.
  */
 function drive(text, options, progress, executor) {
   const { pkg, workers, mode } = state;
@@ -142,8 +141,7 @@ function drive(text, options, progress, executor) {
     let over = false;
     let wakeTimer = 0;
     let wakeAt = Infinity;
-    let holding = 0;
-    let held = false;
+    let dispatchQueued = false;
     const finish = (settle) => {
       over = true;
       clearTimeout(wakeTimer);
@@ -166,8 +164,15 @@ function drive(text, options, progress, executor) {
           try {
             const code = outcome ? engine.finishedAs(task, worker, s, e, outcome) : engine.finished(task, worker, s, e, value ?? undefined);
             progress.push(task, worker, code, s, e);
-            if (holding) held = true;
-            else dispatch();
+            // Ends reported together (one reply of a worker) are judged together, then
+            // dispatched once, right after.
+            if (!dispatchQueued) {
+              dispatchQueued = true;
+              queueMicrotask(() => {
+                dispatchQueued = false;
+                try { dispatch(); } catch (err) { fail(err); }
+              });
+            }
           } catch (err) {
             fail(err);
           }
@@ -189,19 +194,6 @@ function drive(text, options, progress, executor) {
         }
       }
     };
-    // Ends reported together are judged together, then dispatched once.
-    executor.attach?.((fn) => {
-      holding++;
-      try {
-        fn();
-      } finally {
-        holding--;
-      }
-      if (!holding && held) {
-        held = false;
-        try { dispatch(); } catch (err) { fail(err); }
-      }
-    });
     try {
       dispatch();
     } catch (err) {
@@ -229,7 +221,6 @@ function runOnPool(text, options, progress) {
   const outbox = pool.map(() => []); // slot -> task messages not yet posted
   // Each instance's own counter, as last reported: separate memories, no shared counter.
   const counters = new Map(); // Worker -> counter value
-  let batch = (fn) => fn();
   const settle = (slot, outcome, done) => {
     const r = inFlight[slot].shift();
     if (!r) return;
@@ -246,7 +237,7 @@ function runOnPool(text, options, progress) {
   const listen = (slot) => {
     const w = pool[slot];
     w.onmessage = ({ data }) => {
-      if (Array.isArray(data)) batch(() => { for (const done of data) settle(slot, null, done); });
+      if (Array.isArray(data)) for (const done of data) settle(slot, null, done);
       else if (data.type === FromTaskWorker.failed) settle(slot, 'failed');
     };
     w.onerror = (e) => {
@@ -263,7 +254,6 @@ function runOnPool(text, options, progress) {
   };
   pool.forEach((_, slot) => listen(slot));
   return drive(text, options, progress, {
-    attach(b) { batch = b; },
     start(d, kernel, end) {
       const slot = d[1];
       const timeout = d[4];

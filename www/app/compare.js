@@ -9,7 +9,7 @@
 //    different graphs;
 //  - "Compare policies" simulates the current graph with `waves` and `critical-path` (the
 //    worker count and seed of the run panel), keeps both runs and shows them compared.
-import { formatMs } from './format.js';
+import { capital, formatMs, plural } from './format.js';
 import { runLabel, sameTasks } from './run-history.js';
 import { normalizeRun } from './run-model.js';
 import { SELECTED } from './states.js';
@@ -28,13 +28,12 @@ export function runName(r, other) {
   if (r.mode !== other.mode) words.push(r.mode);
   if (r.workers !== other.workers) {
     if (!words.length) words.push('the run');
-    words.push(`on ${r.workers} worker${r.workers === 1 ? '' : 's'}`);
+    words.push(`on ${plural(r.workers, 'worker')}`);
   }
   return words.length ? words.join(' ') : `#${r.n}`;
 }
 
 const possessive = (name, ms) => (/\s/.test(name) ? `${name} (${formatMs(ms)})` : `${name}'s ${formatMs(ms)}`);
-const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * "waves took 310 ms, 46% longer than critical-path's 212 ms." — plus a note when the runs ran
@@ -153,7 +152,7 @@ export function createCompare(root, { history, simulate, getInput, onSelect = ()
       if (added.every(Boolean)) show(added[0].n, added[1].n);
     } catch (e) {
       const n = e.diagnostics?.length;
-      setSummary(n ? `The graph has ${n} error${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} to compare policies.`
+      setSummary(n ? `The graph has ${plural(n, 'error')}: fix ${n === 1 ? 'it' : 'them'} to compare policies.`
         : `Could not compare policies: ${e.message}`, 'error');
     } finally {
       comparing = false;

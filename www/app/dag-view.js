@@ -10,19 +10,12 @@
 // (the one nearest vertically), Up/Down to the neighbour above/below in the same layer (same
 // x); Enter or Space selects it through onSelect, Escape clears the selection (onSelect(null)).
 // Each node has an aria-label: "task b, cpu 20 ms, after a", then its state.
+import { svgEl as el } from './dom.js';
 import { formatMs } from './format.js';
 import { layout } from './layout.js';
 import { STATES } from './states.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 export const MAX_DRAWN_TASKS = 5000;
-
-function el(name, attrs = {}, text) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export function createDagView(container, { onSelect = () => {} } = {}) {
   const svg = el('svg', { class: 'dag-svg', tabindex: -1, role: 'group',

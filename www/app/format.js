@@ -1,5 +1,6 @@
-// Time formatting for axes and tooltips. Guarantees: tick steps are 1, 2 or 5 × 10^k ms;
-// tick labels carry enough decimals to tell neighbouring ticks apart at any zoom.
+// Formatting for axes, tooltips and sentences. Guarantees: tick steps are 1, 2 or 5 × 10^k
+// ms; tick labels carry enough decimals to tell neighbouring ticks apart at any zoom; counts
+// in sentences take the singular for 1 only.
 
 /** Round tick spacing (1, 2 or 5 × 10^k ms) giving about `target` ticks over `span` ms. */
 export function tickStep(span, target = 8) {
@@ -24,4 +25,24 @@ export function formatTick(t, step) {
   const s = step * scale;
   const decimals = Math.max(0, -Math.floor(Math.log10(s) + 1e-9));
   return `${(t * scale).toFixed(decimals)} ${unit}`;
+}
+
+/** Milliseconds for a sentence: `formatMs`, with a unit on zero too. */
+export function ms(x) {
+  return x === 0 ? '0 ms' : formatMs(x);
+}
+
+/** A ratio (speedup) with two significant decimals, without trailing zeros: 2, 2.47, 0.5. */
+export function ratio(x) {
+  return String(+x.toFixed(2));
+}
+
+/** "1 task", "3 tasks"; `many` for irregular plurals ("retries"). */
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The text with its first letter in capitals, to start a sentence. */
+export function capital(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -8,7 +8,7 @@ import { chainSentence, realizedChain } from './critical-chain.js';
 import { createDagView } from './dag-view.js';
 import { createEditor } from './editor.js';
 import { exportCanvasPng, exportGraphText, exportJson } from './export.js';
-import { formatMs } from './format.js';
+import { formatMs, plural } from './format.js';
 import { createResultsPanel } from './results.js';
 import { createRunHistory } from './run-history.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
@@ -102,7 +102,7 @@ function describeEnvironment() {
   const auto = chooseMode('auto', caps);
   $('environment').textContent =
     `Cross-origin isolated: ${caps.isolated ? 'yes' : 'no'} · wasm threads: ${caps.wasmThreads ? 'supported by this browser' : 'not supported by this browser'} · ` +
-    `${caps.cores} core${caps.cores === 1 ? '' : 's'} · Run uses ${auto.mode} mode: ${auto.reason}.`;
+    `${plural(caps.cores, 'core')} · Run uses ${auto.mode} mode: ${auto.reason}.`;
   if (auto.mode !== 'threads') {
     const option = modeSelect.querySelector('option[value="threads"]');
     option.disabled = true;
@@ -283,7 +283,7 @@ async function onRun(simulateOnly = false) {
     }
     if (e.diagnostics) showDiagnostics(e.diagnostics);
     const n = e.diagnostics?.length;
-    setStatus(n ? `The graph has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);
+    setStatus(n ? `The graph has ${plural(n, 'error')}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);
   } finally {
     results.settle();
     runButton.disabled = false;

@@ -5,23 +5,9 @@
 // no `result`): figures it cannot know are left out, never shown as NaN; sentences name the
 // mode that ran and use singular and plural correctly; a long value is truncated with the
 // full value in its title and one click away (<details>).
-import { formatMs } from './format.js';
+import { el } from './dom.js';
+import { capital, ms, plural, ratio } from './format.js';
 import { STATES, stateOfStatus } from './states.js';
-
-/** "1 task", "3 tasks"; `many` for irregular plurals ("retries"). */
-export function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** Milliseconds for a sentence: `formatMs`, with a unit on zero too. */
-export function ms(x) {
-  return x === 0 ? '0 ms' : formatMs(x);
-}
-
-/** A ratio (speedup) with two significant decimals, without trailing zeros: 2, 2.47, 0.5. */
-export function ratio(x) {
-  return String(+x.toFixed(2));
-}
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -122,7 +108,6 @@ export function runFigures(result) {
 function who(f) {
   return f.mode === 'simulated' ? 'the simulation' : `this ${f.mode}-mode run`;
 }
-const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
 /**
  * The metrics as rows `{ key, term, value, sentence }`, each sentence computed from the
@@ -289,12 +274,6 @@ export function failureList(result, graph) {
     out.push({ id: t.id, status: t.status, reason, groupReason: groupReason ?? reason, attempts });
   }
   return out;
-}
-
-function el(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return e;
 }
 
 function badge(status) {

@@ -2,7 +2,7 @@
 // runs (real or simulated), oldest first, each numbered once (#1, #2, … never reused) with its
 // graph text, the settings asked for, what it actually ran with (mode, workers, policy), its
 // makespan and its normalized model (run-model.js); cancelled runs are not kept.
-import { formatMs } from './format.js';
+import { formatMs, plural } from './format.js';
 
 /** `{ add(run) → entry | null, list(), get(n), onChange(fn) }`, at most `limit` entries. */
 export function createRunHistory(limit = 10) {
@@ -34,7 +34,7 @@ export function createRunHistory(limit = 10) {
 
 /** "#3 · threads · 4 workers · critical-path · 212 ms" */
 export function runLabel(r) {
-  return `#${r.n} · ${r.mode} · ${r.workers} worker${r.workers === 1 ? '' : 's'} · ${r.policy} · ${formatMs(r.makespan)}`;
+  return `#${r.n} · ${r.mode} · ${plural(r.workers, 'worker')} · ${r.policy} · ${formatMs(r.makespan)}`;
 }
 
 /** True when two runs ran the same set of task ids. */

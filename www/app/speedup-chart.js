@@ -5,10 +5,9 @@
 // Guarantees: the plotted numbers are exactly those `viewModel()` returns; the chart keeps its
 // size while data changes (no layout shift); measuring runs one worker count at a time, stops
 // at once when cancelled, and never overlaps a normal run.
-import { formatTick, tickStep } from './format.js';
-import { ms, plural, ratio } from './results.js';
+import { el, svgEl as svg } from './dom.js';
+import { formatTick, ms, plural, ratio, tickStep } from './format.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const HEIGHT = 240;
 /** Worker counts charted: 1..N with N = max(8, the worker input), at most this. */
 export const MAX_CHART_WORKERS = 32;
@@ -90,18 +89,6 @@ export function readingOf({ work, span, series }) {
     return `The simulation tops out at ${ratio(best)}× from ${plural(knee, 'worker')} on, below the ${ratio(Math.min(n, par))}× the work/span law allows: limits, rates, failures or the schedule hold it back.`;
   }
   return `Up to ${plural(n, 'worker')} the span does not hold this graph back: the simulation reaches ${ratio(best)}× on ${n}, and the span (${ms(span)}) caps any schedule at ${ratio(par)}×.`;
-}
-
-function svg(tag, attrs = {}, text) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-function el(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
 }
 
 /**

@@ -1,20 +1,16 @@
 // Timeouts, failures and retries in real runs: the same decisions as the simulation, with
 // real stopping. In workers mode a timeout terminates the worker and a fresh one takes its
 // place; the pool keeps running.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './harness.mjs';
+import { open, usePage } from './harness.mjs';
 
 const statuses = (r, id) => r.tasks.find((t) => t.id === id).attempts.map((a) => a.status);
 
 for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
   describe(`${mode} mode: timeouts, failures, retries`, () => {
-    let h, page;
-    before(async () => {
-      h = await open({ isolation });
-      page = await h.newPage();
-    });
-    after(() => h?.close());
+    let page;
+    usePage((p) => { page = p; }, { isolation });
     const run = (text, opts = {}) => page.evaluate(([t, o]) => window.fanout.run(t, o), [text, { workers: 2, mode, ...opts }]);
 
     test('a runaway task is stopped at its timeout and the rest of the run goes on', async () => {

@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: the project's own static server (with or without
 // the cross-origin isolation headers) and Debian's Chromium driven by playwright-core.
 import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import { launchChromium } from '../../scripts/lib/browser.mjs';
 import { startServer } from '../../scripts/serve.mjs';
@@ -54,4 +55,20 @@ export function lanes(result) {
   }
   for (const bars of byWorker.values()) bars.sort((a, b) => a.start_ms - b.start_ms);
   return byWorker;
+}
+
+/**
+ * Registers the current `describe`'s set-up: a server (cross-origin isolated unless told
+ * otherwise), a browser and one page on the playground, open before the first test;
+ * `onPage(page)` receives the page. Closes them after the last test. Returns `{ harness }`
+ * (see `open`) for tests that need another page.
+ */
+export function usePage(onPage, { isolation = true } = {}) {
+  let harness = null;
+  before(async () => {
+    harness = await open({ isolation });
+    onPage(await harness.newPage());
+  });
+  after(() => harness?.close());
+  return { get harness() { return harness; } };
 }

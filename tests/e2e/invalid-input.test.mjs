@@ -1,17 +1,13 @@
 // Bad input: a clear error naming line and column, nothing the user typed is lost, and the
 // page keeps working afterwards.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, screenshot } from './harness.mjs';
+import { screenshot, usePage } from './harness.mjs';
 import { graphText, setGraph } from './ui-helpers.mjs';
 
 describe('invalid graphs', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-  });
-  after(() => h?.close());
+  let page;
+  usePage((p) => { page = p; });
 
   test('run() rejects an unknown dependency with its line and column', async () => {
     const err = await page.evaluate(() => window.fanout.run('a : cpu 1ms\nb : cpu 1ms after a, typo\n', { workers: 2 })
@@ -66,12 +62,8 @@ describe('invalid graphs', () => {
 });
 
 describe('graph structure for views', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: false });
-    page = await h.newPage();
-  });
-  after(() => h?.close());
+  let page;
+  usePage((p) => { page = p; }, { isolation: false });
 
   test('graph() returns tasks with their dependencies by id', async () => {
     const g = await page.evaluate(() => window.fanout.graph('a : cpu 1ms\nb : cpu 2ms after a\nc : cpu 3ms after a, b'));

@@ -1,9 +1,9 @@
 // Real kernels in every mode, with outputs checked against known values, and the
 // race-condition lesson: a shared counter loses updates with plain increments in threads
 // mode, never with atomic ones, and cannot race in workers mode (separate memories).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './harness.mjs';
+import { open, usePage } from './harness.mjs';
 
 const MAP_REDUCE = 'p[1..8] : primes 0..1M\ntotal : cpu 0ms reduce sum after p[*]\n';
 const value = (r, id) => r.tasks.find((t) => t.id === id).value;
@@ -11,12 +11,8 @@ const hashes = {};
 
 for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
   describe(`${mode} mode: kernels`, () => {
-    let h, page;
-    before(async () => {
-      h = await open({ isolation });
-      page = await h.newPage();
-    });
-    after(() => h?.close());
+    let page;
+    usePage((p) => { page = p; }, { isolation });
     const run = (text, workers = 2) => page.evaluate(([t, o]) => window.fanout.run(t, o), [text, { workers, mode }]);
 
     test('8 parts of primes below 1,000,000 add up to 78,498', async () => {

@@ -1,8 +1,8 @@
 // The page speaks the full task-graph language: sugar runs, analysis comes back from the
 // core, formats convert, and every error in a text is reported at its place.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './harness.mjs';
+import { usePage } from './harness.mjs';
 
 const MAP_REDUCE = `# split, map 4 chunks, reduce
 split : cpu 10ms
@@ -11,12 +11,8 @@ merge : cpu 5ms after chunk[*]
 `;
 
 describe('the full language in the page', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-  });
-  after(() => h?.close());
+  let page;
+  usePage((p) => { page = p; });
 
   test('fan-out sugar declares and runs every chunk', async () => {
     const r = await page.evaluate((t) => window.fanout.run(t, { workers: 2 }), MAP_REDUCE);

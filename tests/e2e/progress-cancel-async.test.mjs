@@ -1,7 +1,7 @@
 // Live progress, cancel in every mode, and the async mode's event loop.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { independentTasks, open } from './harness.mjs';
+import { independentTasks, usePage } from './harness.mjs';
 
 /** Runs in the page with progress collected; resolves to { result, batches }. */
 function runWithProgress(page, text, opts) {
@@ -32,12 +32,8 @@ function runAndCancel(page, text, opts, afterMs) {
 
 for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
   describe(`${mode} mode: progress and cancel`, () => {
-    let h, page;
-    before(async () => {
-      h = await open({ isolation });
-      page = await h.newPage();
-    });
-    after(() => h?.close());
+    let page;
+    usePage((p) => { page = p; }, { isolation });
 
     test('state changes stream during the run, before the result', async () => {
       const { result, batches, doneAt } = await runWithProgress(page, independentTasks(6, 30), { workers: 2, mode });
@@ -68,12 +64,8 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
 }
 
 describe('async mode: one event loop', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: false });
-    page = await h.newPage();
-  });
-  after(() => h?.close());
+  let page;
+  usePage((p) => { page = p; }, { isolation: false });
 
   test('io tasks overlap: 8 waits of 100 ms finish in far less than 800 ms', async () => {
     const text = Array.from({ length: 8 }, (_, i) => `fetch${i} : io 100ms`).join('\n');

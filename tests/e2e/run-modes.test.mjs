@@ -2,7 +2,7 @@
 // both modes, and the Gantt chart shows what ran where.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { independentTasks, lanes, open, screenshot } from './harness.mjs';
+import { independentTasks, lanes, open, screenshot, usePage } from './harness.mjs';
 import { setGraph } from './ui-helpers.mjs';
 
 /** Asserts no two bars of one lane overlap (a worker runs one task at a time). */
@@ -27,12 +27,8 @@ function assertChainOrder(result, ids) {
 const CHAIN = 'a : cpu 20ms\nb : cpu 20ms after a\nc : cpu 20ms after b\n';
 
 describe('served with the cross-origin isolation headers', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: true });
-    page = await h.newPage();
-  });
-  after(() => h?.close());
+  let page;
+  usePage((p) => { page = p; });
 
   test('the page says it is isolated and will use threads', async () => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
@@ -98,12 +94,8 @@ describe('served with the cross-origin isolation headers', () => {
 });
 
 describe('served without the isolation headers (an ordinary host or an embedding page)', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: false });
-    page = await h.newPage();
-  });
-  after(() => h?.close());
+  let page;
+  usePage((p) => { page = p; }, { isolation: false });
 
   test('the run completes in workers mode on 2 workers and says why', async (t) => {
     assert.equal(await page.evaluate(() => crossOriginIsolated), false);

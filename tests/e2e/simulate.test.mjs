@@ -1,15 +1,11 @@
 // Simulation in the page: exact, instant, reproducible, and exportable as a Chrome trace.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './harness.mjs';
+import { usePage } from './harness.mjs';
 
 describe('simulate in the page', () => {
-  let h, page;
-  before(async () => {
-    h = await open({ isolation: false });
-    page = await h.newPage();
-  });
-  after(() => h?.close());
+  let page;
+  usePage((p) => { page = p; }, { isolation: false });
 
   test('three independent 2 s tasks take 2 s on 3 workers and 6 s on 1', async () => {
     const text = 'a : cpu 2s\nb : cpu 2s\nc : cpu 2s';

@@ -1,8 +1,8 @@
 // Helpers for the UI tests: driving the playground's CodeMirror editor (#graph) like a person
 // would (focus it, select everything, type the new text) and reading its text back; waiting
 // for the page; and the usual set-up of a describe block.
-import { after, before } from 'node:test';
-import { open } from './harness.mjs';
+import { before } from 'node:test';
+import { usePage } from './harness.mjs';
 
 /** Replaces the editor's text by typing it (select all, then insert). */
 export async function setGraph(page, text) {
@@ -22,20 +22,11 @@ export function waitReady(page) {
   return page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
 }
 
-/**
- * Registers the current `describe`'s set-up: a server (cross-origin isolated unless told
- * otherwise), a browser and one playground page, ready before the first test; `onPage(page)`
- * receives the page. Closes them after the last test. Returns `{ harness }` (see harness.mjs)
- * for tests that need another page.
- */
+/** `usePage` (harness.mjs), with the page's views mounted and its graph drawn before the
+ *  first test. */
 export function usePlayground(onPage, { isolation = true } = {}) {
-  let harness = null;
-  before(async () => {
-    harness = await open({ isolation });
-    const page = await harness.newPage();
-    await waitReady(page);
-    onPage(page);
-  });
-  after(() => harness?.close());
-  return { get harness() { return harness; } };
+  let page = null;
+  const set = usePage((p) => { page = p; }, { isolation });
+  before(() => waitReady(page).then(() => onPage(page)));
+  return set;
 }

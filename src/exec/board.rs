@@ -278,6 +278,12 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
     use std::time::Instant;
 
+    /// A run clock for the tests: ms since it was made.
+    fn clock() -> impl Fn() -> f64 + Copy + Send {
+        let t0 = Instant::now();
+        move || t0.elapsed().as_secs_f64() * 1000.0
+    }
+
     /// Runs `text` on `n` OS threads through a board; returns the driver, the events, and
     /// how the run ended. `stop_after`: cancel once that many attempts have finished.
     fn run(
@@ -285,8 +291,7 @@ mod tests {
         n: usize,
         stop_after: Option<usize>,
     ) -> (Option<RunDriver>, Vec<Event>, Result<(), Stop>) {
-        let t0 = Instant::now();
-        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let now = clock();
         let rate = crate::work::calibrate(now);
         let events = Mutex::new(Vec::new());
         let finished = AtomicUsize::new(0);
@@ -385,8 +390,7 @@ mod tests {
     #[test]
     fn a_worker_the_pool_lacks_fails_the_run() {
         // The driver plans for 3 workers; the board has 2.
-        let t0 = Instant::now();
-        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let now = clock();
         let board = Board::new(2, |_| {}, || false);
         let g = parse_dag("a : cpu 1ms\nb : cpu 1ms\nc : cpu 1ms")
             .graph
@@ -407,8 +411,7 @@ mod tests {
 
     #[test]
     fn a_thread_that_panics_outside_a_task_ends_the_run() {
-        let t0 = Instant::now();
-        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let now = clock();
         let board = Board::new(2, |_| {}, || false);
         let g =
             parse_dag("a : cpu 1ms\nb : primes 0..10\nc : cpu 1ms after a\nd : cpu 1ms after c")
@@ -442,8 +445,7 @@ mod tests {
 
     #[test]
     fn an_aborted_board_lets_its_workers_return() {
-        let t0 = Instant::now();
-        let now = move || t0.elapsed().as_secs_f64() * 1000.0;
+        let now = clock();
         let board = Board::new(2, |_| {}, || false);
         std::thread::scope(|s| {
             for w in 0..2 {

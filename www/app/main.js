@@ -184,8 +184,15 @@ selection.subscribe((id) => {
 });
 
 /** The sentence under the timeline: did the run's longest chain follow the graph's critical path? */
+let chainOf = { model: undefined, tasks: undefined }; // what `chain` was computed from
+/** Says how the last run's realized chain relates to the critical path; the chain itself is
+ *  recomputed only when the run or the parsed graph changed (not when only the critical
+ *  path arrived): it walks every attempt. */
 function describeChain() {
-  chain = model ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [], steps: [] };
+  if (chainOf.model !== model || chainOf.tasks !== tasks) {
+    chain = model ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [], steps: [] };
+    chainOf = { model, tasks };
+  }
   $('chain-info').textContent = chainSentence(chain, criticalPath);
   $('chain-info').dataset.chain = chain.ids.join(' ');
   $('chain-info').dataset.stale = 'false';

@@ -12,7 +12,7 @@ use fanout::sim::{simulate, SimOptions};
 use fanout::trace::Status;
 use std::path::Path;
 
-const STG_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/stg");
+const STG_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/stg");
 
 fn read_stg(text: &str) -> Result<Graph, String> {
     let mut lines = text
@@ -69,7 +69,7 @@ fn stg_graphs_simulate_on_2_4_8_workers() {
     let dir = Path::new(STG_DIR);
     assert!(
         dir.is_dir(),
-        "STG folder missing: {STG_DIR} (the shared data set must be checked out beside the repo)"
+        "STG folder missing: {STG_DIR} (it ships in the repo)"
     );
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()

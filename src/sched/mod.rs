@@ -22,6 +22,7 @@ mod index;
 mod limits;
 mod policy;
 pub mod rng;
+mod status;
 
 pub use self::config::{SchedConfig, DEFAULT_WORKERS};
 pub use self::core::{
@@ -29,3 +30,4 @@ pub use self::core::{
 };
 pub use self::index::{prepare, prepare_with, Csr, Prepared};
 pub use self::policy::{Key, Ordering, RankSet, ReadyQueue};
+pub use self::status::Status;

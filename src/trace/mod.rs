@@ -8,21 +8,12 @@ mod value;
 
 pub use build::{run_result, run_result_with};
 pub use value::{reduce, Value};
+/// How a task or an attempt ended: the scheduler's outcome vocabulary, defined there.
+pub use crate::sched::Status;
 
 use crate::metrics::Metrics;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// How a task or an attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Ok,
-    Failed,
-    Timeout,
-    Cancelled,
-    Skipped,
-}
 
 /// One attempt of a task, in ms from the start of the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
 use crate::graph::{Graph, Micros, OnError, Policy};
-use crate::trace::Status;
+use super::Status;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

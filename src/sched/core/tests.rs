@@ -111,6 +111,6 @@ fn fail_fast_cancels_running_attempts_and_ignores_their_late_reports() {
     let cancelled = s.attempts().iter().find(|r| r.task == 1).unwrap();
     assert_eq!(
         (cancelled.end_us, cancelled.status),
-        (1, crate::trace::Status::Cancelled)
+        (1, crate::sched::Status::Cancelled)
     );
 }

@@ -228,7 +228,7 @@ export class FanoutPlayground extends HTMLElement {
     const emit = (name, detail) => this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
     switch (m.type) {
       case 'height':
-        if (!this.hasAttribute('height')) this.frame.style.height = `${Math.ceil(m.height) + 2}px`; // + the border
+        if (!this.hasAttribute("height")) this.frame.style.height = `${Math.ceil(m.height)}px`; // content-box: the border is outside
         break;
       case 'ready':
         this.sendTheme();

@@ -61,6 +61,7 @@ window.addEventListener('message', (e) => {
 
 // --- The page --------------------------------------------------------------------------
 installStateColors();
+for (const e of document.querySelectorAll('[data-script-only]')) e.hidden = false;
 let timeline = null;
 applyTheme();
 if (params.height) {
@@ -87,6 +88,9 @@ function setStatus(text, isError = false) {
   statusLine.classList.toggle('error', isError);
 }
 
+/** The class each view's container has in the playground (its styles hang on it). */
+const VIEW_CLASS = { graph: 'dag is-empty', timeline: 'gantt', editor: 'graph-editor' };
+
 /** One panel: a section with a heading and a body, in the order `panels` gives. */
 function panel(name, title) {
   const section = document.createElement('section');
@@ -95,7 +99,7 @@ function panel(name, title) {
   const h = document.createElement('h2');
   h.textContent = title;
   const body = document.createElement('div');
-  body.className = `panel-body ${name}-body`;
+  body.className = `panel-body ${name}-body ${VIEW_CLASS[name] ?? ''}`;
   section.append(h, body);
   panelsBox.append(section);
   return body;
@@ -141,7 +145,7 @@ async function isolationTier() {
     : framed
       ? 'embed.html is sent without a Document-Isolation-Policy header and the page around it does not delegate cross-origin isolation'
       : 'this page is not cross-origin isolated';
-  return { tier: 3, isolated: false, text: `Not isolated (tier 3): ${why}. Runs use workers mode: the same schedule and the same results, without shared memory.` };
+  return { tier: 3, isolated: false, text: `Not isolated (tier 3): ${why}; workers mode gives the same schedule and the same results, without shared memory.` };
 }
 
 /** The mode Run will use, and why (an explicit threads request that cannot be met falls
@@ -264,13 +268,17 @@ async function runGraph() {
 // iframe to it, so there is no inner scroll bar); a fixed `height` is reported as is.
 let lastHeight = -1;
 function reportHeight() {
-  const h = params.height ?? Math.ceil($('embed').getBoundingClientRect().height);
+  const h = params.height ?? Math.ceil($('embed').getBoundingClientRect().bottom + window.scrollY);
   if (h !== lastHeight) {
     lastHeight = h;
     post({ type: 'height', height: h });
   }
 }
-new ResizeObserver(reportHeight).observe($('embed'));
+// Re-measured a moment later too: a resize of the iframe can change the content's width
+// (and so its wrapping) without another observation reaching us in time.
+const heightObserver = new ResizeObserver(() => { reportHeight(); setTimeout(reportHeight, 150); });
+heightObserver.observe($('embed'));
+heightObserver.observe(document.documentElement);
 
 window.fanoutEmbed = { params, lastResult: null, get text() { return text; } };
 
@@ -309,7 +317,8 @@ async function start() {
   await Promise.all(loads);
   const tier = await tierPromise;
   const choice = modeChoice();
-  $('tier').textContent = `${tier.text} Run uses ${choice.mode} mode: ${choice.reason}.`;
+  const auto = requestedMode === 'auto' && !choice.forced;
+  $('tier').textContent = `${tier.text} Run uses ${choice.mode} mode${auto ? '' : `: ${choice.reason}`}.`;
   $('tier').dataset.tier = String(tier.tier);
   root.dataset.tier = String(tier.tier);
   const ok = fragment.ok && await showGraph();

@@ -29,7 +29,9 @@ before(async () => {
     '/click.html': docsPage(embeds.url, el('click', 'loading="click" panels="timeline"')),
     '/height.html': docsPage(embeds.url, el('tall', 'loading="eager" panels="graph,timeline,results" autorun')),
     '/theme.html': docsPage(embeds.url, `${el('dark', 'loading="eager" theme="dark" panels="timeline,results" autorun')}${el('auto', 'loading="eager" theme="auto" panels="timeline,results" autorun')}`),
-    '/fence.html': docsPage(embeds.url, `<pre><code class="language-fanout">${GRAPH}</code></pre><pre><code class="language-js">let x = 1;</code></pre>`, { auto: true }),
+    '/fence.html': docsPage(embeds.url, `<pre><code class="language-fanout">${GRAPH}</code></pre><pre><code class="language-js">let x = 1;</code></pre>
+<div class="language-fanout vp-adaptive-theme"><span class="lang">fanout</span><pre class="shiki"><code><span class="line">x : cpu 5ms</span>\n<span class="line">y : cpu 5ms after x</span></code></pre></div>`, { auto: true }),
+    '/fence-query.html': docsPage(embeds.url, `<pre><code class="language-fanout">${GRAPH}</code></pre>`).replace('fanout-embed.js"', 'fanout-embed.js?auto"'),
     '/src.html': docsPage(embeds.url, '<fanout-playground id="src" src="graph.dag" loading="eager" panels="timeline"></fanout-playground>'),
     '/graph.dag': 'x : cpu 5ms\ny : cpu 5ms after x\n',
     '/ten.html': docsPage(embeds.url, Array.from({ length: 10 }, (_, i) => `<p>Section ${i}</p><div style="height:1200px"></div>${el(`e${i}`, 'panels="timeline"')}`).join('')),
@@ -182,8 +184,16 @@ test('data-fanout-auto upgrades every ```fanout fence, and only those', async ()
   await page.goto(`${docs.url}fence.html`);
   await page.waitForFunction(() => document.querySelector('fanout-playground'));
   assert.equal(await page.locator('code.language-fanout').count(), 0);
+  assert.equal(await page.locator('div.language-fanout').count(), 0, 'the VitePress-style fence too');
   assert.equal(await page.locator('code.language-js').count(), 1);
-  const el = page.locator('fanout-playground');
+  assert.equal(await page.locator('fanout-playground').count(), 2);
+  assert.equal(await page.locator('fanout-playground').nth(1).evaluate((e) => e.graphText), 'x : cpu 5ms\ny : cpu 5ms after x');
+  // Without the attribute, `?auto` on the script's URL does the same.
+  const other = await newPage();
+  await other.goto(`${docs.url}fence-query.html`);
+  await other.waitForFunction(() => document.querySelector('fanout-playground') && !document.querySelector('code.language-fanout'));
+  await other.context().close();
+  const el = page.locator('fanout-playground').first();
   await el.evaluate((e) => e.scrollIntoView());
   await page.waitForFunction(() => document.querySelector('fanout-playground').dataset.state === 'ready', null, { timeout: 60_000 });
   const frame = await (await el.locator('iframe').elementHandle()).contentFrame();

@@ -1,8 +1,8 @@
 // fanout-embed.js: the one script a documentation page includes. It defines
 //   <fanout-playground workers="2" mode="auto" panels="timeline,results" autorun theme="auto"
 //                      loading="lazy" readonly height="400" src="graph.dag">…graph text…</fanout-playground>
-// and, with `data-fanout-auto` on its <script> tag, upgrades every
-// <pre><code class="language-fanout"> on the page into one.
+// and, with `data-fanout-auto` on its <script> tag (or `?auto` at the end of its URL), upgrades
+// every <pre><code class="language-fanout"> on the page into one.
 // Guarantees:
 //  - the element frames embed.html from THIS script's origin (new URL('embed.html',
 //    import.meta.url)), so that origin's headers decide isolation, not the page's; the iframe
@@ -254,10 +254,17 @@ export class FanoutPlayground extends HTMLElement {
   }
 }
 
-/** Replaces every <pre><code class="language-fanout"> under `root` with an embed. */
+/** Replaces every ```fanout fence under `root` with an embed: `<pre><code
+ *  class="language-fanout">` (Markdown's usual output), and VitePress's
+ *  `<div class="language-fanout"><pre><code>`. Returns the new elements. */
 export function upgradeFences(root = document) {
   const made = [];
-  for (const code of root.querySelectorAll('pre > code.language-fanout')) {
+  const fences = [
+    ...[...root.querySelectorAll('div.language-fanout > pre > code')].map((code) => ({ code, box: code.parentElement.parentElement })),
+    ...[...root.querySelectorAll('pre > code.language-fanout')].map((code) => ({ code, box: code.parentElement })),
+  ];
+  for (const { code, box } of fences) {
+    if (!box.isConnected) continue;
     const pre = code.parentElement;
     const el = document.createElement('fanout-playground');
     el.textContent = code.textContent;
@@ -265,7 +272,7 @@ export function upgradeFences(root = document) {
       const v = pre.dataset[a] ?? code.dataset[a];
       if (v !== undefined) el.setAttribute(a, v);
     }
-    pre.replaceWith(el);
+    box.replaceWith(el);
     made.push(el);
   }
   return made;
@@ -273,8 +280,11 @@ export function upgradeFences(root = document) {
 
 if (!customElements.get('fanout-playground')) customElements.define('fanout-playground', FanoutPlayground);
 
-const self = [...document.querySelectorAll('script[data-fanout-auto]')].find((s) => s.src && new URL(s.src, document.baseURI).href === import.meta.url);
-if (self) {
+// Fences are upgraded when the script tag has data-fanout-auto, or its URL ends in ?auto
+// (for docs tools that cannot add attributes to a script tag).
+const auto = new URL(import.meta.url).searchParams.has('auto')
+  || [...document.querySelectorAll('script[data-fanout-auto]')].some((s) => s.src && new URL(s.src, document.baseURI).href === import.meta.url);
+if (auto) {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => upgradeFences(), { once: true });
   else upgradeFences();
 }

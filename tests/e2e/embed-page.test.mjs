@@ -168,13 +168,16 @@ describe('height and theme', () => {
       assert.ok(lum(s.bg) < 60, `dark background, got ${s.bg}`);
     }
     await page.waitForTimeout(300);
-    await shot(page, 'embed-theme-dark', { fullPage: true });
+    await page.locator('#dark').screenshot({ path: join(ARTIFACTS, 'embed-theme-dark.png') });
+    await page.locator('#auto').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.locator('#auto').screenshot({ path: join(ARTIFACTS, 'embed-theme-auto-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await auto.waitForFunction(() => document.documentElement.dataset.theme === 'light');
     assert.ok(lum((await bg(auto)).bg) > 200);
     assert.equal((await bg(dark)).theme, 'dark', 'theme="dark" stays dark');
     await page.waitForTimeout(300);
-    await shot(page, 'embed-theme-auto-light', { fullPage: true });
+    await page.locator('#auto').screenshot({ path: join(ARTIFACTS, 'embed-theme-auto-light.png') });
     await page.context().close();
   });
 });

@@ -33,6 +33,7 @@ before(async () => {
 <div class="language-fanout vp-adaptive-theme"><span class="lang">fanout</span><pre class="shiki"><code><span class="line">x : cpu 5ms</span>\n<span class="line">y : cpu 5ms after x</span></code></pre></div>`, { auto: true }),
     '/fence-query.html': docsPage(embeds.url, `<pre><code class="language-fanout">${GRAPH}</code></pre>`).replace('fanout-embed.js"', 'fanout-embed.js?auto"'),
     '/src.html': docsPage(embeds.url, '<fanout-playground id="src" src="graph.dag" loading="eager" panels="timeline"></fanout-playground>'),
+    '/editor.html': docsPage(embeds.url, el('ed', 'loading="eager" panels="editor,speedup" readonly')),
     '/graph.dag': 'x : cpu 5ms\ny : cpu 5ms after x\n',
     '/ten.html': docsPage(embeds.url, Array.from({ length: 10 }, (_, i) => `<p>Section ${i}</p><div style="height:1200px"></div>${el(`e${i}`, 'panels="timeline"')}`).join('')),
   });
@@ -135,6 +136,24 @@ describe('lazy loading', () => {
     assert.equal(await frame.evaluate(() => window.fanoutEmbed.text), 'x : cpu 5ms\ny : cpu 5ms after x\n');
     await page.context().close();
   });
+});
+
+test('panels="editor,speedup" readonly: the editor (loaded on demand) is read-only, the settings fixed', async () => {
+  const page = await newPage();
+  const before = embeds.requests.length;
+  await page.goto(`${docs.url}editor.html`);
+  await waitForEvent(page, '#ed', 'fanout:ready');
+  const frame = await frameOf(page, '#ed');
+  assert.deepEqual(await frame.evaluate(() => [...document.querySelectorAll('#panels > section')].map((s) => s.dataset.panel)), ['editor', 'speedup']);
+  await frame.locator('.cm-content').waitFor();
+  assert.equal(await frame.locator('.cm-content').getAttribute('contenteditable'), 'false');
+  assert.match(await frame.locator('.cm-content').textContent(), /total : cpu 5ms after b, c/);
+  assert.equal(await frame.locator('#workers').isDisabled(), true);
+  await frame.locator('.speedup-svg').waitFor();
+  const asked = embeds.requests.slice(before);
+  assert.ok(asked.some((p) => /\/dist\/editor-[A-Z0-9]+\.js$/.test(p)), `the editor chunk: ${asked}`);
+  assert.ok(!asked.some((p) => /dag-view/.test(p)), 'no graph view without the graph panel');
+  await page.context().close();
 });
 
 describe('height and theme', () => {

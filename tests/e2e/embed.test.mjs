@@ -178,6 +178,13 @@ describe('messages that do not come from the embed are ignored', () => {
     await page.waitForFunction(() => window.__events.some((e) => e.name === 'fanout:result'));
     const got = await page.evaluate(() => window.__events.find((e) => e.name === 'fanout:result').detail.tasks[0].id);
     assert.equal(got, 'forged');
+    // The other way: a 'run' posted to the embed by a frame that is not its parent is ignored;
+    // the element's own run() is obeyed.
+    await forger.evaluate(() => { for (let i = 0; i < window.parent.frames.length; i++) window.parent.frames[i].postMessage({ fanout: 'fanout-embed/1', type: 'run' }, '*'); });
+    await page.waitForTimeout(1000);
+    assert.equal(await frame.evaluate(() => document.documentElement.dataset.runs), undefined);
+    await page.evaluate(() => document.querySelector('#el').run());
+    await frame.waitForFunction(() => document.documentElement.dataset.runs === '1', null, { timeout: 60_000 });
     await page.context().close();
   });
 });

@@ -110,9 +110,9 @@ export class FanoutPlayground extends HTMLElement {
   set graphText(value) { this._graph = String(value); }
 
   connectedCallback() {
-    if (this.started) return;
     window.addEventListener('message', this.onMessage);
     darkQuery?.addEventListener('change', this.onScheme);
+    if (this.started || this.runButton) return; // moved in the page: it carries on
     this.graphPre.textContent = this.graphText;
     const loading = (this.getAttribute('loading') ?? 'lazy').toLowerCase();
     if (loading === 'click') {

@@ -84,7 +84,11 @@ fn fmt_ms(ms: f64) -> String {
 /// Renders `run` as an SVG document `width` user units wide (at least 200); `title` is
 /// the accessible name (escaped). Lanes: `run.workers` (at least one).
 pub fn render(run: &RunResult, width: f64, title: &str) -> String {
-    let width = if width.is_finite() { width.max(200.0) } else { 640.0 };
+    let width = if width.is_finite() {
+        width.max(200.0)
+    } else {
+        640.0
+    };
     let lanes = run.workers.clamp(1, 256);
     let plot_w = width - LEFT - RIGHT;
     let height = TOP + lanes as f64 * LANE_H + AXIS_H;
@@ -202,7 +206,12 @@ mod tests {
                     status: Status::Ok,
                     ready_ms: None,
                     unblocked_ms: None,
-                    attempts: vec![Attempt { worker, start_ms, end_ms, status: Status::Ok }],
+                    attempts: vec![Attempt {
+                        worker,
+                        start_ms,
+                        end_ms,
+                        status: Status::Ok,
+                    }],
                     value: None,
                 })
                 .collect(),
@@ -213,17 +222,28 @@ mod tests {
 
     #[test]
     fn one_bar_per_attempt_at_its_time() {
-        let svg = render(&run_of(vec![("a", 0, 0.0, 50.0), ("b", 1, 0.0, 100.0)]), 476.0, "t");
+        let svg = render(
+            &run_of(vec![("a", 0, 0.0, 50.0), ("b", 1, 0.0, 100.0)]),
+            476.0,
+            "t",
+        );
         assert_eq!(svg.matches("<g class=\"fo-bar fo-ok\">").count(), 2);
         // plot width 400: a ends at x = 64 + 200.
-        assert!(svg.contains(r#"<rect x="64.00" y="11" width="200.00""#), "{svg}");
+        assert!(
+            svg.contains(r#"<rect x="64.00" y="11" width="200.00""#),
+            "{svg}"
+        );
         assert!(svg.contains(">worker 1<"));
         assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
     }
 
     #[test]
     fn ids_are_escaped() {
-        let svg = render(&run_of(vec![("<img src=x onerror=alert(1)>", 0, 0.0, 500.0)]), 640.0, "<b>");
+        let svg = render(
+            &run_of(vec![("<img src=x onerror=alert(1)>", 0, 0.0, 500.0)]),
+            640.0,
+            "<b>",
+        );
         assert!(!svg.contains("<img"));
         assert!(!svg.contains("<b>"));
         assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;"));

@@ -28,7 +28,7 @@ before(async () => {
     '/lazy.html': docsPage(embeds.url, `<div style="height:4000px">tall prose</div>${el('lazy', 'panels="timeline,results" autorun')}`),
     '/click.html': docsPage(embeds.url, el('click', 'loading="click" panels="timeline"')),
     '/height.html': docsPage(embeds.url, el('tall', 'loading="eager" panels="graph,timeline,results" autorun')),
-    '/theme.html': docsPage(embeds.url, `${el('dark', 'loading="eager" theme="dark" panels="timeline,results" autorun')}${el('auto', 'loading="eager" theme="auto" panels="timeline,results" autorun')}`),
+    '/theme.html': docsPage(embeds.url, `<style>#auto { --fanout-accent: #0b6e69; } @media (prefers-color-scheme: dark) { #auto { --fanout-bg: #1b1e24; } }</style>${el('dark', 'loading="eager" theme="dark" panels="timeline,results" autorun')}${el('auto', 'loading="eager" theme="auto" panels="timeline,results" autorun')}`),
     '/fence.html': docsPage(embeds.url, `<pre><code class="language-fanout">${GRAPH}</code></pre><pre><code class="language-js">let x = 1;</code></pre>
 <div class="language-fanout vp-adaptive-theme"><span class="lang">fanout</span><pre class="shiki"><code><span class="line">x : cpu 5ms</span>\n<span class="line">y : cpu 5ms after x</span></code></pre></div>`, { auto: true }),
     '/fence-query.html': docsPage(embeds.url, `<pre><code class="language-fanout">${GRAPH}</code></pre>`).replace('fanout-embed.js"', 'fanout-embed.js?auto"'),
@@ -188,6 +188,11 @@ describe('height and theme', () => {
       assert.equal(s.theme, 'dark');
       assert.ok(lum(s.bg) < 60, `dark background, got ${s.bg}`);
     }
+    // The host's custom properties theme the embed, and follow the scheme with it.
+    await auto.waitForFunction(() => getComputedStyle(document.body).backgroundColor === 'rgb(27, 30, 36)');
+    assert.deepEqual(await auto.evaluate(() => [getComputedStyle(document.getElementById('run')).backgroundColor, getComputedStyle(document.getElementById('run')).color]),
+      ['rgb(11, 110, 105)', 'rgb(255, 255, 255)'], 'the host accent, with white text on it');
+    assert.equal(await dark.evaluate(() => getComputedStyle(document.getElementById('run')).color), 'rgb(16, 19, 26)', 'dark text on the light default dark-theme accent');
     await page.waitForTimeout(300);
     await page.locator('#dark').screenshot({ path: join(ARTIFACTS, 'embed-theme-dark.png') });
     await page.locator('#auto').scrollIntoViewIfNeeded();

@@ -79,7 +79,7 @@ export class FanoutPlayground extends HTMLElement {
     this.started = false;
     this.observer = null;
     this.onMessage = this.onMessage.bind(this);
-    this.onScheme = () => this.sendTheme();
+    this.onScheme = () => { this.sendTheme(); this.sendStyle(); }; // the host's variables may follow the scheme too
     const shadow = this.attachShadow({ mode: 'open' });
     styleShadow(shadow);
     this.fallbackBox = document.createElement('div');
@@ -211,14 +211,11 @@ export class FanoutPlayground extends HTMLElement {
     this.post({ type: 'theme', theme: this.resolvedTheme() });
   }
 
+  /** Sends every --fanout-* variable as the host sets it now ('' = not set). */
   sendStyle() {
+    if (!this.frame) return;
     const cs = getComputedStyle(this);
-    const vars = {};
-    for (const k of STYLE_VARS) {
-      const v = cs.getPropertyValue(k).trim();
-      if (v) vars[k] = v;
-    }
-    if (Object.keys(vars).length) this.post({ type: 'style', vars });
+    this.post({ type: 'style', vars: Object.fromEntries(STYLE_VARS.map((k) => [k, cs.getPropertyValue(k).trim()])) });
   }
 
   onMessage(event) {

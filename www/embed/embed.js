@@ -47,6 +47,22 @@ let themeFromParent = null;
 function applyTheme() {
   const theme = params.theme === 'auto' ? (themeFromParent ?? (darkQuery.matches ? 'dark' : 'light')) : params.theme;
   root.dataset.theme = theme;
+  fitInk();
+}
+
+/** The Run button's text colour: whichever of near-black and white reads better on the
+ *  accent the theme (or the host) chose. */
+function fitInk() {
+  const button = document.getElementById('run');
+  if (!button) return;
+  root.style.removeProperty('--accent-ink');
+  const [r, g, b] = (getComputedStyle(button).backgroundColor.match(/[\d.]+/g) ?? ['0', '0', '0']).map(Number).map((c) => {
+    const x = c / 255;
+    return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  });
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  // Contrast with white: 1.05 / (L + 0.05); with #10131a (L ≈ 0.0065): (L + 0.05) / 0.0565.
+  root.style.setProperty('--accent-ink', 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.0565 ? '#ffffff' : '#10131a');
 }
 darkQuery.addEventListener('change', () => { themeFromParent = null; applyTheme(); });
 
@@ -55,7 +71,10 @@ window.addEventListener('message', (e) => {
   const m = toEmbed(e.data);
   if (!m) return;
   if (m.type === 'theme') { themeFromParent = m.theme; applyTheme(); }
-  else if (m.type === 'style') for (const [k, v] of Object.entries(m.vars)) root.style.setProperty(k, v);
+  else if (m.type === 'style') {
+    for (const [k, v] of Object.entries(m.vars)) { if (v) root.style.setProperty(k, v); else root.style.removeProperty(k); }
+    fitInk();
+  }
   else if (m.type === 'run') runButton.click();
 });
 

@@ -6,7 +6,7 @@
 //
 // Parent → embed:
 //   { type: 'theme', theme: 'light'|'dark' }          the colour scheme to show now
-//   { type: 'style', vars: { '--fanout-…': value } }  the host's theme custom properties
+//   { type: 'style', vars: { '--fanout-…': value } }  the host's theme custom properties ('' = unset)
 //   { type: 'run' }                                    run the graph (as the Run button)
 // Embed → parent:
 //   { type: 'ready', tier: 1|2|3, mode, isolated, reason }   the engine answered; `tier` is

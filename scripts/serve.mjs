@@ -4,6 +4,12 @@
 //   Cross-Origin-Embedder-Policy: require-corp
 // With `isolation: false` (CLI: --no-isolation) it sends neither, like an ordinary host or
 // a documentation page that embeds the playground; the page then falls back to workers.
+// The embed's two files are meant to be used from other origins:
+//   fanout-embed.js: Access-Control-Allow-Origin: * (a module script from another origin is
+//     fetched with CORS) and Cross-Origin-Resource-Policy: cross-origin;
+//   embed.html: Cross-Origin-Resource-Policy: cross-origin (framable by an isolated page), and
+//     with `dip: true` (CLI: --dip) Document-Isolation-Policy: isolate-and-require-corp, which
+//     isolates it even inside a page that is not (Chromium 137+): threads in any docs page.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -23,8 +29,9 @@ const TYPES = {
 
 export const WWW = new URL('../www', import.meta.url).pathname;
 
-/** Starts serving `root` on `port` (0 = any free port); resolves to `{ url, close() }`. */
-export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isolation = true } = {}) {
+/** Starts serving `root` on `port` (0 = any free port); resolves to `{ url, close() }`.
+ *  `onRequest(path)` (optional) is told every path asked for, as it is asked. */
+export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isolation = true, dip = false, onRequest = null } = {}) {
   const server = createServer((req, res) => {
     const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
     if (isolation) {
@@ -38,6 +45,15 @@ export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isola
     } catch {
       res.writeHead(400, headers).end('bad request');
       return;
+    }
+    onRequest?.(path);
+    if (/(^|\/)fanout-embed\.js$/.test(path)) {
+      headers['Access-Control-Allow-Origin'] = '*';
+      headers['Cross-Origin-Resource-Policy'] = 'cross-origin';
+    }
+    if (/(^|\/)embed\.html$/.test(path)) {
+      headers['Cross-Origin-Resource-Policy'] = 'cross-origin';
+      if (dip) headers['Document-Isolation-Policy'] = 'isolate-and-require-corp';
     }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (file !== root && !file.startsWith(root + sep)) {
@@ -75,7 +91,8 @@ export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isola
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const isolation = !process.argv.includes('--no-isolation');
+  const dip = process.argv.includes('--dip');
   const port = Number(process.env.PORT ?? 8080);
-  const { url } = await startServer({ port, isolation });
-  console.log(`fanout playground: ${url}  (${isolation ? 'cross-origin isolated' : 'not isolated: workers fallback'})`);
+  const { url } = await startServer({ port, isolation, dip });
+  console.log(`fanout playground: ${url}  (${isolation ? 'cross-origin isolated' : 'not isolated: workers fallback'}${dip ? '; embed.html with Document-Isolation-Policy' : ''})`);
 }

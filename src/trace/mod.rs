@@ -1,9 +1,10 @@
 //! What a run produced: per-task records and the run's result, in the JSON shape the page,
-//! the CLI and the tests share; plus its exports (Chrome trace, text Gantt chart).
+//! the CLI and the tests share; plus its exports (Chrome trace, text Gantt chart, SVG Gantt chart).
 
 mod build;
 pub mod chrome;
 pub mod gantt;
+pub mod svg;
 mod value;
 
 pub use build::{run_result, run_result_with};

@@ -193,6 +193,24 @@ pub fn chrome_trace(text: &str, run: JsValue) -> Result<String, JsValue> {
     Ok(crate::trace::chrome::to_chrome_trace(&graph, &run).to_string())
 }
 
+/// The simulated timeline of `.dag` text as an SVG document (see `fanout::trace::svg`):
+/// what an embed shows before its engine starts. `options` as for [`simulate`]; `width` in
+/// user units. Throws `InvalidGraph` on bad text.
+#[wasm_bindgen]
+pub fn gantt_svg(text: &str, options: JsValue, width: f64) -> Result<String, JsValue> {
+    let graph = parse_or_throw(text)?;
+    let opts = sim_options(options)?;
+    let run =
+        crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    let title = format!(
+        "Simulated timeline: {} tasks on {} workers, makespan {:.1} ms",
+        run.tasks.len(),
+        run.workers,
+        run.makespan_ms
+    );
+    Ok(crate::trace::svg::render(&run, width, &title))
+}
+
 /// For `npm run bench`: simulates the generated DAG of `benches/simulate.rs` (each of
 /// `tasks` tasks depends on up to 3 of the 1000 before it, 1..=1000 µs, seed 42) on
 /// `workers` workers with the critical-path policy, here in wasm. Returns

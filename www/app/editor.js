@@ -94,9 +94,9 @@ export function diagnosticRange(doc, d) {
 /**
  * Mounts the editor in `parent`. `check(text)` → Promise<Diagnostic[]>; `onChange(text)` after
  * every edit; `onDiagnostics(list)` after every fresh check; `onCaretLine(line)` when the caret
- * moves (while the editor has focus).
+ * moves (while the editor has focus). `readOnly` shows the text without letting it be edited.
  */
-export function createEditor(parent, { doc = '', check, onChange = () => {}, onDiagnostics = () => {}, onCaretLine = () => {} }) {
+export function createEditor(parent, { doc = '', check, onChange = () => {}, onDiagnostics = () => {}, onCaretLine = () => {}, readOnly = false }) {
   const lint = linter(async (view) => {
     const state = view.state;
     let list;
@@ -116,6 +116,7 @@ export function createEditor(parent, { doc = '', check, onChange = () => {}, onD
     state: EditorState.create({
       doc,
       extensions: [
+        ...(readOnly ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : []),
         lineNumbers(), highlightActiveLineGutter(), history(), drawSelection(), highlightActiveLine(),
         dagLanguage, syntaxHighlighting(highlight), lint, lintGutter(), taskLine, theme,
         keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),

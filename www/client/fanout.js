@@ -298,3 +298,10 @@ export async function benchmarkSimulate(tasks, workers) {
 export async function chromeTrace(graphText, result) {
   return callCore('chrome_trace', String(graphText), result);
 }
+
+/** The simulated timeline of `graphText` as SVG text (the core's `trace::svg`), `width`
+ *  user units wide; ids in it are escaped. Options as for `simulate`. */
+export async function ganttSvg(graphText, { workers, policy, seed, on_error } = {}, width = 640) {
+  if (workers !== undefined) validateWorkers(workers, 4096);
+  return callCore('gantt_svg', String(graphText), { workers, policy, seed, on_error }, Number(width));
+}

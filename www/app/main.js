@@ -288,6 +288,12 @@ async function onRun(simulateOnly = false) {
       setStatus(`Cancelled: ${e.result.tasks.filter((t) => t.status === 'ok').length} of ${e.result.tasks_total} tasks had finished.`);
       return;
     }
+    if (e.name === 'EngineFailure' && e.result) {
+      // The engine died mid-run: show what had ended; the next run starts a fresh engine.
+      showResult(e.result, runText);
+      setStatus(`Run failed: ${e.message}.`, true);
+      return;
+    }
     if (e.diagnostics) showDiagnostics(e.diagnostics);
     const n = e.diagnostics?.length;
     setStatus(n ? `The graph has ${plural(n, 'error')}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);

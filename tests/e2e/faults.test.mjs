@@ -134,6 +134,20 @@ describe('workers mode: a task worker terminated mid-attempt', () => {
   }
 });
 
+describe('workers mode: a task whose code panics', () => {
+  let page;
+  usePage((p) => { page = p; }, { isolation: false });
+
+  test('fails its attempt with the trap as the reason; its worker is replaced', LIMIT, async () => {
+    const r = await page.evaluate(() => window.fanout.run('boom : panic\nother[1..2] : cpu 5ms', { workers: 2, mode: 'workers' }));
+    const boom = r.tasks.find((t) => t.id === 'boom');
+    assert.equal(boom.status, 'failed');
+    assert.match(boom.attempts[0].reason, /^task worker [01] failed \(RuntimeError: unreachable\); a fresh worker took its slot$/);
+    assert.deepEqual(r.faults.map((f) => f.id), ['boom']);
+    await nextRunWorks(page, 'workers');
+  });
+});
+
 describe('threads mode: a panic', () => {
   let page;
   usePage((p) => { page = p; }, { isolation: true });
@@ -257,8 +271,8 @@ describe('malformed messages are ignored, counted and logged once', () => {
   test('from the engine, at a task worker', LIMIT, async () => {
     await runThrough(async () => {
       for (const w of page.workers().filter(isTaskWorker)) {
-        // A task list with a task of 5 fields (no kernel slot) would run as a 0 µs io
-        // task and its reply would end the real attempt early.
+        // A task of 5 fields (no kernel slot) would run, as a 5 µs io task, and its reply
+        // could be taken for a later attempt's; a null would throw in the listener.
         await w.evaluate(() => {
           for (const data of [null, { type: 'init' }, [[1, 0, 0, 1, 5]], [[1, 1, 1, 1, 5]], ['task']]) {
             self.dispatchEvent(new MessageEvent('message', { data }));

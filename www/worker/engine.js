@@ -288,11 +288,11 @@ function runOnPool(text, options, progress) {
       if (!accept(FROM_TASK_WORKER, data, taskWorkerReply)) return;
       if (Array.isArray(data)) for (const done of data) settle(slot, null, done);
       else if (data.type === FromTaskWorker.ready) watchTaskWorker(w, slot);
-      else if (data.type === FromTaskWorker.failed) settle(slot, 'failed', undefined, `task worker ${slot}: ${data.error.name ?? 'Error'}: ${data.error.message}`);
+      else if (data.type === FromTaskWorker.failed) settle(slot, 'failed', undefined, `task worker ${slot} failed (${data.error.name ?? 'Error'}: ${data.error.message}); a fresh worker took its slot`);
     };
     w.onerror = (e) => {
       e.preventDefault?.();
-      settle(slot, 'failed', undefined, `task worker ${slot} threw: ${e.message ?? 'an uncaught error'}`);
+      settle(slot, 'failed', undefined, `task worker ${slot} threw (${e.message ?? 'an uncaught error'}); a fresh worker took its slot`);
     };
   };
   // A fresh worker takes the slot; attempts that were queued behind the lost one go to it.
@@ -303,13 +303,7 @@ function runOnPool(text, options, progress) {
     if (inFlight[slot].length) pool[slot].postMessage(inFlight[slot].map((r) => r.msg));
   };
   pool.forEach((_, slot) => listen(slot));
-  // A worker that died (killed, crashed: no event says so, see liveness.js) fails its
-  // attempt with the reason, and a fresh worker takes its slot, as after a crash.
-  onTaskWorkerDeath = (slot) => {
-    if (inFlight[slot].length) settle(slot, 'failed', undefined, `task worker ${slot} died mid-attempt (terminated or crashed); a fresh worker took its slot`);
-    else replace(slot);
-  };
-  return drive(text, options, progress, {
+  const running = drive(text, options, progress, {
     start(d, kernel, end) {
       const slot = d[1];
       const timeout = d[4];
@@ -328,7 +322,14 @@ function runOnPool(text, options, progress) {
       }
     },
     counterTotal: () => [...counters.values()].reduce((a, b) => a + b, 0),
-  }).finally(() => { onTaskWorkerDeath = null; });
+  });
+  // A worker that died (killed, crashed: no event says so, see liveness.js) fails its
+  // attempt with the reason, and a fresh worker takes its slot, as after a crash.
+  onTaskWorkerDeath = (slot) => {
+    if (inFlight[slot].length) settle(slot, 'failed', undefined, `task worker ${slot} died mid-attempt (terminated or crashed); a fresh worker took its slot`);
+    else replace(slot);
+  };
+  return running.finally(() => { onTaskWorkerDeath = null; });
 }
 
 /** async mode: every attempt runs on this worker's own event loop. An `io` attempt is a

@@ -121,7 +121,7 @@ describe('workers mode: a task worker terminated mid-attempt', () => {
       assert.deepEqual(st[hit[0]], ['failed', 'ok'], 'its retry ran on the replacement');
       assert.deepEqual(st.end, ['ok']);
       const failed = o.result.tasks.find((t) => t.id === hit[0]).attempts[0];
-      assert.match(failed.reason, /^task worker [01] died mid-attempt \(terminated or crashed\); a fresh worker took its slot$/);
+      assert.match(failed.error, /^task worker [01] died mid-attempt \(terminated or crashed\); a fresh worker took its slot$/);
       assert.equal(o.result.faults.length, 1);
       assert.equal(o.result.faults[0].id, hit[0]);
       // How long the engine took to notice: the attempt ended (was judged failed) this long
@@ -142,7 +142,7 @@ describe('workers mode: a task whose code panics', () => {
     const r = await page.evaluate(() => window.fanout.run('boom : panic\nother[1..2] : cpu 5ms', { workers: 2, mode: 'workers' }));
     const boom = r.tasks.find((t) => t.id === 'boom');
     assert.equal(boom.status, 'failed');
-    assert.match(boom.attempts[0].reason, /^task worker [01] failed \(RuntimeError: unreachable\); a fresh worker took its slot$/);
+    assert.match(boom.attempts[0].error, /^task worker [01] failed \(RuntimeError: unreachable\); a fresh worker took its slot$/);
     assert.deepEqual(r.faults.map((f) => f.id), ['boom']);
     await nextRunWorks(page, 'workers');
   });
@@ -157,7 +157,7 @@ describe('threads mode: a panic', () => {
     const o = await outcome(page);
     assert.equal(o.ok, false);
     assert.equal(o.name, 'ThreadPanic');
-    assert.match(o.message, /a task panicked on a pool thread \(.*the task `panic` panicked, as it is written to.*\); threads share one memory/);
+    assert.match(o.message, /a task panicked on a pool thread \(.*the task `panic` panicked, as it is written to.*\); threads share one memory/s);
     await nextRunWorks(page, 'threads');
   });
 });
@@ -330,6 +330,10 @@ describe('the editor keeps its text through a crashed run and a crashed engine',
     await page.evaluate(() => window.__runEngine.terminate());
     await page.waitForFunction(() => /Run failed: the engine worker died/.test(document.querySelector('#run-status').textContent), null, { timeout: 20000 });
     await screenshot(page, 'faults-engine-died');
+    // The partial result is shown for what it is: a failure, not a Cancel.
+    assert.match(await page.textContent('#outcome .outcome-summary'), /Failed threads-mode run on 2 workers/);
+    assert.match(await page.textContent('#outcome'), /stopped while it ran, by the engine failure/);
+    assert.doesNotMatch(await page.textContent('#outcome'), /Cancel/);
     assert.equal(await graphText(page), text, 'the editor still holds it');
     await reloadKeeps(text);
   });

@@ -189,7 +189,7 @@ function frameBatcher(callback) {
 
 /**
  * Writes the engine's `faults` (`{ task (index), worker, start_ms, reason }`: why attempts
- * failed when their worker crashed or died) into `result`: as `reason` on the failed attempt
+ * failed when their worker crashed or died) into `result`: as `error` on the failed attempt
  * of that task, worker and start, and as `result.faults` with task ids.
  */
 function attachFaults(result, faults, ids) {
@@ -202,7 +202,7 @@ function attachFaults(result, faults, ids) {
       if (a.status !== 'failed' || a.worker !== worker) continue;
       if (!best || Math.abs(a.start_ms - start_ms) < Math.abs(best.start_ms - start_ms)) best = a;
     }
-    if (best) best.reason = reason;
+    if (best) best.error = reason; // shown as the attempt's reason (results.js)
     return { id, worker, start_ms, reason };
   });
 }

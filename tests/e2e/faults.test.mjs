@@ -297,6 +297,43 @@ describe('malformed messages are ignored, counted and logged once', () => {
   });
 });
 
+describe('malformed messages between the page and the layout worker', () => {
+  let page;
+  const warnings = [];
+  usePage((p) => {
+    page = p;
+    page.on('console', (m) => { if (m.type() === 'warning' && /ignored a malformed message/.test(m.text())) warnings.push(m.text()); });
+  }, { isolation: false });
+
+  /** A graph of `n` tasks big enough to be laid out in the worker (layout.js). */
+  const big = (n, tag) => Array.from({ length: n }, (_, i) => `${tag}${i} : cpu 1ms${i >= 20 ? ` after ${tag}${i - 20}` : ''}`).join('\n');
+  const drawn = (n) => page.waitForFunction((k) => document.querySelectorAll('#dag g.node').length === k, n, { timeout: 60_000 });
+
+  test('are ignored both ways, and the next layout is drawn', LIMIT, async () => {
+    await waitReady(page);
+    await page.evaluate((t) => window.fanoutUI.editor.setText(t), big(600, 'a'));
+    await drawn(600);
+    assert.equal(await page.getAttribute('#dag', 'data-layout'), 'worker');
+    const layoutWorker = page.workers().find((w) => w.url().endsWith('/layout-worker.js'));
+    await layoutWorker.evaluate(() => {
+      // At the worker:
+      for (const data of [null, { id: 1, tasks: 'all' }]) self.dispatchEvent(new MessageEvent('message', { data }));
+      // At the page, while it waits for the next layout (it listens only then):
+      const handle = self.onmessage;
+      self.onmessage = (e) => {
+        postMessage(null);
+        postMessage({ id: 'x', positions: 5 });
+        handle(e);
+      };
+    });
+    await page.evaluate((t) => window.fanoutUI.editor.setText(t), big(610, 'b'));
+    await drawn(610);
+    assert.deepEqual(page.errors, [], 'nothing threw');
+    assert.equal(warnings.filter((w) => w.startsWith('fanout: the page (from the layout worker) ignored')).length, 1);
+    assert.equal(warnings.filter((w) => w.startsWith('fanout: the layout worker ignored')).length, 1);
+  });
+});
+
 describe('the editor keeps its text through a crashed run and a crashed engine', () => {
   let page;
   usePage((p) => { page = p; }, { isolation: true });

@@ -257,6 +257,8 @@ describe('malformed messages are ignored, counted and logged once', () => {
       }
     });
     assert.equal(warned('the page (from the engine)'), 1, 'logged once, however many came');
+    const counted = await page.evaluate(() => window.fanout.ignoredMessages()['the page (from the engine)']);
+    assert.ok(counted >= 2 + 29 * 3, `and counted: ${counted}`);
   });
 
   test('from the page, at the engine', LIMIT, async () => {

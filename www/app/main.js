@@ -31,7 +31,7 @@ const status = $('run-status');
 // Everything the client offers, for devtools and tests.
 const api = {
   run, simulate, makespans, analyze, check, graph, convert, chromeTrace, capabilities,
-  prewarm, benchmarkSimulate: client.benchmarkSimulate, lastResult: null,
+  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, lastResult: null,
 };
 window.fanout = api;
 

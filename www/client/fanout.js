@@ -16,6 +16,9 @@ import { FromEngine, PROGRESS_STATES, ToEngine, deserializeError } from '../shar
 import { lifeName, watchLife } from '../shared/liveness.js';
 import { accept, engineReply } from '../shared/validate.js';
 
+/** How many malformed messages each of the page's listeners ignored (see validate.js). */
+export { ignoredMessages } from '../shared/validate.js';
+
 /** Where malformed engine replies are counted (see validate.js). */
 const FROM_ENGINE = 'the page (from the engine)';
 

@@ -4,6 +4,7 @@
 // WORKER_THRESHOLD tasks are laid out in a Web Worker so the page stays responsive; a newer
 // call supersedes an older one (the older promise resolves with `null`).
 import { computeLayout } from './layout-core.js';
+import { accept, layoutReply } from '../shared/validate.js';
 
 export const WORKER_THRESHOLD = 500;
 
@@ -15,7 +16,7 @@ function layoutInWorker(tasks) {
   const id = ++seq;
   return new Promise((resolve, reject) => {
     const onMessage = ({ data }) => {
-      if (data.id !== id) return;
+      if (!accept('the page (from the layout worker)', data, layoutReply) || data.id !== id) return;
       worker.removeEventListener('message', onMessage);
       if (id !== seq) resolve(null);
       else if (data.error) reject(new Error(data.error));

@@ -31,7 +31,7 @@ const status = $('run-status');
 // Everything the client offers, for devtools and tests.
 const api = {
   run, simulate, makespans, analyze, check, graph, convert, chromeTrace, capabilities,
-  prewarm, benchmarkSimulate: client.benchmarkSimulate, lastResult: null,
+  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, lastResult: null,
 };
 window.fanout = api;
 
@@ -286,6 +286,12 @@ async function onRun(simulateOnly = false) {
     if (e.name === 'AbortError' && e.result) {
       showResult(e.result, runText);
       setStatus(`Cancelled: ${e.result.tasks.filter((t) => t.status === 'ok').length} of ${e.result.tasks_total} tasks had finished.`);
+      return;
+    }
+    if (e.name === 'EngineFailure' && e.result) {
+      // The engine died mid-run: show what had ended; the next run starts a fresh engine.
+      showResult(e.result, runText);
+      setStatus(`Run failed: ${e.message}.`, true);
       return;
     }
     if (e.diagnostics) showDiagnostics(e.diagnostics);

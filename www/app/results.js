@@ -91,6 +91,7 @@ export function runFigures(result) {
   const blockedTasks = records.filter((t) => isNum(t.ready_ms) && isNum(t.unblocked_ms) && t.unblocked_ms > t.ready_ms).length;
   return {
     mode: result.mode, workers, policy: result.policy, seed: result.seed, cancelled: Boolean(result.cancelled),
+    failure: typeof result.failure === 'string' ? result.failure : null,
     makespan, work, span, lowerBound, speedup, efficiency, perWorker,
     blocked: m.blocked_ms, blockedTasks, queued: m.queued_ms, waveWait: m.wave_wait_ms,
     failedMs: m.failed_ms ?? lengthOf((a) => a.status === 'failed' || a.status === 'timeout'),
@@ -102,6 +103,12 @@ export function runFigures(result) {
     tasksSkipped: count('skipped'), tasksCancelled: count('cancelled'),
     notStarted: Math.max(0, tasksTotal - records.length),
   };
+}
+
+/** What cut a partial run short, for sentences: the Cancel button, or its engine's failure
+ *  (the engine worker died mid-run; `failure` says how). */
+function halt(f) {
+  return f.failure ? 'the engine failure' : 'the cancel';
 }
 
 /** Who ran, for sentences: "the simulation" or "this threads-mode run". */
@@ -121,11 +128,11 @@ export function metricRows(f) {
   // Tasks that did not succeed: their nominal work was not (all) done, which flatters speedup.
   const unfinished = f.tasksTotal - f.tasksOk;
   const incomplete = f.cancelled || unfinished > 0;
-  const notAllWork = f.cancelled ? 'it was cancelled, so not all of that work was done'
+  const notAllWork = f.cancelled ? `it was ${f.failure ? 'cut short by the engine failure' : 'cancelled'}, so not all of that work was done`
     : `${plural(unfinished, 'task')} did not succeed, so not all of that work was done`;
 
   if (f.cancelled) {
-    add('makespan', 'Makespan', ms(f.makespan), `${capital(who(f))} was cancelled after ${ms(f.makespan)} on ${W}, when ${done} of ${plural(f.tasksTotal, 'task')} had finished.`);
+    add('makespan', 'Makespan', ms(f.makespan), `${capital(who(f))} was ${f.failure ? 'stopped by its engine\'s failure' : 'cancelled'} after ${ms(f.makespan)} on ${W}, when ${done} of ${plural(f.tasksTotal, 'task')} had finished.`);
   } else if (f.mode === 'simulated') {
     add('makespan', 'Makespan', ms(f.makespan), `The simulation (nothing ran) finishes in ${ms(f.makespan)} of virtual time on ${W}, from the first task's start to the last one's end.`);
   } else {
@@ -193,7 +200,7 @@ export function metricRows(f) {
     const lost = f.failedMs + f.cancelledMs;
     let s;
     if (f.failedAttempts === 0 && f.cancelledMs === 0) {
-      s = f.cancelled ? 'No attempt failed before the cancel.' : 'Nothing was lost: every attempt succeeded the first time.';
+      s = f.cancelled ? `No attempt failed before ${halt(f)}.` : 'Nothing was lost: every attempt succeeded the first time.';
     } else {
       const parts = [];
       if (f.failedAttempts > 0) {
@@ -202,7 +209,7 @@ export function metricRows(f) {
         const again = f.retries === 0 ? (fa === 1 ? ' and was not retried' : ' and none was retried') : `, and ${plural(f.retries, 'retry', 'retries')} ran again`;
         parts.push(`${plural(fa, 'failed attempt')}${t} used ${ms(f.failedMs)} of worker time${again}`);
       }
-      if (f.cancelledMs > 0) parts.push(`attempts cut short by ${f.cancelled ? 'the cancel' : 'fail-fast'} had used ${ms(f.cancelledMs)}`);
+      if (f.cancelledMs > 0) parts.push(`attempts cut short by ${f.cancelled ? halt(f) : 'fail-fast'} had used ${ms(f.cancelledMs)}`);
       s = `${capital(parts.join('; '))}.`;
     }
     add('lost', 'Lost to failures and retries', ms(lost), s);
@@ -212,7 +219,8 @@ export function metricRows(f) {
 
 /** Why an attempt ended as it did, from its status and the task's options in the graph. */
 function attemptReason(a, n, spec, f, trigger) {
-  if (typeof a.error === 'string' && a.error) return a.error;
+  const error = typeof a.error === 'string' && a.error ? a.error : null;
+  if (error && !(a.status === 'failed' && spec?.kind === 'panic')) return error;
   switch (a.status) {
     case 'ok': return 'succeeded';
     case 'timeout': {
@@ -220,12 +228,12 @@ function attemptReason(a, n, spec, f, trigger) {
       return `stopped after ${ms(Math.max(0, a.end_ms - a.start_ms))},${limit}`;
     }
     case 'failed':
-      if (spec?.kind === 'panic') return 'its code panicked';
+      if (spec?.kind === 'panic') return error ? `its code panicked: ${error}` : 'its code panicked';
       if (spec?.fail_attempts >= n) return `failed on purpose: \`fail attempts ${spec.fail_attempts}\` makes the first ${spec.fail_attempts === 1 ? 'attempt' : `${spec.fail_attempts} attempts`} fail`;
       if (spec?.fail > 0) return `failed at random: \`fail ${+(spec.fail * 100).toFixed(2)}%\` gives each attempt that chance${isNum(f.seed) ? ` (seed ${f.seed})` : ''}`;
       return 'failed';
     case 'cancelled':
-      return f.cancelled ? 'stopped by Cancel' : `cut short by fail-fast${trigger ? ` when \`${trigger}\` failed` : ''}`;
+      return f.cancelled ? (f.failure ? `stopped when the engine failed (${f.failure})` : 'stopped by Cancel') : `cut short by fail-fast${trigger ? ` when \`${trigger}\` failed` : ''}`;
     default:
       return STATUS_WORDS[a.status] ?? String(a.status);
   }
@@ -262,7 +270,7 @@ export function failureList(result, graph) {
       reason = `skipped: it needs ${needs}, which did not succeed (on_error skip-dependents)`;
       groupReason = `skipped: they need ${needs}, which did not succeed (on_error skip-dependents)`;
     } else if (t.status === 'cancelled') {
-      const why = f.cancelled ? 'by Cancel' : `by fail-fast${trigger ? ` after \`${trigger}\` failed` : ''}`;
+      const why = f.cancelled ? (f.failure ? 'by the engine failure' : 'by Cancel') : `by fail-fast${trigger ? ` after \`${trigger}\` failed` : ''}`;
       reason = attempts.length ? `stopped while it ran, ${why}` : `cancelled before it started, ${why}`;
       groupReason = `cancelled before they started, ${why}`;
     } else {
@@ -365,7 +373,7 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
     if (f.tasksSkipped) counts.push(`${f.tasksSkipped} skipped`);
     if (f.tasksCancelled) counts.push(`${f.tasksCancelled} cancelled`);
     if (f.notStarted) counts.push(`${f.notStarted} never started`);
-    const how = f.mode === 'simulated' ? 'Simulated' : f.cancelled ? `Cancelled ${f.mode}-mode run` : `Ran in ${f.mode} mode`;
+    const how = f.mode === 'simulated' ? 'Simulated' : f.cancelled ? `${f.failure ? 'Failed' : 'Cancelled'} ${f.mode}-mode run` : `Ran in ${f.mode} mode`;
     const settings = [f.policy && `policy ${f.policy}`, isNum(f.seed) && `seed ${f.seed}`].filter(Boolean).join(', ');
     const summary = el('p', { className: 'outcome-summary' },
       `${how} on ${plural(f.workers, 'worker')}${settings ? ` (${settings})` : ''}: ${plural(f.tasksTotal, 'task')}, ${counts.join(', ')}.`);
@@ -397,7 +405,7 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
       }
       if (f.mode === 'simulated') output.append(el('p', { className: 'outcome-note', textContent: 'A simulation runs nothing, so each task\'s value is a stand-in (its position in the graph); reductions combine those. Run the graph to see real values.' }));
     } else {
-      output.append(el('p', { className: 'outcome-note', textContent: f.cancelled ? 'The run was cancelled before its last tasks finished, so there is no output.' : 'This run produced no output.' }));
+      output.append(el('p', { className: 'outcome-note', textContent: f.cancelled ? `The run was ${f.failure ? 'cut short by the engine failure' : 'cancelled'} before its last tasks finished, so there is no output.` : 'This run produced no output.' }));
     }
     if (result.counter) {
       const c = result.counter;
@@ -408,7 +416,7 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
     // Failures.
     const failed = el('section', { className: 'outcome-part' }, el('h3', { textContent: 'Failures and retries' }));
     if (!failures.length) {
-      failed.append(el('p', { className: 'outcome-note', textContent: f.cancelled ? 'No task failed before the cancel.' : 'None: every task succeeded at its first attempt.' }));
+      failed.append(el('p', { className: 'outcome-note', textContent: f.cancelled ? `No task failed before ${halt(f)}.` : 'None: every task succeeded at its first attempt.' }));
     } else {
       const list = el('ul', { className: 'failures' });
       // Tasks that never started are grouped by reason: a fail-fast can cancel thousands.
@@ -455,7 +463,7 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
       dl.append(el('dt', { textContent: r.term }), dd);
     }
     metrics.append(dl);
-    if (f.cancelled) metrics.append(el('p', { className: 'outcome-note', textContent: 'A cancelled run reports what had happened up to the cancel; its work, speedup and bounds are not known.' }));
+    if (f.cancelled) metrics.append(el('p', { className: 'outcome-note', textContent: `A ${f.failure ? 'failed' : 'cancelled'} run reports what had happened up to ${halt(f)}; its work, speedup and bounds are not known.` }));
 
     root.replaceChildren(summary, output, failed, metrics);
   }

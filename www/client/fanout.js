@@ -13,6 +13,18 @@
 // threads run blocks the run engine, and a cancelled run takes no pending parse with it.
 import { chooseMode, detectCapabilities } from '../shared/capabilities.js';
 import { FromEngine, PROGRESS_STATES, ToEngine, deserializeError } from '../shared/messages.js';
+import { lifeName, watchLife } from '../shared/liveness.js';
+import { accept, engineReply } from '../shared/validate.js';
+
+/** How many malformed messages each of the page's listeners ignored (see validate.js). */
+export { ignoredMessages } from '../shared/validate.js';
+
+/** Where malformed engine replies are counted (see validate.js). */
+const FROM_ENGINE = 'the page (from the engine)';
+
+/** The name of the error a request gets when its engine worker died under it (terminated,
+ *  crashed, an uncaught error); a run's carries the partial result as `result`. */
+export const ENGINE_FAILURE = 'EngineFailure';
 
 export const MAX_WORKERS = 32;
 
@@ -39,12 +51,24 @@ class EngineHandle {
       this.pending.set('init', { resolve, reject });
     });
     this.worker.onmessage = ({ data }) => this.receive(data);
-    this.worker.onerror = (e) => this.failAll(new Error(`the engine worker failed: ${e.message ?? 'could not load'}`));
-    this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate });
-    this.ready.then((r) => { cpuRate ||= r.cpuRate ?? 0; }, () => {});
+    this.worker.onmessageerror = () => accept(FROM_ENGINE, undefined, () => 'it could not be deserialized');
+    // An uncaught error leaves the engine in an unknown state: it is stopped like a dead one.
+    this.worker.onerror = (e) => {
+      e.preventDefault?.();
+      this.died(`the engine worker failed: ${e.message ?? 'could not load'}`);
+    };
+    // Its death, however it comes, is seen through its life lock (see liveness.js), which
+    // it holds before it says it is ready.
+    const life = lifeName('engine');
+    this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate, life });
+    this.ready.then((r) => {
+      cpuRate ||= r.cpuRate ?? 0;
+      if (!this.stopped) this.stopWatching = watchLife(life, () => this.died('the engine worker died (terminated or crashed)'));
+    }, () => {});
   }
 
   receive(data) {
+    if (!accept(FROM_ENGINE, data, engineReply)) return;
     if (data.type === FromEngine.progress) {
       this.pending.get(data.id)?.onProgress?.(data.packed, data.ids);
       return;
@@ -72,6 +96,7 @@ class EngineHandle {
   /** Sends a request; `onProgress` receives the engine's progress batches for it. */
   async request(message, onProgress) {
     await this.ready;
+    if (this.stopped) throw this.stopReason; // it stopped while the request waited
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
@@ -81,8 +106,20 @@ class EngineHandle {
 
   /** Stops the engine and everything it started (its pool workers go with it). */
   terminate(reason = new Error('the engine was replaced')) {
+    if (!this.stopped) this.stopReason = reason;
+    this.stopped = true;
+    this.stopWatching?.();
     this.worker.terminate();
     this.failAll(reason);
+  }
+
+  /** The engine worker died or failed on its own: every request fails with an
+   *  `EngineFailure` saying `why`, and the worker (and its pool) is stopped. */
+  died(why) {
+    if (this.stopped) return;
+    const err = new Error(why);
+    err.name = ENGINE_FAILURE;
+    this.terminate(err);
   }
 }
 
@@ -134,6 +171,10 @@ function frameBatcher(callback) {
     get total() {
       return ids.length;
     },
+    /** The run's task ids by index (from its first progress batch). */
+    get ids() {
+      return ids;
+    },
     seen() {
       const seen = new Map();
       for (const packed of chunks) for (let i = 0; i < packed.length; i += 5) seen.set(packed[i], event(packed, i));
@@ -147,6 +188,26 @@ function frameBatcher(callback) {
       if (!frame) frame = requestAnimationFrame(flush);
     },
   };
+}
+
+/**
+ * Writes the engine's `faults` (`{ task (index), worker, start_ms, reason }`: why attempts
+ * failed when their worker crashed or died) into `result`: as `error` on the failed attempt
+ * of that task, worker and start, and as `result.faults` with task ids.
+ */
+function attachFaults(result, faults, ids) {
+  const byId = new Map(result.tasks.map((t) => [t.id, t]));
+  result.faults = faults.map(({ task, worker, start_ms, reason }) => {
+    const id = ids[task];
+    const attempts = byId.get(id)?.attempts ?? [];
+    let best = null;
+    for (const a of attempts) {
+      if (a.status !== 'failed' || a.worker !== worker) continue;
+      if (!best || Math.abs(a.start_ms - start_ms) < Math.abs(best.start_ms - start_ms)) best = a;
+    }
+    if (best) best.error = reason; // shown as the attempt's reason (results.js)
+    return { id, worker, start_ms, reason };
+  });
 }
 
 /** The partial RunResult of a cancelled run, from the progress seen before the cancel;
@@ -203,10 +264,21 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const options = { policy, seed, on_error };
-    const { resultJson } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
+    const { resultJson, faults } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
     const result = JSON.parse(resultJson);
     batcher.flush();
+    if (faults) attachFaults(result, faults, batcher.ids);
     return { ...result, isolated: caps.isolated, reason: choice.reason };
+  } catch (e) {
+    if (e?.name !== ENGINE_FAILURE) throw e;
+    // The engine died mid-run: what ended so far stands, the rest is cancelled.
+    batcher.flush();
+    const partial = partialResult(choice.mode, workers, batcher.seen(), performance.now() - started, batcher.total);
+    const ended = partial.tasks.filter((t) => t.status !== 'cancelled').length;
+    const err = new Error(`${e.message} during the run: ${ended} of ${partial.tasks_total} tasks had ended; the rest were cancelled`);
+    err.name = ENGINE_FAILURE;
+    err.result = { ...partial, isolated: caps.isolated, reason: choice.reason, failure: e.message };
+    throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

@@ -11,6 +11,8 @@
 //    its engine. It runs no graphs and measures no CPU rate.
 // While a run goes, state changes are posted as `progress` batches (about every 16 ms).
 import { CORE_CALLS, FromEngine, FromTaskWorker, ToEngine, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
+import { holdLife, lifeName, watchLife } from '../shared/liveness.js';
+import { accept, engineRequest, taskWorkerReply } from '../shared/validate.js';
 
 /** @type {{ mode: string, workers: number, pkg: any, pool?: Worker[] } | null} */
 let state = null;
@@ -33,7 +35,8 @@ function cpuRateFor(pkg, given) {
   return pkg.calibrate_cpu();
 }
 
-async function init({ mode, workers, cpuRate: given }) {
+async function init({ mode, workers, cpuRate: given, life }) {
+  await holdLife(life); // the client learns of this worker's death through it (liveness.js)
   if (mode === 'threads') {
     const pkg = await import(PKG.threads);
     await pkg.default();
@@ -63,8 +66,11 @@ function startTaskWorker(module, worker, cpuRate) {
   return new Promise((resolve, reject) => {
     const w = spawnTaskWorker(module, worker, cpuRate);
     w.onmessage = ({ data }) => {
-      if (data.type === FromTaskWorker.ready) resolve(w);
-      else if (data.type === FromTaskWorker.failed) reject(new Error(`task worker ${worker}: ${data.error.message}`));
+      if (!accept(FROM_TASK_WORKER, data, taskWorkerReply)) return;
+      if (data.type === FromTaskWorker.ready) {
+        watchTaskWorker(w, worker);
+        resolve(w);
+      } else if (data.type === FromTaskWorker.failed) reject(new Error(`task worker ${worker}: ${data.error.message}`));
     };
     w.onerror = (e) => reject(new Error(`task worker ${worker} failed to start: ${e.message ?? 'unknown error'}`));
   });
@@ -74,9 +80,50 @@ function startTaskWorker(module, worker, cpuRate) {
  *  `cpuRate`; it accepts tasks at once (they wait inside it until the instance is ready). */
 function spawnTaskWorker(module, worker, cpuRate) {
   const w = new Worker(new URL('./task-worker.js', import.meta.url), { type: 'module', name: `fanout-task-${worker}` });
-  w.postMessage({ type: ToTaskWorker.init, module, worker, cpuRate });
+  const life = lifeName('task');
+  lives.set(w, { life, stop: null });
+  w.postMessage({ type: ToTaskWorker.init, module, worker, cpuRate, life });
   return w;
 }
+
+/** Where malformed task worker replies are counted (see validate.js). */
+const FROM_TASK_WORKER = 'the engine (from a task worker)';
+
+/** Per pool worker: its life lock's name, and how to stop watching it (liveness.js). */
+const lives = new WeakMap();
+/** What to do when pool worker `slot` dies (`(slot) => void`): set while a run goes. */
+let onTaskWorkerDeath = null;
+
+/** Watches pool worker `w` of `slot` once it said it holds its life lock (its `ready`): if
+ *  it dies (terminated, crashed) while still in the pool, the run in progress is told, or
+ *  between runs a fresh worker takes the slot. */
+function watchTaskWorker(w, slot) {
+  const live = lives.get(w);
+  if (!live || live.stop) return;
+  live.stop = watchLife(live.life, () => {
+    if (state?.pool?.[slot] !== w) return; // replaced on purpose already
+    if (onTaskWorkerDeath) {
+      onTaskWorkerDeath(slot);
+      return;
+    }
+    const fresh = spawnTaskWorker(state.module, slot, state.cpuRate);
+    state.pool[slot] = fresh;
+    fresh.onmessage = ({ data }) => {
+      if (accept(FROM_TASK_WORKER, data, taskWorkerReply) && data.type === FromTaskWorker.ready) watchTaskWorker(fresh, slot);
+    };
+  });
+}
+
+/** Stops pool worker `w` on purpose (no death to report). */
+function retireTaskWorker(w) {
+  lives.get(w)?.stop?.();
+  w.terminate();
+}
+
+/** Why the current run's attempts failed, where the executor knows more than the outcome
+ *  (a crash, a death): `{ task (index), worker, start_ms (from the run's start, like the
+ *  result's), reason }`, sent with the result. */
+let faults = [];
 
 /** Progress state codes, shared with the core (0 running, then how an attempt ended). */
 const RUNNING = 0;
@@ -221,11 +268,12 @@ function runOnPool(text, options, progress) {
   const outbox = pool.map(() => []); // slot -> task messages not yet posted
   // Each instance's own counter, as last reported: separate memories, no shared counter.
   const counters = new Map(); // Worker -> counter value
-  const settle = (slot, outcome, done) => {
+  const settle = (slot, outcome, done, reason) => {
     const r = inFlight[slot].shift();
     if (!r) return;
     if (r.timer) clearTimeout(r.timer);
     if (outcome) {
+      if (reason) faults.push({ task: r.msg[1], worker: slot, start_ms: r.sentAt - progress.start, reason });
       replace(slot);
       r.end(r.sentAt, nowAbsMs(), outcome);
     } else {
@@ -237,23 +285,25 @@ function runOnPool(text, options, progress) {
   const listen = (slot) => {
     const w = pool[slot];
     w.onmessage = ({ data }) => {
+      if (!accept(FROM_TASK_WORKER, data, taskWorkerReply)) return;
       if (Array.isArray(data)) for (const done of data) settle(slot, null, done);
-      else if (data.type === FromTaskWorker.failed) settle(slot, 'failed');
+      else if (data.type === FromTaskWorker.ready) watchTaskWorker(w, slot);
+      else if (data.type === FromTaskWorker.failed) settle(slot, 'failed', undefined, `task worker ${slot} failed (${data.error.name ?? 'Error'}: ${data.error.message}); a fresh worker took its slot`);
     };
     w.onerror = (e) => {
       e.preventDefault?.();
-      settle(slot, 'failed');
+      settle(slot, 'failed', undefined, `task worker ${slot} threw (${e.message ?? 'an uncaught error'}); a fresh worker took its slot`);
     };
   };
   // A fresh worker takes the slot; attempts that were queued behind the lost one go to it.
   const replace = (slot) => {
-    pool[slot].terminate();
+    retireTaskWorker(pool[slot]);
     pool[slot] = spawnTaskWorker(module, slot, cpuRate);
     listen(slot);
     if (inFlight[slot].length) pool[slot].postMessage(inFlight[slot].map((r) => r.msg));
   };
   pool.forEach((_, slot) => listen(slot));
-  return drive(text, options, progress, {
+  const running = drive(text, options, progress, {
     start(d, kernel, end) {
       const slot = d[1];
       const timeout = d[4];
@@ -273,6 +323,13 @@ function runOnPool(text, options, progress) {
     },
     counterTotal: () => [...counters.values()].reduce((a, b) => a + b, 0),
   });
+  // A worker that died (killed, crashed: no event says so, see liveness.js) fails its
+  // attempt with the reason, and a fresh worker takes its slot, as after a crash.
+  onTaskWorkerDeath = (slot) => {
+    if (inFlight[slot].length) settle(slot, 'failed', undefined, `task worker ${slot} died mid-attempt (terminated or crashed); a fresh worker took its slot`);
+    else replace(slot);
+  };
+  return running.finally(() => { onTaskWorkerDeath = null; });
 }
 
 /** async mode: every attempt runs on this worker's own event loop. An `io` attempt is a
@@ -298,10 +355,11 @@ function runOnEventLoop(text, options, progress) {
           let value;
           try {
             value = kernel ? pkg.run_kernel(kernel) : (pkg.run_cpu(duration), undefined);
-          } catch {
+          } catch (e) {
             // A panic traps this instance: the attempt fails, the run goes on, and the
             // engine retires after it (its memory may be left mid-update).
             state.retire = true;
+            faults.push({ task: d[0], worker: d[1], start_ms: s - progress.start, reason: `the task's code trapped (${e?.name ?? 'Error'}: ${e?.message ?? e}); this engine is replaced after the run` });
             end(s, nowAbsMs(), 'failed');
             return;
           }
@@ -319,6 +377,7 @@ async function runGraph(id, text, options) {
   if (state.mode === 'core') throw new Error('the core engine runs no graphs: start an engine in a run mode');
   // The ids come from the run's own parse (Engine.taskIds, or runThreads' first batch).
   const progress = new ProgressStream(id);
+  faults = [];
   try {
     if (state.mode === 'threads') return state.pkg.runThreads(text, (batch, ids) => progress.pushPacked(batch, ids), options);
     return await (state.mode === 'workers' ? runOnPool(text, options, progress) : runOnEventLoop(text, options, progress));
@@ -330,8 +389,14 @@ async function runGraph(id, text, options) {
 // Requests are handled one at a time, in order: a run finishes before the next starts.
 let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
+  if (!accept('the engine (from the page)', data, engineRequest)) return;
   queue = queue.then(() => handle(data));
 };
+
+/** The run's faults for the client (see `faults`); undefined when there were none. */
+function faultsOfRun() {
+  return faults.length ? faults : undefined;
+}
 
 async function handle(data) {
   try {
@@ -339,9 +404,11 @@ async function handle(data) {
       case ToEngine.init:
         postMessage({ type: FromEngine.ready, ...(await init(data)) });
         break;
-      case ToEngine.run:
-        postMessage({ type: FromEngine.result, id: data.id, resultJson: await runGraph(data.id, data.text, data.options), retire: state.retire });
+      case ToEngine.run: {
+        const resultJson = await runGraph(data.id, data.text, data.options);
+        postMessage({ type: FromEngine.result, id: data.id, resultJson, retire: state.retire, faults: faultsOfRun() });
         break;
+      }
       case ToEngine.call:
         if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);
         postMessage({ type: FromEngine.returned, id: data.id, value: state.pkg[data.fn](...data.args) });

@@ -6,6 +6,8 @@
 // tasks, run in order, and the reply lists their results, one message each way.
 import init, { counter_value, reset_counter, run_cpu, run_kernel, set_cpu_rate } from '../pkg/plain/fanout.js';
 import { FromTaskWorker, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
+import { holdLife } from '../shared/liveness.js';
+import { accept, taskWorkerRequest } from '../shared/validate.js';
 
 let worker = -1;
 let ready = null; // a promise until the instance is ready, then null
@@ -53,11 +55,15 @@ async function runTasks(tasks) {
 }
 
 self.onmessage = async ({ data }) => {
+  if (!accept('a task worker', data, taskWorkerRequest)) return;
   if (Array.isArray(data)) {
     queue = queue.then(() => runTasks(data));
   } else if (data.type === ToTaskWorker.init) {
     worker = data.worker;
-    ready = init({ module_or_path: data.module }).then(() => set_cpu_rate(data.cpuRate));
+    // Ready once the instance is and this worker holds its life lock (the engine watches
+    // it from then on, to learn of this worker's death: see liveness.js).
+    const instance = init({ module_or_path: data.module }).then(() => set_cpu_rate(data.cpuRate));
+    ready = Promise.all([instance, holdLife(data.life)]);
     try {
       await ready;
       ready = null;

@@ -4,9 +4,13 @@
 //   Cross-Origin-Embedder-Policy: require-corp
 // With `isolation: false` (CLI: --no-isolation) it sends neither, like an ordinary host or
 // a documentation page that embeds the playground; the page then falls back to workers.
+// Every response carries the Content-Security-Policy. The headers come from a table of
+// (path pattern, headers) rows (scripts/lib/headers.mjs); `headers` replaces it, so
+// scripts/preview.mjs serves dist/ with no headers at all, or with dist/_headers.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { devHeaders, headersFor } from './lib/headers.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -23,22 +27,27 @@ const TYPES = {
 
 export const WWW = new URL('../www', import.meta.url).pathname;
 
-/** Starts serving `root` on `port` (0 = any free port); resolves to `{ url, close() }`. */
-export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isolation = true } = {}) {
+/**
+ * Starts serving `root` on `port` (0 = any free port); resolves to `{ url, close() }`.
+ * `headers` (rows of [pattern, headers], see scripts/lib/headers.mjs) defaults to the dev
+ * server's table for `isolation` and `dip`, where a later row overrides an earlier one; a
+ * given table (`[]`: none but Content-Type and Content-Length; dist/_headers) applies as a
+ * host applies _headers. `onRequest(path)` (optional) is told every path asked for.
+ */
+export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isolation = true, dip = false, onRequest = null, headers } = {}) {
+  const table = headers ?? devHeaders({ isolation, dip });
+  const override = headers === undefined;
+  root = root.replace(/\/+$/, '');
   const server = createServer((req, res) => {
-    const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
-    if (isolation) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
-    }
     let path;
     try {
       path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     } catch {
-      res.writeHead(400, headers).end('bad request');
+      res.writeHead(400).end('bad request');
       return;
     }
+    onRequest?.(path);
+    const headers = headersFor(table, path, { override });
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403, headers).end('forbidden');
@@ -75,7 +84,8 @@ export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isola
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const isolation = !process.argv.includes('--no-isolation');
+  const dip = process.argv.includes('--dip');
   const port = Number(process.env.PORT ?? 8080);
-  const { url } = await startServer({ port, isolation });
-  console.log(`fanout playground: ${url}  (${isolation ? 'cross-origin isolated' : 'not isolated: workers fallback'})`);
+  const { url } = await startServer({ port, isolation, dip });
+  console.log(`fanout playground: ${url}  (${isolation ? 'cross-origin isolated' : 'not isolated: workers fallback'}${dip ? '; embed.html with Document-Isolation-Policy' : ''})`);
 }

@@ -114,11 +114,16 @@ async function main() {
     scenarios['playground, isolated, engine ready'] = await playground(browser, isolated.url, { run: false });
     scenarios['playground, no headers, after a workers-mode run'] = await playground(browser, plain.url, { run: true });
     if (existsSync(join(DIST, 'fanout-embed.js')) && existsSync(join(DIST, 'embed.html'))) {
-      // The embed's origin sends the site's headers (CORS for fanout-embed.js); the docs page
-      // is an ordinary one on another origin.
-      const e = await embed(browser, isolated.url);
-      scenarios['one lazy embed, before it scrolls into view'] = { ...e.before, budget: BUDGET_BEFORE_VIEW };
-      scenarios['one lazy embed, after a run'] = { ...e.after, budget: BUDGET_AFTER_RUN };
+      // The docs page is an ordinary one on another origin; the embed's origin sends only the
+      // CSP and CORS for fanout-embed.js (no isolation: tier 3, workers mode).
+      const cors = await startServer({ root: DIST, port: 0, headers: headers.filter(([p]) => p === '/*' || p === '/fanout-embed.js') });
+      try {
+        const e = await embed(browser, cors.url);
+        scenarios['one lazy embed, before it scrolls into view'] = { ...e.before, budget: BUDGET_BEFORE_VIEW };
+        scenarios['one lazy embed, after a workers-mode run'] = { ...e.after, budget: BUDGET_AFTER_RUN };
+      } finally {
+        await cors.close();
+      }
     }
   } finally {
     await browser.close();

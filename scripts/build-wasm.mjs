@@ -7,9 +7,12 @@
 //   so the linker is told to import a shared memory explicitly.
 // Each build checks its output: the plain module must own an unshared memory, the threaded
 // one must import a shared memory; a silent mistake would only show at run time.
-// Both use Cargo's `release` profile (opt-level 3). `--profile=NAME` builds with another
-// Cargo profile, and `--wasm-opt` runs wasm-opt -Oz from the `binaryen` npm package
-// (version 132: it reads the threaded module, which older binaryens cannot), to measure them.
+// Both use Cargo's `release` profile (opt-level 3: a size-tuned profile, opt-level "s",
+// gave gzipped modules no smaller), then wasm-opt -Oz from the `binaryen` npm package
+// (version 132: it reads the threaded module, which older binaryens cannot): about 9% fewer
+// gzipped bytes for either build, and no slower. Its output is cached by the input's hash.
+// `--profile=NAME` builds with another Cargo profile and `--no-wasm-opt` skips wasm-opt, to
+// measure either.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -71,7 +74,7 @@ function wasmOpt(name, wasm, targetDir) {
 
 /** Builds the `name` wasm into www/pkg/<name>/: cargo with `profile`, wasm-bindgen, then
  *  (unless `opt` is false) wasm-opt, and checks the module's memory. */
-export function buildWasm(name, { profile = 'release', opt = false } = {}) {
+export function buildWasm(name, { profile = 'release', opt = true } = {}) {
   const b = BUILDS[name];
   step(`building the ${name} wasm (profile ${profile}${opt ? ', wasm-opt' : ''})`);
   const env = { ...process.env, CARGO_TARGET_DIR: b.targetDir, ...b.env };
@@ -88,6 +91,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const which = args.filter((a) => !a.startsWith('--'));
   const profile = args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
-  const opt = args.includes('--wasm-opt');
+  const opt = !args.includes('--no-wasm-opt');
   for (const name of which.length ? which : Object.keys(BUILDS)) buildWasm(name, { ...(profile ? { profile } : {}), opt });
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildWasm } from './build-wasm.mjs';
 import { output, run, step } from './lib/run.mjs';
+import { devHeaders } from './lib/headers.mjs';
 import { startServer } from './serve.mjs';
 import { ROOT, ensureBrowser, ensureNodeModules, ensureRust } from './setup.mjs';
 
@@ -60,7 +61,8 @@ buildWasm('threads');
 step('building the native CLI (release)');
 run('cargo', ['build', '--release', '--bin', 'fanout'], { cwd: ROOT });
 
-const server = await startServer({ port: 0, isolation: true });
+// No CSP here: the comparison injects workerpool, which evaluates code in blob: workers.
+const server = await startServer({ port: 0, headers: devHeaders({ isolation: true, csp: false }) });
 const browser = await launchChromium();
 const page = await (await browser.newContext()).newPage();
 await page.goto(server.url);

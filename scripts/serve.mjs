@@ -4,15 +4,13 @@
 //   Cross-Origin-Embedder-Policy: require-corp
 // With `isolation: false` (CLI: --no-isolation) it sends neither, like an ordinary host or
 // a documentation page that embeds the playground; the page then falls back to workers.
-// The embed's two files are meant to be used from other origins:
-//   fanout-embed.js: Access-Control-Allow-Origin: * (a module script from another origin is
-//     fetched with CORS) and Cross-Origin-Resource-Policy: cross-origin;
-//   embed.html: Cross-Origin-Resource-Policy: cross-origin (framable by an isolated page), and
-//     with `dip: true` (CLI: --dip) Document-Isolation-Policy: isolate-and-require-corp, which
-//     isolates it even inside a page that is not (Chromium 137+): threads in any docs page.
+// Every response carries the Content-Security-Policy. The headers come from a table of
+// (path pattern, headers) rows (scripts/lib/headers.mjs); `headers` replaces it, so
+// scripts/preview.mjs serves dist/ with no headers at all, or with dist/_headers.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { devHeaders, headersFor } from './lib/headers.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -29,32 +27,27 @@ const TYPES = {
 
 export const WWW = new URL('../www', import.meta.url).pathname;
 
-/** Starts serving `root` on `port` (0 = any free port); resolves to `{ url, close() }`.
- *  `onRequest(path)` (optional) is told every path asked for, as it is asked. */
-export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isolation = true, dip = false, onRequest = null } = {}) {
+/**
+ * Starts serving `root` on `port` (0 = any free port); resolves to `{ url, close() }`.
+ * `headers` (rows of [pattern, headers], see scripts/lib/headers.mjs) defaults to the dev
+ * server's table for `isolation` and `dip`, where a later row overrides an earlier one; a
+ * given table (`[]`: none but Content-Type and Content-Length; dist/_headers) applies as a
+ * host applies _headers. `onRequest(path)` (optional) is told every path asked for.
+ */
+export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isolation = true, dip = false, onRequest = null, headers } = {}) {
+  const table = headers ?? devHeaders({ isolation, dip });
+  const override = headers === undefined;
+  root = root.replace(/\/+$/, '');
   const server = createServer((req, res) => {
-    const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
-    if (isolation) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
-    }
     let path;
     try {
       path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     } catch {
-      res.writeHead(400, headers).end('bad request');
+      res.writeHead(400).end('bad request');
       return;
     }
     onRequest?.(path);
-    if (/(^|\/)fanout-embed\.js$/.test(path)) {
-      headers['Access-Control-Allow-Origin'] = '*';
-      headers['Cross-Origin-Resource-Policy'] = 'cross-origin';
-    }
-    if (/(^|\/)embed\.html$/.test(path)) {
-      headers['Cross-Origin-Resource-Policy'] = 'cross-origin';
-      if (dip) headers['Document-Isolation-Policy'] = 'isolate-and-require-corp';
-    }
+    const headers = headersFor(table, path, { override });
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403, headers).end('forbidden');

@@ -1,5 +1,6 @@
 // `npm test`: installs what is missing (toolchain pieces, npm packages, Chromium and its
-// driver), builds both wasm builds, then runs every suite in turn:
+// driver), builds both wasm builds, the page bundle and the static site dist/, then runs
+// every suite in turn:
 //   1. native Rust tests (cargo test): the core;
 //   2. the wasm layer in headless Chromium (wasm-bindgen-test), plain and threaded builds;
 //   3. end-to-end tests of the served page (node --test + playwright-core).
@@ -15,6 +16,7 @@ ensureNodeModules();
 ensureBrowser();
 // Imported only now: it needs esbuild, which ensureNodeModules has just installed.
 const { bundle } = await import('./bundle.mjs');
+const { buildSite } = await import('./build-site.mjs');
 
 const wasmTestEnv = {
   CHROMEDRIVER: findChromedriver(),
@@ -26,6 +28,7 @@ const suites = [
   ['build the plain wasm', () => buildWasm('plain')],
   ['build the threaded wasm', () => buildWasm('threads')],
   ['bundle the page (esbuild)', () => bundle()],
+  ['build the static site (dist/)', () => buildSite()],
   ['native Rust tests (cargo test)', () => run('cargo', ['test'], { cwd: ROOT })],
   ['wasm layer, plain build, headless Chromium', () => run('cargo',
     ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_plain'],
@@ -44,7 +47,7 @@ const failed = [];
 for (const [name, body] of suites) {
   step(name);
   try {
-    body();
+    await body();
   } catch (e) {
     console.error(`\u2716 ${name}: ${e.message}`);
     failed.push(name);

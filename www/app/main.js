@@ -2,7 +2,7 @@
 // exports to the client API, keeps one linked selection across the three views, and exposes
 // the API as `window.fanout` (and the views as `window.fanoutUI`) for devtools and tests.
 import * as client from '../client/fanout.js';
-import { MODES, chooseMode } from '../shared/capabilities.js';
+import { MODES, chooseMode, isolationNote } from '../shared/capabilities.js';
 import { createCompare } from './compare.js';
 import { chainSentence, realizedChain } from './critical-chain.js';
 import { createDagView } from './dag-view.js';
@@ -100,9 +100,10 @@ const editor = createEditor($('graph'), {
 function describeEnvironment() {
   const caps = capabilities();
   const auto = chooseMode('auto', caps);
-  $('environment').textContent =
+  $('environment').textContent = (
     `Cross-origin isolated: ${caps.isolated ? 'yes' : 'no'} · wasm threads: ${caps.wasmThreads ? 'supported by this browser' : 'not supported by this browser'} · ` +
-    `${plural(caps.cores, 'core')} · Run uses ${auto.mode} mode: ${auto.reason}.`;
+    `${plural(caps.cores, 'core')} · Run uses ${auto.mode} mode: ${auto.reason}. ` +
+    isolationNote(caps, { available: window.coi !== undefined, active: Boolean(window.coi && navigator.serviceWorker?.controller) })).trim();
   if (auto.mode !== 'threads') {
     const option = modeSelect.querySelector('option[value="threads"]');
     option.disabled = true;

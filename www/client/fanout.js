@@ -8,7 +8,8 @@
 //   makespans(graphText, { maxWorkers }) -> Promise<number[]>, chromeTrace(graphText, result)
 //   capabilities() -> what the page allows
 // It owns two engine workers: the run engine, one per (mode, workers), replaced when either
-// changes or a run is cancelled; and the core engine (plain build, mode 'core') for the
+// changes or a run is cancelled; and the core engine (mode 'core': the threaded build on
+// one thread where the page is isolated, else the plain one) for the
 // core's pure functions, so parsing, analysis and simulation answer at once even while a
 // threads run blocks the run engine, and a cancelled run takes no pending parse with it.
 import { chooseMode, detectCapabilities } from '../shared/capabilities.js';

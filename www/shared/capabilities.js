@@ -39,7 +39,7 @@ export const MODES = Object.freeze({
  */
 export function chooseMode(requested, caps) {
   const whyNoThreads = !caps.isolated
-    ? 'the page is not cross-origin isolated (it needs the COOP/COEP headers)'
+    ? 'the page is not cross-origin isolated: its host does not send the two headers wasm threads need (Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy)'
     : !caps.wasmThreads || !caps.sharedArrayBuffer
       ? 'this browser does not support wasm threads (shared memory)'
       : null;
@@ -56,4 +56,23 @@ export function chooseMode(requested, caps) {
   return whyNoThreads
     ? { mode: 'workers', reason: `fell back to workers because ${whyNoThreads}` }
     : { mode: 'threads', reason: 'the page is cross-origin isolated and supports wasm threads' };
+}
+
+/**
+ * What the page can say about its isolation beyond the mode, in plain words, or '' when
+ * there is nothing to add. `coi` says whether the site ships the opt-in service worker
+ * (dist/coi.js sets `window.coi`) and whether that worker controls the page.
+ * @param {{ isolated: boolean }} caps
+ * @param {{ available: boolean, active: boolean }} coi
+ */
+export function isolationNote(caps, coi) {
+  if (caps.isolated && coi.active) {
+    return 'This host sends no isolation headers, so a service worker of this site (coi-serviceworker) adds them; ' +
+      'turning it on cost one reload. Open the page with ?coi=0 to turn it off.';
+  }
+  if (caps.isolated) return '';
+  const same = 'Workers mode gives the same schedule and the same results; only the way tasks reach the workers differs.';
+  return coi.available
+    ? `${same} To get threads on a host that cannot send headers, open this page with ?coi=1: a service worker of this site adds the headers, at the cost of one reload.`
+    : same;
 }

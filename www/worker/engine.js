@@ -6,9 +6,11 @@
 //    a pool of task workers, each with its own instance of the same compiled module.
 //  - async: the plain build on this worker's one event loop: up to `workers` tasks in flight;
 //    `io` tasks are timers that overlap, `cpu` tasks block the loop (and every timer).
-//  - core: the plain build for the core's pure functions only (parse, check, analyze,
-//    simulate…), never blocked by a run, so the views stay live while a threads run blocks
-//    its engine. It runs no graphs and measures no CPU rate.
+//  - core: the core's pure functions only (parse, check, analyze, simulate…), never blocked
+//    by a run, so the views stay live while a threads run blocks its engine. It runs no
+//    graphs and measures no CPU rate. It loads the build the page's runs load: the threaded
+//    one where the page is cross-origin isolated (on one thread, no pool), else the plain
+//    one, so a page downloads one wasm module, not two.
 // While a run goes, state changes are posted as `progress` batches (about every 16 ms).
 import { CORE_CALLS, FromEngine, FromTaskWorker, ToEngine, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 import { holdLife, lifeName, watchLife } from '../shared/liveness.js';
@@ -35,6 +37,23 @@ function cpuRateFor(pkg, given) {
   return pkg.calibrate_cpu();
 }
 
+/** The build for the core engine, initialised: the threaded one where this worker may share
+ *  memory (the page is isolated), the plain one otherwise or if that fails to start. */
+async function coreBuild() {
+  if (self.crossOriginIsolated && typeof SharedArrayBuffer === 'function') {
+    try {
+      const pkg = await import(PKG.threads);
+      await pkg.default();
+      return pkg;
+    } catch {
+      // fall through: the plain build works everywhere
+    }
+  }
+  const pkg = await import(PKG.plain);
+  await pkg.default();
+  return pkg;
+}
+
 async function init({ mode, workers, cpuRate: given, life }) {
   await holdLife(life); // the client learns of this worker's death through it (liveness.js)
   if (mode === 'threads') {
@@ -45,12 +64,11 @@ async function init({ mode, workers, cpuRate: given, life }) {
     state = { mode, workers, pkg };
     return { mode, workers, threads, cpuRate };
   }
-  const pkg = await import(PKG.plain);
   if (mode === 'core') {
-    await pkg.default();
-    state = { mode, workers: 0, pkg };
+    state = { mode, workers: 0, pkg: await coreBuild() };
     return { mode, workers: 0 };
   }
+  const pkg = await import(PKG.plain);
   const module = await WebAssembly.compileStreaming(fetch(new URL('fanout_bg.wasm', PKG.plain)));
   await pkg.default({ module_or_path: module });
   const cpuRate = cpuRateFor(pkg, given); // every pool worker gets it

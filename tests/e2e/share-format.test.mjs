@@ -9,36 +9,9 @@ import LZString from 'lz-string';
 import {
   MAX_DECODED_CHARS, MAX_LINK_CHARS, ShareError, decodeShare, encodeShare, isShareFragment, measureStream,
 } from '../../www/shared/share-link.js';
-import { EVERY_FEATURE } from '../data/share/graphs.mjs';
+import { EVERY_FEATURE, bombPayload } from '../data/share/graphs.mjs';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-';
-
-/** `chars` characters of lz-string stream that expands quadratically: one literal 'a', then
- *  codes that each name the entry being made (the decoder's w + w[0] case), then the end. */
-export function bombPayload(chars) {
-  const bits = [];
-  const put = (value, n) => { for (let i = 0; i < n; i++) bits.push((value >> i) & 1); };
-  put(0, 2); put(97, 8); // literal 'a' (entry 3)
-  let dictSize = 4;
-  let numBits = 3;
-  let enlargeIn = 4;
-  while (bits.length + 2 * numBits + 2 < chars * 6) {
-    put(dictSize, numBits);
-    dictSize += 1;
-    enlargeIn -= 1;
-    if (enlargeIn === 0) { enlargeIn = 2 ** numBits; numBits += 1; }
-  }
-  put(2, numBits); // the end code, then padding
-  while (bits.length < chars * 6) bits.push(0);
-  let out = '';
-  for (let c = 0; c < chars; c++) {
-    let v = 0;
-    for (let b = 0; b < 6; b++) v |= bits[c * 6 + b] << (5 - b);
-    out += ALPHABET[v];
-  }
-  return out;
-}
-
 const VECTORS = JSON.parse(readFileSync(new URL('../data/share/vectors.json', import.meta.url), 'utf8'));
 
 describe('share-link format', () => {

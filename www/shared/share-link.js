@@ -225,6 +225,7 @@ export function decodeShare(fragment) {
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('not-a-graph', 'This link holds no fanout graph: its data is not an object with a `text`.');
   if (typeof data.text !== 'string') return fail('not-a-graph', 'This link holds no fanout graph: its `text` is missing or not a string.');
+  if (!data.text.isWellFormed()) return fail('not-a-graph', 'This link holds no fanout graph: its `text` is not valid Unicode.');
   const settings = checkSettings(data.settings);
   if (settings instanceof ShareError) return fail('not-a-graph', `This link holds no fanout graph: ${settings.message}.`);
   return { ok: true, text: data.text, settings };

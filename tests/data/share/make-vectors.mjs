@@ -48,6 +48,8 @@ bad('negative seed', `v1/${z(JSON.stringify({ text: 'a : cpu 1', settings: { see
 bad('seed past 2^53', `v1/${z('{"text":"a","settings":{"seed":18446744073709551615}}')}`, 'not-a-graph');
 bad('settings an array', `v1/${z('{"text":"a","settings":[]}')}`, 'not-a-graph');
 bad('lone surrogate', `v1/${z('{"text":"\uD800"}')}`, 'corrupted');
+bad('escaped lone surrogate in the text', `v1/${z('{"text":"\\ud800"}')}`, 'not-a-graph');
+bad('ten-digit version', 'v1234567890/abc', 'not-a-link');
 bad('an ordinary anchor', 'results', 'not-a-link');
 
 writeFileSync(new URL('./vectors.json', import.meta.url), `${JSON.stringify(vectors, null, 1)}\n`);

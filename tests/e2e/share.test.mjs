@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import LZString from 'lz-string';
 import { open, screenshot } from './harness.mjs';
+import { startServer } from '../../scripts/serve.mjs';
 import { graphText, setGraph, waitReady } from './ui-helpers.mjs';
 import { EVERY_FEATURE, bombPayload } from '../data/share/graphs.mjs';
 
@@ -199,6 +200,23 @@ describe('Share by link', () => {
     await waitReady(page);
     assert.equal(await graphText(page), 'shared : cpu 1ms\nmore : cpu 2ms after shared');
     await page.context().close();
+  });
+
+  test('a link asking for threads on a page without them opens in auto mode and says why', async () => {
+    const plain = await startServer({ port: 0, isolation: false });
+    try {
+      const link = `v1/${LZString.compressToEncodedURIComponent(JSON.stringify({ text: 'a : cpu 1ms', settings: { mode: 'threads', workers: 2 } }))}`;
+      const context = await harness.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${plain.url}#${link}`);
+      await waitReady(page);
+      assert.equal(await page.inputValue('#mode'), 'auto');
+      assert.equal(await page.inputValue('#workers'), '2');
+      assert.match((await status(page)).text, /The link asks for threads mode, which this page cannot use \(.*\): Run uses auto\./);
+      await context.close();
+    } finally {
+      await plain.close();
+    }
   });
 
   test('with storage blocked the page still works and says it cannot keep the graph', async () => {

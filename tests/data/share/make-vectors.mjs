@@ -3,7 +3,7 @@
 // (cargo test --lib share). Regenerate with `node tests/data/share/make-vectors.mjs`.
 import { writeFileSync } from 'node:fs';
 import LZString from 'lz-string';
-import { encodeShare } from '../../../www/shared/share-link.js';
+import { decodeShare, encodeShare } from '../../../www/shared/share-link.js';
 import { EVERY_FEATURE } from './graphs.mjs';
 
 const z = (s) => LZString.compressToEncodedURIComponent(s);
@@ -51,6 +51,27 @@ bad('lone surrogate', `v1/${z('{"text":"\uD800"}')}`, 'corrupted');
 bad('escaped lone surrogate in the text', `v1/${z('{"text":"\\ud800"}')}`, 'not-a-graph');
 bad('ten-digit version', 'v1234567890/abc', 'not-a-link');
 bad('an ordinary anchor', 'results', 'not-a-link');
+
+// Near misses of a real link, for the two decoders to agree on (what the page's decoder gives
+// is the expectation; the Rust decoder must give the same): cut at many lengths, and one
+// character changed to another of the alphabet (which may still open, to a different text).
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-';
+let seed = 0x2545f491;
+const rand = (n) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed % n; };
+const base = encodeShare({ text: 'split : cpu 5ms\nmap[1..4] "map it" : cpu 40ms after split\nall : cpu 1ms reduce sum after map[*]', settings: { workers: 4, seed: 7 } });
+const expectOf = (fragment) => {
+  const r = decodeShare(fragment);
+  return r.ok ? { ok: true, text: r.text, settings: r.settings } : { ok: false, kind: r.kind };
+};
+for (let i = 0; i < 40; i++) {
+  const cut = 3 + rand(base.length - 3);
+  vectors.push({ name: `near miss: cut at ${cut}`, fragment: base.slice(0, cut), expect: expectOf(base.slice(0, cut)) });
+}
+for (let i = 0; i < 120; i++) {
+  const at = 3 + rand(base.length - 3);
+  const fragment = base.slice(0, at) + ALPHABET[rand(64)] + base.slice(at + 1);
+  vectors.push({ name: `near miss: character ${at} changed`, fragment, expect: expectOf(fragment) });
+}
 
 writeFileSync(new URL('./vectors.json', import.meta.url), `${JSON.stringify(vectors, null, 1)}\n`);
 console.log(`wrote ${vectors.length} vectors`);

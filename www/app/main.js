@@ -93,7 +93,10 @@ const editor = createEditor($('graph'), {
   doc: opened?.ok ? opened.text : saved.load() ?? DEFAULT_TEXT,
   check: async (text) => (await parseOnce(text)).diagnostics,
   onChange(text) {
-    if (!sharing?.applying && !saved.save(text)) $('save-status').textContent = 'This browser did not let the page keep your graph (storage is blocked or full): use Export .dag to keep a copy.';
+    // A link's text is not saved until the reader edits it (share.js).
+    if (!sharing?.applying) {
+      $('save-status').textContent = saved.save(text) ? '' : 'This browser did not let the page keep your graph (storage is blocked or full): use Export .dag to keep a copy.';
+    }
     sharing?.changed();
     scheduleGraph();
   },

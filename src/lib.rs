@@ -11,6 +11,9 @@ pub mod graph;
 pub mod lang;
 pub mod metrics;
 pub mod sched;
+/// The share-link format's decoder (native only: the page's is in JavaScript).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod share;
 pub mod sim;
 pub mod trace;
 pub mod work;

@@ -10,6 +10,8 @@ import { createEditor } from './editor.js';
 import { exportCanvasPng, exportGraphText, exportJson } from './export.js';
 import { formatMs, plural } from './format.js';
 import { createResultsPanel } from './results.js';
+import { createSavedText } from './saved-text.js';
+import { createShare, linkInAddress } from './share.js';
 import { createRunHistory } from './run-history.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
@@ -83,11 +85,19 @@ const compare = createCompare($('compare'), {
   onSelect: (id) => selection.set(id, 'compare'),
 });
 
+// The editor starts with the graph of a share link in the address, else the saved text.
+const saved = createSavedText(STORAGE_KEY);
+const opened = linkInAddress();
+let sharing = null; // createShare(), once the run panel is set up
 const editor = createEditor($('graph'), {
-  doc: localStorage.getItem(STORAGE_KEY) ?? DEFAULT_TEXT,
+  doc: opened?.ok ? opened.text : saved.load() ?? DEFAULT_TEXT,
   check: async (text) => (await parseOnce(text)).diagnostics,
   onChange(text) {
-    localStorage.setItem(STORAGE_KEY, text);
+    // A link's text is not saved until the reader edits it (share.js).
+    if (!sharing?.applying) {
+      $('save-status').textContent = saved.save(text) ? '' : 'This browser did not let the page keep your graph (storage is blocked or full): use Export .dag to keep a copy.';
+    }
+    sharing?.changed();
     scheduleGraph();
   },
   onDiagnostics: showDiagnostics,
@@ -335,6 +345,26 @@ function showResult(result, text, settings = {}) {
   runHistory.add({ text, settings, result, model, graph: tasks });
 }
 
+/** Puts a share link's run settings in the run panel (a link without a policy or seed means
+ *  "as declared"); returns a note when a setting cannot be honoured here. */
+function applyLinkSettings(s) {
+  let note = '';
+  if (s.workers !== undefined) { workersInput.value = s.workers; timeline.reserve(s.workers); }
+  if (s.mode !== undefined) {
+    const option = modeSelect.querySelector(`option[value="${s.mode}"]`);
+    if (option?.disabled) {
+      modeSelect.value = 'auto';
+      note = `The link asks for ${s.mode} mode, which this page cannot use (${option.title}): Run uses auto.`;
+    } else {
+      modeSelect.value = s.mode;
+    }
+  }
+  $('policy').value = s.policy ?? '';
+  $('seed').value = s.seed ?? '';
+  speedup.refresh();
+  return note;
+}
+
 function loadScenario(id) {
   const s = scenarioById(id);
   if (!s) return false;
@@ -377,6 +407,12 @@ $('show-critical').addEventListener('change', (e) => timeline.showCriticalPath(e
 timeline.showCriticalPath($('show-critical').checked);
 
 describeEnvironment();
+sharing = createShare({
+  button: $('share'), status: $('share-status'), field: $('share-link'), opened,
+  getText: () => editor.text(), setText: (text) => editor.setText(text), savedText: () => saved.load(),
+  getSettings: () => runSettings(), applySettings: applyLinkSettings,
+});
+for (const id of ['workers', 'mode', 'policy', 'seed']) $(id).addEventListener('change', () => sharing.changed());
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
 window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };

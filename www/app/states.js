@@ -42,12 +42,18 @@ export function legend() {
   for (const [name, s] of Object.entries(STATES)) {
     const li = document.createElement('li');
     li.dataset.state = name;
-    li.innerHTML = `<span class="swatch" style="background:${s.fill}"></span>${name}`;
+    // Built as nodes, not markup: no view sets innerHTML (tests/e2e/hostile.test.mjs).
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = s.fill;
+    li.append(swatch, name);
     li.title = s.label;
     ul.append(li);
   }
   const li = document.createElement('li');
-  li.innerHTML = `<span class="swatch critical"></span>critical path`;
+  const swatch = document.createElement('span');
+  swatch.className = 'swatch critical';
+  li.append(swatch, 'critical path');
   ul.append(li);
   return ul;
 }

@@ -402,10 +402,9 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   function showTip(b, px, py) {
     if (!b) { tip.hidden = true; return; }
     tip.hidden = false;
-    tip.innerHTML = '';
     const strong = document.createElement('strong');
     strong.textContent = b.task;
-    tip.append(strong, ` · attempt ${b.attempt} · worker ${b.worker} · ${b.status}`, document.createElement('br'),
+    tip.replaceChildren(strong, ` · attempt ${b.attempt} · worker ${b.worker} · ${b.status}`, document.createElement('br'),
       `${formatMs(b.start)} → ${formatMs(b.end)} (${formatMs(b.end - b.start)})`);
     const maxX = size.w - tip.offsetWidth - 4;
     tip.style.left = `${Math.max(0, Math.min(px + 12, maxX))}px`;

@@ -6,31 +6,35 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import lz from 'lz-string';
 import { decodeFragment, encodeFragment } from '../../www/embed/fragment.js';
+import { decodeShare } from '../../www/shared/share-link.js';
 import { DEFAULT_PANELS, paramsQuery, parseParams } from '../../www/embed/params.js';
 import { PROTOCOL, checkRunResult, fromEmbed, toEmbed } from '../../www/embed/protocol.js';
 import { DEFAULT_PAGES, loadCore, prerender } from '../../scripts/prerender-embeds.mjs';
 
-test('a fragment round-trips the graph and settings, and is URI-safe', () => {
+test('a fragment is a share link: it round-trips the graph and settings, and is URI-safe', () => {
   const graph = 'a "<b>label</b>" : cpu 5ms\nb : io 2s after a # ünïcode ✓';
   const f = encodeFragment({ graph, workers: 3, mode: 'workers', seed: 7, policy: 'fifo' });
-  assert.match(f, /^v1\.[A-Za-z0-9+\-$]+$/);
+  assert.match(f, /^v1\/[A-Za-z0-9+\-]+$/);
   assert.deepEqual(decodeFragment(`#${f}`), { ok: true, state: { graph, workers: 3, mode: 'workers', seed: 7, policy: 'fifo' } });
+  // The same string opens in the playground as a share link.
+  assert.deepEqual(decodeShare(f), { ok: true, text: graph, settings: { workers: 3, mode: 'workers', seed: 7, policy: 'fifo' } });
 });
 
 test('broken fragments each give their own message, and never throw', () => {
   const good = encodeFragment({ graph: 'a : cpu 1ms' });
   const cases = [
-    ['', /empty/],
-    ['#hello', /not a fanout graph link/],
-    [`v9.${good.slice(3)}`, /newer fanout \(format v9/],
-    [good.slice(0, 8), /corrupted or cut short/],
-    [`v1.${lz.compressToEncodedURIComponent('{"graph": 5}')}`, /holds no graph text/],
-    [`v1.${lz.compressToEncodedURIComponent('not json')}`, /not valid/],
-    [`v1.${'A'.repeat(300_000)}`, /too long/],
+    ['', 'empty', /empty/],
+    ['#hello', 'not-a-link', /no fanout link/],
+    [`v9/${good.slice(3)}`, 'future-version', /newer version of fanout \(link format v9/],
+    [good.slice(0, 8), 'truncated', /incomplete/],
+    [`v1/${lz.compressToEncodedURIComponent('{"text": 5}')}`, 'not-a-graph', /`text` is missing or not a string/],
+    [`v1/${lz.compressToEncodedURIComponent('not json')}`, 'not-a-graph', /not the JSON/],
+    [`v1/${'A'.repeat(300_000)}`, 'too-long', /too long/],
   ];
-  for (const [f, message] of cases) {
+  for (const [f, kind, message] of cases) {
     const r = decodeFragment(f);
     assert.equal(r.ok, false, f.slice(0, 20));
+    assert.equal(r.kind, kind, f.slice(0, 20));
     assert.match(r.error, message);
   }
 });

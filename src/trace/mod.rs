@@ -4,9 +4,11 @@
 mod build;
 pub mod chrome;
 pub mod gantt;
+mod json;
 mod value;
 
 pub use build::{run_result, run_result_with};
+pub use json::write_json;
 pub use value::{reduce, Value};
 
 use crate::metrics::Metrics;

@@ -10,6 +10,9 @@
 //!   scheduler with fanout's default policy (it reads the file, schedules, prints the
 //!   makespan: less output than fanout's), and the ratio Python / fanout (goal: 10×).
 //!
+//! Wall and CPU time (user + system) are both printed: on a shared machine a process can
+//! wait for a core much longer than it runs, and then the CPU figures are the steadier ones.
+//!
 //! Before timing, it checks that both schedules agree: the same makespan, and every task
 //! on the same worker at the same start.
 //! The graph file stays in the target directory (its path is printed), for profiling:
@@ -56,8 +59,32 @@ fn median(xs: &mut [f64]) -> f64 {
     xs[xs.len() / 2]
 }
 
-/// Runs `cmd`, output to a pipe that is read whole; returns (ms, stdout).
-fn time_cmd(program: &str, args: &[&str]) -> (f64, Vec<u8>) {
+/// CPU time (user + system, ms) from `/proc/self/stat`: this process's own (`children:
+/// false`) or that of its children already waited for. Linux only; ticks of 10 ms
+/// (`CLK_TCK` is 100 on Linux). On a shared machine a process may wait for a core far longer
+/// than it runs, so CPU time is what says how much work a program did.
+fn cpu_ms(children: bool) -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the `(comm)` one; utime, stime, cutime, cstime are fields 14 to 17.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    let at = if children { 13 } else { 11 };
+    (f.get(at).unwrap_or(&0.0) + f.get(at + 1).unwrap_or(&0.0)) * 10.0
+}
+
+/// A timing: wall and CPU milliseconds.
+#[derive(Clone, Copy)]
+struct Time {
+    wall: f64,
+    cpu: f64,
+}
+
+/// Runs `program`, its output to a pipe that is read whole; returns its times and stdout.
+fn time_cmd(program: &str, args: &[&str]) -> (Time, Vec<u8>) {
+    let cpu0 = cpu_ms(true);
     let t0 = Instant::now();
     let out = Command::new(program)
         .args(args)
@@ -65,24 +92,43 @@ fn time_cmd(program: &str, args: &[&str]) -> (f64, Vec<u8>) {
         .stderr(Stdio::inherit())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    let ms = t0.elapsed().as_secs_f64() * 1e3;
-    assert!(out.status.success(), "{program} {args:?} failed: {}", out.status);
-    (ms, out.stdout)
+    let wall = t0.elapsed().as_secs_f64() * 1e3;
+    let cpu = cpu_ms(true) - cpu0;
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        out.status
+    );
+    (Time { wall, cpu }, out.stdout)
 }
 
-fn time_in_process<T>(f: impl FnOnce() -> T) -> (f64, T) {
+fn time_in_process<T>(f: impl FnOnce() -> T) -> (Time, T) {
+    let cpu0 = cpu_ms(false);
     let t0 = Instant::now();
     let v = f();
-    (t0.elapsed().as_secs_f64() * 1e3, v)
+    let wall = t0.elapsed().as_secs_f64() * 1e3;
+    (
+        Time {
+            wall,
+            cpu: cpu_ms(false) - cpu0,
+        },
+        v,
+    )
 }
 
 /// Both schedules agree: makespan, and each task's worker and start.
 fn check_same_schedule(fanout_json: &[u8], python_json: &[u8]) -> f64 {
     let f: serde_json::Value = serde_json::from_slice(fanout_json).expect("fanout prints JSON");
     let p: serde_json::Value = serde_json::from_slice(python_json).expect("python prints JSON");
-    let (fm, pm) = (f["makespan_ms"].as_f64().unwrap(), p["makespan_ms"].as_f64().unwrap());
+    let (fm, pm) = (
+        f["makespan_ms"].as_f64().unwrap(),
+        p["makespan_ms"].as_f64().unwrap(),
+    );
     assert_eq!(fm, pm, "makespans differ: fanout {fm} ms, python {pm} ms");
-    let (ft, pt) = (f["tasks"].as_array().unwrap(), p["tasks"].as_array().unwrap());
+    let (ft, pt) = (
+        f["tasks"].as_array().unwrap(),
+        p["tasks"].as_array().unwrap(),
+    );
     assert_eq!(ft.len(), TASKS);
     assert_eq!(ft.len(), pt.len());
     for (a, b) in ft.iter().zip(pt) {
@@ -117,9 +163,14 @@ fn main() {
     let sim = ["simulate", file_s, "--json", "--workers", WORKERS];
     let py = [script_s, file_s, "--workers", WORKERS];
     let (_, fj) = time_cmd(fanout, &sim);
-    let (_, pj) = time_cmd("python3", &[script_s, file_s, "--workers", WORKERS, "--schedule"]);
+    let (_, pj) = time_cmd(
+        "python3",
+        &[script_s, file_s, "--workers", WORKERS, "--schedule"],
+    );
     let makespan = check_same_schedule(&fj, &pj);
-    println!("schedules agree: makespan {makespan} ms, every task on the same worker at the same time");
+    println!(
+        "schedules agree: makespan {makespan} ms, every task on the same worker at the same time"
+    );
 
     let opts = SimOptions {
         workers: Some(64),
@@ -135,23 +186,46 @@ fn main() {
             time_in_process(|| {
                 let g = parse_dag(&text).graph.expect("a valid graph");
                 let r = simulate(&g, &opts).expect("simulates");
-                serde_json::to_vec_pretty(&r).expect("serializes").len()
+                let mut out = Vec::new();
+                fanout::trace::write_json(&r, &mut out).expect("serializes");
+                out.len()
             })
             .0,
         );
         t_py.push(time_cmd("python3", &py).0);
     }
+    let med = |ts: &[Time]| {
+        let mut w: Vec<f64> = ts.iter().map(|t| t.wall).collect();
+        let mut c: Vec<f64> = ts.iter().map(|t| t.cpu).collect();
+        (median(&mut w), median(&mut c))
+    };
     let (c, lp, s, ls, p) = (
-        median(&mut t_check),
-        median(&mut t_lib_parse),
-        median(&mut t_sim),
-        median(&mut t_lib_sim),
-        median(&mut t_py),
+        med(&t_check),
+        med(&t_lib_parse),
+        med(&t_sim),
+        med(&t_lib_sim),
+        med(&t_py),
     );
-    println!("\n| what (median of {reps}, ms) | CLI process | same work in-process | CLI / in-process |");
+    println!("\nmedians of {reps} rounds, ms: wall (CPU, user + system, 10 ms ticks)\n");
+    println!("| what | CLI process | same work in-process | CLI / in-process, wall (CPU) |");
     println!("| --- | --- | --- | --- |");
-    println!("| check | {c:.1} | {lp:.1} (parse + validate) | {:.2} |", c / lp);
-    println!("| simulate --json --workers 64 | {s:.1} | {ls:.1} (+ simulate + JSON) | {:.2} |", s / ls);
-    println!("\npython3 baseline: {p:.1} ms");
-    println!("CLI against Python: Python / `fanout simulate --json` = {:.1}x (goal: 10x)", p / s);
+    println!(
+        "| check | {:.0} ({:.0}) | {:.0} ({:.0}) parse + validate | {:.2} ({:.2}) |",
+        c.0,
+        c.1,
+        lp.0,
+        lp.1,
+        c.0 / lp.0,
+        c.1 / lp.1
+    );
+    println!(
+        "| simulate --json --workers 64 | {:.0} ({:.0}) | {:.0} ({:.0}) + simulate + JSON | {:.2} ({:.2}) |",
+        s.0, s.1, ls.0, ls.1, s.0 / ls.0, s.1 / ls.1
+    );
+    println!("| python3 cli_baseline.py | {:.0} ({:.0}) | | |", p.0, p.1);
+    println!(
+        "\nCLI against Python: Python / `fanout simulate --json` = {:.1}x wall, {:.1}x CPU (goal: 10x)",
+        p.0 / s.0,
+        p.1 / s.1
+    );
 }

@@ -83,7 +83,13 @@ fn the_cli_prints_the_streamed_json() {
         ));
         std::fs::write(&path, text).unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
-            .args(["simulate", path.to_str().unwrap(), "--json", "--workers", "2"])
+            .args([
+                "simulate",
+                path.to_str().unwrap(),
+                "--json",
+                "--workers",
+                "2",
+            ])
             .output()
             .unwrap();
         let _ = std::fs::remove_file(&path);
@@ -93,6 +99,10 @@ fn the_cli_prints_the_streamed_json() {
             ..Default::default()
         };
         let r = simulate(&graph(text), &opts).unwrap();
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), previous(&r), "{name}");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            previous(&r),
+            "{name}"
+        );
     }
 }

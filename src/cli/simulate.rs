@@ -159,7 +159,10 @@ pub fn run(args: &[String]) -> i32 {
         }
     }
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        if let Err(e) = fanout::trace::write_json(&r, std::io::stdout().lock()) {
+            eprintln!("fanout simulate: cannot write the result: {e}");
+            return 2;
+        }
     } else {
         print!("{}\n{}", summary(&r), gantt::render(&r, 72));
     }

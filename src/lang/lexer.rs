@@ -41,11 +41,18 @@ pub(crate) fn lex_line(line: &str) -> (Vec<Token<'_>>, Option<LexError>) {
 }
 
 /// [`lex_line`] into a caller's buffer (cleared first), so one buffer serves every line.
+///
+/// Walks bytes, decoding a character only where a byte is not ASCII: words (ids, numbers,
+/// keywords) are almost always ASCII, and this loop reads every byte of a graph.
 pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Option<LexError> {
     toks.clear();
-    let mut chars = line.char_indices().peekable();
+    let bytes = line.as_bytes();
+    let mut i = 0; // byte index of the next character
     let mut col: u32 = 0; // column of the char last taken, 1-based
-    while let Some((i, c)) = chars.next() {
+    while i < bytes.len() {
+        let c = char_at(line, i);
+        let first = i;
+        i += c.len_utf8();
         col += 1;
         let start = col;
         let single = match c {
@@ -71,7 +78,9 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
         if c == '"' {
             let mut s = String::new();
             let mut closed = false;
-            while let Some((_, c)) = chars.next() {
+            while i < bytes.len() {
+                let c = char_at(line, i);
+                i += c.len_utf8();
                 col += 1;
                 match c {
                     '"' => {
@@ -79,7 +88,11 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
                         break;
                     }
                     '\\' => {
-                        let Some((_, e)) = chars.next() else { break };
+                        if i >= bytes.len() {
+                            break;
+                        }
+                        let e = char_at(line, i);
+                        i += e.len_utf8();
                         col += 1;
                         match e {
                             '"' => s.push('"'),
@@ -116,22 +129,41 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
             });
             continue;
         }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            if d.is_whitespace() || matches!(d, '#' | ':' | ',' | '[' | ']' | '"' | '*') {
-                break;
+        // A word: up to a blank or one of `#:,[]"*`.
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if (b as char).is_whitespace()
+                    || matches!(b, b'#' | b':' | b',' | b'[' | b']' | b'"' | b'*')
+                {
+                    break;
+                }
+                i += 1;
+            } else {
+                let d = char_at(line, i);
+                if d.is_whitespace() {
+                    break;
+                }
+                i += d.len_utf8();
             }
-            chars.next();
             col += 1;
-            end = j + d.len_utf8();
         }
         toks.push(Token {
-            tok: Tok::Word(&line[i..end]),
+            tok: Tok::Word(&line[first..i]),
             col: start,
             end_col: col + 1,
         });
     }
     None
+}
+
+/// The character that starts at byte `i` of `s` (`i` on a character boundary).
+#[inline]
+fn char_at(s: &str, i: usize) -> char {
+    match s.as_bytes()[i] {
+        b if b < 0x80 => b as char,
+        _ => s[i..].chars().next().unwrap_or('\u{FFFD}'),
+    }
 }
 
 #[cfg(test)]

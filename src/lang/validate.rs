@@ -6,8 +6,10 @@ use super::diagnostic::{did_you_mean, suggestion_suffix, Diagnostic};
 use super::limits::*;
 use super::Parsed;
 use crate::graph::{topo_order, Declarations, Graph, Span, Task, TaskOptions, Work};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// Where a piece of the input is: columns on a line (text formats) or a JSON path.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,7 +158,7 @@ pub(crate) struct RawGraph<'a> {
     pub limit_locs: Vec<Loc>,
     pub rate_locs: Vec<Loc>,
     /// Range declarations: base name to the indices (into `tasks`) they declared.
-    pub groups: HashMap<String, Vec<usize>>,
+    pub groups: FxHashMap<String, Vec<usize>>,
     /// Dependency references copied into the tasks of range declarations so far.
     pub range_dep_copies: u64,
 }
@@ -257,8 +259,9 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     }
     check_decls(&decls, &decl_locs, &limit_locs, &rate_locs, &mut diags);
 
-    // Ids: valid and unique.
-    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(n);
+    // Ids: valid and unique. FxHash: ids are short strings hashed once per task and once
+    // per reference, the hottest loop of validation (std's SipHash dominated the profile).
+    let mut ids: FxHashMap<&str, usize> = HashMap::with_capacity_and_hasher(n, FxBuildHasher);
     for (i, t) in tasks.iter().enumerate() {
         if !is_valid_id(&t.id) {
             diags.error(&t.loc, id_problem(&t.id));
@@ -298,6 +301,8 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     // Every reference and every name a `[*]` or range stands for counts against the edge
     // limit before it is expanded, so no input can make resolution run long.
     let mut expanded = 0usize;
+    // One buffer for the names a range stands for (`base7`), reused for every name.
+    let mut name = String::new();
     'tasks: for (i, t) in tasks.iter().enumerate() {
         let mut resolved: Vec<usize> = Vec::with_capacity(t.deps.len());
         let mut add = |d: usize, loc: &Loc, diags: &mut Diags| {
@@ -365,10 +370,11 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                 Target::Range(base, lo, hi) => {
                     let mut missing = Vec::new();
                     for x in *lo..=*hi {
-                        let name = format!("{base}{x}");
+                        name.clear();
+                        let _ = write!(name, "{base}{x}");
                         match ids.get(name.as_str()) {
                             Some(&d) => add(d, &r.loc, &mut diags),
-                            None => missing.push(name),
+                            None => missing.push(name.clone()),
                         }
                     }
                     if !missing.is_empty() {
@@ -622,7 +628,7 @@ fn report_cycles(
     graph: &Graph,
     stuck: &[usize],
     raw: &[RawTask<'_>],
-    groups: &HashMap<String, Vec<usize>>,
+    groups: &FxHashMap<String, Vec<usize>>,
     diags: &mut Diags,
 ) {
     const FREE: usize = usize::MAX;
@@ -664,7 +670,7 @@ fn names(
     target: &Target<'_>,
     id: &str,
     index: usize,
-    groups: &HashMap<String, Vec<usize>>,
+    groups: &FxHashMap<String, Vec<usize>>,
 ) -> bool {
     match target {
         Target::Id(name) => name == id,
@@ -684,7 +690,7 @@ fn report_cycle(
     graph: &Graph,
     walk: &[usize],
     raw: &[RawTask<'_>],
-    groups: &HashMap<String, Vec<usize>>,
+    groups: &FxHashMap<String, Vec<usize>>,
     diags: &mut Diags,
 ) {
     if walk.is_empty() {

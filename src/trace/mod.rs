@@ -4,10 +4,12 @@
 mod build;
 pub mod chrome;
 pub mod gantt;
+mod json;
 pub mod svg;
 mod value;
 
 pub use build::{run_result, run_result_with};
+pub use json::write_json;
 pub use value::{reduce, Value};
 /// How a task or an attempt ended: the scheduler's outcome vocabulary, defined there.
 pub use crate::sched::Status;

@@ -176,11 +176,17 @@ function partialResult(mode, workers, seen, cancelledAt, total) {
  * Aborting `signal` cancels the run in any mode: the engine and its workers are stopped at
  * once, and the promise rejects with an `AbortError` whose `result` is the partial RunResult
  * (tasks that had not finished are `cancelled`; tasks never started are absent).
+ *
+ * The run's clock starts once its engine is ready: `startup_ms` in the result is how long
+ * the call waited for the engine first (wasm, CPU calibration, pool, a warm-up run; 0 after
+ * `prewarm()`), outside the makespan. `cpu_share` says how much of the time they asked for
+ * the workers got (see docs/performance.md).
  * @returns {Promise<import('../shared/messages.js').RunResult>}
  */
 export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', policy, seed, on_error, onProgress, signal } = {}) {
   validateWorkers(workers);
   signal?.throwIfAborted();
+  const called = performance.now();
   let choice = chooseMode(mode, caps);
   let handle = engineFor(choice.mode, workers);
   try {
@@ -194,6 +200,10 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   }
   const batcher = frameBatcher(onProgress);
   const started = performance.now();
+  // What the run waited for before its clock started (loading the wasm, calibrating,
+  // starting the pool): 0 when the engine was ready, as after prewarm(). Marked for profilers.
+  const startup_ms = started - called;
+  performance.mark('fanout-run-start');
   const onAbort = () => {
     batcher.flush();
     const err = new DOMException('the run was cancelled', 'AbortError');
@@ -204,9 +214,10 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   try {
     const options = { policy, seed, on_error };
     const { resultJson } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
+    performance.mark('fanout-run-end');
     const result = JSON.parse(resultJson);
     batcher.flush();
-    return { ...result, isolated: caps.isolated, reason: choice.reason };
+    return { ...result, startup_ms, isolated: caps.isolated, reason: choice.reason };
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

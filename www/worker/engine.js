@@ -74,11 +74,16 @@ function warmUp() {
   const t0 = nowAbsMs();
   const progress = new ProgressStream(null, { silent: true });
   const done = () => nowAbsMs() - t0;
+  // A warm-up that fails costs nothing but its purpose: the first real run reports the fault.
   if (state.mode === 'threads') {
-    state.pkg.runThreads(WARM_UP_GRAPH, () => {}, undefined);
+    try {
+      state.pkg.runThreads(WARM_UP_GRAPH, () => {}, undefined);
+    } catch {
+      return -1;
+    }
     return done();
   }
-  return runOnPool(WARM_UP_GRAPH, undefined, progress).then(done);
+  return runOnPool(WARM_UP_GRAPH, undefined, progress).then(done, () => -1);
 }
 
 /** Starts one pool worker and resolves once its wasm instance is ready. */

@@ -101,6 +101,8 @@ export function runFigures(result) {
     tasksTotal, tasksOk: count('ok'), tasksFailed: count('failed') + count('timeout'),
     tasksSkipped: count('skipped'), tasksCancelled: count('cancelled'),
     notStarted: Math.max(0, tasksTotal - records.length),
+    cpuShare: result.cpu_share ?? null,
+    cores: result.cores ?? globalThis.navigator?.hardwareConcurrency,
   };
 }
 
@@ -178,6 +180,23 @@ export function metricRows(f) {
     else if (pct(u[lo]) === pct(u[hi])) s = `All ${u.length} workers were busy ${pct(avg)} of the run.`;
     else s = `On average the ${u.length} workers were busy ${pct(avg)} of the run, from ${pct(u[lo])} (worker ${f.perWorker[lo].worker}) to ${pct(u[hi])} (worker ${f.perWorker[hi].worker}).`;
     add('utilization', 'Utilization', pct(avg), s);
+  }
+
+  // The share of the time they asked for that the workers got: a slow run on a busy machine
+  // says so, instead of leaving the reader to blame the schedule.
+  if (f.cpuShare && isNum(f.cpuShare.share)) {
+    const c = f.cpuShare;
+    const got = Math.min(100, Math.round(c.share * 100));
+    let s = `The workers got ${got}% of the time they asked for: ${plural(c.attempts, 'CPU task attempt')} needing ${ms(c.asked_ms)} of calibrated work took ${ms(c.took_ms)}`;
+    if (c.share >= 0.9) s += ', so they had their cores to themselves and the makespan is the schedule\'s.';
+    else {
+      const least = c.least ? `; ${c.least.id} took ${ms(c.least.took_ms)} for ${ms(c.least.asked_ms)} of work` : '';
+      const over = isNum(f.cores) && f.workers > f.cores;
+      s += over
+        ? `${least}. ${W} on ${plural(f.cores, 'core')} share the cores: the run asked for more than the machine has.`
+        : `${least}. Something else on this machine (another program or tab, or this page) had their cores for the rest, so this run is slower than its schedule: run it again when the machine is quieter.`;
+    }
+    add('cpu-share', 'CPU time the workers got', `${got}%`, s);
   }
 
   if (isNum(f.blocked)) {

@@ -204,6 +204,8 @@ export function metricRows(f) {
       ? `Limits and rates held ${plural(f.blockedTasks, 'task')} back for ${ms(f.blocked)} in all`
       : 'No task was held back by a limit or rate';
     if (isNum(f.queued)) s += f.queued > 0 ? `; ready tasks waited ${ms(f.queued)} in all for a free worker` : '; no ready task waited for a worker';
+    // Waiting for a worker is long when the workers themselves were slowed: say which.
+    if (f.queued > 0 && f.cpuShare?.share < 0.9) s += `, longer than scheduled because the workers got only ${Math.round(f.cpuShare.share * 100)}% of the time they asked for`;
     if (isNum(f.waveWait) && f.waveWait > 0) s += `, and ${ms(f.waveWait)} for their wave to open`;
     add('blocked', 'Blocked on limits', ms(f.blocked), `${s}.`);
   }

@@ -232,7 +232,6 @@ let controller = null;
  *  live to a reader, and each redraw costs the machine a frame (in a headless or GPU-less
  *  browser a software composite of the whole window) that the workers' cores pay for. */
 const LIVE_MS = 200;
-let liveTimer = 0;
 
 /** Resolves once the page has painted what was changed before the call (two frames on). */
 function afterNextPaint() {
@@ -272,20 +271,7 @@ async function onRun(simulateOnly = false) {
   // page's own work takes next to nothing from the workers on a machine with few cores.
   const attemptsSeen = new Map();
   const finished = new Set();
-  let waiting = [];
-  let waitingTotal = 0;
-  let lastDrawn = -Infinity;
   const onProgress = (events, total) => {
-    waiting.push(...events);
-    waitingTotal = total;
-    if (!liveTimer) liveTimer = setTimeout(drawProgress, Math.max(0, lastDrawn + LIVE_MS - performance.now()));
-  };
-  const drawProgress = () => {
-    liveTimer = 0;
-    lastDrawn = performance.now();
-    const events = waiting;
-    waiting = [];
-    const total = waitingTotal;
     progressBar.max = Math.max(total, 1);
     const bars = [];
     for (const e of events) {
@@ -308,7 +294,7 @@ async function onRun(simulateOnly = false) {
   try {
     const result = mode === 'simulated'
       ? await simulate(runText, { workers, policy, seed })
-      : await run(runText, { workers, mode, policy, seed, onProgress, signal: controller.signal });
+      : await run(runText, { workers, mode, policy, seed, onProgress, progressEveryMs: LIVE_MS, signal: controller.signal });
     showResult(result, runText, { workers, mode, policy, seed });
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
@@ -320,8 +306,6 @@ async function onRun(simulateOnly = false) {
     const n = e.diagnostics?.length;
     setStatus(n ? `The graph has ${plural(n, 'error')}; fix ${n === 1 ? 'it' : 'them'} and run again.` : `Run failed: ${e.message}`, true);
   } finally {
-    clearTimeout(liveTimer); // the result, shown by now, has every attempt
-    liveTimer = 0;
     results.settle();
     runButton.disabled = false;
     simulateButton.disabled = false;

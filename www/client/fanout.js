@@ -1,5 +1,5 @@
 // The public entry point for pages and tests:
-//   run(graphText, { workers, mode, onProgress, signal }) -> Promise<RunResult>
+//   run(graphText, { workers, mode, onProgress, progressEveryMs, signal }) -> Promise<RunResult>
 //   check(graphText) -> Promise<Diagnostic[]>
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
 //   analyze(graphText, { workers }) -> Promise<{ analysis, diagnostics }>
@@ -113,9 +113,11 @@ function validateWorkers(workers, max = MAX_WORKERS) {
  * Without a callback nothing is unpacked until `seen()` is asked for (a cancel): a run
  * nobody watches costs only the packed arrays.
  */
-function frameBatcher(callback) {
+function frameBatcher(callback, everyMs = 0) {
   let queued = [];
   let frame = 0;
+  let timer = 0;
+  let lastFlush = -Infinity;
   let ids = [];
   const chunks = [];
   const event = (packed, i) => {
@@ -124,7 +126,10 @@ function frameBatcher(callback) {
   };
   const flush = () => {
     if (frame) cancelAnimationFrame(frame);
+    clearTimeout(timer);
     frame = 0;
+    timer = 0;
+    lastFlush = performance.now();
     if (queued.length && callback) callback(queued, ids.length);
     queued = [];
   };
@@ -144,7 +149,11 @@ function frameBatcher(callback) {
       chunks.push(packed);
       if (!callback) return;
       for (let i = 0; i < packed.length; i += 5) queued.push(event(packed, i));
-      if (!frame) frame = requestAnimationFrame(flush);
+      // Per frame, or at most every `everyMs` on a timer: a frame requested for every batch
+      // keeps the compositor ticking for the whole run, on the cores the workers need.
+      if (everyMs > 0) {
+        if (!timer) timer = setTimeout(flush, Math.max(0, lastFlush + everyMs - performance.now()));
+      } else if (!frame) frame = requestAnimationFrame(flush);
     },
   };
 }
@@ -173,6 +182,8 @@ function partialResult(mode, workers, seen, cancelledAt, total) {
  * run's number of tasks), batched per
  * animation frame: `[{ task, id, worker, state, start_ms, end_ms }]`, where `state` is
  * 'running' when an attempt starts, then how it ended: 'ok', 'failed' or 'timeout'.
+ * `progressEveryMs` > 0 delivers them at most that often instead, on a timer, requesting no
+ * animation frames (the playground uses 200: each frame costs the workers' cores).
  * Aborting `signal` cancels the run in any mode: the engine and its workers are stopped at
  * once, and the promise rejects with an `AbortError` whose `result` is the partial RunResult
  * (tasks that had not finished are `cancelled`; tasks never started are absent).
@@ -183,7 +194,7 @@ function partialResult(mode, workers, seen, cancelledAt, total) {
  * the workers got (see docs/performance.md).
  * @returns {Promise<import('../shared/messages.js').RunResult>}
  */
-export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', policy, seed, on_error, onProgress, signal } = {}) {
+export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', policy, seed, on_error, onProgress, progressEveryMs = 0, signal } = {}) {
   validateWorkers(workers);
   signal?.throwIfAborted();
   const called = performance.now();
@@ -198,7 +209,7 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
     choice = { mode: 'workers', reason: `fell back to workers because the thread pool failed to start: ${e.message}` };
     handle = engineFor(choice.mode, workers);
   }
-  const batcher = frameBatcher(onProgress);
+  const batcher = frameBatcher(onProgress, progressEveryMs);
   const started = performance.now();
   // What the run waited for before its clock started (loading the wasm, calibrating,
   // starting the pool): 0 when the engine was ready, as after prewarm(). Marked for profilers.

@@ -58,17 +58,19 @@ export function apiRun(page) {
   });
 }
 
-/** `rounds` UI runs and `rounds` API runs of the editor's graph, alternating (UI first),
- *  each from a quiet page. Resolves to `{ ui: [...], api: [...], ratio, load }` where
- *  `ratio` is the UI's median makespan over the API's. */
+/** `rounds` UI runs and `rounds` API runs of the editor's graph, alternating in mirrored
+ *  pairs (UI API, API UI, UI API, …) so that a load that rises or falls during the
+ *  measurement favours neither, each from a quiet page. Resolves to `{ ui: [...], api: [...],
+ *  ratio, load }` where `ratio` is the UI's median makespan over the API's. */
 export async function uiAgainstApi(page, rounds = 3) {
   const ui = [], api = [];
   const load = [loadAverage()];
   for (let i = 0; i < rounds; i++) {
-    await settle(page);
-    ui.push(await uiRun(page));
-    await settle(page);
-    api.push(await apiRun(page));
+    for (const which of i % 2 ? ['api', 'ui'] : ['ui', 'api']) {
+      await settle(page);
+      if (which === 'ui') ui.push(await uiRun(page));
+      else api.push(await apiRun(page));
+    }
   }
   load.push(loadAverage());
   const ratio = median(ui.map((r) => r.makespan)) / median(api.map((r) => r.makespan));

@@ -228,10 +228,12 @@ function runSettings() {
 }
 
 let controller = null;
-/** How often a run's progress is drawn while it goes, at most (ms): five times a second is
- *  live to a reader, and each redraw costs the machine a frame (in a headless or GPU-less
- *  browser a software composite of the whole window) that the workers' cores pay for. */
-const LIVE_MS = 200;
+/** How long a run's progress waits before the n-th redraw while it goes (ms): 200 ms first,
+ *  then 1.5× longer each time, up to a second. Live to a reader, and bounded: each redraw
+ *  costs the machine a frame (in a headless or GPU-less browser a software composite of the
+ *  whole window, some 10-25 ms of CPU on a loaded 2-core machine) that the workers' cores pay
+ *  for, so a run slowed by a busy machine is not slowed further by being watched. */
+const LIVE_MS = (n) => Math.min(1000, 200 * 1.5 ** n);
 
 /** Resolves once the page has painted what was changed before the call (two frames on). */
 function afterNextPaint() {

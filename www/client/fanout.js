@@ -125,10 +125,12 @@ function validateWorkers(workers, max = MAX_WORKERS) {
  * nobody watches costs only the packed arrays.
  */
 function frameBatcher(callback, everyMs = 0) {
+  let deliveries = 0;
+  const interval = () => (typeof everyMs === 'function' ? everyMs(deliveries) : everyMs);
   let queued = [];
   let frame = 0;
   let timer = 0;
-  let lastFlush = -Infinity;
+  let lastFlush = performance.now(); // with `everyMs`, the first delivery also waits for it
   let ids = [];
   const chunks = [];
   const event = (packed, i) => {
@@ -141,7 +143,10 @@ function frameBatcher(callback, everyMs = 0) {
     frame = 0;
     timer = 0;
     lastFlush = performance.now();
-    if (queued.length && callback) callback(queued, ids.length);
+    if (queued.length && callback) {
+      deliveries++;
+      callback(queued, ids.length);
+    }
     queued = [];
   };
   return {
@@ -162,8 +167,9 @@ function frameBatcher(callback, everyMs = 0) {
       for (let i = 0; i < packed.length; i += 5) queued.push(event(packed, i));
       // Per frame, or at most every `everyMs` on a timer: a frame requested for every batch
       // keeps the compositor ticking for the whole run, on the cores the workers need.
-      if (everyMs > 0) {
-        if (!timer) timer = setTimeout(flush, Math.max(0, lastFlush + everyMs - performance.now()));
+      const every = interval();
+      if (every > 0) {
+        if (!timer) timer = setTimeout(flush, Math.max(0, lastFlush + every - performance.now()));
       } else if (!frame) frame = requestAnimationFrame(flush);
     },
   };
@@ -193,8 +199,10 @@ function partialResult(mode, workers, seen, cancelledAt, total) {
  * run's number of tasks), batched per
  * animation frame: `[{ task, id, worker, state, start_ms, end_ms }]`, where `state` is
  * 'running' when an attempt starts, then how it ended: 'ok', 'failed' or 'timeout'.
- * `progressEveryMs` > 0 delivers them at most that often instead, on a timer, requesting no
- * animation frames (the playground uses 200: each frame costs the workers' cores).
+ * `progressEveryMs` > 0 delivers them at most that often instead (the first time too), on a
+ * timer, requesting no animation frames; a function `(n) => ms` gives the wait before the
+ * n-th delivery (0-based). The playground waits 200 ms, then 1.5× longer each time up to 1 s:
+ * each frame costs the workers' cores.
  * Aborting `signal` cancels the run in any mode: the engine and its workers are stopped at
  * once, and the promise rejects with an `AbortError` whose `result` is the partial RunResult
  * (tasks that had not finished are `cancelled`; tasks never started are absent).

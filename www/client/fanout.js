@@ -233,7 +233,15 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   // for the rest of the page's start-up: the core engine's answers (parse, analysis, the
   // speedup curve) and an idle moment of the main thread. On a machine with few cores that
   // work would otherwise run beside the first run's tasks and make it look slow.
-  if (performance.now() - called >= 1) await pageQuiet();
+  if (performance.now() - called >= 1) {
+    await Promise.race([pageQuiet(), new Promise((r) => signal?.addEventListener('abort', r, { once: true }))]);
+  }
+  if (signal?.aborted) {
+    // Cancelled while it waited for its start-up: nothing ran, the engine stays.
+    const err = new DOMException('the run was cancelled', 'AbortError');
+    err.result = { ...partialResult(choice.mode, workers, new Map(), 0, 0), isolated: caps.isolated, reason: choice.reason };
+    throw err;
+  }
   const batcher = frameBatcher(onProgress, progressEveryMs);
   const started = performance.now();
   // What the run waited for before its clock started (loading the wasm, calibrating,

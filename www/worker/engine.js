@@ -61,10 +61,10 @@ async function init({ mode, workers, cpuRate: given }) {
 }
 
 /** A small graph of short CPU tasks on every worker, with a join: what a run does, briefly. */
-const WARM_UP_GRAPH = 'w[1..48] : cpu 200us\nj : cpu 200us after w[*]';
+const WARM_UP_GRAPH = 'w[1..32] : cpu 2ms\nj : cpu 2ms after w[*]';
 
 /**
- * Runs WARM_UP_GRAPH once, unseen, before the engine says it is ready: the first real run
+ * Runs WARM_UP_GRAPH (about 35 ms of work on 2 workers) once, unseen, before the engine says it is ready: the first real run
  * then finds the scheduler, the dispatch path and the pool's code compiled and optimised
  * (V8 compiles wasm lazily and optimises hot functions in the background, on the cores the
  * first run's tasks need) instead of paying for it inside its makespan. Takes a few ms;

@@ -235,9 +235,12 @@ let controller = null;
  *  for, so a run slowed by a busy machine is not slowed further by being watched. */
 const LIVE_MS = (n) => Math.min(1000, 200 * 1.5 ** n);
 
-/** Resolves once the page has painted what was changed before the call (two frames on). */
+/** Resolves once the page has painted what was changed before the call (two frames on) and
+ *  the main thread has had an idle moment: raster and compositing of that frame happen off
+ *  the main thread, after it, and would otherwise land in the run's first milliseconds. */
 function afterNextPaint() {
-  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() =>
+    (window.requestIdleCallback ?? setTimeout)(resolve, { timeout: 100 }))));
 }
 
 /** Runs the graph with the panel's settings, or simulates it (`simulateOnly`, the Simulate

@@ -65,6 +65,9 @@ pub fn run(args: &[String]) -> i32 {
                 r.sequential_ms,
                 if r.makespan_ms > 0.0 { r.sequential_ms / r.makespan_ms } else { 0.0 }
             );
+            if let Some(s) = &r.cpu_share {
+                println!("{}", share_sentence(s));
+            }
             0
         }
         Err(e) => {
@@ -72,4 +75,27 @@ pub fn run(args: &[String]) -> i32 {
             1
         }
     }
+}
+
+/// "the workers got N % of the time they asked for", with the thread CPU clock's figure
+/// where there is one, and a word on what a low share means.
+fn share_sentence(s: &fanout::metrics::CpuShare) -> String {
+    let pct = |x: f64| (x * 100.0).round().min(100.0);
+    let mut out = format!(
+        "the workers got {}% of the time they asked for ({:.1} ms of calibrated work took {:.1} ms",
+        pct(s.share),
+        s.asked_ms,
+        s.took_ms
+    );
+    if let Some(cpu) = s.cpu_ms {
+        out += &format!(
+            "; the thread CPU clock counted {cpu:.1} ms, {}%",
+            pct(cpu / s.took_ms.max(1e-9))
+        );
+    }
+    out.push(')');
+    if s.share < 0.9 {
+        out += ": something else on this machine had their cores for the rest";
+    }
+    out
 }

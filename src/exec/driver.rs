@@ -11,7 +11,7 @@
 //! decisions as its simulation, up to measured noise.
 
 use crate::graph::{Graph, Micros, Work};
-use crate::metrics::WorkerMetrics;
+use crate::metrics::{cpu_share, WorkerMetrics};
 use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
 use crate::sim::SimOptions;
 use crate::trace::{run_result_with, CounterReport, RunResult, Status};
@@ -252,12 +252,14 @@ impl RunDriver {
     }
 
     /// The run's result, labelled with the executor's `mode`, with the values the executor
-    /// computed. Fails if the run is not done.
+    /// computed and the workers' share of the time they asked for (`cpu_share`). Fails if
+    /// the run is not done.
     pub fn result(&self, mode: &str) -> Result<RunResult, String> {
         let mut r = run_result_with(&self.graph, &self.scheduler, mode, &self.values)?;
         if self.depth() > 1 {
             self.fold_slots_into_lanes(&mut r);
         }
+        r.cpu_share = cpu_share(&self.graph, &r.tasks, r.workers);
         Ok(r)
     }
 

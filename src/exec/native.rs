@@ -6,6 +6,7 @@ use super::board::Board;
 use super::pool::Stop;
 use super::RunDriver;
 use crate::graph::{Graph, Micros, Work};
+use crate::metrics::MIN_MEASURED_US;
 use crate::trace::RunResult;
 use crate::work::{burn_cpu, calibrate, CpuRate};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,6 +30,9 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     // The `counter` kernel's shared counter: one per run, shared by its threads.
     let counter = AtomicU64::new(0);
     let counter = &counter;
+    // CPU time (µs, thread CPU clock) the measured `cpu` attempts really got.
+    let cpu_us = AtomicU64::new(0);
+    let cpu_us = &cpu_us;
     let board = Board::new(workers, |_| {}, || false);
     let spawned = std::thread::scope(|s| {
         for w in 0..workers {
@@ -36,7 +40,9 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
             let spawned = std::thread::Builder::new()
                 .name(format!("fanout-worker-{w}"))
                 .spawn_scoped(s, move || {
-                    board.work(w, now, |work, run_us| run_body(work, run_us, counter))
+                    board.work(w, now, |work, run_us| {
+                        run_body(work, run_us, counter, cpu_us)
+                    })
                 });
             if let Err(e) = spawned {
                 let msg = format!("cannot start a worker thread: {e}");
@@ -62,6 +68,12 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
             .result_with_counter("native", counter.load(Ordering::SeqCst))
             .map_err(Stop::Failed)
     });
+    let outcome = outcome.map(|mut r| {
+        if let (Some(s), Some(_)) = (&mut r.cpu_share, thread_cpu_us()) {
+            s.cpu_ms = Some(cpu_us.load(Ordering::SeqCst) as f64 / 1000.0);
+        }
+        r
+    });
     outcome.map_err(|e| match e {
         Stop::Cancelled => "the run was cancelled".to_string(),
         Stop::Failed(msg) => msg,
@@ -80,10 +92,23 @@ pub fn cpu_rate() -> CpuRate {
 /// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout);
 /// returns a kernel's value, or `Err` if its code panicked: the panic is caught, so only
 /// that attempt fails and the thread goes on with the next task.
-fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Result<Option<i64>, String> {
+/// `cpu_us` adds up the thread CPU time of the `cpu` attempts that `cpu_share` measures
+/// (uncut, at least [`MIN_MEASURED_US`]).
+fn run_body(
+    work: &Work,
+    run_us: Micros,
+    counter: &AtomicU64,
+    cpu_us: &AtomicU64,
+) -> Result<Option<i64>, String> {
     match work {
-        Work::Cpu { .. } => {
+        Work::Cpu { duration_us } => {
+            let measured = run_us == *duration_us && run_us >= MIN_MEASURED_US;
+            let before = if measured { thread_cpu_us() } else { None };
             std::hint::black_box(burn_cpu(run_us, cpu_rate()));
+            if let Some(b) = before {
+                let after = thread_cpu_us().unwrap_or(b);
+                cpu_us.fetch_add(after.saturating_sub(b), Ordering::Relaxed);
+            }
             Ok(None)
         }
         Work::Io { .. } => {
@@ -101,6 +126,24 @@ fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Result<Option<i
                 })
         }
     }
+}
+
+/// This thread's CPU time in µs (the thread CPU clock), where the platform has one.
+#[cfg(unix)]
+fn thread_cpu_us() -> Option<u64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given, which lives on this stack.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| ts.tv_sec as u64 * 1_000_000 + ts.tv_nsec as u64 / 1_000)
+}
+
+/// This thread's CPU time: unknown without a thread CPU clock.
+#[cfg(not(unix))]
+fn thread_cpu_us() -> Option<u64> {
+    None
 }
 
 #[cfg(test)]
@@ -138,6 +181,30 @@ mod tests {
             .iter()
             .map(|a| a.status)
             .collect()
+    }
+
+    #[test]
+    fn a_run_says_how_much_of_the_time_it_asked_for_its_workers_got() {
+        let g = parse_dag("a : cpu 5ms\nb : cpu 5ms\nc : io 5ms\nd : cpu 100us")
+            .graph
+            .unwrap();
+        let r = run_native(g, 2).unwrap();
+        let s = r
+            .cpu_share
+            .expect("cpu attempts of 1 ms or more are measured");
+        assert_eq!(s.attempts, 2, "io and sub-millisecond attempts are not");
+        assert_eq!(s.asked_ms, 10.0);
+        assert!(s.took_ms > 0.0 && (s.share - s.asked_ms / s.took_ms).abs() < 1e-9);
+        // Calibrated work takes about its duration on an idle core, longer on a busy one.
+        assert!(s.share > 0.0 && s.share < 1.5, "share {}", s.share);
+        if cfg!(unix) {
+            let cpu = s.cpu_ms.expect("the thread CPU clock is read on unix");
+            assert!(
+                cpu > 0.0 && cpu <= s.took_ms * 1.05 + 1.0,
+                "CPU {cpu} ms of {} ms",
+                s.took_ms
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! efficiency = speedup / P; a worker's busy time is the sum of its attempts' lengths
 //! (of every status), its idle time makespan − busy, its utilization busy / makespan.
 
+mod share;
+pub use share::{cpu_share, AttemptShare, CpuShare, MIN_MEASURED_US};
+
 use crate::graph::Micros;
 use crate::sched::Scheduler;
 use crate::trace::Status;

@@ -102,6 +102,7 @@ pub fn run_result_with(
         tasks,
         metrics: Some(m),
         counter: None,
+        cpu_share: None,
     })
 }
 

@@ -14,7 +14,7 @@ pub use value::{reduce, Value};
 /// How a task or an attempt ended: the scheduler's outcome vocabulary, defined there.
 pub use crate::sched::Status;
 
-use crate::metrics::Metrics;
+use crate::metrics::{CpuShare, Metrics};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -100,6 +100,11 @@ pub struct RunResult {
     /// `counter` tasks; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<CounterReport>,
+    /// Real runs: the share of the time they asked for that the workers got (see
+    /// [`CpuShare`]); below 1 when something else on the machine took their cores. Absent
+    /// in simulations and in runs without a measurable `cpu` attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_share: Option<CpuShare>,
 }
 
 /// What happened to the shared counter of the `counter` kernel in one real run.

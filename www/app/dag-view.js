@@ -289,7 +289,8 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     /** Colours nodes by state: a Map or object id → state name (states.js). */
     setStates(map) {
       states = map instanceof Map ? map : new Map(Object.entries(map));
-      for (const id of nodeEls.keys()) paintNode(id);
+      // Only nodes whose state changed are touched: a live run repaints what moved.
+      for (const [id, g] of nodeEls) if (g.dataset.state !== (states.get(id) ?? 'waiting')) paintNode(id);
     },
     /** Highlights a path of task ids (from fanout.analyze's critical_path). */
     setCriticalPath(ids) {

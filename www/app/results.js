@@ -102,6 +102,8 @@ export function runFigures(result) {
     tasksTotal, tasksOk: count('ok'), tasksFailed: count('failed') + count('timeout'),
     tasksSkipped: count('skipped'), tasksCancelled: count('cancelled'),
     notStarted: Math.max(0, tasksTotal - records.length),
+    cpuShare: result.cpu_share ?? null,
+    cores: result.cores ?? globalThis.navigator?.hardwareConcurrency,
   };
 }
 
@@ -187,11 +189,30 @@ export function metricRows(f) {
     add('utilization', 'Utilization', pct(avg), s);
   }
 
+  // The share of the time they asked for that the workers got: a slow run on a busy machine
+  // says so, instead of leaving the reader to blame the schedule.
+  if (f.cpuShare && isNum(f.cpuShare.share)) {
+    const c = f.cpuShare;
+    const got = Math.min(100, Math.round(c.share * 100));
+    let s = `The workers got ${got}% of the time they asked for: ${plural(c.attempts, 'CPU task attempt')} needing ${ms(c.asked_ms)} of calibrated work took ${ms(c.took_ms)}`;
+    if (c.share >= 0.9) s += ', so they had their cores to themselves and the makespan is the schedule\'s.';
+    else {
+      const least = c.least ? `; ${c.least.id} took ${ms(c.least.took_ms)} for ${ms(c.least.asked_ms)} of work` : '';
+      const over = isNum(f.cores) && f.workers > f.cores;
+      s += over
+        ? `${least}. ${W} on ${plural(f.cores, 'core')} share the cores: the run asked for more than the machine has.`
+        : `${least}. Something else on this machine (another program or tab, or this page) had their cores for the rest, so this run is slower than its schedule: run it again when the machine is quieter.`;
+    }
+    add('cpu-share', 'CPU time the workers got', `${got}%`, s);
+  }
+
   if (isNum(f.blocked)) {
     let s = f.blocked > 0
       ? `Limits and rates held ${plural(f.blockedTasks, 'task')} back for ${ms(f.blocked)} in all`
       : 'No task was held back by a limit or rate';
     if (isNum(f.queued)) s += f.queued > 0 ? `; ready tasks waited ${ms(f.queued)} in all for a free worker` : '; no ready task waited for a worker';
+    // Waiting for a worker is long when the workers themselves were slowed: say which.
+    if (f.queued > 0 && f.cpuShare?.share < 0.9) s += `, longer than scheduled because the workers got only ${Math.round(f.cpuShare.share * 100)}% of the time they asked for`;
     if (isNum(f.waveWait) && f.waveWait > 0) s += `, and ${ms(f.waveWait)} for their wave to open`;
     add('blocked', 'Blocked on limits', ms(f.blocked), `${s}.`);
   }

@@ -1,5 +1,5 @@
 // The public entry point for pages and tests:
-//   run(graphText, { workers, mode, onProgress, signal }) -> Promise<RunResult>
+//   run(graphText, { workers, mode, onProgress, progressEveryMs, signal }) -> Promise<RunResult>
 //   check(graphText) -> Promise<Diagnostic[]>
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
 //   analyze(graphText, { workers }) -> Promise<{ analysis, diagnostics }>
@@ -105,6 +105,17 @@ class EngineHandle {
     });
   }
 
+  /** Resolves once every request sent so far has been answered (or failed). */
+  async idle() {
+    while (this.pending.size) {
+      await Promise.allSettled([...this.pending.values()].map((w) => new Promise((r) => {
+        const { resolve, reject } = w;
+        w.resolve = (v) => { r(); resolve(v); };
+        w.reject = (e) => { r(); reject(e); };
+      })));
+    }
+  }
+
   /** Stops the engine and everything it started (its pool workers go with it). */
   terminate(reason = new Error('the engine was replaced')) {
     if (!this.stopped) this.stopReason = reason;
@@ -151,9 +162,13 @@ function validateWorkers(workers, max = MAX_WORKERS) {
  * Without a callback nothing is unpacked until `seen()` is asked for (a cancel): a run
  * nobody watches costs only the packed arrays.
  */
-function frameBatcher(callback) {
+function frameBatcher(callback, everyMs = 0) {
+  let deliveries = 0;
+  const interval = () => (typeof everyMs === 'function' ? everyMs(deliveries) : everyMs);
   let queued = [];
   let frame = 0;
+  let timer = 0;
+  let lastFlush = performance.now(); // with `everyMs`, the first delivery also waits for it
   let ids = [];
   const chunks = [];
   const event = (packed, i) => {
@@ -162,8 +177,14 @@ function frameBatcher(callback) {
   };
   const flush = () => {
     if (frame) cancelAnimationFrame(frame);
+    clearTimeout(timer);
     frame = 0;
-    if (queued.length && callback) callback(queued, ids.length);
+    timer = 0;
+    lastFlush = performance.now();
+    if (queued.length && callback) {
+      deliveries++;
+      callback(queued, ids.length);
+    }
     queued = [];
   };
   return {
@@ -186,7 +207,12 @@ function frameBatcher(callback) {
       chunks.push(packed);
       if (!callback) return;
       for (let i = 0; i < packed.length; i += 5) queued.push(event(packed, i));
-      if (!frame) frame = requestAnimationFrame(flush);
+      // Per frame, or at most every `everyMs` on a timer: a frame requested for every batch
+      // keeps the compositor ticking for the whole run, on the cores the workers need.
+      const every = interval();
+      if (every > 0) {
+        if (!timer) timer = setTimeout(flush, Math.max(0, lastFlush + every - performance.now()));
+      } else if (!frame) frame = requestAnimationFrame(flush);
     },
   };
 }
@@ -235,14 +261,25 @@ function partialResult(mode, workers, seen, cancelledAt, total) {
  * run's number of tasks), batched per
  * animation frame: `[{ task, id, worker, state, start_ms, end_ms }]`, where `state` is
  * 'running' when an attempt starts, then how it ended: 'ok', 'failed' or 'timeout'.
+ * `progressEveryMs` > 0 delivers them at most that often instead (the first time too), on a
+ * timer, requesting no animation frames; a function `(n) => ms` gives the wait before the
+ * n-th delivery (0-based). The playground waits 200 ms, then 1.5× longer each time up to 1 s:
+ * each frame costs the workers' cores.
  * Aborting `signal` cancels the run in any mode: the engine and its workers are stopped at
  * once, and the promise rejects with an `AbortError` whose `result` is the partial RunResult
  * (tasks that had not finished are `cancelled`; tasks never started are absent).
+ *
+ * The run's clock starts once its engine is ready: `startup_ms` in the result is how long
+ * the call waited for the engine first (wasm, CPU calibration, pool, a warm-up run, and then
+ * for the page's own start-up work to finish, at most a second more; 0 after `prewarm()`),
+ * outside the makespan. `cpu_share` says how much of the time they asked for
+ * the workers got (see docs/performance.md).
  * @returns {Promise<import('../shared/messages.js').RunResult>}
  */
-export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', policy, seed, on_error, onProgress, signal } = {}) {
+export async function run(graphText, { workers = defaultWorkers(), mode = 'auto', policy, seed, on_error, onProgress, progressEveryMs = 0, signal } = {}) {
   validateWorkers(workers);
   signal?.throwIfAborted();
+  const called = performance.now();
   let choice = chooseMode(mode, caps);
   let handle = engineFor(choice.mode, workers);
   try {
@@ -254,8 +291,25 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
     choice = { mode: 'workers', reason: `fell back to workers because the thread pool failed to start: ${e.message}` };
     handle = engineFor(choice.mode, workers);
   }
-  const batcher = frameBatcher(onProgress);
+  // A run that had to start its engine (the first after a page load, usually) also waits
+  // for the rest of the page's start-up: the core engine's answers (parse, analysis, the
+  // speedup curve) and an idle moment of the main thread. On a machine with few cores that
+  // work would otherwise run beside the first run's tasks and make it look slow.
+  if (performance.now() - called >= 1) {
+    await Promise.race([pageQuiet(), new Promise((r) => signal?.addEventListener('abort', r, { once: true }))]);
+  }
+  if (signal?.aborted) {
+    // Cancelled while it waited for its start-up: nothing ran, the engine stays.
+    const err = new DOMException('the run was cancelled', 'AbortError');
+    err.result = { ...partialResult(choice.mode, workers, new Map(), 0, 0), isolated: caps.isolated, reason: choice.reason };
+    throw err;
+  }
+  const batcher = frameBatcher(onProgress, progressEveryMs);
   const started = performance.now();
+  // What the run waited for before its clock started (loading the wasm, calibrating,
+  // starting the pool): 0 when the engine was ready, as after prewarm(). Marked for profilers.
+  const startup_ms = started - called;
+  performance.mark('fanout-run-start');
   const onAbort = () => {
     batcher.flush();
     const err = new DOMException('the run was cancelled', 'AbortError');
@@ -266,10 +320,11 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   try {
     const options = { policy, seed, on_error };
     const { resultJson, faults } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
+    performance.mark('fanout-run-end');
     const result = JSON.parse(resultJson);
     batcher.flush();
     if (faults) attachFaults(result, faults, batcher.ids);
-    return { ...result, isolated: caps.isolated, reason: choice.reason };
+    return { ...result, startup_ms, isolated: caps.isolated, reason: choice.reason };
   } catch (e) {
     if (e?.name !== ENGINE_FAILURE) throw e;
     // The engine died mid-run: what ended so far stands, the rest is cancelled.
@@ -286,6 +341,14 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
 }
 
 let core = null;
+
+/** Resolves once the core engine has answered everything asked of it so far and the main
+ *  thread has had an idle moment (at most about a second in all when the page stays busy). */
+async function pageQuiet() {
+  const limit = new Promise((r) => setTimeout(r, 1000));
+  const idleMain = () => new Promise((r) => (globalThis.requestIdleCallback ?? setTimeout)(r, { timeout: 500 }));
+  await Promise.race([limit, (async () => { if (core && !core.broken) await core.idle(); await idleMain(); })()]);
+}
 
 /** The core engine: started on first use, replaced if it ever breaks. */
 function coreEngine() {

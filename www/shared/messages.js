@@ -61,8 +61,12 @@ export const FromTaskWorker = Object.freeze({
  * @typedef {{ id: string, label: string|null, kind: string, duration_us: number, deps: string[], line: number, col: number }} GraphTask
  * @typedef {{ task: number, id: string, worker: number, state: 'running'|'ok'|'failed'|'timeout', start_ms: number, end_ms: number|null }} Progress
  * @typedef {{ id: string, worker: number, start_ms: number, end_ms: number, status: string }} TaskRecord
+ * @typedef {{ share: number, asked_ms: number, took_ms: number, attempts: number, workers: (number|null)[],
+ *             least: { id: string, worker: number, asked_ms: number, took_ms: number }|null, cpu_ms: number|null }} CpuShare
+ *   how much of the time they asked for the workers of a real run got (docs/performance.md)
  * @typedef {{ mode: string, workers: number, makespan_ms: number, sequential_ms: number,
- *             tasks: TaskRecord[], isolated: boolean, reason: string }} RunResult
+ *             tasks: TaskRecord[], isolated: boolean, reason: string, startup_ms?: number,
+ *             cpu_share?: CpuShare }} RunResult
  */
 
 /** The names of progress state codes. */

@@ -1,0 +1,186 @@
+//! How much of the time they asked for the workers of a real run got: the honest answer to
+//! "why was this run slow?" when the machine was busy with something else.
+//!
+//! A `cpu` task is a calibrated amount of work: it takes its nominal duration on one idle
+//! core (see `crate::work::cpu`). An attempt that took longer was not given the whole core
+//! for that long — another thread, process or tab had it. So for each such attempt
+//! `asked / took` is the share of a core it got, and over the run
+//! `share = Σ asked / Σ took` (weighted by time, so long tasks count for what they are).
+//! Natively the executor can also read each thread's CPU clock; the result then carries
+//! `cpu_ms` (what the threads really got) beside the calibrated estimate.
+
+use crate::graph::{Graph, Work};
+use crate::trace::{Attempt, Status, TaskRecord};
+use serde::{Deserialize, Serialize};
+
+/// Attempts shorter than this (nominally) are left out: below it the clock's resolution and
+/// the per-message costs of dispatch are as large as the work, and would read as theft.
+pub const MIN_MEASURED_US: u64 = 1_000;
+
+/// One attempt's share, for pointing at the worst one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptShare {
+    /// The task's id.
+    pub id: String,
+    /// The worker (lane) it ran on.
+    pub worker: usize,
+    /// Its calibrated duration: the time it asked for (ms).
+    pub asked_ms: f64,
+    /// The wall time it took (ms).
+    pub took_ms: f64,
+}
+
+/// The share of the time they asked for that a run's workers got (see the module doc).
+/// Present in real runs with at least one `cpu` attempt of [`MIN_MEASURED_US`] or more that
+/// ran to its end (`ok` or a planned failure); absent in simulations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CpuShare {
+    /// `asked_ms / took_ms`: 1 means the workers had their cores to themselves; 0.6 means
+    /// they got 60 % of the time they asked for and the rest went to other work on the
+    /// machine. A little above 1 can happen when the calibration ran under load.
+    pub share: f64,
+    /// The measured attempts' calibrated durations, summed (ms).
+    pub asked_ms: f64,
+    /// The wall time those attempts took, summed (ms).
+    pub took_ms: f64,
+    /// How many attempts were measured.
+    pub attempts: usize,
+    /// Per worker lane, its own share (`null` for a lane that ran no measured attempt).
+    pub workers: Vec<Option<f64>>,
+    /// The measured attempt that got the least of what it asked for.
+    pub least: Option<AttemptShare>,
+    /// Natively: the CPU time the measured attempts' threads really got (ms, from the
+    /// thread CPU clock); `null` where there is no such clock (the browser).
+    #[serde(default)]
+    pub cpu_ms: Option<f64>,
+}
+
+/// The share of a run of `graph` on `workers` lanes whose records are `tasks` (in graph
+/// order), or `None` when it has no measured attempt.
+pub fn cpu_share(graph: &Graph, tasks: &[TaskRecord], workers: usize) -> Option<CpuShare> {
+    let mut lanes = vec![(0.0f64, 0.0f64); workers.max(1)];
+    let (mut asked, mut took, mut n) = (0.0, 0.0, 0usize);
+    let mut least: Option<(f64, AttemptShare)> = None;
+    for (task, rec) in graph.tasks.iter().zip(tasks) {
+        let Work::Cpu { duration_us } = task.work else {
+            continue;
+        };
+        if duration_us < MIN_MEASURED_US {
+            continue;
+        }
+        let want = duration_us as f64 / 1000.0;
+        for a in rec.attempts.iter().filter(|a| ran_to_end(a)) {
+            let len = (a.end_ms - a.start_ms).max(1e-6);
+            asked += want;
+            took += len;
+            n += 1;
+            if let Some(l) = lanes.get_mut(a.worker) {
+                l.0 += want;
+                l.1 += len;
+            }
+            let s = want / len;
+            if least.as_ref().is_none_or(|(best, _)| s < *best) {
+                let share = AttemptShare {
+                    id: rec.id.clone(),
+                    worker: a.worker,
+                    asked_ms: want,
+                    took_ms: len,
+                };
+                least = Some((s, share));
+            }
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    Some(CpuShare {
+        share: asked / took,
+        asked_ms: asked,
+        took_ms: took,
+        attempts: n,
+        workers: lanes
+            .iter()
+            .map(|&(a, t)| (t > 0.0).then(|| a / t))
+            .collect(),
+        least: least.map(|(_, a)| a),
+        cpu_ms: None,
+    })
+}
+
+/// Whether an attempt ran its whole work: ok, or a planned failure (which fails after its
+/// work); a timeout or a cancel cut it short.
+fn ran_to_end(a: &Attempt) -> bool {
+    matches!(a.status, Status::Ok | Status::Failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::parse_dag;
+
+    fn record(id: &str, attempts: Vec<(usize, f64, f64, Status)>) -> TaskRecord {
+        let attempts: Vec<Attempt> = attempts
+            .into_iter()
+            .map(|(worker, start_ms, end_ms, status)| Attempt {
+                worker,
+                start_ms,
+                end_ms,
+                status,
+            })
+            .collect();
+        let last = attempts.last().cloned().unwrap();
+        TaskRecord {
+            id: id.into(),
+            worker: last.worker,
+            start_ms: last.start_ms,
+            end_ms: last.end_ms,
+            status: last.status,
+            ready_ms: None,
+            unblocked_ms: None,
+            attempts,
+            value: None,
+        }
+    }
+
+    #[test]
+    fn the_share_is_asked_over_took_weighted_by_time() {
+        let g = parse_dag("a : cpu 10ms\nb : cpu 30ms\nc : io 50ms\nd : cpu 100us")
+            .graph
+            .unwrap();
+        let tasks = vec![
+            record("a", vec![(0, 0.0, 10.0, Status::Ok)]),
+            record("b", vec![(1, 0.0, 60.0, Status::Ok)]), // got half of its core
+            record("c", vec![(0, 10.0, 200.0, Status::Ok)]), // io: not CPU work, ignored
+            record("d", vec![(0, 200.0, 205.0, Status::Ok)]), // too short to judge, ignored
+        ];
+        let s = cpu_share(&g, &tasks, 2).unwrap();
+        assert_eq!(s.attempts, 2);
+        assert!((s.share - 40.0 / 70.0).abs() < 1e-9);
+        assert_eq!(s.workers, vec![Some(1.0), Some(0.5)]);
+        let least = s.least.unwrap();
+        assert_eq!(
+            (least.id.as_str(), least.worker, least.took_ms),
+            ("b", 1, 60.0)
+        );
+    }
+
+    #[test]
+    fn cut_attempts_do_not_count_and_a_run_without_cpu_work_has_no_share() {
+        let g = parse_dag("a : cpu 10ms timeout 5ms retry 1\nb : io 5ms")
+            .graph
+            .unwrap();
+        let tasks = vec![
+            record(
+                "a",
+                vec![(0, 0.0, 5.0, Status::Timeout), (0, 5.0, 25.0, Status::Ok)],
+            ),
+            record("b", vec![(1, 0.0, 5.0, Status::Ok)]),
+        ];
+        let s = cpu_share(&g, &tasks, 2).unwrap();
+        assert_eq!(s.attempts, 1);
+        assert!((s.share - 0.5).abs() < 1e-9);
+        assert_eq!(s.workers, vec![Some(0.5), None]);
+        let g = parse_dag("b : io 5ms").graph.unwrap();
+        assert!(cpu_share(&g, &[record("b", vec![(0, 0.0, 5.0, Status::Ok)])], 1).is_none());
+    }
+}

@@ -30,6 +30,7 @@ pub fn write_json(result: &RunResult, out: impl Write) -> io::Result<()> {
         tasks: Vec::new(),
         metrics: result.metrics.clone(),
         counter: result.counter,
+        cpu_share: result.cpu_share.clone(),
     };
     let text = serde_json::to_string_pretty(&head)?;
     const EMPTY: &str = "\n  \"tasks\": []";

@@ -217,6 +217,7 @@ mod tests {
                 .collect(),
             metrics: None,
             counter: None,
+            cpu_share: None,
         }
     }
 

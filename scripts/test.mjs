@@ -29,7 +29,7 @@ const suites = [
   ['build the threaded wasm', () => buildWasm('threads')],
   ['bundle the page (esbuild)', () => bundle()],
   ['build the static site (dist/)', () => buildSite()],
-  ['native Rust tests (cargo test)', () => run('cargo', ['test'], { cwd: ROOT })],
+  ['native Rust tests (cargo test)', () => run('cargo', ['test', '--no-fail-fast'], { cwd: ROOT })],
   ['wasm layer, plain build, headless Chromium', () => run('cargo',
     ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_plain'],
     { cwd: ROOT, env: { ...process.env, ...wasmTestEnv, CARGO_TARGET_DIR: BUILDS.plain.targetDir } })],

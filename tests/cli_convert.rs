@@ -17,6 +17,7 @@ fn fanout(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Writes a file under a name of its own (tests run in parallel: one name per test).
 fn write(name: &str, text: &str) -> String {
     let dir = std::env::temp_dir().join(format!("fanout-convert-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -76,7 +77,7 @@ fn dag_and_json_are_exact() {
 
 #[test]
 fn dot_keeps_tasks_labels_costs_and_edges() {
-    let src = write("g.dag", GRAPH);
+    let src = write("for-dot.dag", GRAPH);
     let (code, out, _) = fanout(&["convert", &src, "--to", "dot"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("digraph fanout {\n"), "{out}");
@@ -98,7 +99,7 @@ fn dot_keeps_tasks_labels_costs_and_edges() {
 
 #[test]
 fn mermaid_draws_every_task_and_edge_with_safe_text() {
-    let src = write("g.dag", GRAPH);
+    let src = write("for-mermaid.dag", GRAPH);
     let (code, out, err) = fanout(&["convert", &src, "--to", "mermaid"]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();

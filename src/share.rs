@@ -214,15 +214,22 @@ fn settings_of(v: Option<&Value>) -> Result<Settings, Problem> {
     }
     if let Some(v) = given("mode") {
         let m = v.as_str().filter(|m| MODES.contains(m));
-        s.mode = Some(m.ok_or_else(|| not_a_graph("`settings.mode` is not a mode"))?.to_string());
+        s.mode = Some(
+            m.ok_or_else(|| not_a_graph("`settings.mode` is not a mode"))?
+                .to_string(),
+        );
     }
     if let Some(v) = given("policy") {
         let p = v.as_str().filter(|p| POLICIES.contains(p));
-        s.policy = Some(p.ok_or_else(|| not_a_graph("`settings.policy` is not a policy"))?.to_string());
+        s.policy = Some(
+            p.ok_or_else(|| not_a_graph("`settings.policy` is not a policy"))?
+                .to_string(),
+        );
     }
     if let Some(v) = given("seed") {
-        let n = whole(v, 0.0, MAX_SAFE_INTEGER)
-            .ok_or_else(|| not_a_graph("`settings.seed` must be a whole number from 0 to 2^53 - 1"))?;
+        let n = whole(v, 0.0, MAX_SAFE_INTEGER).ok_or_else(|| {
+            not_a_graph("`settings.seed` must be a whole number from 0 to 2^53 - 1")
+        })?;
         s.seed = Some(n as u64);
     }
     Ok(s)
@@ -278,7 +285,10 @@ pub fn decode(fragment: &str) -> Result<Shared, Problem> {
         values.push(v.ok_or(Problem::Corrupted)? as u8);
     }
     let length = measure(&values, MAX_DECODED_CHARS)?;
-    let payload: String = payload.chars().map(|c| if c == ' ' { '+' } else { c }).collect();
+    let payload: String = payload
+        .chars()
+        .map(|c| if c == ' ' { '+' } else { c })
+        .collect();
     let wide = lz_str::decompress_from_encoded_uri_component(&payload).ok_or(Problem::Corrupted)?;
     if wide.len() != length {
         return Err(Problem::Corrupted);
@@ -333,21 +343,38 @@ mod tests {
 
     #[test]
     fn measure_agrees_with_lz_str_on_what_it_writes() {
-        for s in ["", "a", "abababababab", "日本語 ✂️ \"q\"", &"xy".repeat(3000)] {
+        for s in [
+            "",
+            "a",
+            "abababababab",
+            "日本語 ✂️ \"q\"",
+            &"xy".repeat(3000),
+        ] {
             let payload = lz_str::compress_to_encoded_uri_component(s);
             let values: Vec<u8> = payload
                 .bytes()
                 .map(|b| ALPHABET.iter().position(|&a| a == b).unwrap() as u8)
                 .collect();
-            assert_eq!(measure(&values, usize::MAX), Ok(s.encode_utf16().count()), "{s:?}");
+            assert_eq!(
+                measure(&values, usize::MAX),
+                Ok(s.encode_utf16().count()),
+                "{s:?}"
+            );
         }
     }
 
     #[test]
     fn round_trips_what_lz_str_writes() {
         let json = r#"{"text":"a : cpu 1ms\nb \"<img src=x onerror=alert(1)>\" : io 2s after a","settings":{"workers":4,"mode":"threads","policy":"waves","seed":9}}"#;
-        let shared = decode(&format!("#v1/{}", lz_str::compress_to_encoded_uri_component(json))).unwrap();
-        assert_eq!(shared.text, "a : cpu 1ms\nb \"<img src=x onerror=alert(1)>\" : io 2s after a");
+        let shared = decode(&format!(
+            "#v1/{}",
+            lz_str::compress_to_encoded_uri_component(json)
+        ))
+        .unwrap();
+        assert_eq!(
+            shared.text,
+            "a : cpu 1ms\nb \"<img src=x onerror=alert(1)>\" : io 2s after a"
+        );
         assert_eq!(shared.settings.workers, Some(4));
         assert_eq!(shared.settings.mode.as_deref(), Some("threads"));
         assert_eq!(shared.settings.seed, Some(9));
@@ -357,7 +384,9 @@ mod tests {
     fn refuses_a_quadratic_bomb_after_reading_little() {
         // After one literal, every code names the entry being made: entry k has k characters.
         let mut bits: Vec<u8> = Vec::new();
-        let put = |v: u32, n: u32, bits: &mut Vec<u8>| (0..n).for_each(|i| bits.push(((v >> i) & 1) as u8));
+        let put = |v: u32, n: u32, bits: &mut Vec<u8>| {
+            (0..n).for_each(|i| bits.push(((v >> i) & 1) as u8))
+        };
         put(0, 2, &mut bits);
         put(97, 8, &mut bits);
         let (mut dict, mut num_bits, mut enlarge) = (4u32, 3u32, 4u32);
@@ -375,13 +404,28 @@ mod tests {
             .map(|c| c.iter().fold(0u8, |acc, &b| (acc << 1) | b))
             .collect();
         assert_eq!(measure(&values, MAX_DECODED_CHARS), Err(Problem::TooLarge));
-        let fragment: String = values.iter().map(|&v| ALPHABET[v as usize] as char).collect();
+        let fragment: String = values
+            .iter()
+            .map(|&v| ALPHABET[v as usize] as char)
+            .collect();
         assert_eq!(decode(&format!("v1/{fragment}")), Err(Problem::TooLarge));
     }
 
     #[test]
     fn never_panics_on_short_junk() {
-        for s in ["", "#", "v", "v/", "v1/", "v1/A", "v1/%", "v1/%e2%82", "v1/\u{1F600}", "v1/--", "v99999999999/x"] {
+        for s in [
+            "",
+            "#",
+            "v",
+            "v/",
+            "v1/",
+            "v1/A",
+            "v1/%",
+            "v1/%e2%82",
+            "v1/\u{1F600}",
+            "v1/--",
+            "v99999999999/x",
+        ] {
             let _ = decode(s);
         }
     }

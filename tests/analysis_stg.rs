@@ -9,7 +9,10 @@ const STG_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/stg");
 fn stg_files() -> Vec<std::path::PathBuf> {
     let dir = Path::new(STG_DIR);
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
-        panic!("the STG data folder {} is missing or unreadable ({e}); it ships in tests/data/stg", dir.display())
+        panic!(
+            "the STG data folder {} is missing or unreadable ({e}); it ships in tests/data/stg",
+            dir.display()
+        )
     });
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))

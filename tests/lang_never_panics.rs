@@ -107,6 +107,13 @@ fn range_expansion_is_bounded_before_it_runs() {
         "{:?}",
         &p.diagnostics[..3]
     );
+    // Refused at the reference that passes 10,000,000 (the 101st), before resolving any.
+    let d = p
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("too many dependencies"))
+        .unwrap();
+    assert_eq!((d.line, d.col), (102, 20));
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
     // A range copying a long `after` list 100,000 times is refused too.
     let deps: Vec<String> = (0..200).map(|i| format!("d{i}")).collect();

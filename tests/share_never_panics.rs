@@ -32,6 +32,9 @@ proptest! {
 #[test]
 fn real_links_open() {
     let l = link("a \"<svg onload=alert(1)>\" : cpu 1ms");
-    assert_eq!(fanout::share::decode(&l).unwrap().text, "a \"<svg onload=alert(1)>\" : cpu 1ms");
+    assert_eq!(
+        fanout::share::decode(&l).unwrap().text,
+        "a \"<svg onload=alert(1)>\" : cpu 1ms"
+    );
     exercise_share(l.as_bytes());
 }

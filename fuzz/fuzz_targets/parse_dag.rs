@@ -1,5 +1,6 @@
-//! Fuzzes the dag front end: any bytes that are UTF-8 must parse without panicking, and any
-//! graph produced must analyse and round-trip (see common.rs).
+//! Fuzzes the dag front end with raw bytes: no input may panic; non-UTF-8 is one located
+//! error; any graph produced must analyse, round-trip through .dag, JSON and DOT, and draw
+//! as Mermaid (see common.rs).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -7,7 +8,5 @@ use libfuzzer_sys::fuzz_target;
 include!("common.rs");
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        exercise(text, fanout::lang::Format::Dag);
-    }
+    exercise_bytes(data, fanout::lang::Format::Dag);
 });

@@ -1,10 +1,9 @@
-//! The `fanout` command-line tool. Subcommands live in `fanout::cli`-style modules under
-//! `src/cli/`; this file only dispatches.
+//! The `fanout` command-line tool. Subcommands live in modules under `src/cli/`; this file
+//! only starts it.
 
 #[path = "../cli/mod.rs"]
 mod cli;
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    std::process::exit(cli::main(&args));
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

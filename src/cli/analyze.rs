@@ -1,81 +1,79 @@
-//! `fanout analyze FILE [--json] [--workers N] [--format F]`: work, span, parallelism,
-//! critical path and makespan bounds for P = 1..N workers (N: `--workers`, else the file's
-//! `workers` declaration, else 8). Exits 1 if the file has errors (printed on stderr).
+//! `fanout analyze FILE`: work, span, parallelism, critical path and makespan bounds for
+//! P = 1..N workers (N: `--workers`, else the file's `workers` declaration, else 8).
 
-use super::check::{load, print_diagnostics, take_format};
+use super::input::{load_graph, FormatOpt};
+use super::{emit, error, USAGE};
 use fanout::analysis::analyze;
+use fanout::lang::limits::MAX_WORKERS;
+use std::fmt::Write;
 
 const DEFAULT_WORKERS: u32 = 8;
 
-pub fn run(args: &[String]) -> i32 {
-    let mut args = args.to_vec();
-    let format = match take_format(&mut args) {
-        Ok(f) => f,
-        Err(m) => {
-            eprintln!("fanout analyze: {m}");
-            return 2;
-        }
-    };
-    let json = args.iter().any(|a| a == "--json");
-    args.retain(|a| a != "--json");
-    let mut workers = None;
-    if let Some(i) = args.iter().position(|a| a == "--workers") {
-        match args
-            .get(i + 1)
-            .and_then(|w| w.parse::<u32>().ok())
-            .filter(|&w| w >= 1)
-        {
-            Some(w) => workers = Some(w),
-            None => {
-                eprintln!("fanout analyze: --workers needs a whole number of at least 1");
-                return 2;
-            }
-        }
-        args.drain(i..i + 2);
-    }
-    let [file] = args.as_slice() else {
-        eprintln!("usage: fanout analyze [--json] [--workers N] [--format dag|json|stg|dot] FILE");
-        return 2;
-    };
-    let parsed = match load(file, format) {
-        Ok(p) => p,
+/// Work, span, parallelism, critical path and bounds of a graph
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Work (T1), span (T∞), parallelism, levels, the critical path, and for 1..N \
+workers the makespan bounds: lower max(T∞, T1/P), greedy T1/P + T∞, and the best speedup. N is \
+--workers, else the file's `workers` declaration, else 8.",
+    after_help = "Examples:\n  fanout analyze pipeline.dag\n  fanout analyze rand0000.stg \
+--workers 4 --json\n\nExit status: 0 ok, 1 the graph has errors, 2 usage or I/O error."
+)]
+pub struct Args {
+    /// The graph file (`-` reads standard input)
+    #[arg(value_name = "FILE")]
+    file: String,
+    #[command(flatten)]
+    format: FormatOpt,
+    /// Print the analysis as JSON
+    #[arg(long)]
+    json: bool,
+    /// Compute bounds for 1..N workers
+    #[arg(long, short = 'w', value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=MAX_WORKERS as i64))]
+    workers: Option<u32>,
+}
+
+pub fn run(a: Args) -> u8 {
+    let graph = match load_graph(&a.file, a.format) {
+        Ok((_, g)) => g,
         Err(c) => return c,
     };
-    print_diagnostics(file, &parsed, true);
-    let Some(graph) = parsed.graph else { return 1 };
-    let n = workers.or(graph.decls.workers).unwrap_or(DEFAULT_WORKERS);
-    let a = analyze(&graph, n);
-    if json {
-        match serde_json::to_string_pretty(&a) {
-            Ok(s) => println!("{s}"),
+    let n = a.workers.or(graph.decls.workers).unwrap_or(DEFAULT_WORKERS);
+    let r = analyze(&graph, n);
+    if a.json {
+        return match serde_json::to_string_pretty(&r) {
+            Ok(s) => emit(&(s + "\n")),
             Err(e) => {
-                eprintln!("fanout analyze: {e}");
-                return 2;
+                error(e);
+                USAGE
             }
-        }
-        return 0;
+        };
     }
-    println!("tasks          {}", a.tasks);
-    println!("edges          {}", a.edges);
-    println!("work (T1)      {} ms", a.work_ms);
-    println!("span (T∞)      {} ms", a.span_ms);
-    println!(
+    let mut o = String::new();
+    let _ = writeln!(o, "tasks          {}", r.tasks);
+    let _ = writeln!(o, "edges          {}", r.edges);
+    let _ = writeln!(o, "work (T1)      {} ms", r.work_ms);
+    let _ = writeln!(o, "span (T∞)      {} ms", r.span_ms);
+    let _ = writeln!(
+        o,
         "parallelism    {:.2}  (T1/T∞: the most speedup any number of workers can give)",
-        a.parallelism
+        r.parallelism
     );
-    let s = if a.max_width == 1 { "" } else { "s" };
-    println!(
+    let s = if r.max_width == 1 { "" } else { "s" };
+    let _ = writeln!(
+        o,
         "levels         {} (the widest has {} task{s})",
-        a.depth, a.max_width
+        r.depth, r.max_width
     );
-    println!("critical path  {}", a.critical_path.join(" -> "));
-    println!();
-    println!("workers   lower bound   greedy bound   best speedup");
-    for b in &a.bounds {
-        println!(
+    let _ = writeln!(o, "critical path  {}", r.critical_path.join(" -> "));
+    let _ = writeln!(o);
+    let _ = writeln!(o, "workers   lower bound   greedy bound   best speedup");
+    for b in &r.bounds {
+        let _ = writeln!(
+            o,
             "{:>7}   {:>8.1} ms   {:>9.1} ms   {:>11.2}x",
             b.workers, b.lower_ms, b.greedy_upper_ms, b.max_speedup
         );
     }
-    0
+    emit(&o)
 }

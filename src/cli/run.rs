@@ -1,64 +1,49 @@
-//! `fanout run FILE [--workers N] [--json]`: runs the graph for real on OS threads with the
-//! same scheduler as the browser, and prints the RunResult (JSON) or a summary.
+//! `fanout run FILE`: runs the graph for real on OS threads with the same scheduler as the
+//! browser, and prints a summary or the RunResult JSON.
 
+use super::input::{load_graph, FormatOpt};
+use super::{emit, FAILED};
 use fanout::exec::native::run_native;
-use fanout::lang::parse_dag;
 
-pub fn run(args: &[String]) -> i32 {
-    let mut file = None;
-    let mut workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let mut json = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "--workers" => match it
-                .next()
-                .and_then(|v| v.parse::<usize>().ok())
-                .filter(|&n| (1..=1024).contains(&n))
-            {
-                Some(n) => workers = n,
-                None => {
-                    eprintln!("fanout run: --workers takes a whole number from 1 to 1024");
-                    return 2;
-                }
-            },
-            other if other.starts_with('-') => {
-                eprintln!("fanout run: unknown option `{other}`");
-                return 2;
-            }
-            other => file = Some(other.to_string()),
-        }
-    }
-    let Some(file) = file else {
-        eprintln!("usage: fanout run FILE [--workers N] [--json]");
-        return 2;
+/// Run a graph for real on OS threads
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Run a graph for real: every task does its work (cpu tasks spin a core, io \
+tasks sleep, kernels compute their value) on a pool of OS threads, scheduled by the same core \
+as the browser's Web Workers. Prints a summary, or the RunResult as JSON.",
+    after_help = "Examples:\n  fanout run pipeline.dag\n  fanout run pipeline.dag --workers 2 \
+--json\n\nExit status: 0 ok, 1 the graph has errors or the run failed, 2 usage or I/O error."
+)]
+pub struct Args {
+    /// The graph file (`-` reads standard input)
+    #[arg(value_name = "FILE")]
+    file: String,
+    #[command(flatten)]
+    format: FormatOpt,
+    /// Number of worker threads [default: the number of cores]
+    #[arg(long, short = 'w', value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    workers: Option<u16>,
+    /// Print the RunResult as JSON instead of a summary
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: Args) -> u8 {
+    let (name, graph) = match load_graph(&a.file, a.format) {
+        Ok(x) => x,
+        Err(c) => return c,
     };
-    let text = match std::fs::read_to_string(&file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{file}: cannot read: {e}");
-            return 2;
-        }
-    };
-    let parsed = parse_dag(&text);
-    let has_errors = parsed.has_errors();
-    let Some(graph) = parsed.graph.filter(|_| !has_errors) else {
-        for d in &parsed.diagnostics {
-            eprintln!("{file}:{}", d.render());
-        }
-        return 1;
-    };
+    let workers = a.workers.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     match run_native(graph, workers) {
-        Ok(r) if json => {
-            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
-            0
-        }
+        Ok(r) if a.json => emit(&(serde_json::to_string_pretty(&r).unwrap_or_default() + "\n")),
         Ok(r) => {
-            println!(
-                "ran {} tasks on {} workers (native threads): makespan {:.1} ms, {:.1} ms of work, speedup {:.2}x",
+            let mut text = format!(
+                "ran {} tasks on {} workers (native threads): makespan {:.1} ms, {:.1} ms of work, speedup {:.2}x\n",
                 r.tasks.len(),
                 r.workers,
                 r.makespan_ms,
@@ -66,13 +51,14 @@ pub fn run(args: &[String]) -> i32 {
                 if r.makespan_ms > 0.0 { r.sequential_ms / r.makespan_ms } else { 0.0 }
             );
             if let Some(s) = &r.cpu_share {
-                println!("{}", share_sentence(s));
+                text += &share_sentence(s);
+                text.push('\n');
             }
-            0
+            emit(&text)
         }
         Err(e) => {
-            eprintln!("fanout run: {e}");
-            1
+            eprintln!("{name}: error: the run failed: {e}");
+            FAILED
         }
     }
 }

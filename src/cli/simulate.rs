@@ -1,80 +1,69 @@
-//! `fanout simulate FILE [--workers N] [--policy P] [--seed S] [--on-error E] [--json]
-//! [--trace out.json]`: simulates a graph. Prints a summary and a text Gantt chart, or
-//! with `--json` the RunResult JSON; `--trace` also writes a Chrome trace (Perfetto,
-//! chrome://tracing). Exits 1 if the file has errors, 2 on bad usage or I/O failure.
+//! `fanout simulate FILE`: simulates a run. Prints a summary and a text Gantt chart, or with
+//! `--json` the RunResult JSON; `--trace` also writes a Chrome trace (Perfetto,
+//! chrome://tracing).
 
+use super::input::{load_graph, FormatOpt};
+use super::{error, FAILED, OK, USAGE};
 use fanout::graph::{OnError, Policy};
-use fanout::lang::parse_dag;
+use fanout::lang::limits::MAX_WORKERS;
 use fanout::sim::{simulate, SimOptions};
 use fanout::trace::{chrome::to_chrome_trace, gantt, RunResult};
+use std::io::Write;
 
-const USAGE: &str = "usage: fanout simulate FILE [--workers N] [--policy critical-path|fifo|priority|waves|random] [--seed S] [--on-error fail-fast|skip-dependents|continue] [--json] [--trace out.json]";
-
-struct Args {
-    file: String,
-    opts: SimOptions,
-    json: bool,
-    trace: Option<String>,
+/// What a failed task does to the rest of the run.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum OnErrorArg {
+    /// Cancel everything pending or running
+    FailFast,
+    /// Skip the failed task's dependents, run the rest
+    SkipDependents,
+    /// Run dependents with that input marked missing
+    Continue,
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut file = None;
-    let mut opts = SimOptions::default();
-    let (mut json, mut trace) = (false, None);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match a.as_str() {
-            "--workers" => {
-                let v = value("--workers")?;
-                let n: usize = v
-                    .parse()
-                    .map_err(|_| format!("--workers: `{v}` is not a number"))?;
-                if n == 0 {
-                    return Err("--workers must be at least 1".into());
-                }
-                opts.workers = Some(n);
-            }
-            "--policy" => {
-                let v = value("--policy")?;
-                opts.policy = Some(
-                    Policy::from_name(&v)
-                        .ok_or_else(|| format!("--policy: unknown policy `{v}`"))?,
-                );
-            }
-            "--seed" => {
-                let v = value("--seed")?;
-                opts.seed = Some(
-                    v.parse()
-                        .map_err(|_| format!("--seed: `{v}` is not a number"))?,
-                );
-            }
-            "--on-error" => {
-                let v = value("--on-error")?;
-                opts.on_error = Some(match v.as_str() {
-                    "fail-fast" => OnError::FailFast,
-                    "skip-dependents" => OnError::SkipDependents,
-                    "continue" => OnError::Continue,
-                    _ => return Err(format!("--on-error: unknown mode `{v}`")),
-                });
-            }
-            "--json" => json = true,
-            "--trace" => trace = Some(value("--trace")?),
-            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
-            s if file.is_none() => file = Some(s.to_string()),
-            s => return Err(format!("unexpected argument `{s}`")),
-        }
-    }
-    Ok(Args {
-        file: file.ok_or("missing FILE")?,
-        opts,
-        json,
-        trace,
-    })
+fn policy_parser() -> impl clap::builder::TypedValueParser<Value = Policy> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Policy::ALL.map(Policy::name))
+        .map(|s| Policy::from_name(&s).unwrap_or_default())
+}
+
+/// Simulate a run of a graph (no real work is done)
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Simulate a run of a graph with the scheduler the browser uses, on a virtual \
+clock: every task takes exactly its duration, failures and the `random` policy draw from the \
+seed. Prints a summary and a text Gantt chart (one lane per worker), or the RunResult as JSON. \
+Options given here override the file's declarations.",
+    after_help = "Examples:\n  fanout simulate pipeline.dag --workers 4\n  fanout simulate \
+rand0000.stg --policy fifo --json\n  fanout simulate pipeline.dag --trace trace.json   (open in \
+https://ui.perfetto.dev)\n\nExit status: 0 ok, 1 the graph has errors or cannot be scheduled, \
+2 usage or I/O error."
+)]
+pub struct Args {
+    /// The graph file (`-` reads standard input)
+    #[arg(value_name = "FILE")]
+    file: String,
+    #[command(flatten)]
+    format: FormatOpt,
+    /// Number of workers [default: the file's `workers`, else 4]
+    #[arg(long, short = 'w', value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=MAX_WORKERS as i64))]
+    workers: Option<u32>,
+    /// Scheduling policy [default: the file's `policy`, else critical-path]
+    #[arg(long, short = 'p', value_name = "POLICY", value_parser = policy_parser())]
+    policy: Option<Policy>,
+    /// Seed of the random draws (failures, the random policy)
+    #[arg(long, short = 's', value_name = "SEED")]
+    seed: Option<u64>,
+    /// What a task that failed for good does to the rest
+    #[arg(long, value_enum, value_name = "MODE")]
+    on_error: Option<OnErrorArg>,
+    /// Print the RunResult as JSON instead of the summary and chart
+    #[arg(long)]
+    json: bool,
+    /// Also write a Chrome trace (JSON) of the run to this file
+    #[arg(long, value_name = "OUT")]
+    trace: Option<String>,
 }
 
 fn summary(r: &RunResult) -> String {
@@ -119,52 +108,48 @@ fn summary(r: &RunResult) -> String {
     s
 }
 
-pub fn run(args: &[String]) -> i32 {
-    let a = match parse_args(args) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("fanout simulate: {e}\n{USAGE}");
-            return 2;
-        }
+pub fn run(a: Args) -> u8 {
+    let (name, graph) = match load_graph(&a.file, a.format) {
+        Ok(x) => x,
+        Err(c) => return c,
     };
-    let text = match std::fs::read_to_string(&a.file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{}: cannot read: {e}", a.file);
-            return 2;
-        }
+    let opts = SimOptions {
+        workers: a.workers.map(|w| w as usize),
+        policy: a.policy,
+        seed: a.seed,
+        on_error: a.on_error.map(|m| match m {
+            OnErrorArg::FailFast => OnError::FailFast,
+            OnErrorArg::SkipDependents => OnError::SkipDependents,
+            OnErrorArg::Continue => OnError::Continue,
+        }),
     };
-    let parsed = parse_dag(&text);
-    for d in &parsed.diagnostics {
-        eprintln!("{}:{}", a.file, d.render());
-    }
-    if parsed.has_errors() {
-        return 1;
-    }
-    let Some(graph) = parsed.graph else {
-        return 1;
-    };
-    let r = match simulate(&graph, &a.opts) {
+    let r = match simulate(&graph, &opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}: {e}", a.file);
-            return 1;
+            eprintln!("{name}: error: {e}");
+            return FAILED;
         }
     };
     if let Some(path) = &a.trace {
         let t = to_chrome_trace(&graph, &r);
         if let Err(e) = std::fs::write(path, serde_json::to_string(&t).unwrap_or_default()) {
-            eprintln!("{path}: cannot write: {e}");
-            return 2;
+            error(format!("cannot write {path}: {e}"));
+            return USAGE;
         }
     }
-    if a.json {
-        if let Err(e) = fanout::trace::write_json(&r, std::io::stdout().lock()) {
-            eprintln!("fanout simulate: cannot write the result: {e}");
-            return 2;
-        }
+    let mut out = std::io::stdout().lock();
+    let written = if a.json {
+        // Streamed record by record (trace::write_json): byte for byte serde's pretty JSON.
+        fanout::trace::write_json(&r, &mut out)
     } else {
-        print!("{}\n{}", summary(&r), gantt::render(&r, 72));
+        write!(out, "{}\n{}", summary(&r), gantt::render(&r, 72))
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+        Err(e) => {
+            error(format!("cannot write the result: {e}"));
+            USAGE
+        }
     }
-    0
 }

@@ -33,6 +33,8 @@ struct Tok {
     line: u32,
     col: u32,
     end_col: u32,
+    /// A quoted or HTML string: never a keyword (`"node"` is a node named node).
+    quoted: bool,
 }
 
 impl Tok {
@@ -40,7 +42,7 @@ impl Tok {
         Loc::text(self.line, self.col, self.end_col.max(self.col + 1))
     }
     fn is_kw(&self, kw: &str) -> bool {
-        matches!(&self.t, T::Id(s) if s.eq_ignore_ascii_case(kw))
+        !self.quoted && matches!(&self.t, T::Id(s) if s.eq_ignore_ascii_case(kw))
     }
 }
 
@@ -117,6 +119,7 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
                 line: l0,
                 col: c0,
                 end_col: c0 + 1,
+                quoted: false,
             });
             continue;
         }
@@ -133,6 +136,7 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
                 line: l0,
                 col: c0,
                 end_col: c0 + 2,
+                quoted: false,
             });
             continue;
         }
@@ -198,6 +202,7 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
                 line: l0,
                 col: c0,
                 end_col: end,
+                quoted: true,
             });
             continue;
         }
@@ -215,6 +220,7 @@ fn lex(text: &str, diags: &mut Diags) -> Vec<Tok> {
                 line: l0,
                 col: c0,
                 end_col: col,
+                quoted: false,
             });
             continue;
         }

@@ -1,16 +1,20 @@
 //! Every size limit of the language, in one place (documented in docs/language.md).
-//! Input beyond a limit gets an error diagnostic, never a panic or a hang.
+//! Input beyond a limit gets an error diagnostic, never a panic or a hang, and it gets it
+//! before any allocation proportional to what the input claims: a range, a task count, a
+//! duration or a retry count is checked as a number before anything is built from it
+//! (tests/lang_limits.rs counts the bytes allocated).
 
 use crate::graph::Micros;
 
 /// Largest accepted source text, in bytes (64 MiB).
 pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
-/// Most tasks in one graph.
-pub const MAX_TASKS: usize = 1_000_000;
+/// Most tasks in one graph: 2^20, room for the million-task graph of one range
+/// (`w[1..1000000] : cpu 1ms after split`) and the tasks around it.
+pub const MAX_TASKS: usize = 1_048_576;
 /// Most dependency edges in one graph.
 pub const MAX_EDGES: usize = 10_000_000;
-/// Most tasks one range like `chunk[1..N]` may declare or name.
-pub const MAX_RANGE: u64 = 100_000;
+/// Most tasks one range like `chunk[1..N]` may declare or name: a million.
+pub const MAX_RANGE: u64 = 1_000_000;
 /// Longest task id, in characters.
 pub const MAX_ID_CHARS: usize = 128;
 /// Longest label, in characters.

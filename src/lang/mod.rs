@@ -1,26 +1,33 @@
 //! The task-graph language: text in, a validated [`Graph`] or precise diagnostics out.
 //!
 //! Four input formats share one validator ([`Format`]): the `.dag` language, JSON, STG
-//! (Standard Task Graph Set) and Graphviz DOT. Two exporters write a graph back: [`to_dag`]
-//! and [`to_json`]. Every function here is total: no input makes it panic, hang, or recurse
+//! (Standard Task Graph Set) and Graphviz DOT. Writers: [`to_dag`] and [`to_json`] (exact),
+//! [`to_dot`] (structure and costs) and [`to_mermaid`] (a picture). Raw bytes go through
+//! [`parse_bytes`], which reports invalid UTF-8 at its line and column. Every function here is total: no input makes it panic, hang, or recurse
 //! deeper than a constant.
 
 mod dag;
 mod diagnostic;
 mod dot;
+mod dot_export;
 mod duration;
 mod export;
 mod json;
 mod lexer;
 pub mod limits;
+mod mermaid;
+mod source;
 mod stg;
 mod validate;
 
 pub use dag::parse_dag;
 pub use diagnostic::{Diagnostic, Severity};
+pub use dot_export::to_dot;
 pub use duration::{format_duration, parse_duration};
 pub use export::{json_graph, to_dag, to_json};
 pub use json::{JsonGraph, JsonLimit, JsonRate, JsonTask};
+pub use mermaid::to_mermaid;
+pub use source::{decode, too_long};
 pub use validate::is_valid_id;
 
 use crate::graph::Graph;
@@ -96,19 +103,10 @@ impl Format {
 pub fn parse(text: &str, format: Format) -> Parsed {
     // A byte-order mark is invisible in editors: columns are counted without it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.len() > limits::MAX_TEXT_BYTES {
+    if let Some(d) = source::too_long(text.len() as u64) {
         return Parsed {
             graph: None,
-            diagnostics: vec![Diagnostic::error(
-                1,
-                1,
-                1,
-                format!(
-                    "the text is {} bytes long; the limit is {} bytes",
-                    text.len(),
-                    limits::MAX_TEXT_BYTES
-                ),
-            )],
+            diagnostics: vec![d],
         };
     }
     let diags = validate::Diags::default();
@@ -121,4 +119,16 @@ pub fn parse(text: &str, format: Format) -> Parsed {
     // In reading order; stable, so problems found at one place keep their order.
     parsed.diagnostics.sort_by_key(|d| (d.line, d.col));
     parsed
+}
+
+/// Reads raw bytes in `format`: like [`parse`], after checking the size limit and that the
+/// bytes are UTF-8 (else one located error, see [`decode`]). Never panics, whatever the input.
+pub fn parse_bytes(bytes: &[u8], format: Format) -> Parsed {
+    match decode(bytes) {
+        Ok(text) => parse(text, format),
+        Err(d) => Parsed {
+            graph: None,
+            diagnostics: vec![d],
+        },
+    }
 }

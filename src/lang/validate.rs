@@ -291,6 +291,24 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         check_options(t, &resources, &mut diags);
     }
 
+    // Limits before work: every reference and every name a `[*]` or range stands for counts
+    // against the edge limit, summed over the whole graph before any is resolved.
+    let mut expanded = 0usize;
+    for r in tasks.iter().flat_map(|t| &t.deps) {
+        expanded = expanded.saturating_add(match &r.target {
+            Target::Id(_) => 1,
+            Target::Group(base) => groups.get(base.as_ref()).map_or(1, Vec::len),
+            Target::Range(_, lo, hi) => usize::try_from(hi - lo + 1).unwrap_or(usize::MAX),
+        });
+        if expanded > MAX_EDGES {
+            diags.error(&r.loc, format!("too many dependencies: with `[*]` and ranges expanded, the graph has more than {MAX_EDGES}"));
+            return Parsed {
+                graph: None,
+                diagnostics: diags.into_vec(),
+            };
+        }
+    }
+
     // Dependencies: resolve names.
     let mut deps: Vec<Vec<usize>> = Vec::with_capacity(n);
     // mark[d] == i + 1 when task i already has dependency d: duplicates in O(1).
@@ -298,12 +316,9 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     // Suggestions compare a name with every id (in declaration order, so ties are
     // deterministic): only a few, and not over huge graphs.
     let mut suggestions_left = if n <= 200_000 { 50usize } else { 0 };
-    // Every reference and every name a `[*]` or range stands for counts against the edge
-    // limit before it is expanded, so no input can make resolution run long.
-    let mut expanded = 0usize;
     // One buffer for the names a range stands for (`base7`), reused for every name.
     let mut name = String::new();
-    'tasks: for (i, t) in tasks.iter().enumerate() {
+    for (i, t) in tasks.iter().enumerate() {
         let mut resolved: Vec<usize> = Vec::with_capacity(t.deps.len());
         let mut add = |d: usize, loc: &Loc, diags: &mut Diags| {
             if d == i {
@@ -322,15 +337,6 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
             }
         };
         for r in &t.deps {
-            expanded += match &r.target {
-                Target::Id(_) => 1,
-                Target::Group(base) => groups.get(base.as_ref()).map_or(1, Vec::len),
-                Target::Range(_, lo, hi) => usize::try_from(hi - lo + 1).unwrap_or(usize::MAX),
-            };
-            if expanded > MAX_EDGES {
-                diags.error(&r.loc, format!("too many dependencies: with `[*]` and ranges expanded, the graph has more than {MAX_EDGES}"));
-                break 'tasks;
-            }
             match &r.target {
                 Target::Id(name) => match ids.get(name.as_ref()) {
                     Some(&d) => add(d, &r.loc, &mut diags),

@@ -8,11 +8,11 @@ mod json;
 pub mod svg;
 mod value;
 
+/// How a task or an attempt ended: the scheduler's outcome vocabulary, defined there.
+pub use crate::sched::Status;
 pub use build::{run_result, run_result_with};
 pub use json::write_json;
 pub use value::{reduce, Value};
-/// How a task or an attempt ended: the scheduler's outcome vocabulary, defined there.
-pub use crate::sched::Status;
 
 use crate::metrics::{CpuShare, Metrics};
 use serde::{Deserialize, Serialize};

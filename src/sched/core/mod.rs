@@ -6,8 +6,8 @@ use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
-use crate::graph::{Graph, Micros, OnError, Policy};
 use super::Status;
+use crate::graph::{Graph, Micros, OnError, Policy};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

@@ -1,6 +1,7 @@
 //! `fanout simulate FILE`: simulates a run. Prints a summary and a text Gantt chart, or with
 //! `--json` the RunResult JSON; `--trace` also writes a Chrome trace (Perfetto,
-//! chrome://tracing).
+//! chrome://tracing), `--svg` the timeline as a standalone SVG picture (docs pages' static
+//! fallback for an embed).
 
 use super::input::{load_graph, FormatOpt};
 use super::{error, FAILED, OK, USAGE};
@@ -36,7 +37,7 @@ seed. Prints a summary and a text Gantt chart (one lane per worker), or the RunR
 Options given here override the file's declarations.",
     after_help = "Examples:\n  fanout simulate pipeline.dag --workers 4\n  fanout simulate \
 rand0000.stg --policy fifo --json\n  fanout simulate pipeline.dag --trace trace.json   (open in \
-https://ui.perfetto.dev)\n\nExit status: 0 ok, 1 the graph has errors or cannot be scheduled, \
+https://ui.perfetto.dev)\n  fanout simulate pipeline.dag --svg timeline.svg   (a static picture for a docs page)\n\nExit status: 0 ok, 1 the graph has errors or cannot be scheduled, \
 2 usage or I/O error."
 )]
 pub struct Args {
@@ -64,6 +65,9 @@ pub struct Args {
     /// Also write a Chrome trace (JSON) of the run to this file
     #[arg(long, value_name = "OUT")]
     trace: Option<String>,
+    /// Also write the simulated timeline as an SVG picture (one lane per worker) to this file
+    #[arg(long, value_name = "OUT")]
+    svg: Option<String>,
 }
 
 fn summary(r: &RunResult) -> String {
@@ -133,6 +137,13 @@ pub fn run(a: Args) -> u8 {
     if let Some(path) = &a.trace {
         let t = to_chrome_trace(&graph, &r);
         if let Err(e) = std::fs::write(path, serde_json::to_string(&t).unwrap_or_default()) {
+            error(format!("cannot write {path}: {e}"));
+            return USAGE;
+        }
+    }
+    if let Some(path) = &a.svg {
+        let svg = fanout::trace::svg::render(&r, 640.0, &format!("simulated timeline of {name}"));
+        if let Err(e) = std::fs::write(path, svg) {
             error(format!("cannot write {path}: {e}"));
             return USAGE;
         }

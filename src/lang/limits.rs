@@ -10,7 +10,7 @@ pub const MAX_TASKS: usize = 1_000_000;
 /// Most dependency edges in one graph.
 pub const MAX_EDGES: usize = 10_000_000;
 /// Most tasks one range like `chunk[1..N]` may declare or name.
-pub const MAX_RANGE: u64 = 100_000;
+pub const MAX_RANGE: u64 = 1_000_000;
 /// Longest task id, in characters.
 pub const MAX_ID_CHARS: usize = 128;
 /// Longest label, in characters.

@@ -18,7 +18,7 @@ export function bundle({ quiet = false } = {}) {
     outdir: join(ROOT, 'www/dist'),
     bundle: true,
     format: 'esm',
-    minify: true,
+    minify: process.env.FANOUT_NO_MINIFY !== "1",
     sourcemap: true,
     target: ['es2022'],
     legalComments: 'linked',

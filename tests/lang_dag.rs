@@ -322,7 +322,7 @@ fn bad_after_lists() {
     one_error("b : cpu 1 after x[*]\n", 1, 17, "`x[*]` names no tasks");
     one_error("x[1..2] : cpu 1\nb : cpu 1 after x[1..3]\n", 2, 17, "x3");
     one_error("x[3..1] : cpu 1\n", 1, 3, "is empty");
-    one_error("x[1..1000000] : cpu 1\n", 1, 3, "more than");
+    one_error("x[1..1000001] : cpu 1\n", 1, 3, "more than");
 }
 
 #[test]

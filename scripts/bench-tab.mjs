@@ -1,6 +1,8 @@
 // Big graphs in the tab, measured in headless Chromium (section 6 of `npm run bench`; alone:
 // `node scripts/bench-tab.mjs`, after `npm run build` and `node scripts/bundle.mjs`):
-//  - for 100,000 and 1,000,000 tasks (`w[1..N] : cpu 1ms after split`): the time from the
+//  - for 100,000 and 1,000,000 tasks (`split` and `w[1..N-1] : cpu 1ms after split`; the
+//    task limit is 1,000,000, so the issue's `w[1..1000000]` plus `split` waits for the cli
+//    branch's limits): the time from the
 //    edit to the grouped graph view drawn, and from the Simulate click to the timeline drawn,
 //    with the longest main-thread task seen meanwhile (a `longtask` PerformanceObserver
 //    installed before the page loads);
@@ -38,20 +40,26 @@ export async function benchTab(browser, url, { sizes = [100_000, 1_000_000] } = 
     const { page, context } = await fresh();
     const since = await page.evaluate(() => performance.now());
     const t0 = Date.now();
-    await page.evaluate((k) => window.fanoutUI.editor.setText(`split : cpu 1ms\nw[1..${k}] : cpu 1ms after split\n`), n);
-    await page.waitForFunction((k) => document.querySelector('#dag').dataset.tasks === String(k) && document.querySelectorAll('#dag g.group').length > 0, n + 1, { timeout: 600_000, polling: 100 });
+    await page.evaluate((k) => window.fanoutUI.editor.setText(`split : cpu 1ms\nw[1..${k - 1}] : cpu 1ms after split\n`), n);
+    await page.waitForFunction((k) => document.querySelector('#dag').dataset.tasks === String(k) && document.querySelectorAll('#dag g.group').length > 0, n, { timeout: 600_000, polling: 100 });
     const graphMs = Date.now() - t0;
     const t1 = Date.now();
     await page.click('#simulate');
-    await page.waitForFunction((k) => window.fanoutUI.timeline.viewModel().bars === k && !document.querySelector('#simulate').disabled, n + 1, { timeout: 600_000, polling: 100 });
+    await page.waitForFunction((k) => window.fanoutUI.timeline.viewModel().bars === k && !document.querySelector('#simulate').disabled, n, { timeout: 600_000, polling: 100 });
     const simMs = Date.now() - t1;
     await page.waitForTimeout(2000); // the speedup chart's work and the last frames
     const long = await longest(page, since);
-    rows.push([n.toLocaleString('en-US'), fmt(graphMs), fmt(simMs), fmt(long), long <= 50 ? 'yes' : 'no']);
+    // The observer reports tasks of 50 ms or more only.
+    rows.push([n.toLocaleString('en-US'), fmt(graphMs), fmt(simMs), long ? fmt(long) : 'none ≥ 50', long < 50 ? 'yes' : 'no']);
     await context.close();
   }
   const { page, context } = await fresh();
   const text = 'split : cpu 1ms\nmap[1..1000] : cpu 2ms after split\nfetch[1..8997] : io 3ms after split\nmerge : cpu 1ms after map[1..1000]\nreport : cpu 1ms after merge, fetch[1..50]\n';
+  // Through the editor first (the graph view shows the default graph until then).
+  const t0 = Date.now();
+  await page.evaluate((t) => window.fanoutUI.editor.setText(t), text);
+  await page.waitForFunction(() => document.querySelector('#dag').dataset.tasks === '10000' && document.querySelectorAll('#dag g.group').length === 5, null, { polling: 20 });
+  const viaEditor = Date.now() - t0;
   const direct = [];
   for (let rep = 0; rep < 3; rep++) {
     direct.push(await page.evaluate(async (t) => {
@@ -62,10 +70,6 @@ export async function benchTab(browser, url, { sizes = [100_000, 1_000_000] } = 
       return performance.now() - t0;
     }, text));
   }
-  const t0 = Date.now();
-  await page.evaluate((t) => window.fanoutUI.editor.setText(t), text);
-  await page.waitForFunction(() => document.querySelector('#dag').dataset.tasks === '10000' && document.querySelectorAll('#dag g.group').length === 5, null, { polling: 20 });
-  const viaEditor = Date.now() - t0;
   await context.close();
   direct.sort((a, b) => a - b);
   return { rows, dag: { median: direct[1], viaEditor } };
@@ -73,7 +77,7 @@ export async function benchTab(browser, url, { sizes = [100_000, 1_000_000] } = 
 
 /** Prints the tables of `benchTab`. */
 export function printTab({ rows, dag }) {
-  console.log('\n### Big graphs in the tab (`w[1..N] : cpu 1ms after split`, Simulate on the default workers)\n');
+  console.log('\n### Big graphs in the tab (`split` + `w[1..N-1] : cpu 1ms after split`, Simulate on the default workers)\n');
   console.log('| tasks | edit → grouped graph drawn (ms) | Simulate → timeline drawn (ms) | longest main-thread task (ms) | ≤ 50 ms |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
@@ -88,7 +92,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const server = await startServer({ port: 0, isolation: false });
   const browser = await launchChromium();
   try {
-    const sizes = process.env.BENCH_TAB_SIZES ? process.env.BENCH_TAB_SIZES.split(',').map(Number) : undefined;
+    const env = process.env.BENCH_TAB_SIZES; // e.g. 100000,1000000, or none
+    const sizes = env === 'none' ? [] : env ? env.split(',').map(Number) : undefined;
     printTab(await benchTab(browser, server.url, { sizes }));
   } finally {
     await browser.close();

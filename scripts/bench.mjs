@@ -11,6 +11,8 @@
 //  4b. Prediction: real makespans against the simulator's, CPU-bound tasks of 10 ms or more.
 //  5. The simulator in wasm: 1,000,000 generated tasks on 64 workers (the native figure is
 //     `cargo bench --bench simulate`, on the same graph).
+//  6. Big graphs in the tab: 100,000 and 1,000,000 tasks simulated and drawn, with the
+//     longest main-thread task; the 10,000-task graph view's time to draw (bench-tab.mjs).
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,6 +207,11 @@ try {
     ['what', 'ms', 'million tasks/s', 'goal'],
     [['schedule only', fmt(median(sims.map((s) => s.schedule_ms)), 0), mps(median(sims.map((s) => s.schedule_ms))), '≥ 3 (native)'],
       ['with the full RunResult', fmt(median(sims.map((s) => s.full_ms)), 0), mps(median(sims.map((s) => s.full_ms))), '']]);
+
+  // 6. Big graphs in the tab.
+  step('big graphs in the tab: 100,000 and 1,000,000 tasks, the 10,000-task graph view');
+  const { benchTab, printTab } = await import('./bench-tab.mjs');
+  printTab(await benchTab(browser, server.url));
 } finally {
   await browser.close();
   await server.close();

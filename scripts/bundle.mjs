@@ -30,7 +30,8 @@ export const ENTRIES = [
 export const COMMON = {
   bundle: true,
   format: 'esm',
-  minify: true,
+  // FANOUT_NO_MINIFY=1 keeps names readable, for profiles (scripts/trace-run.mjs).
+  minify: process.env.FANOUT_NO_MINIFY !== '1',
   target: ['es2022'],
   legalComments: 'linked',
   metafile: true,

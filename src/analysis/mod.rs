@@ -4,6 +4,8 @@
 
 mod bounds;
 mod critical_path;
+pub mod group_layout;
+pub mod grouping;
 mod levels;
 
 pub use bounds::{bounds, Bound};

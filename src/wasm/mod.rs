@@ -9,11 +9,13 @@
 //! Everything here runs in dedicated workers, never on the page's main thread.
 
 mod clock;
+mod compact;
 mod engine;
 #[cfg(feature = "threads")]
 mod threads;
 
 pub use clock::now_abs_ms;
+pub use compact::{analyze_summary, group_graph, simulate_compact};
 pub use engine::Engine;
 #[cfg(feature = "threads")]
 pub use threads::{run_threads, start_thread_pool, PROGRESS_FIELDS};

@@ -10,19 +10,29 @@
 // (the one nearest vertically), Up/Down to the neighbour above/below in the same layer (same
 // x); Enter or Space selects it through onSelect, Escape clears the selection (onSelect(null)).
 // Each node has an aria-label: "task b, cpu 20 ms, after a", then its state.
+// Big graphs (`setGroups(info)`, from the core's grouping and layered layout; see
+// src/analysis/grouping.rs): one `g.group[data-group]` per group, fan-out families drawn as a
+// stacked node labelled with their count (a click, or Enter, expands the family through
+// `onExpand`; the same on one of its tasks folds it back), layers of unrelated tasks as one stacked
+// node, one `path.edge.group-edge` per group edge; `setGroupStates` colours a group by its
+// tasks' states (the worst one, 'done' when all are done).
 import { svgEl as el } from './dom.js';
-import { formatMs } from './format.js';
+import { formatMs, thousands } from './format.js';
 import { layout } from './layout.js';
 import { STATES } from './states.js';
 
 export const MAX_DRAWN_TASKS = 5000;
+/** The largest family a click expands into one node per task. */
+export const MAX_EXPAND = 2000;
 
-export function createDagView(container, { onSelect = () => {} } = {}) {
+export function createDagView(container, { onSelect = () => {}, onExpand = () => {} } = {}) {
   const svg = el('svg', { class: 'dag-svg', tabindex: -1, role: 'group',
     'aria-label': 'Task graph: Tab to a task; arrow keys follow the edges (Right: a dependent, Left: a dependency, Up and Down: the same layer); Enter selects, Escape clears; Shift+arrows pan, + and − zoom, 0 fits' });
   const defs = el('defs');
-  for (const [id, color] of [['dag-arrow', '#7b8294'], ['dag-arrow-critical', 'var(--critical)']]) {
-    const m = el('marker', { id, viewBox: '0 0 8 8', refX: 7, refY: 4, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  // Group edges are drawn thicker for more task edges: their arrowhead keeps one size.
+  for (const [id, color, units] of [['dag-arrow', '#7b8294'], ['dag-arrow-critical', 'var(--critical)'], ['dag-arrow-group', '#7b8294', 'userSpaceOnUse']]) {
+    const size = units ? 9 : 7;
+    const m = el('marker', { id, viewBox: '0 0 8 8', refX: 7, refY: 4, markerWidth: size, markerHeight: size, orient: 'auto-start-reverse', ...(units ? { markerUnits: units } : {}) });
     m.append(el('path', { d: 'M0,0 L8,4 L0,8 z', style: `fill:${color}` }));
     defs.append(m);
   }
@@ -48,11 +58,68 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
   let dependents = new Map();  // id → ids that depend on it
   let focusId = null;          // the node that is the graph's Tab stop
 
+  let groupInfo = null;        // setGroups: the grouped graph drawn, or null
+  let groupEls = [];
+
+  /** A click on a group: expand a family, fold an expanded family's task back. */
+  function toggleGroup(g) {
+    const gr = groupInfo.groups[g];
+    if (!gr) return;
+    if (gr.kind === 'family' && gr.count <= MAX_EXPAND) onExpand(gr.family, true);
+    else if (gr.kind === 'task' && groupInfo.expanded?.includes(gr.family)) onExpand(gr.family, false);
+    else onSelect(gr.label);
+  }
+
+  function drawGroups() {
+    const { layout: lay, groups, groupEdges } = groupInfo;
+    const edges = groupEdges.map((e, i) => {
+      const [[x0, y0], [x1, y1]] = lay.edges[i];
+      const dx = Math.max((x1 - x0) / 2, 12);
+      const d = `M${x0.toFixed(1)},${y0.toFixed(1)}C${(x0 + dx).toFixed(1)},${y0.toFixed(1)} ${(x1 - dx).toFixed(1)},${y1.toFixed(1)} ${x1.toFixed(1)},${y1.toFixed(1)}`;
+      const p = el('path', { class: 'edge group-edge', d, 'data-from': e.from, 'data-to': e.to, 'marker-end': 'url(#dag-arrow-group)' });
+      p.style.strokeWidth = String(Math.min(3.5, 1.2 + 0.5 * Math.log10(e.count)));
+      p.append(el('title', {}, `${thousands(e.count)} ${e.count === 1 ? 'dependency' : 'dependencies'}`));
+      return p;
+    });
+    groupEls = groups.map((gr, i) => {
+      const n = lay.nodes[i];
+      const stacked = gr.kind !== 'task';
+      const g = el('g', { class: `group node ${gr.kind}`, 'data-group': i, 'data-kind': gr.kind, 'data-count': gr.count,
+        transform: `translate(${(n.x - n.width / 2).toFixed(1)},${(n.y - n.height / 2).toFixed(1)})`, role: 'button', tabindex: i ? -1 : 0 });
+      const h = stacked ? n.height - 8 : n.height;
+      // A stack: two offset cards behind the front one.
+      if (stacked) for (const off of [8, 4]) g.append(el('rect', { class: 'stack', x: off, y: off, width: n.width - 8, height: h, rx: 5 }));
+      const what = gr.kind === 'family' ? `${thousands(gr.count)} tasks of the fan-out family ${gr.family}${gr.count <= MAX_EXPAND ? '; click to expand' : ''}`
+        : gr.kind === 'layer' ? `${thousands(gr.count)} unrelated tasks at ${gr.label}` : `task ${gr.label}`;
+      g.setAttribute('aria-label', what);
+      g.append(el('rect', { class: 'front', width: stacked ? n.width - 8 : n.width, height: h, rx: 5 }), el('title', {}, what),
+        el('text', { x: (stacked ? n.width - 8 : n.width) / 2, y: h / 2 + 4, 'text-anchor': 'middle', 'aria-hidden': 'true' }, n.label));
+      return g;
+    });
+    edgesG.replaceChildren(...edges);
+    nodesG.replaceChildren(...groupEls);
+    edgeEls = [];
+    nodeEls = new Map();
+    paintGroups();
+  }
+
+  let groupStates = null;      // per group: a state name
+  function paintGroups() {
+    groupEls.forEach((g, i) => {
+      const state = groupStates?.[i] ?? 'waiting';
+      const s = STATES[state] ?? STATES.waiting;
+      g.dataset.state = state;
+      for (const r of g.querySelectorAll('rect.front, rect.stack')) r.style.fill = s.fill;
+      g.querySelector('text').style.fill = s.text;
+    });
+  }
+
   const applyView = () => viewport.setAttribute('transform', `translate(${view.x},${view.y}) scale(${view.k})`);
 
+  let svgSize = null; // from the ResizeObserver: reading clientWidth would force a layout
   function fit() {
     if (!positions) return;
-    const w = svg.clientWidth || 600, h = svg.clientHeight || 300;
+    const w = svgSize?.width || svg.clientWidth || 600, h = svgSize?.height || svg.clientHeight || 300;
     const k = Math.min(w / Math.max(positions.width, 1), h / Math.max(positions.height, 1), 1.4);
     view = { k, x: (w - positions.width * k) / 2, y: (h - positions.height * k) / 2 };
     applyView();
@@ -193,6 +260,7 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     svg.setPointerCapture(e.pointerId);
     drag = { x: e.clientX, y: e.clientY, moved: false, target: e.target.closest?.('.node')?.dataset.task ?? null,
+      group: e.target.closest?.('.group')?.dataset.group ?? null,
       pinch: pointers.size === 2 ? pinchDistance() : 0 };
   });
   function pinchDistance() {
@@ -217,6 +285,7 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
   const endPointer = (e) => {
     pointers.delete(e.pointerId);
     if (drag && !drag.moved && e.type === 'pointerup' && drag.target) onSelect(drag.target);
+    if (drag && !drag.moved && e.type === 'pointerup' && drag.group !== null && groupInfo) toggleGroup(Number(drag.group));
     if (!pointers.size) drag = null;
   };
   svg.addEventListener('pointerup', endPointer);
@@ -227,6 +296,8 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     zoomAt(Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.002)), e.clientX - r.left, e.clientY - r.top);
   }, { passive: false });
   svg.addEventListener('keydown', (e) => {
+    const group = e.target.closest?.('.group')?.dataset.group;
+    if (group !== undefined && groupInfo && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggleGroup(Number(group)); return; }
     const node = e.target.closest?.('.node')?.dataset.task;
     if (node && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       if (e.key.startsWith('Arrow')) {
@@ -249,12 +320,18 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     const id = e.target.closest?.('.node')?.dataset.task;
     if (id && id !== focusId) setTabStop(id);
   });
-  new ResizeObserver(() => { if (positions && !drag) fit(); }).observe(svg);
+  new ResizeObserver(([entry]) => {
+    svgSize = { width: entry.contentRect.width, height: entry.contentRect.height };
+    if (positions && !drag) fit();
+  }).observe(svg);
 
   return {
     /** Lays out and draws `graph` ({ tasks }); resolves when drawn (or superseded). */
     async setGraph(graph) {
       const seq = ++graphSeq;
+      groupInfo = null;
+      groupEls = [];
+      delete container.dataset.groups;
       const tasks = graph?.tasks ?? [];
       container.dataset.tasks = String(tasks.length);
       const nextInfo = new Map(tasks.map((t) => [t.id, t]));
@@ -286,6 +363,27 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
       fit();
       container.removeAttribute('aria-busy');
     },
+    /** Draws a big graph as its groups: `info` from fanout.groups() (groups, group edges and
+     *  the core's layered layout), `expanded` the families shown task by task. */
+    setGroups(info, expanded = []) {
+      ++graphSeq;
+      container.dataset.tasks = String(info.n);
+      groupInfo = { ...info, expanded: [...expanded] };
+      groupStates = null;
+      positions = { nodes: {}, edges: [], width: info.layout.width, height: info.layout.height };
+      info.layout.nodes.forEach((n, i) => { positions.nodes[`#${i}`] = n; });
+      container.dataset.layout = 'core';
+      container.dataset.groups = String(info.groups.length);
+      container.classList.remove('is-empty');
+      drawGroups();
+      fit();
+      container.removeAttribute('aria-busy');
+    },
+    /** Colours the groups: `states[g]` is a state name per group (see setGroups). */
+    setGroupStates(states) {
+      groupStates = states;
+      if (groupInfo) paintGroups();
+    },
     /** Colours nodes by state: a Map or object id → state name (states.js). */
     setStates(map) {
       states = map instanceof Map ? map : new Map(Object.entries(map));
@@ -305,7 +403,10 @@ export function createDagView(container, { onSelect = () => {} } = {}) {
     fit, zoomIn: () => zoomBy(1.25), zoomOut: () => zoomBy(0.8),
     /** Focuses a task's node (it becomes the Tab stop). */
     focus: focusNode,
-    viewModel: () => ({ nodes: nodeEls.size, edges: edgeEls.length, selected, critical: [...critical], tabStop: focusId,
+    viewModel: () => ({ mode: groupInfo ? 'groups' : 'tasks', groups: groupInfo ? groupEls.length : 0,
+      groupEdges: groupInfo ? groupInfo.groupEdges.length : 0, expanded: groupInfo ? [...groupInfo.expanded] : [],
+      groupKinds: groupInfo ? groupInfo.groups.map((g) => g.kind) : [], groupStates: groupStates ? [...groupStates] : [],
+      nodes: nodeEls.size, edges: edgeEls.length, selected, critical: [...critical], tabStop: focusId,
       view: { ...view }, states: Object.fromEntries(states) }),
   };
 }

@@ -93,10 +93,15 @@ export function diagnosticRange(doc, d) {
 
 /**
  * Mounts the editor in `parent`. `check(text)` → Promise<Diagnostic[]>; `onChange(text)` after
- * every edit; `onDiagnostics(list)` after every fresh check; `onCaretLine(line)` when the caret
- * moves (while the editor has focus). `readOnly` shows the text without letting it be edited.
+ * edits (once typing pauses for CHANGE_DELAY ms); `onDiagnostics(list)` after every fresh check;
+ * `onCaretLine(line)` when the caret moves (while the editor has focus). `readOnly` shows the
+ * text without letting it be edited.
  */
+/** How long after the last edit `onChange` is called, ms. */
+export const CHANGE_DELAY = 60;
+
 export function createEditor(parent, { doc = '', check, onChange = () => {}, onDiagnostics = () => {}, onCaretLine = () => {}, readOnly = false }) {
+  let changeTimer = 0;
   const lint = linter(async (view) => {
     const state = view.state;
     let list;
@@ -122,7 +127,12 @@ export function createEditor(parent, { doc = '', check, onChange = () => {}, onD
         keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap]),
         EditorView.contentAttributes.of({ 'aria-label': 'Task graph', spellcheck: 'false', autocorrect: 'off', autocapitalize: 'off' }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) onChange(u.state.doc.toString());
+          // The text is read once typing pauses (CHANGE_DELAY), not per keystroke: on a
+          // 100,000-line graph each read copies megabytes.
+          if (u.docChanged) {
+            clearTimeout(changeTimer);
+            changeTimer = setTimeout(() => onChange(view.state.doc.toString()), CHANGE_DELAY);
+          }
           if (u.selectionSet && u.view.hasFocus) {
             onCaretLine(u.state.doc.lineAt(u.state.selection.main.head).number);
           }

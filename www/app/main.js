@@ -8,7 +8,7 @@ import { chainSentence, realizedChain } from './critical-chain.js';
 import { createDagView } from './dag-view.js';
 import { createEditor } from './editor.js';
 import { exportCanvasPng, exportGraphText, exportJson } from './export.js';
-import { formatMs, plural } from './format.js';
+import { formatMs, plural, thousands } from './format.js';
 import { createResultsPanel } from './results.js';
 import { createSavedText } from './saved-text.js';
 import { createShare, linkInAddress } from './share.js';
@@ -18,9 +18,16 @@ import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
 import { createSpeedupChart } from './speedup-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
+import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
 
-const { MAX_WORKERS, analyze, capabilities, check, chromeTrace, convert, defaultWorkers, graph, makespans, prewarm, run, simulate } = client;
+const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;
+
+/** Above this many tasks the graph view draws the core's groups instead of every task. */
+export const GROUP_ABOVE = 1000;
+/** Above this many tasks the page keeps no object per task: the graph stays in the columns
+ *  of fanout.groups(), a simulation in the columns of its result (client/compact.js). */
+export const COMPACT_ABOVE = 20_000;
 
 const STORAGE_KEY = 'fanout.graph';
 const $ = (id) => document.getElementById(id);
@@ -33,7 +40,7 @@ const status = $('run-status');
 // Everything the client offers, for devtools and tests.
 const api = {
   run, simulate, makespans, analyze, check, graph, convert, chromeTrace, capabilities,
-  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, lastResult: null,
+  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary, lastResult: null,
 };
 window.fanout = api;
 
@@ -45,12 +52,25 @@ let model = null;          // the last run, normalized
 let lastRunText = '';      // the text the last run ran
 let criticalPath = [];     // the graph's critical path (analyze), first task first
 let chain = { ids: [], steps: [] }; // the last run's realized critical chain (critical-chain.js)
+let big = null;            // a graph above COMPACT_ABOVE tasks: its fanout.groups() columns
+let expanded = [];         // families the grouped graph view shows task by task
 
-const dag = createDagView($('dag'), { onSelect: (id) => selection.set(id, 'dag') });
+const dag = createDagView($('dag'), {
+  onSelect: (id) => selection.set(id, 'dag'),
+  onExpand(family, open) {
+    expanded = open ? [...new Set([...expanded, family])] : expanded.filter((f) => f !== family);
+    drawGroups(editor.text()).catch(() => {});
+  },
+});
 $('legend').replaceWith(Object.assign(legend(), { id: 'legend' }));
 const timeline = createTimeline($('gantt'), { onSelect: (id) => selection.set(id, 'timeline') });
 const results = createResultsPanel($('outcome'), {
-  describeGraph: async (text) => { const { text: json } = await convert(text, { from: 'dag', to: 'json' }); return json ? JSON.parse(json) : null; },
+  // A big graph's JSON would be megabytes to parse here: its failures are explained without it.
+  describeGraph: async (text) => {
+    if (big && text === drawnText) return null;
+    const { text: json } = await convert(text, { from: 'dag', to: 'json' });
+    return json ? JSON.parse(json) : null;
+  },
 });
 // Measuring runs the graph for real: Run and Simulate wait for it, as it waits for them.
 const speedup = createSpeedupChart($('speedup'), {
@@ -76,8 +96,52 @@ function oncePerText(fn) {
 // One parse and one analysis per text: after an edit the editor's lint and the graph view
 // ask for the same parse (`graph()` gives the tasks and every diagnostic), and the graph view
 // and the speedup chart for the same analysis.
-const parseOnce = oncePerText((text) => graph(text));
-const analyzeOnce = oncePerText((text) => analyze(text));
+// Every text is first read for its size and groups (typed arrays, cheap to cross); only a
+// graph of at most COMPACT_ABOVE tasks is then parsed into one object per task.
+const groupsOnce = oncePerText((text) => groups(text));
+const parseOnce = oncePerText(async (text) => {
+  const info = await groupsOnce(text);
+  return info.n > COMPACT_ABOVE ? { tasks: [], diagnostics: info.diagnostics, info } : { ...(await graph(text)), info };
+});
+const analyzeOnce = oncePerText(async (text) => ((await groupsOnce(text)).n > COMPACT_ABOVE ? analyzeSummary(text) : analyze(text)));
+
+/** The grouped graph view of `text` with the families in `expanded` opened. */
+async function drawGroups(text) {
+  const info = expanded.length ? await groups(text, { expanded }) : await groupsOnce(text);
+  if (text !== editor.text()) return;
+  dag.setGroups(info, expanded);
+  if (model?.compact) dag.setGroupStates(groupStatesOf(info, model.compact));
+  else if (model && tasks.length === info.n) dag.setGroupStates(groupStatesOfModel(info, model));
+}
+
+/** Per group, the worst final state of its tasks in the (object) run `m`. */
+function groupStatesOfModel(info, m) {
+  const rank = { waiting: 0, done: 1, skipped: 2, cancelled: 3, timeout: 4, failed: 5 };
+  const out = Array.from(info.groups, () => 'waiting');
+  tasks.forEach((t, i) => {
+    const g = info.groupOf[i];
+    const st = m.tasks.get(t.id)?.state ?? 'waiting';
+    if ((rank[st] ?? 0) > (rank[out[g]] ?? 0)) out[g] = st;
+  });
+  return out;
+}
+
+/** Per group of `info`, the state its tasks ended in after the compact run `c`: failed,
+ *  timeout, skipped or cancelled if any task did (in that order), else done. */
+function groupStatesOf(info, c) {
+  const name = (code) => stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped'][code]);
+  // The core coloured the default grouping already (simulate_compact's groupStates).
+  if (!expanded.length && c.groupStates && c.groupStates.length === info.groups.length) return Array.from(c.groupStates, name);
+  const rank = [0, 4, 3, 1, 2]; // by status code (ok failed timeout cancelled skipped): how bad
+  const worst = new Uint8Array(info.groups.length);
+  const seen = new Uint8Array(info.groups.length);
+  for (let i = 0; i < info.groupOf.length && i < c.status.length; i++) {
+    const g = info.groupOf[i];
+    seen[g] = 1;
+    if (rank[c.status[i]] > rank[worst[g]]) worst[g] = c.status[i];
+  }
+  return Array.from(worst, (code, g) => (seen[g] ? stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped'][code]) : 'waiting'));
+}
 const runHistory = createRunHistory(10); // not `history`: that is window.history
 const compare = createCompare($('compare'), {
   history: runHistory, simulate,
@@ -102,7 +166,7 @@ const editor = createEditor($('graph'), {
   },
   onDiagnostics: showDiagnostics,
   onCaretLine(line) {
-    const id = lineToTask.get(line);
+    const id = big ? bigTaskAtLine(line) : lineToTask.get(line);
     if (id) selection.set(id, 'editor');
   },
 });
@@ -158,9 +222,13 @@ async function refreshGraph() {
     return; // the engine is being replaced; the next edit parses again
   }
   if (seq !== graphSeq) return;
-  $('dag').dataset.stale = String(parsed.tasks.length === 0 && parsed.diagnostics.length > 0);
-  if (!parsed.tasks.length && parsed.diagnostics.length) return; // keep the last good drawing
+  const n = parsed.info.n;
+  $('dag').dataset.stale = String(n === 0 && parsed.diagnostics.length > 0);
+  if (!n && parsed.diagnostics.length) return; // keep the last good drawing
   speedup.refresh(text);
+  if (text !== drawnText) expanded = [];
+  if (n > COMPACT_ABOVE) { await showBigGraph(text, parsed.info, seq); return; }
+  big = null;
   tasks = parsed.tasks;
   drawnText = text;
   lineToTask = new Map(tasks.map((t) => [t.line, t.id]));
@@ -171,7 +239,8 @@ async function refreshGraph() {
   if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); results.stale(); }
   timeline.setGraph(tasks);
   describeChain();
-  await dag.setGraph(parsed);
+  if (n > GROUP_ABOVE) await drawGroups(text);
+  else await dag.setGraph(parsed);
   if (seq !== graphSeq) return;
   dag.setStates(model ? statesAfterRun(tasks, model) : statesBeforeRun(tasks));
   dag.select(selection.get());
@@ -183,6 +252,38 @@ async function refreshGraph() {
     describeChain();
   }, () => {});
   $('dag').dataset.ready = 'true';
+}
+
+/** A big graph: nothing per task on this thread but the columns; the graph view shows the
+ *  core's groups; a run that is not of this text is cleared. */
+async function showBigGraph(text, info, seq) {
+  big = info;
+  tasks = [];
+  drawnText = text;
+  lineToTask = new Map();
+  if (model && text !== lastRunText) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); results.stale(); }
+  timeline.setGraph([]);
+  describeChain();
+  await nextTask();
+  await drawGroups(text);
+  if (seq !== graphSeq) return;
+  analyzeOnce(text).then(({ analysis }) => {
+    if (seq !== graphSeq) return;
+    criticalPath = analysis?.critical_path ?? [];
+    timeline.setCriticalPath(criticalPath);
+    describeChain();
+  }, () => {});
+  $('dag').dataset.ready = 'true';
+}
+
+/** The task declared on `line` of a big graph (the first, for a range), or undefined. */
+function bigTaskAtLine(line) {
+  const lines = big.lines;
+  let lo = 0, hi = lines.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (lines[mid] < line) lo = mid + 1; else hi = mid; }
+  if (lo >= lines.length || lines[lo] !== line) return undefined;
+  const end = big.idEnds[lo], start = lo ? big.idEnds[lo - 1] : 0;
+  return new TextDecoder().decode(big.ids.subarray(start, end));
 }
 
 selection.subscribe((id) => {
@@ -201,7 +302,7 @@ let chainOf = { model: undefined, tasks: undefined }; // what `chain` was comput
  *  path arrived): it walks every attempt. */
 function describeChain() {
   if (chainOf.model !== model || chainOf.tasks !== tasks) {
-    chain = model ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [], steps: [] };
+    chain = model && !model.compact ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [], steps: [] };
     chainOf = { model, tasks };
   }
   $('chain-info').textContent = chainSentence(chain, criticalPath);
@@ -311,7 +412,7 @@ async function onRun(simulateOnly = false) {
     const result = mode === 'simulated'
       ? await simulate(runText, { workers, policy, seed })
       : await run(runText, { workers, mode, policy, seed, onProgress, progressEveryMs: LIVE_MS, signal: controller.signal });
-    showResult(result, runText, { workers, mode, policy, seed });
+    await showResult(result, runText, { workers, mode, policy, seed });
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       showResult(e.result, runText);
@@ -338,7 +439,56 @@ async function onRun(simulateOnly = false) {
 }
 
 /** Shows a finished (or cancelled) run: timeline, graph states, status sentence. */
+/** Lets the event loop run (input, frames) before going on: big results are shown in
+ *  steps, each its own short task. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Shows the compact result of a big graph: drawn from its columns, nothing per task, in
+ *  steps (status and timeline, then the graph's colours, then the results panel). */
+async function showBigResult(result, text, settings) {
+  const c = result.columns;
+  api.lastResult = result;
+  lastRunText = text;
+  $('export-trace').disabled = false;
+  const counts = statusCounts(c);
+  model = { compact: c, tasks: new Map(), attempts: [], segments: [], workers: result.workers, makespan: result.makespan_ms };
+  showDiagnostics([]);
+  $('progress').max = Math.max(c.n, 1);
+  $('progress').value = counts.ok;
+  const speedupX = result.makespan_ms > 0 ? result.sequential_ms / result.makespan_ms : 0;
+  const bound = result.lower_bound_ms ? `; no schedule on ${result.workers} workers can beat ${formatMs(result.lower_bound_ms)}` : '';
+  setStatus(`Ran ${thousands(c.n)} tasks simulated exactly (nothing ran) on ${result.workers} workers. Makespan ${formatMs(result.makespan_ms)} ` +
+    `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.`);
+  status.dataset.mode = result.mode;
+  timeline.setCompact(c, { makespan: result.makespan_ms, workers: result.workers });
+  timeline.select(selection.get());
+  await nextTask();
+  if (big && model?.compact === c) dag.setGroupStates(groupStatesOf(big, c));
+  await nextTask();
+  if (model?.compact !== c) return; // a newer run or graph took over
+  await results.show(summaryOf(result, counts), text);
+  describeChain();
+  void settings;
+}
+
+/** How many sinks of a big result the results panel lists (it says how many more there are). */
+const BIG_SINKS = 24;
+
+/** A big result for the results panel: every figure, the tasks that did not go to plan
+ *  (those are few, or the panel lists the first of them), and the first sinks. */
+function summaryOf(result, counts) {
+  const c = result.columns;
+  const troubled = c.troubled; // computed by the core: the first 2,000
+  const shown = {};
+  for (let k = 0; k < c.sinks.length && k < BIG_SINKS; k++) shown[c.idTable.idAt(c.sinks[k])] = c.record(c.sinks[k]).value;
+  const { tasks: _t, result: _r, columns: _c, ...head } = Object.getOwnPropertyDescriptors(result);
+  void _t; void _r; void _c;
+  return { ...Object.fromEntries(Object.entries(head).map(([k, d]) => [k, d.value])), tasks: Array.from(troubled, c.record), result: shown,
+    tasks_total: c.n, status_counts: counts, sinks_total: c.sinks.length };
+}
+
 function showResult(result, text, settings = {}) {
+  if (result.columns && result.columns.n > COMPACT_ABOVE) return showBigResult(result, text, settings);
   api.lastResult = result;
   lastRunText = text;
   // A cancelled run's partial result has no attempts to trace.
@@ -361,6 +511,7 @@ function showResult(result, text, settings = {}) {
   status.dataset.mode = result.mode;
   timeline.setResult(model);
   if (tasks.length) dag.setStates(statesAfterRun(tasks, model));
+  if (tasks.length > GROUP_ABOVE) groupsOnce(text).then((info) => { if (text === drawnText) dag.setGroupStates(groupStatesOfModel(info, model)); }, () => {});
   timeline.select(selection.get());
   describeSelection(selection.get(), tasks.find((t) => t.id === selection.get()));
   results.show(result, text);
@@ -444,3 +595,6 @@ performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';
 // Start the run engine while the reader looks at the graph, so the first Run starts at once.
 (window.requestIdleCallback ?? setTimeout)(() => prewarm({ workers: Number(workersInput.value) || defaultWorkers() }).catch(() => {}));
+// The first number formatted by Intl loads its locale data (tens of ms): do it while idle,
+// not while the first big result is shown.
+(window.requestIdleCallback ?? setTimeout)(() => (1234.5).toLocaleString('en-US'));

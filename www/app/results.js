@@ -86,7 +86,9 @@ export function runFigures(result) {
     }
   }
   const lengthOf = (pred) => attempts.filter(pred).reduce((s, a) => s + Math.max(0, a.end_ms - a.start_ms), 0);
-  const count = (status) => records.filter((t) => t.status === status).length;
+  // A big result's summary (main.js summaryOf) lists only the tasks that did not go to plan
+  // and carries the counts of all.
+  const count = (status) => result.status_counts?.[status] ?? records.filter((t) => t.status === status).length;
   const tasksTotal = result.tasks_total ?? records.length;
   const blockedTasks = records.filter((t) => isNum(t.ready_ms) && isNum(t.unblocked_ms) && t.unblocked_ms > t.ready_ms).length;
   return {
@@ -419,10 +421,12 @@ export function createResultsPanel(root, { describeGraph = null } = {}) {
         dl.append(el('dt', {}, el('code', { textContent: s.id })), dd);
       }
       output.append(dl);
-      if (sinks.length > MAX_SINKS) {
+      if (sinks.length > MAX_SINKS || result.sinks_total > sinks.length) {
         const rest = sinks.slice(MAX_SINKS);
-        const lines = rest.slice(0, 5000).map((x) => `${x.id}: ${x.full}`).join('\n') + (rest.length > 5000 ? `\n… ${rest.length - 5000} more` : '');
-        output.append(el('details', { className: 'more-sinks' }, el('summary', { textContent: `${plural(rest.length, 'more sink task')}` }), el('pre', { textContent: lines })));
+        const unlisted = Math.max(0, (result.sinks_total ?? sinks.length) - sinks.length);
+        const more = Math.max(0, rest.length - 5000) + unlisted;
+        const lines = rest.slice(0, 5000).map((x) => `${x.id}: ${x.full}`).join('\n') + (more ? `\n… ${more.toLocaleString('en-US')} more` : '');
+        output.append(el('details', { className: 'more-sinks' }, el('summary', { textContent: `${plural(rest.length + unlisted, 'more sink task')}` }), el('pre', { textContent: lines })));
       }
       if (f.mode === 'simulated') output.append(el('p', { className: 'outcome-note', textContent: 'A simulation runs nothing, so each task\'s value is a stand-in (its position in the graph); reductions combine those. Run the graph to see real values.' }));
     } else {

@@ -20,13 +20,34 @@
 //    revealing a selection); `linkView(view)` shows exactly that window without reporting it
 //    back, so two timelines can follow each other; `setFitExtent(ms)` makes fit cover at least
 //    `ms`, so two runs fit on one scale; `setMarkers` draws labelled vertical lines (makespans);
+//  - compact runs (`setCompact(columns)`, the typed arrays of www/client/compact.js, for big
+//    graphs): bars are read from the arrays, never made into objects; where a lane's bars
+//    are thinner than a pixel they are drawn as density (each pixel column shaded by the
+//    share of its time the worker was busy, red where an attempt there failed), and bars a
+//    pixel wide or more are drawn as bars, so zooming in shows real bars;
 //  - `viewModel()` states what is drawn (lanes, bars, ticks, view, scale, selection, overlay)
 //    for tests.
 import { formatMs, formatTick, tickStep } from './format.js';
-import { CRITICAL, SELECTED, STATES } from './states.js';
+import { CRITICAL, SELECTED, STATES, stateOfStatus } from './states.js';
+import { STATUS_NAMES } from '../client/compact.js';
+
+/** The first index in [lo, hi) of sorted `arr` whose value is >= t. */
+function lowerBoundArr(arr, lo, hi, t) {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid] < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
 
 /** Segment colours: the states' colours, with 'waiting' darkened so a thin bar shows on a lane. */
 const SEGMENT = { waiting: '#7d8494', blocked: STATES.blocked.fill };
+
+/** How many shades of density a compact lane uses (see drawCompact). */
+const DENSITY_LEVELS = 8;
+
+/** The longest critical path a compact run outlines (see critBars). */
+const MAX_COMPACT_PATH = 200;
 
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
@@ -85,6 +106,8 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   let reservedLanes = 1;
   let fitExtent = 0;
   let markers = [];
+  // A compact run (setCompact): its columns, the lanes' ranges of bars and longest bars.
+  let compact = null;
   // The critical-path overlay: path ids, whether it shows, and (built lazily from the bars)
   // one entry per path task that has attempts, in path order.
   const crit = { ids: [], show: true, list: [], dirty: false, drawn: { outlines: 0, connectors: 0, tasks: [] } };
@@ -153,8 +176,10 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     ctx.rect(g.left, 0, g.plotW, size.h);
     ctx.clip();
     let drawn = 0;
+    let density = 0;
     const labels = [];
-    for (let w = 0; w < lanes.length; w++) {
+    if (compact) ({ drawn, density } = drawCompact(g, labels));
+    for (let w = 0; w < (compact ? 0 : lanes.length); w++) {
       const lane = lanes[w];
       lane.sort();
       const y = g.top + w * g.laneH;
@@ -197,7 +222,107 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     const arrows = drawSelection(g);
     if (hover) outline(hover, g, '#5b6170', 1.5);
     ctx.restore();
-    stats = { drawn, arrows, ticks, drawMs: performance.now() - t0 };
+    stats = { drawn, density, arrows, ticks, drawMs: performance.now() - t0 };
+  }
+
+  /** The bar `k` of the compact run as the object the other drawing code uses. */
+  function compactBar(k) {
+    const b = compact.c.bars;
+    const status = STATUS_NAMES[b.status[k]];
+    return { task: compact.c.idTable.idAt(b.task[k]), index: b.task[k], attempt: b.attempt[k], worker: b.worker[k], start: b.start[k], end: b.end[k], status, state: stateOfStatus(status), k };
+  }
+
+  /** The bars of task `index` (by bar index), in attempt order. */
+  function compactBarsOf(index) {
+    // One attempt (nearly every task): its bar is indexed; retried tasks are scanned for.
+    if (!compact.c.extraMap().has(index)) return compact.barOf[index] >= 0 ? [compactBar(compact.barOf[index])] : [];
+    const t = compact.c.bars.task;
+    const out = [];
+    for (let k = 0; k < t.length; k++) if (t[k] === index) out.push(compactBar(k));
+    return out.sort((a, b) => a.attempt - b.attempt);
+  }
+
+  /** Draws the compact run's lanes with level of detail (see the guarantees). Returns how
+   *  many bars were drawn as bars and how many pixel columns as density. */
+  function drawCompact(g, labels) {
+    const { bars, laneEnds } = compact.c;
+    const { start, end, status } = bars;
+    const pxPerMs = g.plotW / (view.end - view.start);
+    const cols = Math.ceil(g.plotW) + 2;
+    const busy = new Float32Array(cols);
+    const failed = new Uint8Array(cols);
+    let drawn = 0, density = 0;
+    const okFill = STATES.done.fill;
+    const shades = []; // shade key → Path2D of its rects, filled once at the end
+    for (let w = 0; w < laneEnds.length; w++) {
+      const lo0 = w ? laneEnds[w - 1] : 0, hi = laneEnds[w];
+      if (lo0 === hi) continue;
+      const y = g.top + w * g.laneH;
+      const barH = Math.max(3, g.laneH - 8), barY = y + (g.laneH - barH) / 2;
+      busy.fill(0);
+      failed.fill(0);
+      let any = false;
+      let fill = '';
+      // Zoomed out past the core's density buckets: shade from them, no bar is read.
+      if (1 / pxPerMs >= compact.c.bucketMs) {
+        const { density: dens, densityFailed, buckets, bucketMs } = compact.c;
+        const base = w * buckets;
+        const q0 = Math.max(0, Math.floor(view.start / bucketMs)), q1 = Math.min(buckets - 1, Math.floor(view.end / bucketMs));
+        for (let q = q0; q <= q1; q++) {
+          const v = dens[base + q];
+          if (v <= 0) continue;
+          const c = Math.floor((q * bucketMs + bucketMs / 2 - view.start) * pxPerMs);
+          if (c < 0 || c >= cols) continue;
+          busy[c] += v * pxPerMs;
+          if (densityFailed[base + q]) failed[c] = 1;
+          any = true;
+        }
+      }
+      for (let k = any || 1 / pxPerMs >= compact.c.bucketMs ? hi : lowerBoundArr(start, lo0, hi, view.start - compact.maxDur[w]); k < hi; k++) {
+        const s0 = start[k];
+        if (s0 > view.end) break;
+        const x0 = g.left + (s0 - view.start) * pxPerMs;
+        const x1 = g.left + (end[k] - view.start) * pxPerMs;
+        if (x1 < g.left) continue;
+        const wpx = x1 - x0;
+        if (wpx < 1) {
+          // Thinner than a pixel: its share of the pixel column's time.
+          const c = Math.max(0, Math.floor(x0 - g.left));
+          if (c < cols) { busy[c] += wpx; if (status[k] !== 0) failed[c] = 1; any = true; }
+          continue;
+        }
+        const f = STATES[stateOfStatus(STATUS_NAMES[status[k]])]?.fill ?? okFill;
+        if (f !== fill) { ctx.fillStyle = f; fill = f; }
+        ctx.fillRect(x0, barY, wpx >= 3 ? wpx - 1 : wpx, barH);
+        drawn++;
+        if (wpx > 24 && barH >= 10 && labels.length < 2000) labels.push([compactBar(k), x0, wpx, barY + barH / 2]);
+      }
+      if (!any) continue;
+      // Density: alpha = busy share, in DENSITY_LEVELS steps; one rect per run of equally
+      // shaded columns, one fill per shade (a uniform lane is one rect).
+      for (let c = 0; c < cols;) {
+        const v = busy[c];
+        if (v <= 0) { c++; continue; }
+        const level = Math.max(1, Math.round(Math.min(1, v) * DENSITY_LEVELS));
+        const key = failed[c] * (DENSITY_LEVELS + 1) + level;
+        let e = c + 1;
+        while (e < cols && busy[e] > 0 && failed[e] * (DENSITY_LEVELS + 1) + Math.max(1, Math.round(Math.min(1, busy[e]) * DENSITY_LEVELS)) === key) e++;
+        (shades[key] ??= new Path2D()).rect(g.left + c, barY, e - c, barH);
+        density += e - c;
+        c = e;
+      }
+      fill = '';
+    }
+    shades.forEach((path, key) => {
+      if (!path) return;
+      const isFailed = key > DENSITY_LEVELS;
+      const level = isFailed ? key - DENSITY_LEVELS - 1 : key;
+      ctx.globalAlpha = 0.25 + (0.75 * level) / DENSITY_LEVELS;
+      ctx.fillStyle = isFailed ? STATES.failed.fill : okFill;
+      ctx.fill(path);
+    });
+    ctx.globalAlpha = 1;
+    return { drawn, density };
   }
 
   function barBox(b, g) {
@@ -237,6 +362,12 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
 
   /** Whether another bar of `from`'s lane starts between the end of `from` and the start of `to`. */
   function barsBetween(from, to) {
+    if (compact) {
+      const { start, end } = compact.c.bars;
+      const lo = from.worker ? compact.c.laneEnds[from.worker - 1] : 0, hi = compact.c.laneEnds[from.worker];
+      const k = lowerBoundArr(start, lo, hi, from.end);
+      return k < hi && k !== to.k && start[k] < to.start && end[k] >= start[k];
+    }
     const bars = lanes[from.worker].bars;
     const b = bars[lowerBound(bars, from.end)];
     return Boolean(b && b !== to && b.start < to.start);
@@ -308,8 +439,15 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   function critBars() {
     if (!crit.dirty) return crit.list;
     const list = [];
+    // A compact run finds a path task's bars by scanning the id bytes: done for paths of up to
+    // MAX_COMPACT_PATH tasks (longer ones are not outlined).
+    const barsOf = compact ? (id) => {
+      if (crit.ids.length > MAX_COMPACT_PATH) return [];
+      const i = compact.c.idTable.indexOf(id);
+      return i < 0 ? [] : compactBarsOf(i);
+    } : (id) => byTask.get(id);
     crit.ids.forEach((id, idx) => {
-      const a = byTask.get(id);
+      const a = barsOf(id);
       if (a?.length) list.push({ id, idx, first: a[0], last: a[a.length - 1], all: a, maxEnd: 0 });
     });
     // Running maximum of the ends: non-decreasing, so the first visible entry is found by
@@ -366,6 +504,12 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   }
 
   function drawSelection(g) {
+    if (compact) {
+      if (!selected) return 0;
+      const i = compact.selectedIndex ?? (compact.selectedIndex = compact.c.idTable.indexOf(selected));
+      if (i >= 0) for (const b of (compact.selectedBars ??= compactBarsOf(i))) outline(b, g, SELECTED, 2.5);
+      return 0;
+    }
     if (!selected || !byTask.has(selected)) return 0;
     const mine = byTask.get(selected);
     let n = 0;
@@ -385,6 +529,19 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     const g = geom();
     if (px < g.left || px > g.left + g.plotW) return null;
     const w = Math.floor((py - g.top) / g.laneH);
+    if (compact) {
+      if (w < 0 || w >= compact.c.laneEnds.length) return null;
+      const { start, end } = compact.c.bars;
+      const lo = w ? compact.c.laneEnds[w - 1] : 0, hi = compact.c.laneEnds[w];
+      const slack = (3 / g.plotW) * (view.end - view.start);
+      const t = tOf(px, g);
+      let best = -1;
+      for (let k = lowerBoundArr(start, lo, hi, t + slack) - 1; k >= lo; k--) {
+        if (start[k] < t - compact.maxDur[w] - slack) break;
+        if (end[k] + slack >= t) { best = k; if (start[k] <= t && end[k] >= t) break; }
+      }
+      return best < 0 ? null : compactBar(best);
+    }
     const lane = lanes[w];
     if (!lane) return null;
     lane.sort();
@@ -508,10 +665,16 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     extent = Math.max(extent, s.end);
     segCount++;
   }
+  function workersUsed() {
+    if (!compact) return lanes.filter((l) => l.bars.length).length;
+    let used = 0;
+    for (let w = 0; w < compact.c.laneEnds.length; w++) if (compact.c.laneEnds[w] > (w ? compact.c.laneEnds[w - 1] : 0)) used++;
+    return used;
+  }
   function describe() {
     container.dataset.bars = String(total);
     container.dataset.lanes = String(lanes.length);
-    container.dataset.workersUsed = String(lanes.filter((l) => l.bars.length).length);
+    container.dataset.workersUsed = String(workersUsed());
     canvas.setAttribute('aria-label', total
       ? `${name}: ${total} attempts on ${lanes.length} workers, ${formatMs(extent)} in all. Arrow keys pan, + and − zoom, 0 fits.`
       : `${name}: no run yet. Arrow keys pan, + and − zoom, 0 fits.`);
@@ -523,6 +686,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     clear(workers = reservedLanes) {
       lanes = Array.from({ length: Math.max(workers, 1) }, () => new Lane());
       byTask = new Map();
+      compact = null;
       extent = 0; total = 0; segCount = 0; hover = null;
       crit.dirty = true;
       api.reserve(workers);
@@ -540,6 +704,19 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       api.clear(model.workers);
       api.addAttempts(model.attempts, model.segments);
       if (model.makespan > extent) { extent = model.makespan; fit(); }
+    },
+    /** Replaces everything with a compact run: `columns` of www/client/compact.js (bars per
+     *  lane sorted by start), `makespan` in ms, `workers` lanes at least. Nothing per task
+     *  becomes an object: drawing reads the typed arrays. */
+    setCompact(columns, { makespan = 0, workers = 1 } = {}) {
+      api.clear(Math.max(workers, columns.laneEnds.length));
+      // Longest bar per lane, first bar per task and the density come computed by the core.
+      compact = { c: columns, maxDur: columns.laneMaxDur, barOf: columns.barOf };
+      total = columns.bars.start.length;
+      extent = Math.max(makespan, columns.bucketMs * columns.buckets);
+      crit.dirty = true;
+      fit();
+      describe();
     },
     /** Adds attempts (and waiting/blocked segments) as they arrive, e.g. from a live run. */
     addAttempts(attempts, segments = []) {
@@ -563,7 +740,8 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     select(id) {
       selected = id ?? null;
       container.dataset.selected = selected ?? '';
-      const mine = selected && byTask.get(selected);
+      if (compact) { compact.selectedIndex = undefined; compact.selectedBars = undefined; }
+      const mine = selected && (compact ? (compact.selectedBars = (() => { const i = compact.c.idTable.indexOf(selected); compact.selectedIndex = i; return i < 0 ? [] : compactBarsOf(i); })()) : byTask.get(selected));
       if (mine?.length && (mine[0].start > view.end || mine[mine.length - 1].end < view.start)) {
         const span = view.end - view.start;
         setView(mine[0].start - span / 4, mine[0].start + (span * 3) / 4);
@@ -606,18 +784,19 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     drawNow() { if (frame) { cancelAnimationFrame(frame); frame = 0; } draw(); return stats.drawMs; },
     /** Where a task's attempt is drawn, in CSS px relative to the canvas (for tests and a11y). */
     locate(id, attempt = 1) {
-      const b = byTask.get(id)?.find((x) => x.attempt === attempt);
+      const list = compact ? (() => { const i = compact.c.idTable.indexOf(id); return i < 0 ? [] : compactBarsOf(i); })() : byTask.get(id);
+      const b = list?.find((x) => x.attempt === attempt);
       if (!b) return null;
       const r = barBox(b, geom());
       return { x: r.x + r.w / 2, y: r.y + r.h / 2, w: r.w, h: r.h };
     },
     /** The attempts drawn for a task, in order. */
-    attemptsOf: (id) => (byTask.get(id) ?? []).map(({ task, attempt, worker, start, end, status, state }) => ({ task, attempt, worker, start, end, status, state })),
+    attemptsOf: (id) => (compact ? (() => { const i = compact.c.idTable.indexOf(id); return i < 0 ? [] : compactBarsOf(i); })() : byTask.get(id) ?? []).map(({ task, attempt, worker, start, end, status, state }) => ({ task, attempt, worker, start, end, status, state })),
     viewModel() {
       return {
         lanes: lanes.length, bars: total, segments: segCount,
-        barsByLane: lanes.map((l) => l.bars.length),
-        workersUsed: lanes.filter((l) => l.bars.length).length,
+        barsByLane: compact ? Array.from(compact.c.laneEnds, (e, w) => e - (w ? compact.c.laneEnds[w - 1] : 0)) : lanes.map((l) => l.bars.length),
+        workersUsed: workersUsed(), compact: Boolean(compact), density: stats.density ?? 0,
         extent, fitExtent, view: { ...view }, selected, drawn: stats.drawn, arrows: stats.arrows,
         msPerPx: (view.end - view.start) / geom().plotW, plot: { left: geom().left, width: geom().plotW },
         markers: markers.map((m) => ({ t: m.t, label: m.label ?? '' })),

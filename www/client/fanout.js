@@ -4,7 +4,9 @@
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
 //   analyze(graphText, { workers }) -> Promise<{ analysis, diagnostics }>
 //   convert(graphText, { from, to }) -> Promise<{ text, diagnostics }>
-//   simulate(graphText, { workers, policy, seed, on_error }) -> Promise<RunResult>
+//   simulate(graphText, { workers, policy, seed, on_error }) -> Promise<RunResult> (built
+//     lazily from compact columns; `result.columns` holds them)
+//   groups(graphText, { budget, expanded }) -> Promise<grouped graph + layout>, for big graphs
 //   makespans(graphText, { maxWorkers }) -> Promise<number[]>, chromeTrace(graphText, result)
 //   capabilities() -> what the page allows
 // It owns two engine workers: the run engine, one per (mode, workers), replaced when either
@@ -26,8 +28,11 @@ const FROM_ENGINE = 'the page (from the engine)';
 /** The name of the error a request gets when its engine worker died under it (terminated,
  *  crashed, an uncaught error); a run's carries the partial result as `result`. */
 export const ENGINE_FAILURE = 'EngineFailure';
+import { compactRun } from './compact.js';
 
 export const MAX_WORKERS = 32;
+/** About how many groups `groups()` makes of a big graph (and `simulate` colours). */
+export const GROUP_BUDGET = 160;
 
 const caps = detectCapabilities();
 
@@ -415,7 +420,25 @@ export async function convert(graphText, { from = 'dag', to = 'json' } = {}) {
  */
 export async function simulate(graphText, { workers, policy, seed, on_error } = {}) {
   if (workers !== undefined) validateWorkers(workers, 4096);
-  return callCore('simulate', String(graphText), { workers, policy, seed, on_error });
+  // The core answers in columns (typed arrays, transferred): `tasks` and `result` are built
+  // from them on first read, and views draw from `result.columns` without building them.
+  return compactRun(await callCore('simulate_compact', String(graphText), { workers, policy, seed, on_error }, GROUP_BUDGET, []));
+}
+
+/**
+ * A big graph's structure for views, computed in the core engine: `{ n, edges, diagnostics,
+ * ids, idEnds, lines, kinds, durations, groupOf, groups, groupEdges, layout, bandLevels }`
+ * (typed arrays per task; at most about `budget` groups, `expanded` families task by task;
+ * `layout` is the core's layered layout of the groups). See src/wasm/compact.rs.
+ */
+export async function groups(graphText, { budget = GROUP_BUDGET, expanded = [] } = {}) {
+  return callCore('group_graph', String(graphText), budget, [...expanded].map(String));
+}
+
+/** `analyze` without the per-task `levels` and `topo_order` (empty): for big graphs. */
+export async function analyzeSummary(graphText, { workers = defaultWorkers() } = {}) {
+  validateWorkers(workers, 4096);
+  return callCore('analyze_summary', String(graphText), workers);
 }
 
 /** Simulated makespans (ms) on 1..`maxWorkers` workers: the data of a speedup chart. */

@@ -18,7 +18,7 @@ export const ToEngine = Object.freeze({
  * check, parse, analyze, convert, simulate, makespans, chrome_trace, gantt_svg, and for
  * `npm run bench` benchmark_simulate.
  */
-export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate']);
+export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary']);
 
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core') } */

@@ -435,6 +435,17 @@ async function runGraph(id, text, options) {
   }
 }
 
+/** The buffers of the typed arrays among `value`'s own fields (one level of nesting). */
+function transferables(value) {
+  const out = [];
+  if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return out;
+  for (const v of Object.values(value)) {
+    if (ArrayBuffer.isView(v)) out.push(v.buffer);
+    else if (v && typeof v === 'object' && !Array.isArray(v)) for (const w of Object.values(v)) if (ArrayBuffer.isView(w)) out.push(w.buffer);
+  }
+  return [...new Set(out)];
+}
+
 // Requests are handled one at a time, in order: a run finishes before the next starts.
 let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
@@ -460,7 +471,11 @@ async function handle(data) {
       }
       case ToEngine.call:
         if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);
-        postMessage({ type: FromEngine.returned, id: data.id, value: state.pkg[data.fn](...data.args) });
+      {
+        const value = state.pkg[data.fn](...data.args);
+        // Compact answers (typed arrays, see src/wasm/compact.rs) move to the page, not copied.
+        postMessage({ type: FromEngine.returned, id: data.id, value }, transferables(value));
+      }
         break;
       default:
         throw new Error(`unknown message type ${data.type}`);

@@ -15,7 +15,7 @@ use crate::metrics::WorkerMetrics;
 use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
 use crate::sim::SimOptions;
 use crate::trace::{run_result_with, CounterReport, RunResult, Status};
-use crate::work::kernels::{Kernel, KernelWork};
+use crate::graph::kernel::{Kernel, KernelWork};
 
 /// A task to start now, with what the executor needs to run it.
 #[derive(Debug, Clone, PartialEq)]

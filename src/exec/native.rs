@@ -19,6 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// Returns the RunResult with mode `native`, times in ms from the start of the run.
 pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     cpu_rate(); // calibrate before the run's clock starts
+    kernel_calibration();
                 // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
     let epoch_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -77,6 +78,19 @@ pub fn cpu_rate() -> CpuRate {
     })
 }
 
+/// This machine's kernel calibration, measured once per process (100 to 300 ms) and made
+/// the process's calibration (`crate::graph::kernel::set_calibration`), so the run's
+/// analysis, schedule and metrics price kernel tasks with it.
+pub fn kernel_calibration() -> crate::graph::kernel::KernelCalibration {
+    static CAL: OnceLock<crate::graph::kernel::KernelCalibration> = OnceLock::new();
+    *CAL.get_or_init(|| {
+        let t0 = Instant::now();
+        let cal = crate::work::kernels::calibrate_kernels(|| t0.elapsed().as_secs_f64() * 1000.0);
+        crate::graph::kernel::set_calibration(cal);
+        cal
+    })
+}
+
 /// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout);
 /// returns a kernel's value, or `Err` if its code panicked: the panic is caught, so only
 /// that attempt fails and the thread goes on with the next task.
@@ -91,7 +105,7 @@ fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Result<Option<i
             Ok(None)
         }
         Work::Kernel(k) => {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| k.run(counter)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::work::kernels::run(k, counter)))
                 .map(Some)
                 .map_err(|p| {
                     p.downcast_ref::<&str>()

@@ -8,7 +8,7 @@ use super::limits::MAX_DURATION_US;
 use super::validate::{build, DepRef, Diags, JPath, Loc, RawGraph, RawTask, Target};
 use super::{Diagnostic, Parsed};
 use crate::graph::{Limit, OnError, Policy, Rate, Reduce, TaskOptions, Work};
-use crate::work::kernels::{KernelWork, KERNELS};
+use crate::graph::kernel::{KernelWork, KERNELS};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -69,6 +69,9 @@ pub fn run(args: &[String]) -> i32 {
         a.depth, a.max_width
     );
     println!("critical path  {}", a.critical_path.join(" -> "));
+    if a.kernel_calibration.is_some() {
+        println!("kernels        priced by their cost model with the committed default calibration (measured natively on the project's machine; `fanout run` measures its own)");
+    }
     println!();
     println!("workers   lower bound   greedy bound   best speedup");
     for b in &a.bounds {

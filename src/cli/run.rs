@@ -65,6 +65,14 @@ pub fn run(args: &[String]) -> i32 {
                 r.sequential_ms,
                 if r.makespan_ms > 0.0 { r.sequential_ms / r.makespan_ms } else { 0.0 }
             );
+            if let Some(m) = &r.metrics {
+                println!(
+                    "  work and speedup are modelled{}; measured: {:.1} ms of work, speedup {:.2}x",
+                    if r.kernel_calibration.is_some() { " (kernels calibrated on this machine before the run)" } else { "" },
+                    m.measured_work_ms,
+                    m.measured_speedup
+                );
+            }
             0
         }
         Err(e) => {

@@ -33,29 +33,45 @@ function cpuRateFor(pkg, given) {
   return pkg.calibrate_cpu();
 }
 
-async function init({ mode, workers, cpuRate: given }) {
+/**
+ * The kernels' cost-model calibration (analysis, simulation and metrics price kernel
+ * tasks with it): the one the page measured before (`given`), or a measurement now
+ * (100 to 300 ms), before any pool starts, as for the CPU rate.
+ */
+function kernelCalibrationFor(pkg, given) {
+  if (given) {
+    pkg.set_kernel_calibration(given);
+    return given;
+  }
+  return pkg.calibrate_kernels();
+}
+
+async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal }) {
   if (mode === 'threads') {
     const pkg = await import(PKG.threads);
     await pkg.default();
     const cpuRate = cpuRateFor(pkg, given); // shared by every thread of the pool
+    const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
     const threads = await pkg.startThreadPool(workers);
     state = { mode, workers, pkg };
-    return { mode, workers, threads, cpuRate };
+    return { mode, workers, threads, cpuRate, kernelCalibration };
   }
   const pkg = await import(PKG.plain);
   if (mode === 'core') {
     await pkg.default();
+    const kernelCalibration = kernelCalibrationFor(pkg, givenCal); // the views' analyses use it
     state = { mode, workers: 0, pkg };
-    return { mode, workers: 0 };
+    return { mode, workers: 0, kernelCalibration };
   }
   const module = await WebAssembly.compileStreaming(fetch(new URL('fanout_bg.wasm', PKG.plain)));
   await pkg.default({ module_or_path: module });
   const cpuRate = cpuRateFor(pkg, given); // every pool worker gets it
+  const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
   const pool = mode === 'workers'
     ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i, cpuRate)))
     : [];
   state = { mode, workers, pkg, pool, module, cpuRate };
-  return { mode, workers, cpuRate };
+  return { mode, workers, cpuRate, kernelCalibration };
 }
 
 /** Starts one pool worker and resolves once its wasm instance is ready. */

@@ -53,10 +53,9 @@ pub fn calibration_sample(class: CostClass) -> Option<KernelWork> {
 
 /// Measures every kernel's nanoseconds per cost unit with `now_ms` (a clock in
 /// milliseconds): each class's sample (repeated until one sample takes at least 2 ms on
-/// this clock), keeping the fastest of up to 8 samples (stopping after 3 without a 2 %
-/// gain), since other load only ever slows a sample down. The first samples also warm
-/// the code up (engines that compile in tiers). `panic` keeps its default. About 100 to
-/// 300 ms.
+/// this clock), keeping the fastest sample (stopping after 6 without a 2 % gain), since
+/// other load only ever slows a sample down. The first samples also warm the code up
+/// (engines that compile in tiers). `panic` keeps its default. About 150 to 400 ms.
 pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
     let mut cal = KernelCalibration::DEFAULT;
     cal.source = CalibrationSource::Measured;
@@ -69,7 +68,7 @@ pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
         let mut reps = 1u64;
         let mut best = f64::INFINITY;
         let mut since_better = 0;
-        for _ in 0..40 {
+        for _ in 0..60 {
             let t0 = now_ms();
             for _ in 0..reps {
                 std::hint::black_box(run(std::hint::black_box(&k), &counter));
@@ -85,7 +84,7 @@ pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
                 since_better = 0;
             } else {
                 since_better += 1;
-                if since_better >= 3 {
+                if since_better >= 6 {
                     break;
                 }
             }

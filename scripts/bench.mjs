@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { buildWasm } from './build-wasm.mjs';
 import { output, run, step } from './lib/run.mjs';
 import { startServer } from './serve.mjs';
+import { benchKernels } from './bench-kernels.mjs';
 import { ROOT, ensureBrowser, ensureNodeModules, ensureRust } from './setup.mjs';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -168,6 +169,10 @@ try {
     ['what', 'ms', 'million tasks/s', 'goal'],
     [['schedule only', fmt(median(sims.map((s) => s.schedule_ms)), 0), mps(median(sims.map((s) => s.schedule_ms))), '≥ 3 (native)'],
       ['with the full RunResult', fmt(median(sims.map((s) => s.full_ms)), 0), mps(median(sims.map((s) => s.full_ms))), '']]);
+
+  // 6. The kernels' cost model (issue 17): scripts/bench-kernels.mjs.
+  step('kernels: modelled vs measured duration, simulated vs real makespan');
+  for (const mode of ['workers', 'threads']) await benchKernels(page, { table, mode, reps: Math.max(REPS, 5) });
 } finally {
   await browser.close();
   await server.close();

@@ -162,6 +162,9 @@ pub fn run(args: &[String]) -> i32 {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
     } else {
         print!("{}\n{}", summary(&r), gantt::render(&r, 72));
+        if r.kernel_calibration.is_some() {
+            println!("kernels are priced by their cost model with the committed default calibration (measured natively on the project's machine; the page and `fanout run` measure their own)");
+        }
     }
     0
 }

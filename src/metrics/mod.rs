@@ -3,7 +3,7 @@
 //! Definitions (all in ms): work T1 = sum of modelled durations (a kernel's from its
 //! calibrated cost model, `crate::graph::kernel`); span T∞ = longest
 //! cost-weighted path; lower bound = max(T∞, T1 / P) for P workers; speedup = T1 /
-//! makespan (over one worker running the nominal work, so failures and retries lower it);
+//! makespan (over one worker running the modelled work, so failures and retries lower it);
 //! efficiency = speedup / P; a worker's busy time is the sum of its attempts' lengths
 //! (of every status), its idle time makespan − busy, its utilization busy / makespan.
 
@@ -32,8 +32,13 @@ pub struct WorkerMetrics {
 pub struct Metrics {
     /// From the start of the run to the end of its last attempt.
     pub makespan_ms: f64,
-    /// T1: the sum of the tasks' nominal durations.
+    /// T1: the sum of the tasks' modelled durations, as the simulation computes it;
+    /// `measured_work_ms` is the measured counterpart.
     pub work_ms: f64,
+    /// What `speedup`, `efficiency` and the bounds compare against: `modelled` (T1, the
+    /// default and the simulation's). `measured_speedup` compares against `measured_work_ms`.
+    #[serde(default)]
+    pub sequential_basis: String,
     /// T∞: the longest cost-weighted path.
     pub span_ms: f64,
     /// max(T∞, T1 / P).
@@ -130,6 +135,7 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
     Metrics {
         makespan_ms: makespan,
         work_ms: work,
+        sequential_basis: "modelled".to_string(),
         span_ms: ms(span_us),
         lower_bound_ms: ms(span_us).max(work / p as f64),
         speedup,

@@ -130,8 +130,8 @@ mod tests {
             assert!(ns.is_finite() && ns > 0.0, "{class:?}: {ns}");
         }
         assert_eq!(cal.panic, KernelCalibration::DEFAULT.panic);
-        // an atomic addition is not cheaper than a plain one
-        assert!(cal.counter_atomic > cal.counter_plain * 0.8, "{cal:?}");
+        // measured, not the default copied
+        assert!(cal.primes != KernelCalibration::DEFAULT.primes, "{cal:?}");
     }
 
     /// Prints a fresh native calibration (the default's source) and, per kernel, the model's

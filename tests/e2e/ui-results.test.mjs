@@ -84,7 +84,7 @@ describe('results panel, Simulate and the speedup chart', () => {
     assertMs(shown.work.value, m.work_ms, 'work');
     assert.match(shown.work.sentence, /its 9 tasks one after another/);
     assert.equal(shown.speedup.value, `${+m.speedup.toFixed(2)}×`);
-    assert.match(shown.speedup.sentence, m.speedup >= 1 ? new RegExp(`finished ${+m.speedup.toFixed(2)} times as fast as one worker`) : /only a one-worker run measured here could say/);
+    assert.match(shown.speedup.sentence, m.speedup >= 1 ? new RegExp(`finished ${+m.speedup.toFixed(2)} times as fast as one worker`) : /only a one-worker run measured here can say/);
     assert.equal(shown.efficiency.value, `${Math.round(m.efficiency * 100)}%`);
     assert.match(shown.efficiency.sentence, /The 2 workers turned/);
     assertMs(shown['lower-bound'].value, m.lower_bound_ms, 'lower bound');

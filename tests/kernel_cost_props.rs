@@ -2,9 +2,7 @@
 //! calibration), the analysis's work is the sum of the modelled durations of the parts.
 
 use fanout::analysis::analyze;
-use fanout::graph::kernel::{
-    set_calibration, CalibrationSource, KernelCalibration, KernelWork,
-};
+use fanout::graph::kernel::{set_calibration, CalibrationSource, KernelCalibration, KernelWork};
 use fanout::lang::parse_dag;
 use proptest::prelude::*;
 

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     cpu_rate(); // calibrate before the run's clock starts
     kernel_calibration();
-                // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
+    // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
     let epoch_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64() * 1000.0)
@@ -104,16 +104,16 @@ fn run_body(work: &Work, run_us: Micros, counter: &AtomicU64) -> Result<Option<i
             std::thread::sleep(Duration::from_micros(run_us));
             Ok(None)
         }
-        Work::Kernel(k) => {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::work::kernels::run(k, counter)))
-                .map(Some)
-                .map_err(|p| {
-                    p.downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "a task panicked".into())
-                })
-        }
+        Work::Kernel(k) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::work::kernels::run(k, counter)
+        }))
+        .map(Some)
+        .map_err(|p| {
+            p.downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a task panicked".into())
+        }),
     }
 }
 

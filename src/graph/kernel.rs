@@ -358,7 +358,9 @@ pub fn wordcount_units(chunks: u32, index: u32) -> f64 {
     let n = lines.len();
     let (c, i) = (chunks.max(1) as usize, index as usize);
     let (lo, hi) = (n * i / c, n * (i + 1) / c);
-    let part: usize = lines.get(lo..hi.min(n)).map_or(0, |l| l.iter().map(|l| l.len() + 1).sum());
+    let part: usize = lines
+        .get(lo..hi.min(n))
+        .map_or(0, |l| l.iter().map(|l| l.len() + 1).sum());
     (WORDCOUNT_TEXT.len() + part) as f64
 }
 
@@ -389,7 +391,11 @@ pub fn mandelbrot_units(size: u32, iter: u32, r0: u32, r1: u32) -> f64 {
     let pixels = rows as f64 * size as f64;
     let exact = rows as u64 * size as u64 <= 256;
     let cap = if exact { iter } else { iter.min(512) };
-    let (ny, nx) = if exact { (rows, size) } else { (rows.min(16), size.min(16)) };
+    let (ny, nx) = if exact {
+        (rows, size)
+    } else {
+        (rows.min(16), size.min(16))
+    };
     let mut total = 0.0;
     for j in 0..ny {
         let py = r0 + ((2 * j + 1) as u64 * rows as u64 / (2 * ny as u64)) as u32;
@@ -594,10 +600,19 @@ mod tests {
             let u: Vec<f64> = sizes.iter().map(|a| units(name, a)).collect();
             assert!(u.windows(2).all(|w| w[0] < w[1]), "{name}: {u:?}");
         };
-        grows("primes", &["0..10", "0..1k", "0..100k", "0..1M", "0..4M", "0..10M"]);
-        grows("primes", &["1M..1001000", "1000M..1000001000", "100000M..100000001000"]);
+        grows(
+            "primes",
+            &["0..10", "0..1k", "0..100k", "0..1M", "0..4M", "0..10M"],
+        );
+        grows(
+            "primes",
+            &["1M..1001000", "1000M..1000001000", "100000M..100000001000"],
+        );
         grows("mandelbrot", &["8", "32", "128", "256", "512"]);
-        grows("mandelbrot", &["64 iter 10", "64 iter 100", "64 iter 1000", "64 iter 10000"]);
+        grows(
+            "mandelbrot",
+            &["64 iter 10", "64 iter 100", "64 iter 1000", "64 iter 10000"],
+        );
         grows("hash", &["0", "1", "1k", "1M", "1000M"]);
         grows("sort", &["0", "2", "1k", "100k", "5M"]);
         grows("counter", &["0 plain", "1 plain", "1M plain"]);
@@ -624,8 +639,13 @@ mod tests {
         // wordcount: the whole text, read once to split it, plus its part's lines
         let len = WORDCOUNT_TEXT.len() as f64;
         let whole = units("wordcount", "");
-        assert_eq!(whole, len + (WORDCOUNT_TEXT.lines().map(|l| l.len() + 1).sum::<usize>()) as f64);
-        let parts: f64 = (1..=4).map(|i| units("wordcount", &format!("part {i}/4")) - len).sum();
+        assert_eq!(
+            whole,
+            len + (WORDCOUNT_TEXT.lines().map(|l| l.len() + 1).sum::<usize>()) as f64
+        );
+        let parts: f64 = (1..=4)
+            .map(|i| units("wordcount", &format!("part {i}/4")) - len)
+            .sum();
         assert_eq!(parts, whole - len);
         // mandelbrot 2×2, 3 iterations: pixel centres (-1.25|0.25, -0.75|0.75); each
         // pixel's escape count, counted out by hand from z ← z² + c, plus one.
@@ -645,7 +665,13 @@ mod tests {
         assert_eq!(kw("hash", "1M").unwrap().modelled_us_with(&cal), 2_000);
         cal.set(CostClass::Hash, -1.0); // ignored
         assert_eq!(cal.hash, 2.0);
-        assert_eq!(kw("counter", "1M atomic").unwrap().cost_class(), CostClass::CounterAtomic);
-        assert_eq!(KernelCalibration::DEFAULT.source, CalibrationSource::Default);
+        assert_eq!(
+            kw("counter", "1M atomic").unwrap().cost_class(),
+            CostClass::CounterAtomic
+        );
+        assert_eq!(
+            KernelCalibration::DEFAULT.source,
+            CalibrationSource::Default
+        );
     }
 }

@@ -1,9 +1,7 @@
 //! Running a kernel's part (its body), and measuring what its cost model's units take here.
 
 use super::{count_primes, hash_range, increment, mandelbrot_rows, sort_checksum, wordcount_chunk};
-use crate::graph::kernel::{
-    CalibrationSource, CostClass, Kernel, KernelCalibration, KernelWork,
-};
+use crate::graph::kernel::{CalibrationSource, CostClass, Kernel, KernelCalibration, KernelWork};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Runs part `k` and returns its value (see `crate::graph::kernel`). `counter` is the one
@@ -167,7 +165,10 @@ mod tests {
                 best = best.min(t0.elapsed().as_secs_f64() * 1e6);
             }
             let m = k.modelled_us_with(&cal) as f64;
-            println!("{name} {args}: measured {best:.0} us, modelled {m:.0} us, error {:+.0} %", (m / best - 1.0) * 100.0);
+            println!(
+                "{name} {args}: measured {best:.0} us, modelled {m:.0} us, error {:+.0} %",
+                (m / best - 1.0) * 100.0
+            );
         }
     }
 }

@@ -21,6 +21,7 @@ import { firstAgainstThird, loadAverage, uiAgainstApi } from './lib/fair-runs.mj
 import { output, run, step } from './lib/run.mjs';
 import { devHeaders } from './lib/headers.mjs';
 import { startServer } from './serve.mjs';
+import { benchKernels } from './bench-kernels.mjs';
 import { ROOT, ensureBrowser, ensureNodeModules, ensureRust } from './setup.mjs';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -212,6 +213,9 @@ try {
   step('big graphs in the tab: 100,000 and 1,000,000 tasks, the 10,000-task graph view');
   const { benchTab, printTab } = await import('./bench-tab.mjs');
   printTab(await benchTab(browser, server.url));
+  // 7. The kernels' cost model (issue 17): scripts/bench-kernels.mjs.
+  step('kernels: modelled vs measured duration, simulated vs real makespan');
+  for (const mode of ['workers', 'threads']) await benchKernels(page, { table, mode, reps: Math.max(REPS, 5) });
 } finally {
   await browser.close();
   await server.close();

@@ -20,7 +20,11 @@ fn dag() -> impl Strategy<Value = Graph> {
             .prop_map(move |(fam, deps)| {
                 let tasks = (0..n)
                     .map(|i| {
-                        let mut ds: Vec<usize> = if i == 0 { Vec::new() } else { deps[i].iter().map(|ix| ix.index(i)).collect() };
+                        let mut ds: Vec<usize> = if i == 0 {
+                            Vec::new()
+                        } else {
+                            deps[i].iter().map(|ix| ix.index(i)).collect()
+                        };
                         ds.sort_unstable();
                         ds.dedup();
                         Task {
@@ -84,7 +88,9 @@ fn check_grouping(g: &Graph, grouping: &Grouping) -> Result<(), TestCaseError> {
             .iter()
             .enumerate()
             .flat_map(|(t, task)| task.deps.iter().map(move |&d| (d, t)))
-            .filter(|&(d, t)| grouping.group_of[d] as usize == e.from && grouping.group_of[t] as usize == e.to)
+            .filter(|&(d, t)| {
+                grouping.group_of[d] as usize == e.from && grouping.group_of[t] as usize == e.to
+            })
             .count();
         prop_assert_eq!(real, e.count);
     }
@@ -92,8 +98,11 @@ fn check_grouping(g: &Graph, grouping: &Grouping) -> Result<(), TestCaseError> {
     for e in &grouping.edges {
         let (a, b) = (&grouping.groups[e.from], &grouping.groups[e.to]);
         let band = grouping.band_levels;
-        prop_assert!(a.level_min / band < b.level_min / band,
-            "edge {:?} goes back", e);
+        prop_assert!(
+            a.level_min / band < b.level_min / band,
+            "edge {:?} goes back",
+            e
+        );
     }
     Ok(())
 }
@@ -144,14 +153,34 @@ proptest! {
 
 #[test]
 fn a_fan_out_family_is_one_stacked_group() {
-    let parsed = parse_dag("split : cpu 1ms\nmap[1..1000] : cpu 1ms after split\njoin : cpu 1ms after map[1..1000]\n");
+    let parsed = parse_dag(
+        "split : cpu 1ms\nmap[1..1000] : cpu 1ms after split\njoin : cpu 1ms after map[1..1000]\n",
+    );
     let g = parsed.graph.expect("parses");
-    let grouping = group(&g, &GroupOptions { budget: 200, expanded: vec![] });
+    let grouping = group(
+        &g,
+        &GroupOptions {
+            budget: 200,
+            expanded: vec![],
+        },
+    );
     assert_eq!(grouping.groups.len(), 3);
     let map = &grouping.groups[grouping.group_of[1] as usize];
-    assert_eq!((map.kind, map.count, map.label.as_str()), (GroupKind::Family, 1000, "map"));
-    assert_eq!(grouping.edges.iter().map(|e| e.count).collect::<Vec<_>>(), vec![1000, 1000]);
-    let expanded = group(&g, &GroupOptions { budget: 200, expanded: vec!["map".into()] });
+    assert_eq!(
+        (map.kind, map.count, map.label.as_str()),
+        (GroupKind::Family, 1000, "map")
+    );
+    assert_eq!(
+        grouping.edges.iter().map(|e| e.count).collect::<Vec<_>>(),
+        vec![1000, 1000]
+    );
+    let expanded = group(
+        &g,
+        &GroupOptions {
+            budget: 200,
+            expanded: vec!["map".into()],
+        },
+    );
     assert_eq!(expanded.groups.len(), 1002);
 }
 
@@ -162,20 +191,45 @@ fn a_layer_of_unrelated_tasks_aggregates_when_there_are_too_many() {
         text.push_str(&format!("job_{i}_x : cpu 1ms after src\n"));
     }
     let g = parse_dag(&text).graph.expect("parses");
-    let grouping = group(&g, &GroupOptions { budget: 100, expanded: vec![] });
+    let grouping = group(
+        &g,
+        &GroupOptions {
+            budget: 100,
+            expanded: vec![],
+        },
+    );
     assert_eq!(grouping.groups.len(), 2);
     let layer = &grouping.groups[1];
-    assert_eq!((layer.kind, layer.count, layer.label.as_str()), (GroupKind::Layer, 300, "level 1"));
+    assert_eq!(
+        (layer.kind, layer.count, layer.label.as_str()),
+        (GroupKind::Layer, 300, "level 1")
+    );
 }
 
 #[test]
 fn a_deep_chain_is_banded() {
     let text: String = (0..5000)
-        .map(|i| if i == 0 { "c0 : cpu 1ms\n".to_string() } else { format!("c{i} : cpu 1ms after c{}\n", i - 1) })
+        .map(|i| {
+            if i == 0 {
+                "c0 : cpu 1ms\n".to_string()
+            } else {
+                format!("c{i} : cpu 1ms after c{}\n", i - 1)
+            }
+        })
         .collect();
     let g = parse_dag(&text).graph.expect("parses");
-    let grouping = group(&g, &GroupOptions { budget: 200, expanded: vec![] });
-    assert!(grouping.groups.len() <= 50, "{} groups", grouping.groups.len());
+    let grouping = group(
+        &g,
+        &GroupOptions {
+            budget: 200,
+            expanded: vec![],
+        },
+    );
+    assert!(
+        grouping.groups.len() <= 50,
+        "{} groups",
+        grouping.groups.len()
+    );
     assert_eq!(grouping.groups.iter().map(|g| g.count).sum::<usize>(), 5000);
     assert_eq!(grouping.edges.len(), grouping.groups.len() - 1);
 }

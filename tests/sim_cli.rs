@@ -70,19 +70,34 @@ fn simulate_reports_bad_usage_and_bad_files() {
 
 #[test]
 fn simulate_writes_the_timeline_as_svg() {
-    let f = write("svg.dag", "a : cpu 40ms\nb : cpu 40ms\nlate<x> \"<b>bold</b>\" : cpu 10ms after a, b\n");
+    let f = write(
+        "svg.dag",
+        "a : cpu 40ms\nb : cpu 40ms\nlate<x> \"<b>bold</b>\" : cpu 10ms after a, b\n",
+    );
     // `late<x>` is no id: the graph is refused with a located error, and no picture written.
     let svg = write("bad.svg", "");
     assert_eq!(fanout(&["simulate", &f, "--svg", &svg]).0, 1);
     assert_eq!(std::fs::read_to_string(&svg).unwrap(), "");
-    let f = write("svg.dag", "a : cpu 40ms\nb : cpu 40ms\nc \"<b>bold</b>\" : cpu 10ms after a, b\n");
+    let f = write(
+        "svg.dag",
+        "a : cpu 40ms\nb : cpu 40ms\nc \"<b>bold</b>\" : cpu 10ms after a, b\n",
+    );
     let (code, _, err) = fanout(&["simulate", &f, "--workers", "2", "--svg", &svg]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&svg).unwrap();
-    assert!(text.starts_with("<svg") && text.ends_with("</svg>"), "{text}");
+    assert!(
+        text.starts_with("<svg") && text.ends_with("</svg>"),
+        "{text}"
+    );
     // One bar per attempt, on two lanes, and nothing that could run.
     for id in ["a", "b", "c"] {
-        assert!(text.contains(&format!(">{id}<")) || text.contains(&format!("{id}:")), "{id} missing: {text}");
+        assert!(
+            text.contains(&format!(">{id}<")) || text.contains(&format!("{id}:")),
+            "{id} missing: {text}"
+        );
     }
-    assert!(!text.contains("<script") && !text.contains("onload") && !text.contains("<b>"), "{text}");
+    assert!(
+        !text.contains("<script") && !text.contains("onload") && !text.contains("<b>"),
+        "{text}"
+    );
 }

@@ -60,7 +60,9 @@ fn thousands(n: usize) -> String {
 /// Width of a node labelled `label`: about 7.2 px a character plus padding (as the page's
 /// small-graph layout).
 fn width_of(label: &str) -> f64 {
-    (label.chars().count() as f64 * 7.2 + 22.0).clamp(44.0, 260.0).round()
+    (label.chars().count() as f64 * 7.2 + 22.0)
+        .clamp(44.0, 260.0)
+        .round()
 }
 
 /// Lays out `grouping` (see the module doc). Guarantees: boxes of one column never overlap,
@@ -83,7 +85,11 @@ pub fn layout(grouping: &Grouping) -> GroupLayout {
     }
     let size: Vec<(f64, f64)> = (0..n)
         .map(|g| {
-            let h = if grouping.groups[g].kind == GroupKind::Task { TASK_H } else { STACK_H };
+            let h = if grouping.groups[g].kind == GroupKind::Task {
+                TASK_H
+            } else {
+                STACK_H
+            };
             (width_of(&node_label(grouping, g)), h)
         })
         .collect();

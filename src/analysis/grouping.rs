@@ -157,11 +157,22 @@ pub fn group(graph: &Graph, options: &GroupOptions) -> Grouping {
                 let (kind, family, label) = if slot.is_none() {
                     (GroupKind::Task, family_of(&t.id).to_string(), t.id.clone())
                 } else if crowded[band as usize] {
-                    let (lo, hi) = (band * band_levels, ((band + 1) * band_levels - 1).min(depth - 1));
-                    let label = if lo == hi { format!("level {lo}") } else { format!("levels {lo}–{hi}") };
+                    let (lo, hi) = (
+                        band * band_levels,
+                        ((band + 1) * band_levels - 1).min(depth - 1),
+                    );
+                    let label = if lo == hi {
+                        format!("level {lo}")
+                    } else {
+                        format!("levels {lo}–{hi}")
+                    };
                     (GroupKind::Layer, String::new(), label)
                 } else {
-                    (GroupKind::Family, family_of(&t.id).to_string(), family_of(&t.id).to_string())
+                    (
+                        GroupKind::Family,
+                        family_of(&t.id).to_string(),
+                        family_of(&t.id).to_string(),
+                    )
                 };
                 groups.push(Group {
                     label,

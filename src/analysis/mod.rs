@@ -12,7 +12,8 @@ pub use bounds::{bounds, Bound};
 pub use critical_path::{critical_path, CriticalPath};
 pub use levels::levels;
 
-use crate::graph::{topo_order, Graph, Micros};
+use crate::graph::kernel::{calibration, KernelCalibration};
+use crate::graph::{topo_order, Graph, Micros, Work};
 use crate::lang::limits::MAX_WORKERS;
 use serde::Serialize;
 
@@ -45,6 +46,10 @@ pub struct Analysis {
     pub max_width: u32,
     /// For P = 1..=workers: the lower bound max(T∞, T1/P) and the greedy bound T1/P + T∞.
     pub bounds: Vec<Bound>,
+    /// The calibration that priced the graph's kernel tasks (their modelled durations),
+    /// when it has any; `source` says whether it was measured here or is the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel_calibration: Option<KernelCalibration>,
     /// Why the graph could not be analysed (it breaks the model's invariants), if so;
     /// then every other field is empty or zero.
     pub error: Option<String>,
@@ -117,5 +122,15 @@ pub fn analyze(graph: &Graph, max_workers: u32) -> Analysis {
     a.levels = lv;
     a.topo_order = order;
     a.bounds = bounds(work_us, cp.span_us, max_workers.clamp(1, MAX_WORKERS));
+    a.kernel_calibration = kernel_calibration(graph);
     a
+}
+
+/// The calibration kernel tasks of `graph` are priced with, if it has any.
+pub fn kernel_calibration(graph: &Graph) -> Option<KernelCalibration> {
+    graph
+        .tasks
+        .iter()
+        .any(|t| matches!(t.work, Work::Kernel(_)))
+        .then(calibration)
 }

@@ -66,6 +66,9 @@ pub fn run(a: Args) -> u8 {
         r.depth, r.max_width
     );
     let _ = writeln!(o, "critical path  {}", r.critical_path.join(" -> "));
+    if r.kernel_calibration.is_some() {
+        let _ = writeln!(o, "kernels        priced by their cost model with the committed default calibration (measured natively on the project's machine; `fanout run` measures its own)");
+    }
     let _ = writeln!(o);
     let _ = writeln!(o, "workers   lower bound   greedy bound   best speedup");
     for b in &r.bounds {

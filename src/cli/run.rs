@@ -54,6 +54,18 @@ pub fn run(a: Args) -> u8 {
                 text += &share_sentence(s);
                 text.push('\n');
             }
+            if let Some(m) = &r.metrics {
+                text += &format!(
+                    "  work and speedup are modelled{}; measured: {:.1} ms of work, speedup {:.2}x\n",
+                    if r.kernel_calibration.is_some() {
+                        " (kernels calibrated on this machine before the run)"
+                    } else {
+                        ""
+                    },
+                    m.measured_work_ms,
+                    m.measured_speedup
+                );
+            }
             emit(&text)
         }
         Err(e) => {

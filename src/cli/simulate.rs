@@ -153,7 +153,13 @@ pub fn run(a: Args) -> u8 {
         // Streamed record by record (trace::write_json): byte for byte serde's pretty JSON.
         fanout::trace::write_json(&r, &mut out)
     } else {
-        write!(out, "{}\n{}", summary(&r), gantt::render(&r, 72))
+        write!(out, "{}\n{}", summary(&r), gantt::render(&r, 72)).and_then(|()| {
+            if r.kernel_calibration.is_some() {
+                writeln!(out, "kernels are priced by their cost model with the committed default calibration (measured natively on the project's machine; the page and `fanout run` measure their own)")
+            } else {
+                Ok(())
+            }
+        })
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => OK,

@@ -10,12 +10,12 @@
 //! scheduler — the same [`Scheduler`] the simulator uses, so a real run makes the same
 //! decisions as its simulation, up to measured noise.
 
+use crate::graph::kernel::{Kernel, KernelWork};
 use crate::graph::{Graph, Micros, Work};
 use crate::metrics::{cpu_share, WorkerMetrics};
 use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
 use crate::sim::SimOptions;
 use crate::trace::{run_result_with, CounterReport, RunResult, Status};
-use crate::work::kernels::{Kernel, KernelWork};
 
 /// A task to start now, with what the executor needs to run it.
 #[derive(Debug, Clone, PartialEq)]

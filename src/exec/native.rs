@@ -20,7 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// Returns the RunResult with mode `native`, times in ms from the start of the run.
 pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     cpu_rate(); // calibrate before the run's clock starts
-                // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
+    kernel_calibration();
+    // Absolute ms like the browser's time base (ms since the epoch), read off one monotonic clock.
     let epoch_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64() * 1000.0)
@@ -89,6 +90,19 @@ pub fn cpu_rate() -> CpuRate {
     })
 }
 
+/// This machine's kernel calibration, measured once per process (100 to 300 ms) and made
+/// the process's calibration (`crate::graph::kernel::set_calibration`), so the run's
+/// analysis, schedule and metrics price kernel tasks with it.
+pub fn kernel_calibration() -> crate::graph::kernel::KernelCalibration {
+    static CAL: OnceLock<crate::graph::kernel::KernelCalibration> = OnceLock::new();
+    *CAL.get_or_init(|| {
+        let t0 = Instant::now();
+        let cal = crate::work::kernels::calibrate_kernels(|| t0.elapsed().as_secs_f64() * 1000.0);
+        crate::graph::kernel::set_calibration(cal);
+        cal
+    })
+}
+
 /// What one attempt does on an OS thread, for `run_us` (its duration, cut at its timeout);
 /// returns a kernel's value, or `Err` if its code panicked: the panic is caught, so only
 /// that attempt fails and the thread goes on with the next task.
@@ -115,16 +129,16 @@ fn run_body(
             std::thread::sleep(Duration::from_micros(run_us));
             Ok(None)
         }
-        Work::Kernel(k) => {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| k.run(counter)))
-                .map(Some)
-                .map_err(|p| {
-                    p.downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "a task panicked".into())
-                })
-        }
+        Work::Kernel(k) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::work::kernels::run(k, counter)
+        }))
+        .map(Some)
+        .map_err(|p| {
+            p.downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a task panicked".into())
+        }),
     }
 }
 

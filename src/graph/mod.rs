@@ -1,5 +1,6 @@
 //! The task-graph model and the structural algorithms every other module relies on.
 
+pub mod kernel;
 mod levels;
 mod model;
 mod topo;

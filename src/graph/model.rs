@@ -8,7 +8,7 @@
 //!
 //! A `Graph` built by hand may break these; `Graph::check_structure` says whether it holds them.
 
-pub use crate::work::kernels::KernelWork;
+pub use super::kernel::KernelWork;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -30,17 +30,18 @@ pub enum Work {
     Cpu { duration_us: Micros },
     /// Waiting (network, disk, timer) for `duration_us` without using a core.
     Io { duration_us: Micros },
-    /// A real compute kernel with a checkable value (see `crate::work::kernels`); its
-    /// nominal cost is the kernel's documented estimate.
+    /// A real compute kernel with a checkable value (see `crate::graph::kernel`); its
+    /// cost is the kernel's calibrated cost model.
     Kernel(KernelWork),
 }
 
 impl Work {
-    /// The nominal cost of the work: the time it takes on one worker.
+    /// The modelled cost of the work: the time it takes on one idle worker (a kernel's is
+    /// its cost model under the current calibration, `crate::graph::kernel::calibration`).
     pub fn duration_us(&self) -> Micros {
         match self {
             Work::Cpu { duration_us } | Work::Io { duration_us } => *duration_us,
-            Work::Kernel(k) => k.estimate_us(),
+            Work::Kernel(k) => k.modelled_us(),
         }
     }
 

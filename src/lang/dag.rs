@@ -13,14 +13,14 @@ use super::lexer::{lex_line_into, Tok, Token};
 use super::limits::*;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
+use crate::graph::kernel::{KernelWork, KERNELS};
 use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
-use crate::work::kernels::{KernelWork, KERNELS};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
 pub(crate) const DECLARATIONS: [&str; 6] =
     ["workers", "limit", "rate", "policy", "on_error", "seed"];
-/// The kinds of work that are not kernels (kernels: `crate::work::kernels::KERNELS`).
+/// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
 pub(crate) const OPTIONS: [&str; 9] = [

@@ -1,8 +1,9 @@
 //! Metrics of a run: how long it took against what was possible, and where time went.
 //!
-//! Definitions (all in ms): work T1 = sum of nominal durations; span T∞ = longest
+//! Definitions (all in ms): work T1 = sum of modelled durations (a kernel's from its
+//! calibrated cost model, `crate::graph::kernel`); span T∞ = longest
 //! cost-weighted path; lower bound = max(T∞, T1 / P) for P workers; speedup = T1 /
-//! makespan (over one worker running the nominal work, so failures and retries lower it);
+//! makespan (over one worker running the modelled work, so failures and retries lower it);
 //! efficiency = speedup / P; a worker's busy time is the sum of its attempts' lengths
 //! (of every status), its idle time makespan − busy, its utilization busy / makespan.
 
@@ -34,14 +35,27 @@ pub struct WorkerMetrics {
 pub struct Metrics {
     /// From the start of the run to the end of its last attempt.
     pub makespan_ms: f64,
-    /// T1: the sum of the tasks' nominal durations.
+    /// T1: the sum of the tasks' modelled durations, as the simulation computes it;
+    /// `measured_work_ms` is the measured counterpart.
     pub work_ms: f64,
+    /// What `speedup`, `efficiency` and the bounds compare against: `modelled` (T1, the
+    /// default and the simulation's). `measured_speedup` compares against `measured_work_ms`.
+    #[serde(default)]
+    pub sequential_basis: String,
     /// T∞: the longest cost-weighted path.
     pub span_ms: f64,
     /// max(T∞, T1 / P).
     pub lower_bound_ms: f64,
-    /// T1 / makespan.
+    /// T1 / makespan: against the modelled sequential time, as the simulation computes it.
     pub speedup: f64,
+    /// The measured sum of the lengths of the attempts that ended ok: the sequential time
+    /// this run's successful work took, measured (what one worker would need if the tasks
+    /// took as long alone as they did here; more than T1 when workers shared cores).
+    #[serde(default)]
+    pub measured_work_ms: f64,
+    /// measured_work / makespan.
+    #[serde(default)]
+    pub measured_speedup: f64,
     /// speedup / P.
     pub efficiency: f64,
     /// Per worker, by index.
@@ -87,8 +101,12 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
     let waits = sched.waits();
     let (blocked, queued, wave_wait) = (waits.blocked_us, waits.queued_us, waits.wave_us);
     let mut retries = 0;
+    let mut measured = 0u64;
     for a in sched.attempts() {
         let len = a.end_us.saturating_sub(a.start_us);
+        if a.status == Status::Ok {
+            measured += len;
+        }
         if let Some(b) = busy.get_mut(a.worker as usize) {
             b.0 += len;
             b.1 += 1;
@@ -120,9 +138,16 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
     Metrics {
         makespan_ms: makespan,
         work_ms: work,
+        sequential_basis: "modelled".to_string(),
         span_ms: ms(span_us),
         lower_bound_ms: ms(span_us).max(work / p as f64),
         speedup,
+        measured_work_ms: ms(measured),
+        measured_speedup: if makespan_us > 0 {
+            measured as f64 / makespan_us as f64
+        } else {
+            1.0
+        },
         efficiency: speedup / p as f64,
         workers: busy
             .iter()

@@ -125,6 +125,7 @@ mod tests {
                 worker,
                 start_ms,
                 end_ms,
+                duration_ms: end_ms - start_ms,
                 status,
             })
             .collect();

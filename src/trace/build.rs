@@ -61,6 +61,7 @@ pub fn run_result_with(
                     worker: a.worker as usize,
                     start_ms: ms(a.start_us),
                     end_ms: ms(a.end_us),
+                    duration_ms: ms(a.end_us.saturating_sub(a.start_us)),
                     status: a.status,
                 }
             })
@@ -101,6 +102,7 @@ pub fn run_result_with(
         result,
         tasks,
         metrics: Some(m),
+        kernel_calibration: crate::analysis::kernel_calibration(graph),
         counter: None,
         cpu_share: None,
     })

@@ -31,6 +31,7 @@ pub fn write_json(result: &RunResult, out: impl Write) -> io::Result<()> {
         metrics: result.metrics.clone(),
         counter: result.counter,
         cpu_share: result.cpu_share.clone(),
+        kernel_calibration: result.kernel_calibration.clone(),
     };
     let text = serde_json::to_string_pretty(&head)?;
     const EMPTY: &str = "\n  \"tasks\": []";
@@ -101,6 +102,8 @@ fn attempt(w: &mut impl Write, a: &Attempt) -> io::Result<()> {
     float(w, a.start_ms)?;
     w.write_all(b",\n          \"end_ms\": ")?;
     float(w, a.end_ms)?;
+    w.write_all(b",\n          \"duration_ms\": ")?;
+    float(w, a.duration_ms)?;
     w.write_all(b",\n          \"status\": ")?;
     status(w, a.status)?;
     w.write_all(b"\n        }")

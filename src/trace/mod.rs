@@ -27,6 +27,9 @@ pub struct Attempt {
     pub start_ms: f64,
     /// When it ended (or was cancelled, or timed out).
     pub end_ms: f64,
+    /// end − start: how long it took, measured in a real run (simulated in a simulation).
+    #[serde(default)]
+    pub duration_ms: f64,
     /// `ok`, `failed`, `timeout` or `cancelled`.
     pub status: Status,
 }
@@ -71,7 +74,8 @@ pub struct RunResult {
     pub workers: usize,
     /// From the start of the run to the end of its last attempt.
     pub makespan_ms: f64,
-    /// The sum of the tasks' nominal durations: what one worker would need (T1).
+    /// The sum of the tasks' modelled durations: what one idle worker would need (T1);
+    /// `metrics.measured_work_ms` is the measured counterpart in a real run.
     pub sequential_ms: f64,
     /// The scheduling policy used (`critical-path`, `fifo`, ...).
     #[serde(default)]
@@ -96,6 +100,10 @@ pub struct RunResult {
     /// Metrics of the run (absent in results from before metrics existed).
     #[serde(default)]
     pub metrics: Option<Metrics>,
+    /// The calibration that priced the graph's kernel tasks (`source`: measured here, or
+    /// the committed default), when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_calibration: Option<crate::graph::kernel::KernelCalibration>,
     /// The shared counter of the race-condition lesson, in real runs of graphs with
     /// `counter` tasks; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -210,6 +210,7 @@ mod tests {
                         worker,
                         start_ms,
                         end_ms,
+                        duration_ms: end_ms - start_ms,
                         status: Status::Ok,
                     }],
                     value: None,
@@ -218,6 +219,7 @@ mod tests {
             metrics: None,
             counter: None,
             cpu_share: None,
+            kernel_calibration: None,
         }
     }
 

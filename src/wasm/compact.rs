@@ -46,7 +46,11 @@ const SAFE: i64 = (1 << 53) - 1;
 fn regular(r: &TaskRecord) -> bool {
     let one = r.attempts.len() == 1 && {
         let a = &r.attempts[0];
-        a.worker == r.worker && a.start_ms == r.start_ms && a.end_ms == r.end_ms && a.status == r.status
+        a.worker == r.worker
+            && a.start_ms == r.start_ms
+            && a.end_ms == r.end_ms
+            && a.duration_ms == a.end_ms - a.start_ms
+            && a.status == r.status
     };
     one && match r.value {
         None => true,
@@ -97,7 +101,11 @@ pub fn simulate_compact(
     let mut worker = Vec::with_capacity(n);
     let (mut start, mut end) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut status = Vec::with_capacity(n);
-    let (mut ready, mut unblocked, mut value) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut ready, mut unblocked, mut value) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     let mut extra: Vec<(usize, &TaskRecord)> = Vec::new();
     // Bars: (worker, start, task, end, status, attempt).
     let mut bars: Vec<(u32, f64, u32, f64, u8, u32)> = Vec::with_capacity(n);
@@ -116,10 +124,24 @@ pub fn simulate_compact(
             extra.push((i, r));
         }
         if r.attempts.is_empty() {
-            bars.push((r.worker as u32, r.start_ms, i as u32, r.end_ms.max(r.start_ms), status_code(r.status), 1));
+            bars.push((
+                r.worker as u32,
+                r.start_ms,
+                i as u32,
+                r.end_ms.max(r.start_ms),
+                status_code(r.status),
+                1,
+            ));
         }
         for (k, a) in r.attempts.iter().enumerate() {
-            bars.push((a.worker as u32, a.start_ms, i as u32, a.end_ms.max(a.start_ms), status_code(a.status), k as u32 + 1));
+            bars.push((
+                a.worker as u32,
+                a.start_ms,
+                i as u32,
+                a.end_ms.max(a.start_ms),
+                status_code(a.status),
+                k as u32 + 1,
+            ));
         }
     }
     bars.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
@@ -141,17 +163,48 @@ pub fn simulate_compact(
     let extra_set: std::collections::HashSet<usize> = extra.iter().map(|(i, _)| *i).collect();
     let extra = serde_json::to_string(&extra).map_err(|e| js_sys::Error::new(&e.to_string()))?;
     set(&out, "extra", &extra.into());
-    let index: std::collections::HashMap<&str, u32> =
-        graph.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i as u32)).collect();
-    let sinks: Vec<u32> = result.keys().filter_map(|k| index.get(k.as_str()).copied()).collect();
+    let index: std::collections::HashMap<&str, u32> = graph
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i as u32))
+        .collect();
+    let sinks: Vec<u32> = result
+        .keys()
+        .filter_map(|k| index.get(k.as_str()).copied())
+        .collect();
     set(&out, "sinks", &Uint32Array::from(&sinks[..]));
     let b = Object::new();
-    set(&b, "task", &Uint32Array::from(&bars.iter().map(|b| b.2).collect::<Vec<_>>()[..]));
-    set(&b, "worker", &Uint32Array::from(&bars.iter().map(|b| b.0).collect::<Vec<_>>()[..]));
-    set(&b, "start", &Float64Array::from(&bars.iter().map(|b| b.1).collect::<Vec<_>>()[..]));
-    set(&b, "end", &Float64Array::from(&bars.iter().map(|b| b.3).collect::<Vec<_>>()[..]));
-    set(&b, "status", &Uint8Array::from(&bars.iter().map(|b| b.4).collect::<Vec<_>>()[..]));
-    set(&b, "attempt", &Uint32Array::from(&bars.iter().map(|b| b.5).collect::<Vec<_>>()[..]));
+    set(
+        &b,
+        "task",
+        &Uint32Array::from(&bars.iter().map(|b| b.2).collect::<Vec<_>>()[..]),
+    );
+    set(
+        &b,
+        "worker",
+        &Uint32Array::from(&bars.iter().map(|b| b.0).collect::<Vec<_>>()[..]),
+    );
+    set(
+        &b,
+        "start",
+        &Float64Array::from(&bars.iter().map(|b| b.1).collect::<Vec<_>>()[..]),
+    );
+    set(
+        &b,
+        "end",
+        &Float64Array::from(&bars.iter().map(|b| b.3).collect::<Vec<_>>()[..]),
+    );
+    set(
+        &b,
+        "status",
+        &Uint8Array::from(&bars.iter().map(|b| b.4).collect::<Vec<_>>()[..]),
+    );
+    set(
+        &b,
+        "attempt",
+        &Uint32Array::from(&bars.iter().map(|b| b.5).collect::<Vec<_>>()[..]),
+    );
     set(&out, "bars", &b);
     set(&out, "laneEnds", &Uint32Array::from(&lane_ends[..]));
 
@@ -167,8 +220,15 @@ pub fn simulate_compact(
     set(&out, "troubled", &Uint32Array::from(&troubled[..]));
     let mut bar_of = vec![-1i32; n];
     let mut lane_max = vec![0f64; lanes];
-    let makespan = bars.iter().map(|b| b.3).fold(run.makespan_ms, f64::max).max(1e-3);
-    let buckets = (1usize << 20).checked_div(lanes.max(1)).unwrap_or(1).clamp(1, 16_384);
+    let makespan = bars
+        .iter()
+        .map(|b| b.3)
+        .fold(run.makespan_ms, f64::max)
+        .max(1e-3);
+    let buckets = (1usize << 20)
+        .checked_div(lanes.max(1))
+        .unwrap_or(1)
+        .clamp(1, 16_384);
     let bucket_ms = makespan / buckets as f64;
     let mut density = vec![0f32; lanes * buckets];
     let mut density_failed = vec![0u8; lanes * buckets];
@@ -197,11 +257,21 @@ pub fn simulate_compact(
     set(&out, "buckets", &(buckets as f64).into());
     set(&out, "bucketMs", &bucket_ms.into());
     set(&out, "density", &js_sys::Float32Array::from(&density[..]));
-    set(&out, "densityFailed", &Uint8Array::from(&density_failed[..]));
+    set(
+        &out,
+        "densityFailed",
+        &Uint8Array::from(&density_failed[..]),
+    );
     if group_budget > 0 {
         // ok < skipped < cancelled < timeout < failed, by status code.
         const RANK: [u8; 5] = [0, 4, 3, 2, 1];
-        let grouping = group(&graph, &GroupOptions { budget: group_budget, expanded });
+        let grouping = group(
+            &graph,
+            &GroupOptions {
+                budget: group_budget,
+                expanded,
+            },
+        );
         let mut worst = vec![0u8; grouping.groups.len()];
         for (i, &g) in grouping.group_of.iter().enumerate() {
             let w = &mut worst[g as usize];
@@ -269,7 +339,11 @@ pub fn group_graph(text: &str, budget: usize, expanded: Vec<String>) -> JsValue 
         })
         .collect();
     set(&out, "kinds", &Uint8Array::from(&kinds[..]));
-    let durations: Vec<f64> = graph.tasks.iter().map(|t| t.work.duration_us() as f64).collect();
+    let durations: Vec<f64> = graph
+        .tasks
+        .iter()
+        .map(|t| t.work.duration_us() as f64)
+        .collect();
     set(&out, "durations", &Float64Array::from(&durations[..]));
     set(&out, "groupOf", &Uint32Array::from(&grouping.group_of[..]));
     set(&out, "groups", &to_js(&grouping.groups));

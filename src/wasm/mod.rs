@@ -260,7 +260,7 @@ static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 pub fn run_kernel(kernel: JsValue) -> Result<f64, JsValue> {
     let k: crate::work::kernels::KernelWork = serde_wasm_bindgen::from_value(kernel)
         .map_err(|e| js_sys::Error::new(&format!("not a kernel: {e}")))?;
-    Ok(k.run(&COUNTER) as f64)
+    Ok(crate::work::kernels::run(&k, &COUNTER) as f64)
 }
 
 /// What this instance's counter holds.
@@ -273,6 +273,26 @@ pub fn counter_value() -> f64 {
 #[wasm_bindgen]
 pub fn reset_counter() {
     COUNTER.store(0, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Measures this machine's kernel calibration here (100 to 300 ms: what one unit of each
+/// kernel's cost model takes), makes it this instance's (analysis, schedules, simulations
+/// and runs price kernel tasks with it), and returns it, so other instances can be given it
+/// with [`set_kernel_calibration`]. Call it before any pool starts.
+#[wasm_bindgen]
+pub fn calibrate_kernels() -> JsValue {
+    let cal = crate::work::kernels::calibrate_kernels(now_abs_ms);
+    crate::graph::kernel::set_calibration(cal);
+    to_js(&cal)
+}
+
+/// Sets this instance's kernel calibration to one [`calibrate_kernels`] measured.
+#[wasm_bindgen]
+pub fn set_kernel_calibration(cal: JsValue) -> Result<(), JsValue> {
+    let cal: crate::graph::kernel::KernelCalibration = serde_wasm_bindgen::from_value(cal)
+        .map_err(|e| js_sys::Error::new(&format!("not a kernel calibration: {e}")))?;
+    crate::graph::kernel::set_calibration(cal);
+    Ok(())
 }
 
 /// This instance's CPU work rate in units per µs, as f64 bits (0: not measured yet). In the

@@ -232,7 +232,7 @@ fn run_body(
             Ok(None)
         }
         // wasm cannot unwind: a panic here aborts this thread (see `PANICKED`).
-        Work::Kernel(k) => Ok(Some(k.run(counter))),
+        Work::Kernel(k) => Ok(Some(crate::work::kernels::run(k, counter))),
     }
 }
 

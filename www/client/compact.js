@@ -49,7 +49,7 @@ export function compactRun(c) {
     return {
       id: ids.idAt(i), worker: c.worker[i], start_ms: c.start[i], end_ms: c.end[i], status,
       ready_ms: num(c.ready[i]), unblocked_ms: num(c.unblocked[i]),
-      attempts: [{ worker: c.worker[i], start_ms: c.start[i], end_ms: c.end[i], status }],
+      attempts: [{ worker: c.worker[i], start_ms: c.start[i], end_ms: c.end[i], duration_ms: c.end[i] - c.start[i], status }],
       value: num(c.value[i]),
     };
   };

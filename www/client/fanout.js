@@ -66,9 +66,15 @@ class EngineHandle {
     // Its death, however it comes, is seen through its life lock (see liveness.js), which
     // it holds before it says it is ready.
     const life = lifeName('engine');
-    this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate, life });
+    // The first engine measures the kernel calibration; one started meanwhile waits for it
+    // (two measuring at once would slow each other's samples down) and is given it.
+    const start = () => this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate, kernelCalibration, life });
+    if (kernelCalibration || !calibrating) start();
+    else calibrating.then(start);
+    if (!kernelCalibration && !calibrating) calibrating = this.ready.then((r) => r.kernelCalibration ?? null, () => null);
     this.ready.then((r) => {
       cpuRate ||= r.cpuRate ?? 0;
+      kernelCalibration ||= r.kernelCalibration ?? null;
       if (!this.stopped) this.stopWatching = watchLife(life, () => this.died('the engine worker died (terminated or crashed)'));
     }, () => {});
   }
@@ -144,6 +150,11 @@ let engine = null;
 /** This machine's CPU work rate, measured by the first engine and reused by later ones:
  *  measuring again under whatever load a new engine starts in would only add noise. */
 let cpuRate = 0;
+/** This machine's kernel cost-model calibration, measured by the first engine (the core
+ *  engine, usually) and given to later ones, so the page measures it once. */
+let kernelCalibration = null;
+/** The first engine's init while it measures the calibration (see `EngineHandle`). */
+let calibrating = null;
 
 function engineFor(mode, workers) {
   if (engine && !engine.broken && engine.mode === mode && engine.workers === workers) return engine;

@@ -54,31 +54,48 @@ async function coreBuild() {
   return pkg;
 }
 
-async function init({ mode, workers, cpuRate: given, life }) {
+/**
+ * The kernels' cost-model calibration (analysis, simulation and metrics price kernel
+ * tasks with it): the one the page measured before (`given`), or a measurement now
+ * (100 to 300 ms), before any pool starts, as for the CPU rate.
+ */
+function kernelCalibrationFor(pkg, given) {
+  if (given) {
+    pkg.set_kernel_calibration(given);
+    return given;
+  }
+  return pkg.calibrate_kernels();
+}
+
+async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal, life }) {
   await holdLife(life); // the client learns of this worker's death through it (liveness.js)
   if (mode === 'threads') {
     const pkg = await import(PKG.threads);
     await pkg.default();
     const cpuRate = cpuRateFor(pkg, given); // shared by every thread of the pool
+    const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
     const threads = await pkg.startThreadPool(workers);
     state = { mode, workers, pkg };
     const warmUpMs = warmUp();
-    return { mode, workers, threads, cpuRate, warmUpMs };
+    return { mode, workers, threads, cpuRate, kernelCalibration, warmUpMs };
   }
   if (mode === 'core') {
-    state = { mode, workers: 0, pkg: await coreBuild() };
-    return { mode, workers: 0 };
+    const pkg = await coreBuild();
+    const kernelCalibration = kernelCalibrationFor(pkg, givenCal); // the views' analyses use it
+    state = { mode, workers: 0, pkg };
+    return { mode, workers: 0, kernelCalibration };
   }
   const pkg = await import(PKG.plain);
   const module = await WebAssembly.compileStreaming(fetch(new URL('fanout_bg.wasm', PKG.plain)));
   await pkg.default({ module_or_path: module });
   const cpuRate = cpuRateFor(pkg, given); // every pool worker gets it
+  const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
   const pool = mode === 'workers'
     ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i, cpuRate)))
     : [];
   state = { mode, workers, pkg, pool, module, cpuRate };
   const warmUpMs = mode === 'workers' ? await warmUp() : 0;
-  return { mode, workers, cpuRate, warmUpMs };
+  return { mode, workers, cpuRate, kernelCalibration, warmUpMs };
 }
 
 /** A small graph of short CPU tasks on every worker, with a join: what a run does, briefly. */

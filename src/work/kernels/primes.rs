@@ -20,16 +20,33 @@ pub fn count_primes(from: u64, to: u64) -> u64 {
             }
         }
     }
-    let mut segment = vec![true; (to - from) as usize];
-    for &p in &base {
-        let mut m = (from.div_ceil(p) * p).max(p * p);
-        while m < to {
-            segment[(m - from) as usize] = false;
-            m += p;
+    // Sieve in blocks that stay in the cache, so the cost per number does not grow with the
+    // range (the cost model, `crate::graph::kernel::primes_units`, relies on it).
+    let mut segment = vec![true; BLOCK.min(to - from) as usize];
+    let mut count = 0u64;
+    let mut lo = from;
+    while lo < to {
+        let hi = to.min(lo + BLOCK);
+        let seg = &mut segment[..(hi - lo) as usize];
+        seg.fill(true);
+        for &p in &base {
+            if p * p >= hi {
+                break;
+            }
+            let mut m = (lo.div_ceil(p) * p).max(p * p);
+            while m < hi {
+                seg[(m - lo) as usize] = false;
+                m += p;
+            }
         }
+        count += seg.iter().filter(|&&is_prime| is_prime).count() as u64;
+        lo = hi;
     }
-    segment.iter().filter(|&&is_prime| is_prime).count() as u64
+    count
 }
+
+/// Numbers sieved at a time: 256 KiB of flags, within a core's L2 cache (the model's block).
+pub const BLOCK: u64 = crate::graph::kernel::PRIMES_BLOCK;
 
 #[cfg(test)]
 mod tests {

@@ -1,22 +1,7 @@
 //! `wordcount`: counts the words of one chunk of a built-in text.
 
-/// The built-in text: the opening of Charles Dickens, *A Tale of Two Cities* (1859), in
-/// the public domain.
-pub const TEXT: &str =
-    "It was the best of times, it was the worst of times, it was the age of wisdom,
-it was the age of foolishness, it was the epoch of belief, it was the epoch of incredulity,
-it was the season of Light, it was the season of Darkness, it was the spring of hope,
-it was the winter of despair, we had everything before us, we had nothing before us,
-we were all going direct to Heaven, we were all going direct the other way - in short,
-the period was so far like the present period, that some of its noisiest authorities
-insisted on its being received, for good or for evil, in the superlative degree of
-comparison only.
-There were a king with a large jaw and a queen with a plain face, on the throne of England;
-there were a king with a large jaw and a queen with a fair face, on the throne of France.
-In both countries it was clearer than crystal to the lords of the State preserves of loaves
-and fishes, that things in general were settled for ever.
-It was the year of Our Lord one thousand seven hundred and seventy-five. Spiritual
-revelations were conceded to England at that favoured period, as at this.";
+/// The built-in text (it is part of the cost model, so the model layer holds it).
+pub use crate::graph::kernel::WORDCOUNT_TEXT as TEXT;
 
 /// The number of words (runs of non-whitespace) in chunk `index` of `chunks`: the text's
 /// lines are split into `chunks` contiguous groups of nearly equal size. The chunks' counts

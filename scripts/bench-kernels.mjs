@@ -1,0 +1,111 @@
+// The kernels' cost model against the clock (issue 17), as one bench section:
+//  - per kernel: its modelled duration (the calibrated model, as the simulation prices it)
+//    against its measured one (the attempt's duration_ms in a real one-worker run);
+//  - per kernel graph: the simulated makespan against the real one on 2 workers.
+// Medians of `reps` in one run. Goals: within 15 % per kernel, 10 % per graph.
+// `node scripts/bench-kernels.mjs` runs this section alone (needs both wasm builds and the
+// bundle current); `npm run bench` runs it with the others.
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+const pctDiff = (a, b) => (b > 0 ? `${a >= b ? '+' : ''}${fmt((a / b - 1) * 100, 0)} %` : '—');
+
+export const KERNEL_CASES = [
+  'primes 0..4M part 1/8',
+  'primes 0..4M part 8/8',
+  'primes 0..1M',
+  'mandelbrot 256 iter 256',
+  'mandelbrot 512 iter 256 part 4/8',
+  'hash 4M',
+  'sort 200k',
+  'sort 1M',
+  'wordcount',
+  'counter 2M plain',
+  'counter 1M atomic',
+];
+
+export const KERNEL_GRAPHS = {
+  'primes 8 × 0..4M': 'p[1..8] : primes 0..4M\ntotal : cpu 0ms reduce sum after p[*]',
+  'mandelbrot 8 bands of 512': 'm[1..8] : mandelbrot 512\ninside : cpu 0ms reduce sum after m[*]',
+  'mixed: hash, sort, cpu': 'h[1..4] : hash 8M\ns[1..4] : sort 300k\nc : cpu 20ms after h[*], s[*]',
+};
+
+async function runIn(page, text, opts) {
+  return page.evaluate(async ([t, o]) => {
+    const r = await window.fanout.run(t, o);
+    return {
+      makespan: r.makespan_ms,
+      mode: r.mode,
+      durations: r.tasks.map((task) => {
+        const a = task.attempts?.[task.attempts.length - 1];
+        return a ? (a.duration_ms ?? a.end_ms - a.start_ms) : task.end_ms - task.start_ms;
+      }),
+      calibration: r.kernel_calibration,
+    };
+  }, [text, opts]);
+}
+
+async function simulateIn(page, text, workers) {
+  return page.evaluate(async ([t, w]) => {
+    const r = await window.fanout.simulate(t, { workers: w });
+    return { makespan: r.makespan_ms, durations: r.tasks.map((task) => task.end_ms - task.start_ms), calibration: r.kernel_calibration };
+  }, [text, workers]);
+}
+
+/** Prints the section's two tables with `table(title, header, rows)`; returns the rows. */
+export async function benchKernels(page, { table, reps = 5, mode = 'workers', workers = 2 } = {}) {
+  const load = loadavg().map((x) => x.toFixed(1)).join(', ');
+  const perKernel = [];
+  let calibration;
+  for (const k of KERNEL_CASES) {
+    const text = `k : ${k}`;
+    const sim = await simulateIn(page, text, 1);
+    calibration ??= sim.calibration;
+    await runIn(page, text, { workers: 1, mode }); // warm
+    const real = [];
+    for (let i = 0; i < reps; i++) real.push((await runIn(page, text, { workers: 1, mode })).durations[0]);
+    const measured = median(real);
+    perKernel.push([`\`${k}\``, fmt(sim.durations[0], 2), fmt(measured, 2), pctDiff(sim.durations[0], measured)]);
+  }
+  table(`Kernels: modelled vs measured duration (ms), ${mode} mode, 1 worker, median of ${reps}; load average ${load} (goal: within 15 %)`,
+    ['kernel', 'modelled', 'measured', 'model error'], perKernel);
+  const perGraph = [];
+  for (const [name, text] of Object.entries(KERNEL_GRAPHS)) {
+    const sim = await simulateIn(page, text, workers);
+    await runIn(page, text, { workers, mode }); // warm
+    const real = [];
+    for (let i = 0; i < reps; i++) real.push((await runIn(page, text, { workers, mode })).makespan);
+    perGraph.push([name, fmt(sim.makespan, 1), fmt(median(real), 1), pctDiff(sim.makespan, median(real))]);
+  }
+  table(`Kernel graphs: simulated vs real makespan (ms) on ${workers} workers, ${mode} mode, median of ${reps}; load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} (goal: within 10 %)`,
+    ['graph', 'simulated', 'real', 'difference'], perGraph);
+  console.log(`\nCalibration used (ns per unit, ${calibration?.source ?? 'none'}): ${JSON.stringify(calibration)}`);
+  return { perKernel, perGraph, calibration };
+}
+
+// Run alone: serve www/, open it in Chromium, print this section.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { launchChromium } = await import('./lib/browser.mjs');
+  const { startServer } = await import('./serve.mjs');
+  const server = await startServer({ port: 0, isolation: true });
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => window.fanout !== undefined);
+    const table = (title, header, rows) => {
+      console.log(`\n### ${title}\n`);
+      console.log(`| ${header.join(' | ')} |`);
+      console.log(`| ${header.map(() => '---').join(' | ')} |`);
+      for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    };
+    for (const mode of (process.env.BENCH_MODES ?? 'workers,threads').split(',')) {
+      await benchKernels(page, { table, mode, reps: Number(process.env.BENCH_REPS ?? 5) });
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,174 @@
+//! Running a kernel's part (its body), and measuring what its cost model's units take here.
+
+use super::{count_primes, hash_range, increment, mandelbrot_rows, sort_checksum, wordcount_chunk};
+use crate::graph::kernel::{CalibrationSource, CostClass, Kernel, KernelCalibration, KernelWork};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Runs part `k` and returns its value (see `crate::graph::kernel`). `counter` is the one
+/// shared counter of the run's memory. `panic` panics, on purpose.
+pub fn run(k: &KernelWork, counter: &AtomicU64) -> i64 {
+    let low48 = |x: u64| (x & ((1 << 48) - 1)) as i64;
+    match k.kernel {
+        Kernel::Primes { from, to } => {
+            let (a, b) = k.bounds(to - from);
+            count_primes(from + a, from + b) as i64
+        }
+        Kernel::Mandelbrot { size, iter } => {
+            let (a, b) = k.bounds(size as u64);
+            mandelbrot_rows(size, iter, a as u32, b as u32) as i64
+        }
+        Kernel::Hash { bytes } => {
+            let (a, b) = k.bounds(bytes);
+            low48(hash_range(a, b))
+        }
+        Kernel::Sort { n } => {
+            let (a, b) = k.bounds(n);
+            low48(sort_checksum(b - a, a))
+        }
+        Kernel::Wordcount => wordcount_chunk(k.parts, k.part) as i64,
+        Kernel::Counter { times, atomic } => {
+            increment(counter, times, atomic);
+            counter.load(Ordering::Relaxed) as i64
+        }
+        Kernel::Panic => panic!("the task `panic` panicked, as it is written to"),
+    }
+}
+
+/// The part each class is calibrated on: mid-sized, as the lessons use them.
+pub fn calibration_sample(class: CostClass) -> Option<KernelWork> {
+    let (name, args) = match class {
+        CostClass::Primes => ("primes", "0..4M part 3/8"),
+        CostClass::Mandelbrot => ("mandelbrot", "256 iter 256 part 3/8"),
+        CostClass::Hash => ("hash", "2M"),
+        CostClass::Sort => ("sort", "200k"),
+        CostClass::Wordcount => ("wordcount", ""),
+        CostClass::CounterPlain => ("counter", "2M plain"),
+        CostClass::CounterAtomic => ("counter", "1M atomic"),
+        CostClass::Panic => return None,
+    };
+    KernelWork::parse(name, &args.split_whitespace().collect::<Vec<_>>()).ok()
+}
+
+/// Measures every kernel's nanoseconds per cost unit with `now_ms` (a clock in
+/// milliseconds): each class's sample (repeated until one sample takes at least 2 ms on
+/// this clock), keeping the fastest sample (stopping after 6 without a 2 % gain), since
+/// other load only ever slows a sample down. The first samples also warm the code up
+/// (engines that compile in tiers). `panic` keeps its default. About 150 to 400 ms.
+pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
+    let mut cal = KernelCalibration::DEFAULT;
+    cal.source = CalibrationSource::Measured;
+    let counter = AtomicU64::new(0);
+    for class in KernelCalibration::CLASSES {
+        let Some(k) = calibration_sample(class) else {
+            continue;
+        };
+        let units = k.cost_units();
+        let mut reps = 1u64;
+        let mut best = f64::INFINITY;
+        let mut since_better = 0;
+        for _ in 0..60 {
+            let t0 = now_ms();
+            for _ in 0..reps {
+                std::hint::black_box(run(std::hint::black_box(&k), &counter));
+            }
+            let took = now_ms() - t0;
+            if took < 2.0 {
+                reps *= 2;
+                continue;
+            }
+            let ns = took * 1e6 / (reps as f64 * units);
+            if ns < best * 0.98 {
+                best = best.min(ns);
+                since_better = 0;
+            } else {
+                since_better += 1;
+                if since_better >= 6 {
+                    break;
+                }
+            }
+        }
+        cal.set(class, best);
+    }
+    cal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kw(name: &str, args: &str) -> KernelWork {
+        KernelWork::parse(name, &args.split_whitespace().collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn parts_add_up_to_the_whole() {
+        let c = AtomicU64::new(0);
+        let whole = |name: &str, args: &str| run(&kw(name, args), &c);
+        let parts = |name: &str, args: &str, n: u32| -> i64 {
+            (1..=n)
+                .map(|i| run(&kw(name, &format!("{args} part {i}/{n}")), &c))
+                .sum()
+        };
+        assert_eq!(whole("primes", "0..1M"), 78_498);
+        assert_eq!(parts("primes", "0..1M", 8), 78_498);
+        assert_eq!(
+            parts("mandelbrot", "200 iter 100", 7),
+            whole("mandelbrot", "200 iter 100")
+        );
+        assert_eq!(parts("wordcount", "", 5), 213);
+    }
+
+    #[test]
+    fn a_calibration_is_measured_for_every_class_but_panic() {
+        let t = std::time::Instant::now();
+        let cal = calibrate_kernels(|| t.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(cal.source, CalibrationSource::Measured);
+        for class in KernelCalibration::CLASSES {
+            let ns = cal.ns_per_unit(class);
+            assert!(ns.is_finite() && ns > 0.0, "{class:?}: {ns}");
+        }
+        assert_eq!(cal.panic, KernelCalibration::DEFAULT.panic);
+        // measured, not the default copied
+        assert!(cal.primes != KernelCalibration::DEFAULT.primes, "{cal:?}");
+    }
+
+    /// Prints a fresh native calibration (the default's source) and, per kernel, the model's
+    /// error on other sizes: `cargo test --release --lib kernel_calibration -- --ignored
+    /// --nocapture`.
+    #[test]
+    #[ignore]
+    fn kernel_calibration() {
+        let t = std::time::Instant::now();
+        let cal = calibrate_kernels(|| t.elapsed().as_secs_f64() * 1e3);
+        println!("{cal:?}");
+        let c = AtomicU64::new(0);
+        for (name, args) in [
+            ("primes", "0..1M"),
+            ("primes", "0..4M part 1/8"),
+            ("primes", "0..4M part 8/8"),
+            ("primes", "0..10M"),
+            ("mandelbrot", "512 iter 256"),
+            ("mandelbrot", "256 iter 256 part 1/8"),
+            ("mandelbrot", "400 iter 1000 part 4/8"),
+            ("hash", "20M"),
+            ("sort", "1M"),
+            ("sort", "10k"),
+            ("wordcount", ""),
+            ("counter", "20M atomic"),
+            ("counter", "20M plain"),
+        ] {
+            let k = KernelWork::parse(name, &args.split_whitespace().collect::<Vec<_>>()).unwrap();
+            let mut best = f64::INFINITY;
+            for _ in 0..5 {
+                let t0 = std::time::Instant::now();
+                std::hint::black_box(run(&k, &c));
+                best = best.min(t0.elapsed().as_secs_f64() * 1e6);
+            }
+            let m = k.modelled_us_with(&cal) as f64;
+            println!(
+                "{name} {args}: measured {best:.0} us, modelled {m:.0} us, error {:+.0} %",
+                (m / best - 1.0) * 100.0
+            );
+        }
+    }
+}

@@ -69,8 +69,12 @@ async function assertNothingRan(page, where) {
 
 /** Waits for the graph view to show `n` tasks of the editor's text, parsed without error. */
 async function drawn(page, n) {
-  await page.waitForFunction((n) => window.fanoutUI.tasks.length === n && document.querySelectorAll('#dag g.node').length === n
-    && document.querySelector('#graph').dataset.errors === '0', n);
+  // The views' tasks must be the editor's text's (a graph before it may have as many tasks).
+  await page.waitForFunction((n) => {
+    const starts = new Set(window.fanoutUI.editor.text().split('\n').map((l) => l.trim().split(/[\s:"]/)[0]));
+    return window.fanoutUI.tasks.length === n && window.fanoutUI.tasks.every((t) => starts.has(t.id))
+      && document.querySelectorAll('#dag g.node').length === n && document.querySelector('#graph').dataset.errors === '0';
+  }, n);
 }
 
 /** Every view and export, checked on a drawn graph whose labels are `labels` (in order). */

@@ -102,6 +102,16 @@ export const CHANGE_DELAY = 60;
 
 export function createEditor(parent, { doc = '', check, onChange = () => {}, onDiagnostics = () => {}, onCaretLine = () => {}, readOnly = false }) {
   let changeTimer = 0;
+  // An edit still waiting for its pause is told at once when the page goes away (reload,
+  // close, another tab), so a reload within CHANGE_DELAY of typing loses nothing.
+  const flush = () => {
+    if (!changeTimer) return;
+    clearTimeout(changeTimer);
+    changeTimer = 0;
+    onChange(view.state.doc.toString());
+  };
+  addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
   const lint = linter(async (view) => {
     const state = view.state;
     let list;
@@ -131,7 +141,7 @@ export function createEditor(parent, { doc = '', check, onChange = () => {}, onD
           // 100,000-line graph each read copies megabytes.
           if (u.docChanged) {
             clearTimeout(changeTimer);
-            changeTimer = setTimeout(() => onChange(view.state.doc.toString()), CHANGE_DELAY);
+            changeTimer = setTimeout(() => { changeTimer = 0; onChange(view.state.doc.toString()); }, CHANGE_DELAY);
           }
           if (u.selectionSet && u.view.hasFocus) {
             onCaretLine(u.state.doc.lineAt(u.state.selection.main.head).number);
@@ -144,9 +154,13 @@ export function createEditor(parent, { doc = '', check, onChange = () => {}, onD
   return {
     view,
     text: () => view.state.doc.toString(),
-    /** Replaces the whole text in one undoable change. */
+    /** Tells `onChange` now of an edit still waiting for its pause (nothing if none). */
+    flush,
+    /** Replaces the whole text in one undoable change; `onChange` hears of it before this
+     *  returns (a replacement is deliberate, not typing to wait out). */
     setText(text) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, selection: { anchor: 0 }, scrollIntoView: true });
+      flush();
     },
     /** Marks `line` (1-based; null clears) as the selected task's line and scrolls to it. */
     highlightLine(line) {

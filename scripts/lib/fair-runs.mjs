@@ -86,3 +86,24 @@ export async function firstAgainstThird(page) {
   for (let i = 0; i < 3; i++) runs.push(await apiRun(page));
   return { runs, ratio: runs[0].makespan / runs[2].makespan, load: loadAverage() };
 }
+
+/** `firstAgainstThird` on `pages` freshly loaded pages (`newPage()` resolves to one at the
+ *  playground, `close(page)` ends it), one after the other. Resolves to `{ fresh: [...],
+ *  ratio, engine }`: `ratio` is the median of the pages' first-over-third makespans;
+ *  `engine` the median of the same ratios with the time the workers did not get taken out
+ *  (each makespan × its run's `cpu_share`): what is left is the engine's own difference
+ *  between its first and third run, not the machine's. */
+export async function firstAgainstThirdOverPages(newPage, close, pages = 3) {
+  const fresh = [];
+  for (let i = 0; i < pages; i++) {
+    const page = await newPage();
+    try {
+      fresh.push(await firstAgainstThird(page));
+    } finally {
+      await close(page);
+    }
+  }
+  const got = (r) => r.cpuShare?.share ?? 1;
+  const engine = median(fresh.map((f) => (f.runs[0].makespan * got(f.runs[0])) / (f.runs[2].makespan * got(f.runs[2]))));
+  return { fresh, ratio: median(fresh.map((f) => f.ratio)), engine };
+}

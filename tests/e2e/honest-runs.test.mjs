@@ -1,7 +1,7 @@
 // Runs measure the work, not the page (issue 12): the Run button's run of the default graph
 // takes about what `window.fanout.run` of it takes in the same page, and every real run says
 // how much of the time they asked for its workers got. (The first run after a page load
-// against the third is measured by `npm run bench`; see docs/performance.md.) Ratios are measured in one page, alternating, as medians: the
+// against the third: tests/e2e/first-run.test.mjs and `npm run bench`; see docs/performance.md.) Ratios are measured in one page, alternating, as medians: the
 // thresholds (15%) are the issue's, looser than this shared machine's noise; the tighter
 // figures (10%) are `npm run bench`'s.
 import { describe, test } from 'node:test';

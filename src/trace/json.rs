@@ -7,14 +7,13 @@ use std::io::{self, Write};
 
 /// Writes `result` to `out` as pretty-printed JSON and a newline: byte for byte
 /// `serde_json::to_string_pretty(result)` followed by `\n` (what `fanout simulate --json`
-/// always printed), but streamed through a 64 KiB buffer, so the whole text (tens of MB for
+/// always printed), but streamed in chunks of about 64 KiB, so the whole text (tens of MB for
 /// 100,000 tasks) is never held in memory. Flushes `out` before returning.
 ///
 /// Everything but `tasks` goes through serde; the task records are written directly,
 /// with serde_json's own number formatting, which is several times faster than serde's
 /// generic path for a struct this regular.
-pub fn write_json(result: &RunResult, out: impl Write) -> io::Result<()> {
-    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
     // The result without its tasks (a struct literal: a new field must be added here).
     let head = RunResult {
         mode: result.mode.clone(),
@@ -34,25 +33,34 @@ pub fn write_json(result: &RunResult, out: impl Write) -> io::Result<()> {
     };
     let text = serde_json::to_string_pretty(&head)?;
     const EMPTY: &str = "\n  \"tasks\": []";
+    // Records go into a plain buffer (small writes inline into it, where a `BufWriter`
+    // call each was the writer's largest cost), written out every 64 KiB.
+    const CHUNK: usize = 1 << 16;
+    let mut w: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     match text.find(EMPTY).filter(|_| !result.tasks.is_empty()) {
         Some(at) => {
-            w.write_all(text[..at].as_bytes())?;
-            w.write_all(b"\n  \"tasks\": [")?;
+            w.extend_from_slice(text[..at].as_bytes());
+            w.extend_from_slice(b"\n  \"tasks\": [");
             for (k, t) in result.tasks.iter().enumerate() {
-                w.write_all(if k == 0 { b"\n" } else { b",\n" })?;
+                w.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
                 task(&mut w, t)?;
+                if w.len() >= CHUNK {
+                    out.write_all(&w)?;
+                    w.clear();
+                }
             }
-            w.write_all(b"\n  ]")?;
-            w.write_all(text[at + EMPTY.len()..].as_bytes())?;
+            w.extend_from_slice(b"\n  ]");
+            w.extend_from_slice(text[at + EMPTY.len()..].as_bytes());
         }
-        None => w.write_all(text.as_bytes())?,
+        None => w.extend_from_slice(text.as_bytes()),
     }
-    w.write_all(b"\n")?;
-    w.flush()
+    w.extend_from_slice(b"\n");
+    out.write_all(&w)?;
+    out.flush()
 }
 
 /// One task record at depth 2 (its fields at depth 3), as serde's pretty printer would.
-fn task(w: &mut impl Write, t: &TaskRecord) -> io::Result<()> {
+fn task(w: &mut Vec<u8>, t: &TaskRecord) -> io::Result<()> {
     w.write_all(b"    {\n      \"id\": ")?;
     string(w, &t.id)?;
     w.write_all(b",\n      \"worker\": ")?;
@@ -94,7 +102,7 @@ fn task(w: &mut impl Write, t: &TaskRecord) -> io::Result<()> {
 }
 
 /// One attempt at depth 4.
-fn attempt(w: &mut impl Write, a: &Attempt) -> io::Result<()> {
+fn attempt(w: &mut Vec<u8>, a: &Attempt) -> io::Result<()> {
     w.write_all(b"        {\n          \"worker\": ")?;
     CompactFormatter.write_u64(w, a.worker as u64)?;
     w.write_all(b",\n          \"start_ms\": ")?;
@@ -106,7 +114,7 @@ fn attempt(w: &mut impl Write, a: &Attempt) -> io::Result<()> {
     w.write_all(b"\n        }")
 }
 
-fn status(w: &mut impl Write, s: Status) -> io::Result<()> {
+fn status(w: &mut Vec<u8>, s: Status) -> io::Result<()> {
     w.write_all(match s {
         Status::Ok => b"\"ok\"",
         Status::Failed => b"\"failed\"",
@@ -118,7 +126,7 @@ fn status(w: &mut impl Write, s: Status) -> io::Result<()> {
 
 /// As serde_json writes an `f64`: `null` unless finite. Times in a run are whole µs
 /// divided by 1000, and for those (below 10^9 ms) the text is written from the integer.
-fn float(w: &mut impl Write, v: f64) -> io::Result<()> {
+fn float(w: &mut Vec<u8>, v: f64) -> io::Result<()> {
     if let Some(us) = exact_micros(v) {
         let mut buf = [0u8; 32];
         w.write_all(micros_as_ms(us, &mut buf))
@@ -194,7 +202,7 @@ fn micros_as_ms(us: u64, buf: &mut [u8; 32]) -> &[u8] {
     &buf[pos..end]
 }
 
-fn opt_float(w: &mut impl Write, v: Option<f64>) -> io::Result<()> {
+fn opt_float(w: &mut Vec<u8>, v: Option<f64>) -> io::Result<()> {
     match v {
         Some(v) => float(w, v),
         None => w.write_all(b"null"),
@@ -202,7 +210,7 @@ fn opt_float(w: &mut impl Write, v: Option<f64>) -> io::Result<()> {
 }
 
 /// A JSON string: as is when nothing needs escaping (task ids always), else via serde.
-fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
+fn string(w: &mut Vec<u8>, s: &str) -> io::Result<()> {
     if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
         w.write_all(b"\"")?;
         w.write_all(s.as_bytes())?;

@@ -161,6 +161,8 @@ pub fn run(a: Args) -> u8 {
             }
         })
     };
+    // The process exits next: freeing a large graph and result would only cost time.
+    std::mem::forget((graph, r));
     match written.and_then(|()| out.flush()) {
         Ok(()) => OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,

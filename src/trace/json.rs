@@ -7,14 +7,13 @@ use std::io::{self, Write};
 
 /// Writes `result` to `out` as pretty-printed JSON and a newline: byte for byte
 /// `serde_json::to_string_pretty(result)` followed by `\n` (what `fanout simulate --json`
-/// always printed), but streamed through a 64 KiB buffer, so the whole text (tens of MB for
+/// always printed), but streamed in chunks of about 64 KiB, so the whole text (tens of MB for
 /// 100,000 tasks) is never held in memory. Flushes `out` before returning.
 ///
 /// Everything but `tasks` goes through serde; the task records are written directly,
 /// with serde_json's own number formatting, which is several times faster than serde's
 /// generic path for a struct this regular.
-pub fn write_json(result: &RunResult, out: impl Write) -> io::Result<()> {
-    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
     // The result without its tasks (a struct literal: a new field must be added here).
     let head = RunResult {
         mode: result.mode.clone(),
@@ -35,25 +34,34 @@ pub fn write_json(result: &RunResult, out: impl Write) -> io::Result<()> {
     };
     let text = serde_json::to_string_pretty(&head)?;
     const EMPTY: &str = "\n  \"tasks\": []";
+    // Records go into a plain buffer (small writes inline into it, where a `BufWriter`
+    // call each was the writer's largest cost), written out every 64 KiB.
+    const CHUNK: usize = 1 << 16;
+    let mut w: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     match text.find(EMPTY).filter(|_| !result.tasks.is_empty()) {
         Some(at) => {
-            w.write_all(text[..at].as_bytes())?;
-            w.write_all(b"\n  \"tasks\": [")?;
+            w.extend_from_slice(text[..at].as_bytes());
+            w.extend_from_slice(b"\n  \"tasks\": [");
             for (k, t) in result.tasks.iter().enumerate() {
-                w.write_all(if k == 0 { b"\n" } else { b",\n" })?;
+                w.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
                 task(&mut w, t)?;
+                if w.len() >= CHUNK {
+                    out.write_all(&w)?;
+                    w.clear();
+                }
             }
-            w.write_all(b"\n  ]")?;
-            w.write_all(text[at + EMPTY.len()..].as_bytes())?;
+            w.extend_from_slice(b"\n  ]");
+            w.extend_from_slice(text[at + EMPTY.len()..].as_bytes());
         }
-        None => w.write_all(text.as_bytes())?,
+        None => w.extend_from_slice(text.as_bytes()),
     }
-    w.write_all(b"\n")?;
-    w.flush()
+    w.extend_from_slice(b"\n");
+    out.write_all(&w)?;
+    out.flush()
 }
 
 /// One task record at depth 2 (its fields at depth 3), as serde's pretty printer would.
-fn task(w: &mut impl Write, t: &TaskRecord) -> io::Result<()> {
+fn task(w: &mut Vec<u8>, t: &TaskRecord) -> io::Result<()> {
     w.write_all(b"    {\n      \"id\": ")?;
     string(w, &t.id)?;
     w.write_all(b",\n      \"worker\": ")?;
@@ -95,7 +103,7 @@ fn task(w: &mut impl Write, t: &TaskRecord) -> io::Result<()> {
 }
 
 /// One attempt at depth 4.
-fn attempt(w: &mut impl Write, a: &Attempt) -> io::Result<()> {
+fn attempt(w: &mut Vec<u8>, a: &Attempt) -> io::Result<()> {
     w.write_all(b"        {\n          \"worker\": ")?;
     CompactFormatter.write_u64(w, a.worker as u64)?;
     w.write_all(b",\n          \"start_ms\": ")?;
@@ -109,7 +117,7 @@ fn attempt(w: &mut impl Write, a: &Attempt) -> io::Result<()> {
     w.write_all(b"\n        }")
 }
 
-fn status(w: &mut impl Write, s: Status) -> io::Result<()> {
+fn status(w: &mut Vec<u8>, s: Status) -> io::Result<()> {
     w.write_all(match s {
         Status::Ok => b"\"ok\"",
         Status::Failed => b"\"failed\"",
@@ -119,16 +127,85 @@ fn status(w: &mut impl Write, s: Status) -> io::Result<()> {
     })
 }
 
-/// As serde_json writes an `f64`: `null` unless finite.
-fn float(w: &mut impl Write, v: f64) -> io::Result<()> {
-    if v.is_finite() {
+/// As serde_json writes an `f64`: `null` unless finite. Times in a run are whole µs
+/// divided by 1000, and for those (below 10^9 ms) the text is written from the integer.
+fn float(w: &mut Vec<u8>, v: f64) -> io::Result<()> {
+    if let Some(us) = exact_micros(v) {
+        let mut buf = [0u8; 32];
+        w.write_all(micros_as_ms(us, &mut buf))
+    } else if v.is_finite() {
         CompactFormatter.write_f64(w, v)
     } else {
         w.write_all(b"null")
     }
 }
 
-fn opt_float(w: &mut impl Write, v: Option<f64>) -> io::Result<()> {
+/// `Some(us)` when `v` is exactly the double nearest to `us / 1000` for a whole `us`, with
+/// `v` positive (not -0.0) and below 10^9. Then serde_json's text of `v` (the shortest
+/// digits that read back as `v`) is the decimal `us / 1000` itself: the double's rounding
+/// interval is narrower than 2^-22, and any other decimal with at most as many digits
+/// differs from `us / 1000` by at least 0.001, so it is the one shortest representation.
+#[inline]
+fn exact_micros(v: f64) -> Option<u64> {
+    if !(v.is_sign_positive() && v < 1e9) {
+        return None;
+    }
+    // Truncation after adding 0.5 rounds (v >= 0); the check below makes it exact anyway.
+    let us = (v * 1000.0 + 0.5) as u64;
+    (us as f64 / 1000.0 == v).then_some(us)
+}
+
+/// Pairs of decimal digits, "00" to "99".
+const DIGITS2: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// `us / 1000` as serde_json writes such a double in decimal notation: `12.5`, `0.001`,
+/// `7.0`. Written right to left into the end of `buf`; returns the text.
+#[inline]
+fn micros_as_ms(us: u64, buf: &mut [u8; 32]) -> &[u8] {
+    let frac = (us % 1000) as usize;
+    let mut int = us / 1000;
+    let (mut pos, end);
+    if frac == 0 {
+        buf[30] = b'.';
+        buf[31] = b'0';
+        (pos, end) = (30, 32);
+    } else {
+        buf[28] = b'.';
+        buf[29] = b'0' + (frac / 100) as u8;
+        buf[30] = b'0' + (frac / 10 % 10) as u8;
+        buf[31] = b'0' + (frac % 10) as u8;
+        let width = if frac % 10 != 0 {
+            3
+        } else if frac % 100 != 0 {
+            2
+        } else {
+            1
+        };
+        (pos, end) = (28, 29 + width);
+    }
+    while int >= 100 {
+        let r = (int % 100) as usize * 2;
+        int /= 100;
+        pos -= 2;
+        buf[pos..pos + 2].copy_from_slice(&DIGITS2[r..r + 2]);
+    }
+    if int >= 10 {
+        let r = int as usize * 2;
+        pos -= 2;
+        buf[pos..pos + 2].copy_from_slice(&DIGITS2[r..r + 2]);
+    } else {
+        pos -= 1;
+        buf[pos] = b'0' + int as u8;
+    }
+    &buf[pos..end]
+}
+
+fn opt_float(w: &mut Vec<u8>, v: Option<f64>) -> io::Result<()> {
     match v {
         Some(v) => float(w, v),
         None => w.write_all(b"null"),
@@ -136,12 +213,67 @@ fn opt_float(w: &mut impl Write, v: Option<f64>) -> io::Result<()> {
 }
 
 /// A JSON string: as is when nothing needs escaping (task ids always), else via serde.
-fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
+fn string(w: &mut Vec<u8>, s: &str) -> io::Result<()> {
     if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
         w.write_all(b"\"")?;
         w.write_all(s.as_bytes())?;
         w.write_all(b"\"")
     } else {
         serde_json::to_writer(&mut *w, s).map_err(io::Error::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ryu_text(v: f64) -> String {
+        let mut out = Vec::new();
+        CompactFormatter.write_f64(&mut out, v).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn fast_text(v: f64) -> String {
+        let mut out = Vec::new();
+        float(&mut out, v).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn micros_are_written_as_serde_json_writes_them() {
+        let mut fast = 0;
+        // Every µs up to 3 s, then a spread of large ones up to the bound and past it.
+        let small = 0..3_000_000u64;
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let large = (0..300_000).map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % 2_000_000_000_000
+        });
+        for us in small
+            .chain(large)
+            .chain([999_999_999_999, 1_000_000_000_000])
+        {
+            let v = us as f64 / 1000.0;
+            fast += usize::from(exact_micros(v).is_some());
+            assert_eq!(fast_text(v), ryu_text(v), "{us} us");
+        }
+        assert!(fast > 3_000_000, "the fast path is taken: {fast}");
+        for v in [
+            -0.0,
+            0.0,
+            -1.5,
+            0.0001,
+            1e-7,
+            1.0 / 3.0,
+            2.5e15,
+            1e300,
+            f64::MIN_POSITIVE,
+        ] {
+            assert_eq!(fast_text(v), ryu_text(v), "{v:e}");
+        }
+        assert_eq!(fast_text(f64::NAN), "null");
+        assert_eq!(fast_text(f64::INFINITY), "null");
     }
 }

@@ -1,4 +1,4 @@
-//! Every file in ../shared/data/stg imports and analyses.
+//! Every file in tests/data/stg (the STG benchmark graphs) imports and analyses.
 
 use fanout::analysis::analyze;
 use fanout::lang::{parse, Format};
@@ -70,7 +70,7 @@ fn every_stg_file_imports_and_analyses() {
 #[test]
 fn sample00_by_hand() {
     let text = std::fs::read_to_string(Path::new(STG_DIR).join("sample00.stg"))
-        .expect("sample00.stg in ../shared/data/stg");
+        .expect("sample00.stg in tests/data/stg");
     let g = parse(&text, Format::Stg).graph.unwrap();
     let a = analyze(&g, 2);
     assert_eq!((a.work_ms, a.span_ms), (31.0, 15.0));

@@ -1,4 +1,4 @@
-//! The STG benchmark graphs in ../shared/data/stg simulate on 2, 4 and 8 workers.
+//! The STG benchmark graphs in tests/data/stg simulate on 2, 4 and 8 workers.
 //!
 //! Contains a tiny private STG reader (the real importer lives in the language front end):
 //! `#` starts a comment; the first remaining line is N; then one line per task

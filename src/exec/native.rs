@@ -81,10 +81,16 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     })
 }
 
-/// This machine's CPU work rate, measured once per process (about 25 ms).
+/// This machine's CPU work rate, measured once per process (about 25 ms), on the thread CPU
+/// clock where there is one: time the thread spent descheduled (other threads or processes on
+/// its core) does not count, so a calibration taken while the machine is busy does not make
+/// every later `cpu` task burn too little. Wall time only where no thread clock exists.
 pub fn cpu_rate() -> CpuRate {
     static RATE: OnceLock<CpuRate> = OnceLock::new();
     *RATE.get_or_init(|| {
+        if thread_cpu_us().is_some() {
+            return calibrate(|| thread_cpu_us().unwrap_or(0) as f64 / 1000.0);
+        }
         let t0 = Instant::now();
         calibrate(|| t0.elapsed().as_secs_f64() * 1000.0)
     })

@@ -365,7 +365,8 @@ pub fn wordcount_units(chunks: u32, index: u32) -> f64 {
 }
 
 /// The escape iterations of pixel (px, py) of a SIZE×SIZE image, capped at `cap`
-/// (the same view and arithmetic as the body, `crate::work::kernels::mandelbrot_rows`).
+/// (the body, `crate::work::kernels::mandelbrot_rows`, counts its pixels with it).
+#[inline]
 pub fn mandelbrot_escape(size: u32, px: u32, py: u32, cap: u32) -> u32 {
     let scale = 3.0 / size.max(1) as f64;
     let ci = -1.5 + (py as f64 + 0.5) * scale;

@@ -1,24 +1,16 @@
 //! `mandelbrot`: bands of rows of a Mandelbrot image over [-2, 1] × [-1.5, 1.5].
 
+use crate::graph::kernel::mandelbrot_escape;
+
 /// The number of pixels in rows `row_from..row_to` of a `size` × `size` image that stay
 /// bounded for all `max_iter` iterations, i.e. that are drawn as inside the set. Bands of
 /// rows add up to the whole image's count; rows past the image count nothing.
 pub fn mandelbrot_rows(size: u32, max_iter: u32, row_from: u32, row_to: u32) -> u64 {
-    let scale = 3.0 / size.max(1) as f64;
     let mut inside = 0;
     for py in row_from..row_to.min(size) {
-        let ci = -1.5 + (py as f64 + 0.5) * scale;
         for px in 0..size {
-            let cr = -2.0 + (px as f64 + 0.5) * scale;
-            let (mut zr, mut zi) = (0.0f64, 0.0f64);
-            let mut i = 0;
-            while i < max_iter && zr * zr + zi * zi <= 4.0 {
-                let t = zr * zr - zi * zi + cr;
-                zi = 2.0 * zr * zi + ci;
-                zr = t;
-                i += 1;
-            }
-            if i == max_iter {
+            // One escape loop for the body and its cost model (graph::kernel).
+            if mandelbrot_escape(size, px, py, max_iter) == max_iter {
                 inside += 1;
             }
         }

@@ -20,6 +20,8 @@ import { createSpeedupChart } from './speedup-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
+import { watchModeNote } from './mode-note.js';
+import { fillLessonMenu, lessonFromUrl, openLesson } from './lesson-panel.js';
 
 const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;
 
@@ -413,6 +415,7 @@ async function onRun(simulateOnly = false) {
       ? await simulate(runText, { workers, policy, seed })
       : await run(runText, { workers, mode, policy, seed, onProgress, progressEveryMs: LIVE_MS, signal: controller.signal });
     await showResult(result, runText, { workers, mode, policy, seed });
+    if (mode !== 'simulated') lessonPanel?.afterRun(result);
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       showResult(e.result, runText);
@@ -590,6 +593,17 @@ for (const id of ['workers', 'mode', 'policy', 'seed']) $(id).addEventListener('
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
 window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+// A lesson (?lesson=<id> or ?lesson-url=<url>): its panel beside the editor (lesson-panel.js).
+let lessonPanel = null;
+watchModeNote();
+fillLessonMenu($('lesson-menu'));
+try {
+  const lessonText = await lessonFromUrl();
+  if (lessonText !== null) lessonPanel = await openLesson($('lesson'), lessonText, { editor, fanout: api });
+} catch (e) {
+  setStatus(`The lesson could not be opened: ${e.message}`, true);
+}
+window.fanoutUI.lesson = () => lessonPanel;
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

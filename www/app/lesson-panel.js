@@ -6,8 +6,11 @@
 import { parseLesson } from '../shared/lesson/parse.js';
 import { createSession } from '../shared/lesson/session.js';
 import { checkAnswer, formatAnswer, gapSentence, interpolate, showAnswer } from '../shared/lesson/check.js';
+import { encodeShare } from '../shared/share-link.js';
 
 const PROGRESS = 'fanout.lesson.';
+/** Where the text of each lesson opened is kept, so it opens again offline. */
+const TEXTS = 'fanout.lesson-text.';
 
 /** Reads a lesson's saved progress: `{ [questionId]: { ok, answer } }`. */
 export function loadProgress(id, storage = localStorage) {
@@ -66,9 +69,10 @@ export function pageCore(fanout) {
 
 /**
  * Opens the lesson panel in `host` for lesson text `source`; `editor` is the page's editor
- * ({ text(), setText() }), `fanout` the client API. Returns `{ lesson, afterRun(), reset() }`.
+ * ({ text(), setText() }), `fanout` the client API; `keepLayout` leaves the page's layout
+ * alone (the embed). Returns `{ lesson, views, afterRun(result), reset() }`.
  */
-export async function openLesson(host, source, { editor, fanout, seed = 1 }) {
+export async function openLesson(host, source, { editor, fanout, seed = 1, keepLayout = false }) {
   const lesson = parseLesson(source);
   const core = pageCore(fanout);
   // Real runs, one per graph and settings until the next Run: every question about a real
@@ -84,7 +88,7 @@ export async function openLesson(host, source, { editor, fanout, seed = 1 }) {
   const session = createSession(lesson, core);
   host.replaceChildren();
   host.hidden = false;
-  document.body.classList.add('with-lesson');
+  if (!keepLayout) document.body.classList.add('with-lesson');
   host.setAttribute('aria-label', `Lesson: ${lesson.meta.title ?? id}`);
   if (lesson.errors.length) {
     host.append(el('h2', {}, 'This lesson has errors'), el('ul', { class: 'lesson-errors' }, ...lesson.errors.map((e) => el('li', {}, `line ${e.line}, column ${e.col}: ${e.message}`))));
@@ -97,9 +101,24 @@ export async function openLesson(host, source, { editor, fanout, seed = 1 }) {
     const n = lesson.questions.filter((q) => progress[q.id]?.ok).length;
     status.textContent = `${n} of ${lesson.questions.length} questions answered right.`;
   };
+  try { localStorage.setItem(TEXTS + id, source); } catch { /* storage full or off */ }
+  const shareField = el('input', { type: 'text', readonly: true, hidden: true, class: 'share-link', 'aria-label': 'Link to this lesson' });
+  const shareButton = el('button', { type: 'button', class: 'secondary', 'aria-label': 'Share this whole lesson as a link', onclick: () => {
+    try {
+      const fragment = encodeShare({ text: main.text, settings: {}, lesson: source });
+      const u = new URL(location.href);
+      u.search = '';
+      u.hash = fragment;
+      shareField.value = u.href;
+      shareField.hidden = false;
+      shareField.select();
+      navigator.clipboard?.writeText(u.href).catch(() => {});
+    } catch (e) { status.textContent = e.message; }
+  } }, 'Share lesson');
   const resetButton = el('button', { type: 'button', class: 'secondary', 'aria-label': 'Reset this lesson\'s progress', onclick: () => api.reset() }, 'Reset progress');
   host.append(
-    el('div', { class: 'panel-head' }, el('h2', { id: 'lesson-title' }, lesson.meta.title), resetButton),
+    el('div', { class: 'panel-head' }, el('h2', { id: 'lesson-title' }, lesson.meta.title), el('span', { class: 'lesson-buttons' }, shareButton, resetButton)),
+    shareField,
     el('p', { class: 'lesson-meta' }, `${lesson.meta.level} · about ${lesson.meta.minutes} min · ${(lesson.meta.topics ?? []).join(', ')}`),
     status,
   );
@@ -210,7 +229,7 @@ export async function openLesson(host, source, { editor, fanout, seed = 1 }) {
 /** Fills the lesson menu from lessons/index.json; choosing one opens `?lesson=<id>`. */
 export async function fillLessonMenu(select) {
   try {
-    const index = await (await fetch(new URL('../lessons/index.json', document.baseURI))).json();
+    const index = await (await fetch(new URL('lessons/index.json', document.baseURI))).json();
     for (const l of index) select.append(el('option', { value: l.id }, `${l.title} (${l.level})`));
   } catch { select.disabled = true; }
   select.addEventListener('change', () => {
@@ -227,7 +246,18 @@ export async function lessonFromUrl(search = location.search) {
   const q = new URLSearchParams(search);
   const id = q.get('lesson');
   const url = q.get('lesson-url');
-  if (id && /^[a-z0-9][a-z0-9-]*$/.test(id)) return (await fetch(new URL(`lessons/${id}.md`, document.baseURI))).text();
+  if (id && /^[a-z0-9][a-z0-9-]*$/.test(id)) {
+    // Offline, a lesson opened before comes from storage.
+    try {
+      const r = await fetch(new URL(`lessons/${id}.md`, document.baseURI));
+      if (!r.ok) throw new Error(`there is no lesson \`${id}\` (${r.status})`);
+      return await r.text();
+    } catch (e) {
+      const kept = (() => { try { return localStorage.getItem(TEXTS + id); } catch { return null; } })();
+      if (kept !== null) return kept;
+      throw e;
+    }
+  }
   if (url) return (await fetch(url)).text();
   return null;
 }

@@ -415,7 +415,13 @@ async function onRun(simulateOnly = false) {
       ? await simulate(runText, { workers, policy, seed })
       : await run(runText, { workers, mode, policy, seed, onProgress, progressEveryMs: LIVE_MS, signal: controller.signal });
     await showResult(result, runText, { workers, mode, policy, seed });
-    if (mode !== 'simulated') lessonPanel?.afterRun(result);
+    if (mode !== 'simulated' && lessonPanel) {
+      // A lesson compares the run with the exact simulation of the same graph and settings:
+      // both go to the run history, so the Compare view shows them on one time scale.
+      const twin = await simulate(runText, { workers: result.workers, policy, seed });
+      runHistory.add({ text: runText, settings: { workers: result.workers, mode: 'simulated', policy, seed }, result: twin, model: normalizeRun(twin), graph: tasks });
+      lessonPanel.afterRun(result);
+    }
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       showResult(e.result, runText);
@@ -598,7 +604,8 @@ let lessonPanel = null;
 watchModeNote();
 fillLessonMenu($('lesson-menu'));
 try {
-  const lessonText = await lessonFromUrl();
+  // A share link may carry a whole lesson (share-link.js's optional `lesson` key).
+  const lessonText = opened?.ok && opened.lesson !== undefined ? opened.lesson : await lessonFromUrl();
   if (lessonText !== null) lessonPanel = await openLesson($('lesson'), lessonText, { editor, fanout: api });
 } catch (e) {
   setStatus(`The lesson could not be opened: ${e.message}`, true);

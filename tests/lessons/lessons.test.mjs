@@ -145,3 +145,22 @@ test('the gap sentence is built from the numbers', () => {
   assert.match(s, /starting the workers took 40 ms/);
   assert.match(s, /only 60 % of the CPU time/);
 });
+
+test("every {expression} in a lesson's prose, questions and claim evaluates", async () => {
+  const { interpolate } = await import('../../www/shared/lesson/check.js');
+  const { questionSession } = await import('../../www/shared/lesson/check.js');
+  for (const { file, lesson } of all) {
+    const s = createSession(lesson, core);
+    for (const p of lesson.parts.filter((x) => x.type === 'prose')) {
+      assert.doesNotMatch(await interpolate(p.text, s, {}, { lenient: true }), /\{[^}]*: [^}]*\}/, file);
+    }
+    for (const q of lesson.questions) {
+      const { session, vars } = questionSession(lesson, q, core, { seed: 3 });
+      for (const t of [q.ask, q.explain, ...q.choices.map((c) => c.text)]) {
+        const out = await interpolate(t, session, vars);
+        assert.doesNotMatch(out, /\{[^}]*(unknown|error|column)[^}]*\}/, `${file} ${q.id}: ${out}`);
+      }
+    }
+    assert.doesNotMatch(await interpolate(lesson.claim.explain, s), /\{[^}]*(unknown|error|column)[^}]*\}/, file);
+  }
+});

@@ -5,7 +5,7 @@
 // the gap between them. The lesson menu lists lessons/index.json.
 import { parseLesson } from '../shared/lesson/parse.js';
 import { createSession } from '../shared/lesson/session.js';
-import { checkAnswer, formatAnswer, gapSentence, interpolate, showAnswer } from '../shared/lesson/check.js';
+import { checkAnswer, formatAnswer, gapSentence, interpolate, questionSession, showAnswer } from '../shared/lesson/check.js';
 import { encodeShare } from '../shared/share-link.js';
 
 const PROGRESS = 'fanout.lesson.';
@@ -72,7 +72,7 @@ export function pageCore(fanout) {
  * ({ text(), setText() }), `fanout` the client API; `keepLayout` leaves the page's layout
  * alone (the embed). Returns `{ lesson, views, afterRun(result), reset() }`.
  */
-export async function openLesson(host, source, { editor, fanout, seed = 1, keepLayout = false }) {
+export async function openLesson(host, source, { editor, fanout, seed, keepLayout = false }) {
   const lesson = parseLesson(source);
   const core = pageCore(fanout);
   // Real runs, one per graph and settings until the next Run: every question about a real
@@ -85,6 +85,9 @@ export async function openLesson(host, source, { editor, fanout, seed = 1, keepL
   };
   const id = lesson.meta.id ?? 'untitled';
   let progress = loadProgress(id);
+  // Random question parameters are drawn once per reader and kept with the progress.
+  if (!Number.isInteger(progress.__seed)) progress.__seed = seed ?? 1 + Math.floor(Math.random() * 1e9);
+  seed = progress.__seed;
   const session = createSession(lesson, core);
   host.replaceChildren();
   host.hidden = false;
@@ -98,7 +101,7 @@ export async function openLesson(host, source, { editor, fanout, seed = 1, keepL
   editor.setText(main.text);
   const status = el('p', { class: 'lesson-progress', role: 'status', 'aria-live': 'polite' });
   const updateStatus = () => {
-    const n = lesson.questions.filter((q) => progress[q.id]?.ok).length;
+    const n = lesson.questions.filter((q) => progress[q.id]?.ok === true).length;
     status.textContent = `${n} of ${lesson.questions.length} questions answered right.`;
   };
   try { localStorage.setItem(TEXTS + id, source); } catch { /* storage full or off */ }
@@ -124,7 +127,7 @@ export async function openLesson(host, source, { editor, fanout, seed = 1, keepL
   );
   const views = new Map();
   for (const part of lesson.parts) {
-    if (part.type === 'prose') host.append(prose(part.text));
+    if (part.type === 'prose') host.append(prose(await interpolate(part.text, session, {}, { lenient: true })));
     else if (part.type === 'graph') {
       const g = lesson.graphs.find((x) => x.name === part.name);
       host.append(el('figure', { class: 'lesson-graph' },
@@ -134,7 +137,8 @@ export async function openLesson(host, source, { editor, fanout, seed = 1, keepL
     } else if (part.type === 'question') {
       const q = lesson.questions.find((x) => x.id === part.id);
       const box = el('fieldset', { class: `lesson-question ${q.when}`, 'data-question': q.id });
-      const legend = el('legend', {}, q.when === 'predict' ? 'Predict: ' : '', await interpolate(q.ask, session));
+      const { session: qs, vars } = questionSession(lesson, q, core, { seed });
+      const legend = el('legend', {}, q.when === 'predict' ? 'Predict: ' : '', await interpolate(q.ask, qs, vars));
       const feedback = el('p', { class: 'lesson-feedback', role: 'status', 'aria-live': 'polite' });
       let input;
       if (q.kind === 'numeric') {
@@ -144,7 +148,7 @@ export async function openLesson(host, source, { editor, fanout, seed = 1, keepL
         box.append(legend);
         for (let i = 0; i < q.choices.length; i++) {
           const radio = el('input', { type: 'radio', name: `q-${q.id}`, value: String(i), checked: progress[q.id]?.answer === i });
-          box.append(el('label', { class: 'lesson-choice' }, radio, ' ', await interpolate(q.choices[i].text, session)));
+          box.append(el('label', { class: 'lesson-choice' }, radio, ' ', await interpolate(q.choices[i].text, qs, vars)));
         }
       } else {
         box.append(legend, el('p', { class: 'hint' }, 'Edit the graph in the editor, then Check.'));
@@ -164,14 +168,14 @@ export async function openLesson(host, source, { editor, fanout, seed = 1, keepL
           feedback.dataset.ok = 'pending';
         }
       };
-      const hint = el('p', { class: 'lesson-hint', hidden: true }, q.hint || 'No hint for this one.');
+      const hint = el('p', { class: 'lesson-hint', hidden: true, 'data-empty': q.hint ? undefined : 'true' }, q.hint || 'No hint for this one.');
       box.append(el('div', { class: 'lesson-actions' },
         el('button', { type: 'button', 'aria-label': `Check the answer to: ${q.ask}`, onclick: check }, 'Check'),
         el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', onclick: (e) => { hint.hidden = !hint.hidden; e.target.setAttribute('aria-expanded', String(!hint.hidden)); } }, 'Hint'),
         el('button', { type: 'button', class: 'secondary', onclick: async () => {
           try {
             const a = await showAnswer(lesson, q, core, { seed });
-            feedback.textContent = q.kind === 'numeric' ? `The answer: ${formatAnswer(a, q.unit)}. ${await interpolate(q.explain, session)}` : q.kind === 'choice' ? `The answer: ${q.choices[a]?.text ?? 'it depends on the real run: press Run'}` : a ? 'One solution is now in the editor.' : 'No solution is given.';
+            feedback.textContent = q.kind === 'numeric' ? `The answer: ${formatAnswer(a, q.unit)}. ${await interpolate(q.explain, qs, vars)}` : q.kind === 'choice' ? `The answer: ${q.choices[a]?.text ?? 'it depends on the real run: press Run'}` : a ? 'One solution is now in the editor.' : 'No solution is given.';
             if (q.kind === 'challenge' && a) editor.setText(a);
           } catch (e) { feedback.textContent = e.message; }
         } }, 'Show answer')), hint, feedback);
@@ -211,7 +215,7 @@ export async function openLesson(host, source, { editor, fanout, seed = 1, keepL
       }
     },
     reset() {
-      progress = {};
+      progress = { __seed: seed };
       saveProgress(id, progress);
       for (const { box } of views.values()) {
         box.querySelectorAll('input[type=text]').forEach((i) => { i.value = ''; });

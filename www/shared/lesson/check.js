@@ -2,6 +2,7 @@
 // sentence that explains the gap between a simulated and a real run. Shared by the page
 // and the node tests.
 import { createSession, draw } from './session.js';
+import { parseExpr } from './expr.js';
 
 /** Reads a typed answer: `10`, `10 s`, `2.5s`, `300 ms`, `40%`, `1.5x`. Numbers without a
  *  unit are in `unit` (ms, s, or none). Returns a number (ms for durations) or NaN. */
@@ -38,16 +39,19 @@ export function formatAnswer(value, unit) {
 }
 
 /**
- * Expands `{expression}` in a question's text or a claim's explanation with the values
- * the session computes (durations formatted when the expression names a time).
+ * Expands `{expression}` (or `{expression as x|n|%}`) in a question's text, a claim's
+ * explanation or prose with the values the session computes (as durations by default).
+ * `lenient` (prose) leaves braces that are no expression as written.
  */
-export async function interpolate(text, session, vars = {}) {
+export async function interpolate(text, session, vars = {}, { lenient = false } = {}) {
   const parts = String(text ?? '').split(/(\{[^{}]+\})/);
   const out = [];
   for (const p of parts) {
     if (!/^\{[^{}]+\}$/.test(p)) { out.push(p); continue; }
     const src = p.slice(1, -1).trim();
     const [expr, fmt] = src.split(/\s+as\s+/);
+    // In prose (lenient), braces that are not an expression stay as they are.
+    if (lenient) { try { parseExpr(expr); } catch { out.push(p); continue; } }
     try {
       const v = await session.eval(expr, vars);
       out.push(typeof v === 'boolean' ? (v ? 'yes' : 'no') : fmt === 'x' ? `${+v.toFixed(2)}×` : fmt === 'n' ? `${+v.toFixed(2)}` : fmt === '%' ? `${Math.round(v * 100)} %` : formatMs(v));

@@ -31,7 +31,9 @@ fn every_lesson_checks_and_the_cycle_is_named() {
         .collect();
     files.sort();
     assert_eq!(files.len(), 14, "{files:?}");
-    let args: Vec<&str> = std::iter::once("check").chain(files.iter().map(String::as_str)).collect();
+    let args: Vec<&str> = std::iter::once("check")
+        .chain(files.iter().map(String::as_str))
+        .collect();
     let (code, out) = fanout(&args);
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -44,20 +46,35 @@ fn every_lesson_checks_and_the_cycle_is_named() {
 
 #[test]
 fn errors_point_at_the_markdown_line_and_broken_blocks_must_fail() {
-    let bad = temp_file("bad.md", "---\nid: x\n---\n\n```fanout\na : cpu 1\nb : cpu 1 after zz\n```\n");
+    let bad = temp_file(
+        "bad.md",
+        "---\nid: x\n---\n\n```fanout\na : cpu 1\nb : cpu 1 after zz\n```\n",
+    );
     let (code, out) = fanout(&["check", &bad]);
     assert_eq!(code, 1);
-    assert!(out.contains("bad.md:7:17: error: unknown dependency `zz`"), "{out}");
+    assert!(
+        out.contains("bad.md:7:17: error: unknown dependency `zz`"),
+        "{out}"
+    );
     let fixed = temp_file("fixed.md", "```fanout broken\na : cpu 1\n```\n");
     let (code, out) = fanout(&["check", &fixed]);
     assert_eq!(code, 1);
-    assert!(out.contains("fixed.md:1:1: error: this block is marked `broken` but has no error"), "{out}");
+    assert!(
+        out.contains("fixed.md:1:1: error: this block is marked `broken` but has no error"),
+        "{out}"
+    );
     let none = temp_file("none.txt", "# no graph here\n");
     let (code, out) = fanout(&["check", "--format", "md", &none]);
     assert_eq!(code, 1);
-    assert!(out.contains("none.txt:1:1: error: no ```fanout block"), "{out}");
+    assert!(
+        out.contains("none.txt:1:1: error: no ```fanout block"),
+        "{out}"
+    );
     // Other commands read a lesson's first valid block.
-    let two = temp_file("two.md", "```fanout broken\na : cpu 1 after a\n```\n```fanout\nx : cpu 5\ny : cpu 5 after x\n```\n");
+    let two = temp_file(
+        "two.md",
+        "```fanout broken\na : cpu 1 after a\n```\n```fanout\nx : cpu 5\ny : cpu 5 after x\n```\n",
+    );
     let (code, out) = fanout(&["analyze", &two]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("span (T∞)      10 ms"), "{out}");

@@ -1,9 +1,9 @@
 //! `fanout check FILE...`: every diagnostic as `file:line:col: severity: message`.
 
 use super::input::{format_for, load, print_diagnostics, read_source, FormatOpt, Loaded};
+use super::{FAILED, OK};
 use fanout::lang::markdown::{blocks, no_block, parse_block};
 use fanout::lang::{decode, Format, Parsed, Severity};
-use super::{FAILED, OK};
 
 /// Report every problem in one or more graph files
 #[derive(Debug, clap::Args)]
@@ -53,15 +53,33 @@ fn check_lesson(file: &str) -> u8 {
         name: name.clone(),
         parsed,
     };
-    let text = match bytes.as_deref().map_err(Clone::clone).and_then(|b| decode(b)) {
+    let text = match bytes
+        .as_deref()
+        .map_err(Clone::clone)
+        .and_then(|b| decode(b))
+    {
         Ok(t) => t.to_string(),
         Err(d) => {
-            return print_diagnostics(&one(Parsed { graph: None, diagnostics: vec![d] }), false).max(FAILED)
+            return print_diagnostics(
+                &one(Parsed {
+                    graph: None,
+                    diagnostics: vec![d],
+                }),
+                false,
+            )
+            .max(FAILED)
         }
     };
     let found = blocks(&text);
     if found.is_empty() {
-        return print_diagnostics(&one(Parsed { graph: None, diagnostics: vec![no_block()] }), false).max(FAILED);
+        return print_diagnostics(
+            &one(Parsed {
+                graph: None,
+                diagnostics: vec![no_block()],
+            }),
+            false,
+        )
+        .max(FAILED);
     }
     let mut code = OK;
     for block in &found {
@@ -75,8 +93,15 @@ fn check_lesson(file: &str) -> u8 {
                 ));
                 code = FAILED;
             }
-            for d in parsed.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-                out.push_str(&format!("{name}:{}:{}: note: expected error: {}\n", d.line, d.col, d.message));
+            for d in parsed
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+            {
+                out.push_str(&format!(
+                    "{name}:{}:{}: note: expected error: {}\n",
+                    d.line, d.col, d.message
+                ));
             }
             code = code.max(super::emit(&out));
         } else {

@@ -41,9 +41,19 @@ pub fn blocks(text: &str) -> Vec<Block> {
             None => {
                 if indent < 4 && run >= 3 {
                     let c = fence.unwrap_or('`');
-                    let info: Vec<String> = trimmed[run..].split_whitespace().map(String::from).collect();
+                    let info: Vec<String> = trimmed[run..]
+                        .split_whitespace()
+                        .map(String::from)
+                        .collect();
                     let ours = info.first().is_some_and(|w| w == "fanout");
-                    open = Some((c, run, ours, info.into_iter().skip(1).collect(), n + 1, String::new()));
+                    open = Some((
+                        c,
+                        run,
+                        ours,
+                        info.into_iter().skip(1).collect(),
+                        n + 1,
+                        String::new(),
+                    ));
                 }
             }
             Some((c, len, ours, info, first, body)) => {

@@ -70,7 +70,13 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order the docs list them.
-    pub const ALL: [Format; 4] = [Format::Dag, Format::Json, Format::Stg, Format::Dot];
+    pub const ALL: [Format; 5] = [
+        Format::Dag,
+        Format::Json,
+        Format::Stg,
+        Format::Dot,
+        Format::Md,
+    ];
 
     /// The format's name, also its usual file extension: `dag`, `json`, `stg`, `dot`.
     pub fn name(self) -> &'static str {

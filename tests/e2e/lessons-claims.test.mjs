@@ -44,18 +44,21 @@ describe('lessons: each claim holds on a real run', () => {
         for (let i = 0; i < lesson.claim.runs + 1 && !held; i++) {
           runs.clear();
           session = createSession(lesson, core, { run });
-          held = await session.eval(lesson.claim.real);
+          // The simulated side in the same session, so its figures are reported beside.
+          const simHeld = await session.eval(lesson.claim.sim);
+          held = simHeld === true && await session.eval(lesson.claim.real);
           const sims = {};
           const reals = {};
           for (const [key, p] of session.cache) {
             const r = await p;
             if (key.startsWith('sim|')) sims[key.slice(4)] = r.makespan_ms;
+            if (key.startsWith('an|')) sims[`${key.slice(3)} work/span`] = `${r.work_ms}/${r.span_ms}`;
             if (key.startsWith('run|')) reals[key.slice(4)] = { makespan_ms: +(r.makespan_ms / session.scale).toFixed(1), mode: r.mode, lost: r.counter?.lost, cpu_share: r.cpu_share?.share };
           }
           tries.push({ held, sims, reals });
         }
         // Questions that need a real run, checked against this session's runs.
-        const REAL = new Set(['real', 'real_speedup', 'lost', 'updates', 'real_value', 'real_done', 'real_failed']);
+        const REAL = new Set(['real', 'real_speedup', 'lost', 'updates', 'real_value', 'real_done', 'real_failed', 'real_share']);
         const needs = (tree) => tree && calls(tree).some((c) => REAL.has(c.name));
         const questions = [];
         for (const q of lesson.questions) {

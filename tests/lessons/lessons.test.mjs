@@ -13,7 +13,7 @@ import { createSession, scaleDurations } from '../../www/shared/lesson/session.j
 import { checkAnswer, showAnswer, gapSentence, readNumber } from '../../www/shared/lesson/check.js';
 
 const IDS = ['independent-analyses', 'maestro', 'granularity', 'research-assistant', 'decision-grid', 'map-reduce', 'limit-vs-rate', 'partial-failure', 'race-counter', 'circular-dependency', 'waves-vs-eager', 'amdahl', 'cpu-vs-io', 'critical-path'];
-const REAL = new Set(['real', 'real_speedup', 'lost', 'updates', 'real_value', 'real_done', 'real_failed']);
+const REAL = new Set(['real', 'real_speedup', 'lost', 'updates', 'real_value', 'real_done', 'real_failed', 'real_share']);
 const needsRun = (tree) => tree && calls(tree).some((c) => REAL.has(c.name));
 const questionNeedsRun = (q) => [q.answer, q.goal, ...q.choices.map((c) => c.if)].some(needsRun);
 const all = lessons();

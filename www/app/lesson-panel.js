@@ -4,7 +4,7 @@
 // after Run, the claim's verdict on the simulation and on the real run with a sentence on
 // the gap between them. The lesson menu lists lessons/index.json.
 import { parseLesson } from '../shared/lesson/parse.js';
-import { createSession } from '../shared/lesson/session.js';
+import { createSession, scaleDurations } from '../shared/lesson/session.js';
 import { checkAnswer, formatAnswer, gapSentence, interpolate, questionSession, showAnswer } from '../shared/lesson/check.js';
 import { encodeShare } from '../shared/share-link.js';
 
@@ -95,7 +95,7 @@ export async function openLesson(host, source, { editor, fanout, seed, keepLayou
   host.setAttribute('aria-label', `Lesson: ${lesson.meta.title ?? id}`);
   if (lesson.errors.length) {
     host.append(el('h2', {}, 'This lesson has errors'), el('ul', { class: 'lesson-errors' }, ...lesson.errors.map((e) => el('li', {}, `line ${e.line}, column ${e.col}: ${e.message}`))));
-    return { lesson, afterRun: async () => {}, reset() {} };
+    return { lesson, views: new Map(), afterRun: async () => {}, reset() {}, scaled: (t) => t };
   }
   const main = lesson.graphs.find((g) => g.name === lesson.main);
   editor.setText(main.text);
@@ -190,9 +190,12 @@ export async function openLesson(host, source, { editor, fanout, seed, keepLayou
     }
   }
   updateStatus();
+  const scale = lesson.meta.real_scale ?? 1;
   const api = {
     lesson,
     views,
+    /** `text` as the lesson's real runs run it: durations times its `real_scale`. */
+    scaled: (text) => scaleDurations(text, scale),
     /** After a real run of the editor's graph: the claim checked on the simulation and on
      *  real runs, the explanation, and the gap between the simulated and the real timeline. */
     async afterRun(realResult) {
@@ -206,7 +209,10 @@ export async function openLesson(host, source, { editor, fanout, seed, keepLayou
         const real = lesson.claim.real ? await s.eval(lesson.claim.real) : null;
         const explain = await interpolate(lesson.claim.explain, s);
         let gap = '';
-        if (realResult) gap = ' ' + gapSentence(await core.simulate(editor.text(), { workers: realResult.workers }), realResult);
+        if (realResult) {
+          gap = ' ' + gapSentence(await core.simulate(scaleDurations(editor.text(), scale), { workers: realResult.workers }), realResult);
+          if (scale !== 1) gap += ` (This Run scaled every duration by ${scale}, as the lesson says; the claim's figures are scaled back.)`;
+        }
         verdict.textContent = `Simulation (exact): ${sim ? 'the claim holds' : 'the claim does not hold'}. Real run (measured): ${real === null ? 'not checked' : real ? 'the claim holds' : 'the claim does not hold this time'}. ${explain}${gap}`;
         verdict.dataset.sim = String(sim);
         verdict.dataset.real = String(real);

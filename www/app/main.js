@@ -362,7 +362,8 @@ function afterNextPaint() {
 async function onRun(simulateOnly = false) {
   const { workers, policy, seed, ...settings } = runSettings();
   const mode = simulateOnly ? 'simulated' : settings.mode;
-  const runText = editor.text();
+  // A lesson with `real_scale` runs its graph with durations scaled, as it says it will.
+  const runText = lessonPanel && mode !== 'simulated' ? lessonPanel.scaled(editor.text()) : editor.text();
   runButton.disabled = true;
   simulateButton.disabled = true;
   speedup.setRunBusy(true);

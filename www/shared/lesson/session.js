@@ -31,6 +31,7 @@ export const FUNCTIONS = Object.freeze({
   real_speedup: 'measured makespan on 1 worker / on N: real_speedup(workers, mode?, graph?)',
   lost: 'counter updates lost in a real run: lost(workers?, mode?, graph?)',
   updates: 'counter updates a real run made: updates(workers?, mode?, graph?)',
+  real_share: "the share of the CPU time they asked for that a real run's workers got (1 when not measured): real_share(workers?, mode?, graph?)",
   real_done: 'tasks that ended ok in a real run: real_done(workers?, mode?, on_error?, graph?)',
   real_failed: 'tasks failed for good in a real run: real_failed(workers?, mode?, on_error?, graph?)',
   real_value: "a task's value in a real run: real_value(task, workers?, mode?, graph?)",
@@ -193,6 +194,10 @@ export function createSession(lesson, core, { texts = {}, vars = {}, run = null,
       const r = await real(opts(a));
       if (!r.counter) throw new Error('this run has no `counter` tasks');
       return r.counter.expected;
+    },
+    real_share: async (...a) => {
+      const share = (await real(opts(a))).cpu_share?.share;
+      return Number.isFinite(share) && share > 0 ? Math.min(1, share) : 1;
     },
     real_done: async (...a) => (await real(opts(a))).tasks.filter((t) => t.status === 'ok').length,
     real_failed: async (...a) => (await real(opts(a))).tasks.filter((t) => t.status === 'failed' || t.status === 'timeout').length,

@@ -164,3 +164,14 @@ test("every {expression} in a lesson's prose, questions and claim evaluates", as
     assert.doesNotMatch(await interpolate(lesson.claim.explain, s), /\{[^}]*(unknown|error|column)[^}]*\}/, file);
   }
 });
+
+test("docs/lessons.md's template is a valid lesson whose claim holds and whose question checks", async () => {
+  const doc = readFileSync(`${ROOT}docs/lessons.md`, 'utf8');
+  const template = /````markdown\n([\s\S]*?)\n````/.exec(doc)[1]; // as a teacher copies it, comments and all
+  const lesson = parseLesson(template);
+  assert.deepEqual(lesson.errors, []);
+  assert.equal(await createSession(lesson, core).eval(lesson.claim.sim), true);
+  const q = lesson.questions[0];
+  assert.equal((await checkAnswer(lesson, q, '1.2 s', core)).ok, true);
+  assert.equal((await checkAnswer(lesson, q, '2 s', core)).ok, false);
+});

@@ -100,7 +100,7 @@ function frontMatter(lines, errors) {
       errors.push({ line: i + 1, col: 1, message: `unknown front matter line \`${raw.trim()}\`: expected ${META_KEYS.join(', ')}` });
       continue;
     }
-    let v = m[2].trim().replace(/^"(.*)"$/, '$1');
+    let v = m[2].replace(/\s+#.*$/, '').trim().replace(/^"(.*)"$/, '$1'); // ` # …` is a comment
     if (m[1] === 'topics') v = v.replace(/^\[|\]$/g, '').split(',').map((s) => s.trim()).filter(Boolean);
     else if (['minutes', 'real_scale', 'workers'].includes(m[1])) {
       const n = Number(v);

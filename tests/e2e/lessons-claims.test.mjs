@@ -53,7 +53,7 @@ describe('lessons: each claim holds on a real run', () => {
             const r = await p;
             if (key.startsWith('sim|')) sims[key.slice(4)] = r.makespan_ms;
             if (key.startsWith('an|')) sims[`${key.slice(3)} work/span`] = `${r.work_ms}/${r.span_ms}`;
-            if (key.startsWith('run|')) reals[key.slice(4)] = { makespan_ms: +(r.makespan_ms / session.scale).toFixed(1), mode: r.mode, lost: r.counter?.lost, cpu_share: r.cpu_share?.share };
+            if (key.startsWith('run|')) reals[key.slice(4)] = { makespan_ms: +(r.makespan_ms / session.scale).toFixed(1), mode: r.mode, lost: r.counter?.lost, cpu_share: r.cpu_share?.share, ok: r.tasks.filter((t) => t.status === 'ok').length, failed: r.tasks.filter((t) => t.status === 'failed' || t.status === 'timeout').length, result: r.result };
           }
           tries.push({ held, sims, reals });
         }

@@ -5,7 +5,8 @@
 // embed shows a lesson as its `lessons` panel; the print layout keeps the lesson.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { screenshot, usePage } from './harness.mjs';
+import { mkdirSync } from 'node:fs';
+import { ARTIFACTS, screenshot, usePage } from './harness.mjs';
 import { decodeShare, encodeShare } from '../../www/shared/share-link.js';
 
 const waitPanel = (page) => page.waitForSelector('#lesson:not([hidden]) .lesson-question', { timeout: 30_000 });
@@ -80,6 +81,10 @@ describe('lesson panel', () => {
     assert.deepEqual(runs.slice(-2).map((m) => m === 'simulated'), [false, true]);
     assert.match(await page.textContent('#compare-summary'), /simulated|ms|s/);
     await screenshot(page, 'lesson-maestro-verdict');
+    // The panel itself, scrolled to the verdict, as a reader sees it.
+    await page.locator('#lesson-verdict').scrollIntoViewIfNeeded();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('#lesson').screenshot({ path: `${ARTIFACTS}lesson-panel-verdict.png` });
   });
 
   test('progress survives a reload, and Reset clears it', async () => {

@@ -136,7 +136,7 @@ export function gapSentence(sim, real, scale = 1) {
   else if (gap > 0) head = `The real run took ${formatMs(r)}, ${formatMs(gap)} (${pct} %) more than the exact simulation's ${formatMs(s)}: about ${formatMs(gap / n)} per task over ${n} tasks`;
   else head = `The real run took ${formatMs(r)}, ${formatMs(-gap)} less than the simulation's ${formatMs(s)} (timers and clocks rounded in its favour)`;
   if (scale !== 1) parts.push(`durations were scaled by ${scale} for the real run and its times scaled back`);
-  if (real.startup_ms > 0) parts.push(`starting the workers took ${formatMs(real.startup_ms)} before the first task`);
+  if (real.startup_ms >= 1) parts.push(`starting the workers took ${formatMs(real.startup_ms)} before the first task`);
   const share = real.cpu_share?.share;
   if (share !== undefined && share !== null && Number.isFinite(share)) {
     parts.push(share < 0.9 ? `the workers got only ${Math.round(share * 100)} % of the CPU time they asked for, so other load on this machine slowed them` : `the workers got ${Math.round(share * 100)} % of the CPU time they asked for, so the rest is overhead per task (messages, timers, scheduling)`);

@@ -133,6 +133,15 @@ describe('lesson panel', () => {
     assert.match(await page.inputValue('#lesson .share-link'), /#v1\//);
   });
 
+  test("a teacher's lesson from a file opens the same", async () => {
+    await page.goto(h.harness.url);
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    await page.setInputFiles('#lesson-file', { name: 'mine.md', mimeType: 'text/markdown', buffer: Buffer.from(TEACHER) });
+    await waitPanel(page);
+    assert.equal(await page.textContent('#lesson-title'), "A teacher's own lesson");
+    assert.match(await page.evaluate(() => window.fanoutUI.editor.text()), /c : io 100ms after a, b/);
+  });
+
   test('the embed shows a lesson as its `lessons` panel', async () => {
     await page.goto(`${h.harness.url}embed.html?panels=lessons,timeline&lesson=waves-vs-eager&workers=2`);
     await page.waitForSelector('.embed-lessons .lesson-question', { timeout: 30_000 });

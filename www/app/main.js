@@ -611,6 +611,16 @@ try {
 } catch (e) {
   setStatus(`The lesson could not be opened: ${e.message}`, true);
 }
+// A teacher's lesson from a file (docs/lessons.md).
+$('lesson-file').addEventListener('change', async (e) => {
+  const file = e.target.files?.[0];
+  if (!file) return;
+  try {
+    lessonPanel = await openLesson($('lesson'), await file.text(), { editor, fanout: api });
+  } catch (err) {
+    setStatus(`The lesson could not be opened: ${err.message}`, true);
+  }
+});
 window.fanoutUI.lesson = () => lessonPanel;
 await refreshGraph();
 performance.mark('fanout-ready');

@@ -99,11 +99,18 @@ pub fn parse_block(block: &Block) -> Parsed {
     parsed
 }
 
-/// Reads a lesson as one graph: its first block not marked `broken` (or, if all are, the
-/// first). A text without any ```` ```fanout ```` block is an error at line 1.
+/// Reads a lesson as one graph, its own (as the page does): the block named `main`, else
+/// the first neither `broken` nor a `solution=…`, else the first. A text without any
+/// ```` ```fanout ```` block is an error at line 1.
 pub fn parse(text: &str) -> Parsed {
     let all = blocks(text);
-    let chosen = all.iter().find(|b| !b.broken()).or(all.first());
+    let word = |b: &Block, w: &str| b.info.iter().any(|x| x == w);
+    let solution = |b: &Block| b.info.iter().any(|x| x.starts_with("solution="));
+    let chosen = all
+        .iter()
+        .find(|b| word(b, "name=main"))
+        .or_else(|| all.iter().find(|b| !b.broken() && !solution(b)))
+        .or(all.first());
     match chosen {
         Some(b) => parse_block(b),
         None => Parsed {
@@ -138,6 +145,10 @@ mod tests {
         let p = parse_block(&b[1]);
         assert_eq!(p.diagnostics[0].line, 11);
         assert!(parse(md).graph.is_some());
+        let named = "```fanout solution=q\nx : cpu 1\n```\n```fanout name=other\ny : cpu 2\n```\n```fanout name=main\nz : cpu 3\n```\n";
+        assert_eq!(parse(named).graph.unwrap().tasks[0].id, "z");
+        let first = "```fanout solution=q\nx : cpu 1\n```\n```fanout name=other\ny : cpu 2\n```\n";
+        assert_eq!(parse(first).graph.unwrap().tasks[0].id, "y");
         assert!(parse("no graph").graph.is_none());
     }
 }

@@ -3,7 +3,8 @@
 // every suite in turn:
 //   1. native Rust tests (cargo test): the core;
 //   2. the wasm layer in headless Chromium (wasm-bindgen-test), plain and threaded builds;
-//   3. end-to-end tests of the served page (node --test + playwright-core).
+//   3. the lessons (node --test tests/lessons: parser, checkers, simulated claims, on the plain wasm);
+//   4. end-to-end tests of the served page (node --test + playwright-core).
 // Every suite runs even if an earlier one failed; the exit code is non-zero if any failed.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,11 @@ const suites = [
   ['wasm layer, threaded build, headless Chromium', () => run('cargo',
     ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_threads', ...BUILDS.threads.cargoArgs],
     { cwd: ROOT, env: { ...process.env, ...wasmTestEnv, ...BUILDS.threads.env, CARGO_TARGET_DIR: BUILDS.threads.targetDir } })],
+  ['lessons: parse, checkers, simulated claims (node --test tests/lessons)', () => {
+    const dir = join(ROOT, 'tests', 'lessons');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(dir, f));
+    run(process.execPath, ['--test', ...files], { cwd: ROOT });
+  }],
   ['end-to-end browser tests (node --test)', () => {
     const dir = join(ROOT, 'tests', 'e2e');
     const files = readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(dir, f));

@@ -20,6 +20,8 @@ import { createSpeedupChart } from './speedup-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
+import { watchModeNote } from './mode-note.js';
+import { fillLessonMenu, lessonFromUrl, openLesson } from './lesson-panel.js';
 
 const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;
 
@@ -360,7 +362,8 @@ function afterNextPaint() {
 async function onRun(simulateOnly = false) {
   const { workers, policy, seed, ...settings } = runSettings();
   const mode = simulateOnly ? 'simulated' : settings.mode;
-  const runText = editor.text();
+  // A lesson with `real_scale` runs its graph with durations scaled, as it says it will.
+  const runText = lessonPanel && mode !== 'simulated' ? lessonPanel.scaled(editor.text()) : editor.text();
   runButton.disabled = true;
   simulateButton.disabled = true;
   speedup.setRunBusy(true);
@@ -413,6 +416,13 @@ async function onRun(simulateOnly = false) {
       ? await simulate(runText, { workers, policy, seed })
       : await run(runText, { workers, mode, policy, seed, onProgress, progressEveryMs: LIVE_MS, signal: controller.signal });
     await showResult(result, runText, { workers, mode, policy, seed });
+    if (mode !== 'simulated' && lessonPanel) {
+      // A lesson compares the run with the exact simulation of the same graph and settings:
+      // both go to the run history, so the Compare view shows them on one time scale.
+      const twin = await simulate(runText, { workers: result.workers, policy, seed });
+      runHistory.add({ text: runText, settings: { workers: result.workers, mode: 'simulated', policy, seed }, result: twin, model: normalizeRun(twin), graph: tasks });
+      lessonPanel.afterRun(result);
+    }
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       showResult(e.result, runText);
@@ -590,6 +600,28 @@ for (const id of ['workers', 'mode', 'policy', 'seed']) $(id).addEventListener('
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
 window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+// A lesson (?lesson=<id> or ?lesson-url=<url>): its panel beside the editor (lesson-panel.js).
+let lessonPanel = null;
+watchModeNote();
+fillLessonMenu($('lesson-menu'));
+try {
+  // A share link may carry a whole lesson (share-link.js's optional `lesson` key).
+  const lessonText = opened?.ok && opened.lesson !== undefined ? opened.lesson : await lessonFromUrl();
+  if (lessonText !== null) lessonPanel = await openLesson($('lesson'), lessonText, { editor, fanout: api });
+} catch (e) {
+  setStatus(`The lesson could not be opened: ${e.message}`, true);
+}
+// A teacher's lesson from a file (docs/lessons.md).
+$('lesson-file').addEventListener('change', async (e) => {
+  const file = e.target.files?.[0];
+  if (!file) return;
+  try {
+    lessonPanel = await openLesson($('lesson'), await file.text(), { editor, fanout: api });
+  } catch (err) {
+    setStatus(`The lesson could not be opened: ${err.message}`, true);
+  }
+});
+window.fanoutUI.lesson = () => lessonPanel;
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

@@ -82,12 +82,16 @@ def main():
     ap.add_argument("--trace", metavar="FILE", help="write the measured timeline (Chrome Trace JSON)")
     ap.add_argument("--results", metavar="FILE", help="write values and attempts as JSON")
     args = ap.parse_args()
+    import dask
     from distributed import Client, LocalCluster, Semaphore, Variable, as_completed, get_task_stream
 
     cluster = None
     if args.scheduler:
         client = Client(args.scheduler)
     else:
+        # Dask runs a dependent where its inputs are and balances by work stealing; steal
+        # every 10 ms (default 100 ms) so tasks of tens of ms spread over the workers.
+        dask.config.set({"distributed.scheduler.work-stealing-interval": "10ms"})
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)

@@ -83,14 +83,17 @@ async def run_task(i, seed, done, lanes, sems, buckets, pool, results):
         for attempt in range(1, t["retry"] + 2):
             if attempt > 1:
                 await asyncio.sleep(backoff_s(t, attempt))
-            lane = await lanes.take(t["rank"])
+            # Resources first, then a worker lane: a task held back by a limit or a rate does
+            # not keep a worker, as in fanout.
             held = [sems[u] for u in t["uses"] if u in sems]
+            lane = None
             try:
                 for s in held:
                     await s.acquire()
                 for u in t["uses"]:
                     if u in buckets:
                         await buckets[u].take()
+                lane = await lanes.take(t["rank"])
                 fails = plan_fails(seed, i, attempt)
                 timeout = t["timeout_us"]
                 start = time.time()
@@ -111,7 +114,8 @@ async def run_task(i, seed, done, lanes, sems, buckets, pool, results):
             finally:
                 for s in held:
                     s.release()
-                lanes.give(lane)
+                if lane is not None:
+                    lanes.give(lane)
             if status == "ok":
                 value = task_value(i, own, inputs)
                 break

@@ -1,7 +1,7 @@
 # ---------------------------------------------------------------------------------------------
 # Dask: one future per task (client.submit, key = the task id, pure=False), dependencies passed
 # as futures. Retries, backoff, seeded failures and timeouts run inside the task, so every
-# attempt is recorded; limits are distributed.Semaphore, rates a token bucket kept on the
+# attempt is recorded (waits off the worker: secede/rejoin); limits are distributed.Semaphore, rates a token bucket kept on the
 # scheduler (a distributed.Lock around a distributed.Variable).
 # ---------------------------------------------------------------------------------------------
 
@@ -25,7 +25,7 @@ def take_token(resource, per_second):
 def run_task(i, seed, sems, inputs):
     """Runs task i on this worker: every attempt (with its backoff), holding its resources
     while an attempt runs. Returns {status, value, end, attempts}; never raises."""
-    from distributed import get_worker
+    from distributed import get_worker, rejoin, secede
     t = TASKS[i]
     worker = get_worker().name
     why = blocked_status(inputs)
@@ -35,15 +35,22 @@ def run_task(i, seed, sems, inputs):
     attempts = []
     status, value = "failed", None
     for attempt in range(1, t["retry"] + 2):
+        held = [sems[r] for r in t["uses"] if r in sems]
+        # Waiting (a backoff, a limit, a rate) happens off the worker, as in fanout: the task
+        # secedes from the worker's thread pool, and rejoins once it may run.
+        waits = (attempt > 1 and t["backoff_us"] > 0) or bool(t["uses"])
+        if waits:
+            secede()
         if attempt > 1:
             time.sleep(backoff_s(t, attempt))
-        held = [sems[r] for r in t["uses"] if r in sems]
         for s in held:
             s.acquire()
         try:
             for r in t["uses"]:
                 if r in RATES:
                     take_token(r, RATES[r])
+            if waits:
+                rejoin()
             fails = plan_fails(seed, i, attempt)
             start = time.time()
             timeout = t["timeout_us"]

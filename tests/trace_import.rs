@@ -36,7 +36,9 @@ fn own_trace_round_trips_with_the_same_attempts() {
 
 #[test]
 fn ray_timelines_map_worker_tids_to_lanes_and_list_unmatched_events() {
-    let g = parse_dag("a : cpu 10ms\nb : cpu 10ms after a\n").graph.unwrap();
+    let g = parse_dag("a : cpu 10ms\nb : cpu 10ms after a\n")
+        .graph
+        .unwrap();
     let ray = r#"[
       {"cat": "task::a", "name": "task::a", "pid": "Node ID: 1", "tid": "worker:7f3", "ts": 1000.0, "dur": 10000.0, "ph": "X", "args": {}},
       {"cat": "task::b", "name": "task::b", "pid": "Node ID: 1", "tid": "worker:9a1", "ts": 12000.0, "dur": 9000.0, "ph": "X", "args": {}},
@@ -70,7 +72,10 @@ fn bad_traces_are_clear_errors_never_panics() {
         ("{\"traceEvents\": 3}", "traceEvents"),
         ("42", "neither"),
         ("[]", "no complete"),
-        ("[{\"ph\": \"X\", \"name\": \"a\", \"ts\": \"x\"}]", "no complete"),
+        (
+            "[{\"ph\": \"X\", \"name\": \"a\", \"ts\": \"x\"}]",
+            "no complete",
+        ),
         ("{\"traceEvents\": [{\"ph\": \"X\"", "line 1"),
     ] {
         let e = import_trace(text, None).unwrap_err();

@@ -109,7 +109,11 @@ pub fn run(a: Args) -> u8 {
                 "simulated on {} workers: makespan {:.1} ms; measured / simulated = {:.2}\n",
                 sim.workers,
                 sim.makespan_ms,
-                if sim.makespan_ms > 0.0 { r.makespan_ms / sim.makespan_ms } else { 0.0 }
+                if sim.makespan_ms > 0.0 {
+                    r.makespan_ms / sim.makespan_ms
+                } else {
+                    0.0
+                }
             );
         }
     }

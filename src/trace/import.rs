@@ -8,7 +8,7 @@
 //! only (others are counted, not used); an event's task is `args.task`, else its name without a
 //! trailing ` #k` (fanout's attempt suffix), else with Ray's `task::` prefix and call
 //! parentheses removed. With a graph, events whose task is not one of its ids are listed in
-//! [`Imported::unmatched`], never dropped silently; its tasks no event names are listed in
+//! [`Imported::unmatched`] (not drawn, and making no lane), never dropped silently; its tasks no event names are listed in
 //! [`Imported::missing`]. Parsing is defensive: a size limit, an event limit, no panic, and an
 //! error that says what is wrong.
 
@@ -193,7 +193,31 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
         }
     }
     if complete.is_empty() {
-        return Err("the trace has no complete (\"ph\": \"X\") events with `ts` and `dur`: nothing to draw".into());
+        return Err(
+            "the trace has no complete (\"ph\": \"X\") events with `ts` and `dur`: nothing to draw"
+                .into(),
+        );
+    }
+    // With a graph, only events of its tasks are drawn (and make lanes); the rest are listed.
+    let mut unmatched_counts: Vec<(String, usize)> = Vec::new();
+    if let Some(g) = graph {
+        let ids: std::collections::HashSet<&str> = g.tasks.iter().map(|t| t.id.as_str()).collect();
+        complete.retain(|c| {
+            if ids.contains(c.0.as_str()) {
+                return true;
+            }
+            match unmatched_counts.iter_mut().find(|(n, _)| *n == c.0) {
+                Some((_, k)) => *k += 1,
+                None => unmatched_counts.push((c.0.clone(), 1)),
+            }
+            false
+        });
+        if complete.is_empty() {
+            return Err(format!(
+                "no event of the trace names a task of the graph (the trace names {}): is it the trace of this graph?",
+                unmatched_counts.iter().take(5).map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     // Lanes → workers.
     let mut lanes: Vec<(String, String)> = complete.iter().map(|c| c.1.clone()).collect();
@@ -214,10 +238,7 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
     lanes.dedup();
     let lane_index: HashMap<&(String, String), usize> =
         lanes.iter().enumerate().map(|(i, l)| (l, i)).collect();
-    let t0 = complete
-        .iter()
-        .map(|c| c.2)
-        .fold(f64::INFINITY, f64::min);
+    let t0 = complete.iter().map(|c| c.2).fold(f64::INFINITY, f64::min);
     // Attempts by task name, in start order.
     let mut by_task: BTreeMap<String, Vec<Attempt>> = BTreeMap::new();
     let mut first_seen: Vec<String> = Vec::new();
@@ -237,25 +258,19 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
             status: *status,
         });
     }
-    let (order, unmatched, missing): (Vec<String>, Vec<(String, usize)>, Vec<String>) =
-        match graph {
-            Some(g) => {
-                let ids: std::collections::HashSet<&str> =
-                    g.tasks.iter().map(|t| t.id.as_str()).collect();
-                let unmatched = first_seen
-                    .iter()
-                    .filter(|n| !ids.contains(n.as_str()))
-                    .map(|n| (n.clone(), by_task[n].len()))
-                    .collect();
-                let (present, missing): (Vec<_>, Vec<_>) = g
-                    .tasks
-                    .iter()
-                    .map(|t| t.id.clone())
-                    .partition(|id| by_task.contains_key(id));
-                (present, unmatched, missing)
-            }
-            None => (first_seen.clone(), Vec::new(), Vec::new()),
-        };
+    let (order, unmatched, missing): (Vec<String>, Vec<(String, usize)>, Vec<String>) = match graph
+    {
+        Some(g) => {
+            let unmatched = std::mem::take(&mut unmatched_counts);
+            let (present, missing): (Vec<_>, Vec<_>) = g
+                .tasks
+                .iter()
+                .map(|t| t.id.clone())
+                .partition(|id| by_task.contains_key(id));
+            (present, unmatched, missing)
+        }
+        None => (first_seen.clone(), Vec::new(), Vec::new()),
+    };
     let tasks: Vec<TaskRecord> = order
         .iter()
         .map(|id| {
@@ -288,7 +303,12 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
     };
     let lane_names = lanes
         .iter()
-        .map(|l| names.get(l).cloned().unwrap_or_else(|| format!("{}/{}", l.0, l.1)))
+        .map(|l| {
+            names
+                .get(l)
+                .cloned()
+                .unwrap_or_else(|| format!("{}/{}", l.0, l.1))
+        })
         .collect();
     Ok(Imported {
         result: RunResult {

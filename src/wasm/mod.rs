@@ -380,13 +380,21 @@ pub fn export_python(text: &str, target: &str) -> Result<JsValue, JsValue> {
         errors: Vec<crate::export::ExportError>,
     }
     let Some(t) = crate::export::Target::from_name(target) else {
-        return Err(js_sys::Error::new(&format!("cannot export to `{target}`: use dask or asyncio")).into());
+        return Err(js_sys::Error::new(&format!(
+            "cannot export to `{target}`: use dask or asyncio"
+        ))
+        .into());
     };
     let graph = parse_or_throw(text)?;
-    Ok(to_js(&match crate::export::to_python(&graph, t, "graph.dag", Some(text)) {
-        Ok(s) => Out { text: Some(s), errors: vec![] },
-        Err(errors) => Out { text: None, errors },
-    }))
+    Ok(to_js(
+        &match crate::export::to_python(&graph, t, "graph.dag", Some(text)) {
+            Ok(s) => Out {
+                text: Some(s),
+                errors: vec![],
+            },
+            Err(errors) => Out { text: None, errors },
+        },
+    ))
 }
 
 /// A measured timeline (Chrome Trace Event JSON text) as a run of `.dag` text's graph (see

@@ -180,7 +180,9 @@ pub fn to_python(
         out.push_str("import asyncio\nimport concurrent.futures\nimport heapq\n");
     }
     out.push_str("import json\nimport math\nimport sys\nimport time\n\n");
-    out.push_str("# The graph as data. Times in µs; `deps` are task numbers (0-based, declaration order).\n");
+    out.push_str(
+        "# The graph as data. Times in µs; `deps` are task numbers (0-based, declaration order).\n",
+    );
     let _ = writeln!(out, "SEED = {}", d.seed.unwrap_or(0));
     let _ = writeln!(out, "WORKERS = {}", d.workers.unwrap_or(4));
     let on_error = match d.on_error.unwrap_or_default() {
@@ -278,9 +280,13 @@ mod tests {
         assert!(s.contains("LIMITS = {\"db\": 2}"));
         assert!(s.contains("RATES = {\"api\": 5.0}"));
         assert!(s.contains("\"id\": \"b\", \"line\": 5, \"kind\": \"io\", \"us\": 5000"));
-        assert!(s.contains("\"retry\": 2, \"backoff_us\": 1000, \"timeout_us\": 1000000, \"fail\": 0.3"));
+        assert!(s.contains(
+            "\"retry\": 2, \"backoff_us\": 1000, \"timeout_us\": 1000000, \"fail\": 0.3"
+        ));
         assert!(s.contains("\"uses\": [\"db\", \"api\"]"));
-        assert!(s.contains("{\"name\": \"primes\", \"from\": 0, \"to\": 1000, \"part\": 1, \"parts\": 4}"));
+        assert!(s.contains(
+            "{\"name\": \"primes\", \"from\": 0, \"to\": 1000, \"part\": 1, \"parts\": 4}"
+        ));
         assert!(s.contains("client.submit(") && s.contains("pure=False"));
         let a = to_python(&graph(text), Target::Asyncio, "g.dag", Some(text)).unwrap();
         assert!(a.contains("asyncio.TaskGroup()") && a.contains("ProcessPoolExecutor"));

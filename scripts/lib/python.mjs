@@ -4,11 +4,11 @@
 // `$FANOUT_CACHE` (default ~/.cache/fanout) as `venv-<first 16 hex of sha256(requirements)>`,
 // so a fresh clone (CI copies the repo to /tmp each run) reuses it, and a changed pin makes a
 // new one; pip's own download cache is `<cache>/pip`. A missing python3 (or one without
-// venv) throws with the line to install it: nothing is skipped. The venv is made in a
-// temporary folder and renamed into place only once pip succeeded, so a failed or
-// interrupted install is never taken for a good one.
+// venv) throws with the line to install it: nothing is skipped. A `.complete` marker is
+// written only once pip succeeded and the packages import, so a failed or interrupted
+// install is never taken for a good one (it is made again).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -53,19 +53,15 @@ export function ensurePython({ quiet = false } = {}) {
   if (existsSync(join(dir, '.complete')) && existsSync(python)) return python;
   const py = findPython3();
   mkdirSync(cacheDir(), { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
+  // A folder without the marker is a failed or interrupted install: start it afresh.
+  rmSync(dir, { recursive: true, force: true });
   const t0 = Date.now();
   if (!quiet) console.log(`python: creating ${dir} (python3 -m venv, pip install -r python/requirements.txt)`);
-  sh(py, ['-m', 'venv', tmp]);
+  sh(py, ['-m', 'venv', dir]);
   const env = { ...process.env, PIP_CACHE_DIR: join(cacheDir(), 'pip'), PIP_DISABLE_PIP_VERSION_CHECK: '1' };
-  sh(join(tmp, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '-r', REQUIREMENTS], { env });
-  // Only `bin/python -m …` is used, which finds its site-packages relative to itself, so
-  // the venv works under its final name (the pip launchers' shebangs keep the tmp name).
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  sh(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '-r', REQUIREMENTS], { env });
   sh(join(dir, 'bin', 'python'), ['-c', 'import dask, distributed']);
-  spawnSync('touch', [join(dir, '.complete')]);
+  writeFileSync(join(dir, '.complete'), `${new Date().toISOString()}\n`);
   if (!quiet) console.log(`python: venv ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return python;
 }

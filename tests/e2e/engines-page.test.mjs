@@ -30,7 +30,7 @@ function asyncioTrace() {
   const script = join(dir, 'page.asyncio.py'), trace = join(dir, 'page.asyncio.trace.json');
   sh(join(ROOT, 'target/debug/fanout'), ['export', join(ROOT, 'tests/e2e/data/engines/map-reduce.dag'), '--to', 'asyncio', '-o', script]);
   sh(ensurePython(), [script, '--workers', '2', '--trace', trace]);
-  return readFileSync(trace, 'utf8');
+  return trace;
 }
 
 const dask = JSON.stringify(IDS.map((key, i) => ({ key, worker: `tcp://127.0.0.1:${4000 + (i % 2)}`,
@@ -64,7 +64,14 @@ describe('importing measured timelines and exporting scripts in the page', () =>
   }
 
   test('an exported asyncio script\'s measured trace is imported and compared with the simulation', async () => {
-    await importAndCheck(asyncioTrace(), { lanes: 2 });
+    const file = asyncioTrace();
+    // Through the page's own button's file input, as a reader does it.
+    const before = await page.evaluate(() => window.fanoutUI.history.list().length);
+    await page.setInputFiles('#import-file', file);
+    await page.waitForFunction((n) => window.fanoutUI.history.list().length === n + 2, before);
+    assert.equal(await page.getAttribute('#import-status', 'data-state'), 'imported');
+    assert.match(await page.textContent('#import-status'), /Imported page\.asyncio\.trace\.json: imported asyncio, 8 tasks on 2 lanes/);
+    await importAndCheck(readFileSync(file, 'utf8'), { lanes: 2 });
     await screenshot(page, 'engines-import-asyncio');
   });
 

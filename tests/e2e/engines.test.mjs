@@ -159,10 +159,29 @@ for (const target of ['dask', 'asyncio']) {
     const resim = JSON.parse(ok(FANOUT, ['simulate', file, '--json']));
     checkMakespan(`kernels/${target} (vs replay)`, results, resim, file, trace);
   });
+
+  test(`${target}: fail-fast fails the call as simulated and cancels the rest`, () => {
+    const { results, sim } = runExported('fail-fast', target);
+    assert.deepEqual(results.tasks.call.attempts, sim.tasks.find((t) => t.id === 'call').attempts.map((a) => a.status));
+    assert.equal(results.tasks.call.status, 'failed');
+    assert.equal(results.tasks.use.status, 'cancelled');
+    assert.deepEqual(results.tasks.use.attempts, []);
+    assert.equal(results.tasks.long.status, 'cancelled', 'the 300 ms wait running at the failure');
+  });
+
+  test(`${target}: per-task overhead, from a chain of 20 waits of 5 ms`, () => {
+    const { results, sim } = runExported('chain', target);
+    assertSameAttempts(results, sim);
+    const perTask = (results.makespan_ms - sim.makespan_ms) / sim.tasks.length;
+    overheads.push({ engine: target, simulated_ms: sim.makespan_ms, measured_ms: +results.makespan_ms.toFixed(1), per_task_ms: +perTask.toFixed(2) });
+    assert.ok(perTask > -0.5 && perTask < 50, `${target}: ${perTask} ms per task`);
+  });
 }
 
+const overheads = [];
 test('figures', () => {
+  console.log(JSON.stringify(overheads, null, 1));
   console.log(JSON.stringify(figures, null, 1));
-  writeFileSync(join(OUT, 'figures.json'), JSON.stringify(figures, null, 1));
-  assert.ok(figures.length >= 8);
+  writeFileSync(join(OUT, 'figures.json'), JSON.stringify({ makespans: figures, overheads }, null, 1));
+  assert.ok(figures.length >= 8 && overheads.length === 2);
 });

@@ -117,13 +117,22 @@ def main():
                                            [futures[d] for d in t["deps"]], key=t["id"],
                                            pure=False, priority=t["rank"])
             by_future = {f.key: i for i, f in futures.items()}
+            failed_at = None
             for fut in as_completed(list(futures.values())):
                 i = by_future[fut.key]
                 if fut.status != "finished":
                     continue
                 r = fut.result()
                 results[TASKS[i]["id"]] = r
-                if ON_ERROR == "fail-fast" and r["status"] in ("failed", "timeout"):
+                if failed_at is not None and r["end"] > failed_at and r["status"] == "ok":
+                    # fail-fast: Dask cannot stop a running task; what ended after the failure
+                    # is discarded and reported cancelled, as fanout cancels it.
+                    r.update(status="cancelled", value=None)
+                    for a in r["attempts"]:
+                        if a["end"] > failed_at:
+                            a["status"] = "cancelled"
+                if ON_ERROR == "fail-fast" and r["status"] in ("failed", "timeout") and failed_at is None:
+                    failed_at = r["end"]
                     client.cancel([f for f in futures.values() if not f.done()])
         # Lanes: the workers by name (scheduler_info), in the order they are named.
         names = sorted({info.get("name", addr) for addr, info in infos.items()}, key=str)

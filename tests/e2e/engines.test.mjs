@@ -6,7 +6,7 @@
 // a stated band of the simulated one (a ratio from the same run). Nothing is skipped: no
 // python3 fails the suite.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -177,6 +177,36 @@ for (const target of ['dask', 'asyncio']) {
     assert.ok(perTask > -0.5 && perTask < 50, `${target}: ${perTask} ms per task`);
   });
 }
+
+test('dask --scheduler: the same script on an existing cluster (a scheduler and 2 workers started here)', async () => {
+  const port = 20000 + (process.pid % 20000);
+  const address = `tcp://127.0.0.1:${port}`;
+  const procs = [spawn(python, ['-m', 'distributed.cli.dask_scheduler', '--host', '127.0.0.1', '--port', String(port), '--no-dashboard'], { stdio: 'ignore' })];
+  try {
+    for (const name of ['w0', 'w1']) {
+      procs.push(spawn(python, ['-m', 'distributed.cli.dask_worker', address, '--nthreads', '1', '--name', name, '--no-dashboard'], { stdio: 'ignore' }));
+    }
+    const dag = join(DATA, 'partial-failure.dag');
+    const script = join(OUT, 'partial-failure.cluster.py');
+    ok(FANOUT, ['export', dag, '--to', 'dask', '-o', script]);
+    const res = join(OUT, 'partial-failure.cluster.results.json');
+    const trace = join(OUT, 'partial-failure.cluster.trace.json');
+    // Wait for both workers (the script itself waits for none: a cluster is what it is).
+    const wait = sh(python, ['-c', `from distributed import Client; c = Client('${address}', timeout=60); c.wait_for_workers(2, timeout=60); print(len(c.scheduler_info()['workers']))`], { timeout: 90_000 });
+    assert.equal(wait.stdout.trim(), '2', wait.stderr);
+    const r = sh(python, [script, '--scheduler', address, '--trace', trace, '--results', res], { timeout: 120_000 });
+    assert.ok(r.status === 1, `${r.stdout}\n${r.stderr}`); // `slow` times out for good: exit 1
+    const results = JSON.parse(readFileSync(res, 'utf8'));
+    const sim = JSON.parse(ok(FANOUT, ['simulate', dag, '--workers', '2', '--json']));
+    assert.equal(results.workers, 2);
+    assertSameAttempts(results, sim);
+    assertSameValues(results, sim);
+    const lanes = JSON.parse(readFileSync(trace, 'utf8')).traceEvents.filter((e) => e.name === 'thread_name').map((e) => e.args.name);
+    assert.deepEqual(lanes, ['worker w0', 'worker w1'], 'lanes named by scheduler_info()');
+  } finally {
+    for (const p of procs.reverse()) p.kill('SIGTERM');
+  }
+});
 
 const overheads = [];
 test('figures', () => {

@@ -17,8 +17,15 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const DATA = join(ROOT, 'tests/e2e/data/engines');
 const OUT = join(ARTIFACTS, 'engines');
 const FANOUT = join(ROOT, 'target/debug/fanout');
-/** The stated band for measured / simulated makespan on this 2-core, shared machine. */
-export const BAND = { low: 0.8, high: 8 };
+/**
+ * The stated bands. The measured makespan is at least 0.8× the simulated one (work is never
+ * shorter than modelled) — but a loaded host stretches CPU burns without bound (`cpu` counts
+ * thread CPU time), so the upper band is against a REPLAY: the same graph, every option kept,
+ * each task's work replaced by its measured attempt duration, simulated by fanout. The
+ * measured makespan is within 0.8× to 4× the replay's: the schedule and the engine's
+ * per-task overhead, not the host's load.
+ */
+export const BAND = { low: 0.8, replayHigh: 4 };
 let python;
 
 function sh(cmd, args, opts = {}) {
@@ -93,11 +100,37 @@ function dispatchGap(dag, trace) {
   return gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0;
 }
 
+/** The replay of `dag` (see BAND) with the measured attempt durations of `trace`. */
+function replay(dag, trace, name) {
+  const g = JSON.parse(ok(FANOUT, ['convert', dag, '--to', 'json']));
+  const by = new Map();
+  for (const e of trace.traceEvents.filter((x) => x.ph === 'X')) {
+    if (!by.has(e.args.task)) by.set(e.args.task, []);
+    by.get(e.args.task).push(e);
+  }
+  for (const t of g.tasks) {
+    const at = by.get(t.id) ?? [];
+    const okOnes = at.filter((e) => e.args.status === 'ok');
+    const use = okOnes.length ? okOnes : at.filter((e) => e.args.status === 'failed');
+    if (!use.length) continue; // never ran, or only timed out: keep the modelled work
+    const us = Math.max(1, Math.round(use.reduce((a, e) => a + e.dur, 0) / use.length));
+    if (t.kind !== 'io') t.kind = 'cpu';
+    t.duration = `${us}us`;
+    delete t.args;
+  }
+  const file = join(OUT, `${name}.replay.json`);
+  writeFileSync(file, JSON.stringify(g));
+  return JSON.parse(ok(FANOUT, ['simulate', file, '--workers', '2', '--json']));
+}
+
 function checkMakespan(label, results, sim, dag, trace) {
   const ratio = results.makespan_ms / sim.makespan_ms;
+  const re = replay(dag, trace, label.replace(/\W+/g, '-'));
+  const vsReplay = results.makespan_ms / re.makespan_ms;
   const gap = dispatchGap(dag, trace);
-  figures.push({ graph: label, simulated_ms: sim.makespan_ms, measured_ms: +results.makespan_ms.toFixed(1), ratio: +ratio.toFixed(2), dispatch_gap_ms: +(gap / 1000).toFixed(2) });
-  assert.ok(ratio >= BAND.low && ratio <= BAND.high, `${label}: measured ${results.makespan_ms} ms / simulated ${sim.makespan_ms} ms = ${ratio}, outside [${BAND.low}, ${BAND.high}]`);
+  figures.push({ graph: label, simulated_ms: sim.makespan_ms, replay_ms: +re.makespan_ms.toFixed(1), measured_ms: +results.makespan_ms.toFixed(1), ratio: +ratio.toFixed(2), vs_replay: +vsReplay.toFixed(2), dispatch_gap_ms: +(gap / 1000).toFixed(2) });
+  assert.ok(ratio >= BAND.low, `${label}: measured ${results.makespan_ms} ms / simulated ${sim.makespan_ms} ms = ${ratio}, below ${BAND.low}`);
+  assert.ok(vsReplay >= BAND.low && vsReplay <= BAND.replayHigh, `${label}: measured ${results.makespan_ms} ms / replay ${re.makespan_ms} ms = ${vsReplay}, outside [${BAND.low}, ${BAND.replayHigh}]`);
 }
 
 for (const target of ['dask', 'asyncio']) {
@@ -146,18 +179,11 @@ for (const target of ['dask', 'asyncio']) {
     const { results, values, sim, trace } = runExported('kernels', target, { real: true });
     assertSameValues(results, values);
     assertSameAttempts(results, sim);
-    assert.equal(results.tasks.primes.value, 148_933);
+    assert.equal(results.tasks.primes.value, 1_270_607);
     assert.equal(results.tasks.words.value, 213);
-    // Python kernels are far slower than the calibrated Rust ones: the band here is against a
-    // simulation of the same graph with each task's measured duration (the schedule and the
-    // engine's overhead, not the kernels' speed).
-    const measured = new Map(traceAttempts(trace).map((a) => [a.task, a.end - a.start]));
-    const g = JSON.parse(ok(FANOUT, ['convert', join(DATA, 'kernels.dag'), '--to', 'json']));
-    const replay = g.tasks.map((t) => `${t.id} : cpu ${Math.max(1, Math.round(measured.get(t.id) ?? 0))}us${t.reduce ? ` reduce ${t.reduce}` : ''}${(t.after ?? []).length ? ` after ${(t.after ?? []).join(', ')}` : ''}`).join('\n');
-    const file = join(OUT, `kernels.${target}.replay.dag`);
-    writeFileSync(file, `workers 2\n${replay}\n`);
-    const resim = JSON.parse(ok(FANOUT, ['simulate', file, '--json']));
-    checkMakespan(`kernels/${target} (vs replay)`, results, resim, file, trace);
+    // Python kernels are far slower than the calibrated Rust ones: the replay band is the one
+    // that says something here.
+    checkMakespan(`kernels/${target}`, results, sim, join(DATA, 'kernels.dag'), trace);
   });
 
   test(`${target}: fail-fast fails the call as simulated and cancels the rest`, () => {

@@ -34,12 +34,36 @@ function sh(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
 }
 
-/** The system python3 (>= 3.11: the asyncio exports use TaskGroup and asyncio.timeout). */
+function probe(py) {
+  return spawnSync(py, ['-c', 'import sys, venv, ensurepip; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+}
+
+/** Debian's python3 ships without ensurepip, which `python3 -m venv` needs: its python3-venv
+ *  package, installed with apt-get as ensureBrowser installs Chromium (root, else sudo). */
+function aptInstallVenv() {
+  const isRoot = process.getuid?.() === 0;
+  const hasSudo = spawnSync('sh', ['-c', 'command -v sudo']).status === 0;
+  if (spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0 || (!isRoot && !hasSudo)) return false;
+  console.log('python: python3 has no venv support: installing Debian\'s python3-venv (apt-get)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => sh(isRoot ? 'apt-get' : 'sudo', isRoot ? args : ['apt-get', ...args], { env });
+  apt(['update', '-q']);
+  apt(['install', '-y', '-q', 'python3-venv']);
+  return true;
+}
+
+/** The system python3 (>= 3.11: the asyncio exports use TaskGroup and asyncio.timeout). A
+ *  missing python3 is an error saying so (never a skip); one without venv support gets
+ *  Debian's python3-venv where apt-get can install it. */
 export function findPython3() {
   const py = process.env.PYTHON || 'python3';
-  const r = spawnSync(py, ['-c', 'import sys, venv; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    throw new Error(`python3 with the venv module is needed to test the Dask and asyncio exports, and ${py} ${r.error ? 'was not found' : 'has no venv module'}: install it (Debian: sudo apt-get install -y python3 python3-venv), or set PYTHON`);
+  let r = probe(py);
+  if (r.error) {
+    throw new Error(`python3 is needed to test the Dask and asyncio exports, and ${py} was not found: install Python 3.11 or newer with venv (Debian: sudo apt-get install -y python3 python3-venv), or set PYTHON`);
+  }
+  if (r.status !== 0 && aptInstallVenv()) r = probe(py);
+  if (r.status !== 0) {
+    throw new Error(`${py} cannot make a virtual environment (no venv/ensurepip module): install it (Debian: sudo apt-get install -y python3-venv), or set PYTHON\n${r.stderr}`);
   }
   const [maj, min] = r.stdout.trim().split('.').map(Number);
   if (maj < 3 || (maj === 3 && min < 11)) throw new Error(`${py} is Python ${maj}.${min}; the exported asyncio scripts need 3.11 or newer (TaskGroup, asyncio.timeout)`);

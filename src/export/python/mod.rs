@@ -175,6 +175,10 @@ pub fn to_python(
         ),
     }
     out.push_str("\"\"\"\n");
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .map_or("graph".into(), |s| s.to_string_lossy().into_owned());
+    let mut out = out.replace("SCRIPT.py", &format!("{}.py", stem.replace('"', "'")));
     out.push_str("import argparse\n");
     if target == Target::Asyncio {
         out.push_str("import asyncio\nimport concurrent.futures\nimport heapq\n");

@@ -120,6 +120,10 @@ def main():
             failed_at = None
             for fut in as_completed(list(futures.values())):
                 i = by_future[fut.key]
+                if fut.status == "error":
+                    # run_task catches what a task's work raises: this is a failure of Dask
+                    # itself (a lost worker, a serialisation error). Say so; never hide it.
+                    print("%s: %r" % (TASKS[i]["id"], fut.exception()), file=sys.stderr)
                 if fut.status != "finished":
                     continue
                 r = fut.result()

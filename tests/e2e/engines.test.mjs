@@ -21,11 +21,11 @@ const FANOUT = join(ROOT, 'target/debug/fanout');
  * The stated bands. The measured makespan is at least 0.8× the simulated one (work is never
  * shorter than modelled) — but a loaded host stretches CPU burns without bound (`cpu` counts
  * thread CPU time), so the upper band is against a REPLAY: the same graph, every option kept,
- * each task's work replaced by its measured attempt duration, simulated by fanout. The
- * measured makespan is within 0.8× to 4× the replay's: the schedule and the engine's
- * per-task overhead, not the host's load.
+ * each task's work replaced by its measured attempt duration plus the engine's per-task
+ * overhead measured in the same run (the chain test), simulated by fanout. The measured
+ * makespan is within 0.6× to 2.5× the replay's: the schedule, not the host's load.
  */
-export const BAND = { low: 0.8, replayHigh: 4 };
+export const BAND = { low: 0.8, replayLow: 0.6, replayHigh: 2.5 };
 let python;
 
 function sh(cmd, args, opts = {}) {
@@ -46,6 +46,9 @@ before(() => {
 });
 
 const figures = [];
+const overheads = [];
+/** Per-task overhead (µs) measured by each target's chain test, first in its group. */
+const overheadUs = {};
 
 /** Exports `name`.dag to `target`, runs it on 2 workers; returns { results, trace, sim }. */
 function runExported(name, target, { real = false } = {}) {
@@ -101,7 +104,7 @@ function dispatchGap(dag, trace) {
 }
 
 /** The replay of `dag` (see BAND) with the measured attempt durations of `trace`. */
-function replay(dag, trace, name) {
+function replay(dag, trace, name, overhead = 0) {
   const g = JSON.parse(ok(FANOUT, ['convert', dag, '--to', 'json']));
   const by = new Map();
   for (const e of trace.traceEvents.filter((x) => x.ph === 'X')) {
@@ -113,7 +116,7 @@ function replay(dag, trace, name) {
     const okOnes = at.filter((e) => e.args.status === 'ok');
     const use = okOnes.length ? okOnes : at.filter((e) => e.args.status === 'failed');
     if (!use.length) continue; // never ran, or only timed out: keep the modelled work
-    const us = Math.max(1, Math.round(use.reduce((a, e) => a + e.dur, 0) / use.length));
+    const us = Math.max(1, Math.round(use.reduce((a, e) => a + e.dur, 0) / use.length + overhead));
     if (t.kind !== 'io') t.kind = 'cpu';
     t.duration = `${us}us`;
     delete t.args;
@@ -124,16 +127,28 @@ function replay(dag, trace, name) {
 }
 
 function checkMakespan(label, results, sim, dag, trace) {
+  const target = label.split('/')[1];
   const ratio = results.makespan_ms / sim.makespan_ms;
-  const re = replay(dag, trace, label.replace(/\W+/g, '-'));
+  const re = replay(dag, trace, label.replace(/\W+/g, '-'), overheadUs[target] ?? 0);
   const vsReplay = results.makespan_ms / re.makespan_ms;
   const gap = dispatchGap(dag, trace);
   figures.push({ graph: label, simulated_ms: sim.makespan_ms, replay_ms: +re.makespan_ms.toFixed(1), measured_ms: +results.makespan_ms.toFixed(1), ratio: +ratio.toFixed(2), vs_replay: +vsReplay.toFixed(2), dispatch_gap_ms: +(gap / 1000).toFixed(2) });
   assert.ok(ratio >= BAND.low, `${label}: measured ${results.makespan_ms} ms / simulated ${sim.makespan_ms} ms = ${ratio}, below ${BAND.low}`);
-  assert.ok(vsReplay >= BAND.low && vsReplay <= BAND.replayHigh, `${label}: measured ${results.makespan_ms} ms / replay ${re.makespan_ms} ms = ${vsReplay}, outside [${BAND.low}, ${BAND.replayHigh}]`);
+  assert.ok(vsReplay >= BAND.replayLow && vsReplay <= BAND.replayHigh, `${label}: measured ${results.makespan_ms} ms / replay ${re.makespan_ms} ms = ${vsReplay}, outside [${BAND.replayLow}, ${BAND.replayHigh}]`);
 }
 
 for (const target of ['dask', 'asyncio']) {
+  test(`${target}: per-task overhead, from a chain of 20 waits of 5 ms`, () => {
+    const { results, sim } = runExported('chain', target);
+    assertSameAttempts(results, sim);
+    const perTask = (results.makespan_ms - sim.makespan_ms) / sim.tasks.length;
+    overheads.push({ engine: target, simulated_ms: sim.makespan_ms, measured_ms: +results.makespan_ms.toFixed(1), per_task_ms: +perTask.toFixed(2) });
+    overheadUs[target] = Math.max(0, perTask * 1000);
+    // A chain cannot run faster than its waits; how much slower depends on the host's load
+    // (the replays below take this run's figure into account).
+    assert.ok(perTask > -0.25, `${target}: ${perTask} ms per task`);
+  });
+
   test(`${target}: map-reduce gives fanout's values on 2 workers, within the band`, () => {
     const { results, trace, sim, values, dag } = runExported('map-reduce', target);
     assertSameValues(results, values);
@@ -195,13 +210,6 @@ for (const target of ['dask', 'asyncio']) {
     assert.equal(results.tasks.long.status, 'cancelled', 'the 300 ms wait running at the failure');
   });
 
-  test(`${target}: per-task overhead, from a chain of 20 waits of 5 ms`, () => {
-    const { results, sim } = runExported('chain', target);
-    assertSameAttempts(results, sim);
-    const perTask = (results.makespan_ms - sim.makespan_ms) / sim.tasks.length;
-    overheads.push({ engine: target, simulated_ms: sim.makespan_ms, measured_ms: +results.makespan_ms.toFixed(1), per_task_ms: +perTask.toFixed(2) });
-    assert.ok(perTask > -0.5 && perTask < 50, `${target}: ${perTask} ms per task`);
-  });
 }
 
 test('dask --scheduler: the same script on an existing cluster (a scheduler and 2 workers started here)', async () => {
@@ -234,7 +242,6 @@ test('dask --scheduler: the same script on an existing cluster (a scheduler and 
   }
 });
 
-const overheads = [];
 test('figures', () => {
   console.log(JSON.stringify(overheads, null, 1));
   console.log(JSON.stringify(figures, null, 1));

@@ -13,6 +13,7 @@ import { createResultsPanel } from './results.js';
 import { createSavedText } from './saved-text.js';
 import { createShare, linkInAddress } from './share.js';
 import { createRunHistory } from './run-history.js';
+import { mountEngines } from './engines.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
@@ -42,7 +43,8 @@ const status = $('run-status');
 // Everything the client offers, for devtools and tests.
 const api = {
   run, simulate, makespans, analyze, check, graph, convert, chromeTrace, capabilities,
-  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary, lastResult: null,
+  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary,
+  exportPython: client.exportPython, importTrace: client.importTrace, lastResult: null,
 };
 window.fanout = api;
 
@@ -581,6 +583,11 @@ $('export-json').addEventListener('click', async () => {
 $('export-trace').addEventListener('click', async () => {
   if (api.lastResult) exportJson(await chromeTrace(lastRunText, api.lastResult), 'trace.json');
 });
+const engines = mountEngines({
+  client, history: runHistory, setStatus,
+  getInput: () => ({ text: editor.text(), graph: tasks, seed: runSettings().seed }),
+  download: (text, filename) => exportGraphText(text, filename),
+});
 $('dag-zoom-in').addEventListener('click', () => dag.zoomIn());
 $('dag-zoom-out').addEventListener('click', () => dag.zoomOut());
 $('dag-fit').addEventListener('click', () => dag.fit());
@@ -599,7 +606,7 @@ sharing = createShare({
 for (const id of ['workers', 'mode', 'policy', 'seed']) $(id).addEventListener('change', () => sharing.changed());
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { engines, editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
 // A lesson (?lesson=<id> or ?lesson-url=<url>): its panel beside the editor (lesson-panel.js).
 let lessonPanel = null;
 watchModeNote();

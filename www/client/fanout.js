@@ -475,3 +475,22 @@ export async function ganttSvg(graphText, { workers, policy, seed, on_error } = 
   if (workers !== undefined) validateWorkers(workers, 4096);
   return callCore('gantt_svg', String(graphText), { workers, policy, seed, on_error }, Number(width));
 }
+
+/**
+ * The graph as a standalone Python script for `target` (`'dask'` or `'asyncio'`), as
+ * `fanout export` writes it: `{ text, errors: [{ line, col, message }] }`, `text` null when
+ * the target cannot express the graph.
+ */
+export async function exportPython(graphText, target) {
+  return callCore('export_python', String(graphText), String(target));
+}
+
+/**
+ * A measured timeline (Chrome Trace Event JSON text: an exported script's trace, fanout's own,
+ * a Dask task stream, Ray's ray.timeline()) as a run of `graphText`'s graph: `{ result,
+ * lanes, unmatched: [[name, events]], missing, ignored_events }`; `result` has the RunResult
+ * shape (mode `imported …`). Rejects with the reason when the trace is not one.
+ */
+export async function importTrace(traceText, graphText = '') {
+  return callCore('import_trace', String(traceText), String(graphText));
+}

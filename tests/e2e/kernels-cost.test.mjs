@@ -66,4 +66,19 @@ describe('kernel cost model in the playground', () => {
     assert.deepEqual(sim.kernel_calibration, result.kernel_calibration, 'the simulation priced the kernels with the same calibration');
     console.log(`simulated ${sim.makespan_ms} ms against real ${result.makespan_ms} ms`);
   });
+
+  test("a one-worker run from the speedup chart's Measure is the run's speedup reference", async () => {
+    await setGraph(page, GRAPH);
+    await page.fill('#workers', '2');
+    await page.waitForFunction(() => document.querySelector('#speedup').dataset.stale === 'false' && !document.querySelector('#measure').disabled);
+    await page.fill('#measure-workers', '1');
+    await page.click('#measure');
+    await page.waitForFunction(() => window.fanoutUI.speedup.viewModel()?.measured.some((m) => m.workers === 1) && !window.fanoutUI.speedup.viewModel().measuring, null, { timeout: 120_000 });
+    const one = await page.evaluate(() => window.fanoutUI.speedup.viewModel().measured.find((m) => m.workers === 1).makespan);
+    const result = await run(page);
+    assert.equal(result.one_worker_ms, one, 'the run carries the measured one-worker makespan');
+    const shown = await shownMetrics(page);
+    assert.match(shown.speedup.sentence, /a measured one-worker run/);
+    console.log(`one worker ${one} ms, two workers ${result.makespan_ms} ms: ${(one / result.makespan_ms).toFixed(2)}× measured`);
+  });
 });

@@ -100,7 +100,8 @@ pub fn run_threads(
     // one attempt's end to the next one's start: on a 2-core machine a third thread there
     // waited for a core, up to 2 ms a dispatch). This thread only posts progress: what the
     // board observes goes into `events`, posted from here every POLL.
-    let events: Arc<Mutex<Vec<f64>>> = Arc::new(Mutex::new(Vec::with_capacity(PROGRESS_FIELDS * 1024)));
+    let events: Arc<Mutex<Vec<f64>>> =
+        Arc::new(Mutex::new(Vec::with_capacity(PROGRESS_FIELDS * 1024)));
     let sink = events.clone();
     let board: Arc<Board<'static>> = Arc::new(Board::new(
         workers,

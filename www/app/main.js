@@ -393,8 +393,16 @@ async function onRun(simulateOnly = false) {
   // page's own work takes next to nothing from the workers on a machine with few cores.
   const attemptsSeen = new Map();
   const finished = new Set();
+  let finishedCount = 0;
   const onProgress = (events, total) => {
     progressBar.max = Math.max(total, 1);
+    if (big) {
+      // A big graph keeps no object per task: the bar counts what ended, the timeline is
+      // drawn from the result's columns when the run is over.
+      for (const e of events) if (e.state === 'ok') finishedCount++;
+      progressBar.value = finishedCount;
+      return;
+    }
     const bars = [];
     for (const e of events) {
       if (e.state === 'running') {
@@ -469,7 +477,11 @@ async function showBigResult(result, text, settings) {
   $('progress').value = counts.ok;
   const speedupX = result.makespan_ms > 0 ? result.sequential_ms / result.makespan_ms : 0;
   const bound = result.lower_bound_ms ? `; no schedule on ${result.workers} workers can beat ${formatMs(result.lower_bound_ms)}` : '';
-  setStatus(`Ran ${thousands(c.n)} tasks simulated exactly (nothing ran) on ${result.workers} workers. Makespan ${formatMs(result.makespan_ms)} ` +
+  const how = result.mode === 'simulated'
+    ? 'simulated exactly (nothing ran)'
+    : `in ${result.mode} mode — ${MODES[result.mode]} —`;
+  const why = result.mode !== 'simulated' && result.reason ? ` (${result.reason})` : '';
+  setStatus(`Ran ${thousands(c.n)} tasks ${how} on ${result.workers} workers${why}. Makespan ${formatMs(result.makespan_ms)} ` +
     `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.`);
   status.dataset.mode = result.mode;
   timeline.setCompact(c, { makespan: result.makespan_ms, workers: result.workers });

@@ -335,12 +335,14 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const options = { policy, seed, on_error };
-    const { resultJson, faults } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
+    const { resultJson, compact, faults } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
     performance.mark('fanout-run-end');
-    const result = JSON.parse(resultJson);
+    // A big result arrives in columns (see compact.js): its tasks become objects only if read.
+    const result = compact ? compactRun(compact) : JSON.parse(resultJson);
     batcher.flush();
     if (faults) attachFaults(result, faults, batcher.ids);
-    return { ...result, startup_ms, isolated: caps.isolated, reason: choice.reason };
+    // Assigned, not spread: spreading would read a compact result's lazy `tasks`.
+    return Object.assign(result, { startup_ms, isolated: caps.isolated, reason: choice.reason });
   } catch (e) {
     if (e?.name !== ENGINE_FAILURE) throw e;
     // The engine died mid-run: what ended so far stands, the rest is cancelled.

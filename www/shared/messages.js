@@ -26,7 +26,9 @@ export const FromEngine = Object.freeze({
   ready: 'ready',
   /** { type, id, resultJson: string (a RunResult), retire?: true }: JSON text is one copy,
    *  where a RunResult object costs one per field of every record; `retire` asks the client
-   *  to replace this engine (its wasm instance trapped on a panic) */
+   *  to replace this engine (its wasm instance trapped on a panic). A big result comes as
+   *  `compact` instead: the columns of src/wasm/compact.rs's `compact_run` (typed arrays,
+   *  transferred), so the page never parses tens of MB of JSON or holds an object per task */
   result: 'result',
   /** { type, id, packed: Float64Array, ids?: string[] }, any number before the Result:
    *  five numbers per event (task, worker, state code 0 running / 1 ok / 2 failed /

@@ -491,6 +491,13 @@ function runOnEventLoop(text, options, progress) {
   });
 }
 
+/** Above this many characters of RunResult JSON (about 5,000 tasks), a run's result goes
+ *  to the page in columns (`compact_run`), as a simulation's always does. */
+const COMPACT_RESULT_ABOVE = 2_000_000;
+/** The group budget of the page's graph view (GROUP_BUDGET in client/fanout.js): the
+ *  columns carry each group's worst status for it. */
+const GROUP_BUDGET = 160;
+
 /** Runs `text` in this engine's mode; `options` ({ policy, seed, on_error }) override the
  *  graph's declarations. Resolves to the RunResult as JSON text. */
 async function runGraph(id, text, options) {
@@ -538,7 +545,13 @@ async function handle(data) {
         break;
       case ToEngine.run: {
         const resultJson = await runGraph(data.id, data.text, data.options);
-        postMessage({ type: FromEngine.result, id: data.id, resultJson, retire: state.retire, faults: faultsOfRun() });
+        if (resultJson.length > COMPACT_RESULT_ABOVE) {
+          // A big result goes to the page in columns, built here, off the page's thread.
+          const compact = state.pkg.compact_run(data.text, resultJson, GROUP_BUDGET, []);
+          postMessage({ type: FromEngine.result, id: data.id, compact, retire: state.retire, faults: faultsOfRun() }, transferables(compact));
+        } else {
+          postMessage({ type: FromEngine.result, id: data.id, resultJson, retire: state.retire, faults: faultsOfRun() });
+        }
         break;
       }
       case ToEngine.call:

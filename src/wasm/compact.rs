@@ -339,7 +339,7 @@ pub fn group_graph(text: &str, budget: usize, expanded: Vec<String>) -> JsValue 
     #[derive(Serialize)]
     struct Layout<'a> {
         nodes: Vec<Node>,
-        edges: &'a [[[f64; 2]; 2]],
+        edges: &'a [Vec<[f64; 2]>],
         width: f64,
         height: f64,
     }

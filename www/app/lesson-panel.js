@@ -72,8 +72,15 @@ export function pageCore(fanout) {
  * ({ text(), setText() }), `fanout` the client API; `keepLayout` leaves the page's layout
  * alone (the embed). Returns `{ lesson, views, afterRun(result), reset() }`.
  */
-export async function openLesson(host, source, { editor, fanout, seed, keepLayout = false }) {
+export async function openLesson(host, source, { editor, fanout, seed, keepLayout = false, setWorkers = () => {} }) {
   const lesson = parseLesson(source);
+  // A lesson's graph runs on the workers it declares (`workers 3`): the run panel follows it,
+  // so Run does what the questions are about.
+  const load = (text) => {
+    editor.setText(text);
+    const declared = /^[ \t]*workers[ \t]+(\d+)[ \t]*(#.*)?$/m.exec(text);
+    if (declared) setWorkers(Number(declared[1]));
+  };
   const core = pageCore(fanout);
   // Real runs, one per graph and settings until the next Run: every question about a real
   // run is judged on the same runs.
@@ -98,7 +105,7 @@ export async function openLesson(host, source, { editor, fanout, seed, keepLayou
     return { lesson, views: new Map(), afterRun: async () => {}, reset() {}, scaled: (t) => t };
   }
   const main = lesson.graphs.find((g) => g.name === lesson.main);
-  editor.setText(main.text);
+  load(main.text);
   const status = el('p', { class: 'lesson-progress', role: 'status', 'aria-live': 'polite' });
   const updateStatus = () => {
     const n = lesson.questions.filter((q) => progress[q.id]?.ok === true).length;
@@ -132,7 +139,7 @@ export async function openLesson(host, source, { editor, fanout, seed, keepLayou
       const g = lesson.graphs.find((x) => x.name === part.name);
       host.append(el('figure', { class: 'lesson-graph' },
         el('figcaption', {}, `Graph “${g.name}”${g.broken ? ' (broken on purpose)' : ''} `,
-          el('button', { type: 'button', class: 'secondary', 'aria-label': `Load graph ${g.name} into the editor`, onclick: () => editor.setText(g.text) }, 'Load into the editor')),
+          el('button', { type: 'button', class: 'secondary', 'aria-label': `Load graph ${g.name} into the editor`, onclick: () => load(g.text) }, 'Load into the editor')),
         el('pre', {}, g.text)));
     } else if (part.type === 'question') {
       const q = lesson.questions.find((x) => x.id === part.id);
@@ -176,7 +183,7 @@ export async function openLesson(host, source, { editor, fanout, seed, keepLayou
           try {
             const a = await showAnswer(lesson, q, core, { seed });
             feedback.textContent = q.kind === 'numeric' ? `The answer: ${formatAnswer(a, q.unit)}. ${await interpolate(q.explain, qs, vars)}` : q.kind === 'choice' ? `The answer: ${q.choices[a]?.text ?? 'it depends on the real run: press Run'}` : a ? 'One solution is now in the editor.' : 'No solution is given.';
-            if (q.kind === 'challenge' && a) editor.setText(a);
+            if (q.kind === 'challenge' && a) load(a);
           } catch (e) { feedback.textContent = e.message; }
         } }, 'Show answer')), hint, feedback);
       if (progress[q.id]) { feedback.textContent = progress[q.id].ok ? '✓ Answered right before.' : '✗ Not yet right.'; feedback.dataset.ok = String(progress[q.id].ok); }

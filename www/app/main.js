@@ -632,7 +632,7 @@ fillLessonMenu($('lesson-menu'));
 try {
   // A share link may carry a whole lesson (share-link.js's optional `lesson` key).
   const lessonText = opened?.ok && opened.lesson !== undefined ? opened.lesson : await lessonFromUrl();
-  if (lessonText !== null) lessonPanel = await openLesson($('lesson'), lessonText, { editor, fanout: api });
+  if (lessonText !== null) lessonPanel = await openLesson($('lesson'), lessonText, { editor, fanout: api, setWorkers: (w) => { workersInput.value = w; timeline.reserve(w); } });
 } catch (e) {
   setStatus(`The lesson could not be opened: ${e.message}`, true);
 }
@@ -641,7 +641,7 @@ $('lesson-file').addEventListener('change', async (e) => {
   const file = e.target.files?.[0];
   if (!file) return;
   try {
-    lessonPanel = await openLesson($('lesson'), await file.text(), { editor, fanout: api });
+    lessonPanel = await openLesson($('lesson'), await file.text(), { editor, fanout: api, setWorkers: (w) => { workersInput.value = w; timeline.reserve(w); } });
   } catch (err) {
     setStatus(`The lesson could not be opened: ${err.message}`, true);
   }

@@ -3,31 +3,12 @@
 //! read back with unmatched events listed (the scripts themselves run in tests/e2e/engines).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::process::Command;
-
-fn fanout(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
-        .args(args)
-        .output()
-        .expect("run fanout");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn write(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("fanout-export-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_string_lossy().into_owned()
-}
+mod common;
+use common::cli::{fanout, temp_file};
 
 #[test]
 fn export_writes_a_script_per_target() {
-    let g = write("mr.dag", "workers 2\nsplit : cpu 20ms\nmap[1..3] : cpu 60ms after split\nmerge : cpu 30ms reduce sum after map[*]\n");
+    let g = temp_file("export", "mr.dag", "workers 2\nsplit : cpu 20ms\nmap[1..3] : cpu 60ms after split\nmerge : cpu 30ms reduce sum after map[*]\n");
     for (to, needle) in [
         (
             "dask",
@@ -35,7 +16,7 @@ fn export_writes_a_script_per_target() {
         ),
         ("asyncio", "asyncio.TaskGroup()"),
     ] {
-        let out = write(&format!("mr.{to}.py"), "");
+        let out = temp_file("export", &format!("mr.{to}.py"), "");
         let (code, stdout, err) = fanout(&["export", &g, "--to", to, "-o", &out]);
         assert_eq!(code, 0, "{err}");
         assert!(stdout.is_empty());
@@ -53,7 +34,8 @@ fn export_writes_a_script_per_target() {
 
 #[test]
 fn what_a_target_cannot_express_names_the_line() {
-    let g = write(
+    let g = temp_file(
+        "export",
         "bad.dag",
         "a : cpu 1ms\npolicy random\nb : counter 1k plain after a\n",
     );
@@ -74,8 +56,13 @@ fn what_a_target_cannot_express_names_the_line() {
 
 #[test]
 fn import_reads_a_trace_beside_the_simulation() {
-    let g = write("ab.dag", "workers 2\na : cpu 10ms\nb : cpu 20ms after a\n");
-    let trace = write(
+    let g = temp_file(
+        "export",
+        "ab.dag",
+        "workers 2\na : cpu 10ms\nb : cpu 20ms after a\n",
+    );
+    let trace = temp_file(
+        "export",
         "ab.trace.json",
         r#"{"traceEvents": [
         {"name": "a", "ph": "X", "ts": 100, "dur": 10000, "pid": 1, "tid": 0},
@@ -102,7 +89,7 @@ fn import_reads_a_trace_beside_the_simulation() {
             .len(),
         2
     );
-    let bad = write("bad.json", "{\"traceEvents\": [");
+    let bad = temp_file("export", "bad.json", "{\"traceEvents\": [");
     let (code, _, err) = fanout(&["import", &bad]);
     assert_eq!(code, 1);
     assert!(err.contains("the trace is not JSON"), "{err}");

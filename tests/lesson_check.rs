@@ -1,26 +1,8 @@
 //! `fanout check` on lesson files (`.md`, `--format md`): every ```fanout block checked, a
 //! block marked `broken` expected to fail; the lessons under lessons/ all pass.
 
-use std::process::Command;
-
-fn fanout(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
-        .args(args)
-        .output()
-        .expect("run fanout");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
-fn temp_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("fanout-lesson-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
+mod common;
+use common::cli::{fanout, temp_file};
 
 #[test]
 fn every_lesson_checks_and_the_cycle_is_named() {
@@ -34,7 +16,7 @@ fn every_lesson_checks_and_the_cycle_is_named() {
     let args: Vec<&str> = std::iter::once("check")
         .chain(files.iter().map(String::as_str))
         .collect();
-    let (code, out) = fanout(&args);
+    let (code, out, _) = fanout(&args);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("circular-dependency.md:")
@@ -47,24 +29,25 @@ fn every_lesson_checks_and_the_cycle_is_named() {
 #[test]
 fn errors_point_at_the_markdown_line_and_broken_blocks_must_fail() {
     let bad = temp_file(
+        "lesson",
         "bad.md",
         "---\nid: x\n---\n\n```fanout\na : cpu 1\nb : cpu 1 after zz\n```\n",
     );
-    let (code, out) = fanout(&["check", &bad]);
+    let (code, out, _) = fanout(&["check", &bad]);
     assert_eq!(code, 1);
     assert!(
         out.contains("bad.md:7:17: error: unknown dependency `zz`"),
         "{out}"
     );
-    let fixed = temp_file("fixed.md", "```fanout broken\na : cpu 1\n```\n");
-    let (code, out) = fanout(&["check", &fixed]);
+    let fixed = temp_file("lesson", "fixed.md", "```fanout broken\na : cpu 1\n```\n");
+    let (code, out, _) = fanout(&["check", &fixed]);
     assert_eq!(code, 1);
     assert!(
         out.contains("fixed.md:1:1: error: this block is marked `broken` but has no error"),
         "{out}"
     );
-    let none = temp_file("none.txt", "# no graph here\n");
-    let (code, out) = fanout(&["check", "--format", "md", &none]);
+    let none = temp_file("lesson", "none.txt", "# no graph here\n");
+    let (code, out, _) = fanout(&["check", "--format", "md", &none]);
     assert_eq!(code, 1);
     assert!(
         out.contains("none.txt:1:1: error: no ```fanout block"),
@@ -72,10 +55,11 @@ fn errors_point_at_the_markdown_line_and_broken_blocks_must_fail() {
     );
     // Other commands read a lesson's first valid block.
     let two = temp_file(
+        "lesson",
         "two.md",
         "```fanout broken\na : cpu 1 after a\n```\n```fanout\nx : cpu 5\ny : cpu 5 after x\n```\n",
     );
-    let (code, out) = fanout(&["analyze", &two]);
+    let (code, out, _) = fanout(&["analyze", &two]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("span (T∞)      10 ms"), "{out}");
 }

@@ -1,7 +1,7 @@
 //! `fanout export FILE --to dask|asyncio [-o OUT]`: the graph as a standalone Python script.
 
 use super::input::{load_graph, FormatOpt};
-use super::{emit, error, FAILED, OK, USAGE};
+use super::{emit_to, FAILED};
 use fanout::export::{to_python, Target};
 
 /// An engine `export` writes a script for.
@@ -65,14 +65,5 @@ pub fn run(a: Args) -> u8 {
             return FAILED;
         }
     };
-    match &a.output {
-        None => emit(&text),
-        Some(path) => match std::fs::write(path, &text) {
-            Ok(()) => OK,
-            Err(e) => {
-                error(format!("cannot write {path}: {e}"));
-                USAGE
-            }
-        },
-    }
+    emit_to(a.output.as_deref(), &text)
 }

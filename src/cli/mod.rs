@@ -108,6 +108,20 @@ pub fn emit(text: &str) -> u8 {
     }
 }
 
+/// Writes `text` to the file `output` (`-o FILE`), or to standard output without one.
+pub fn emit_to(output: Option<&str>, text: &str) -> u8 {
+    match output {
+        None => emit(text),
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => OK,
+            Err(e) => {
+                error(format!("cannot write {path}: {e}"));
+                USAGE
+            }
+        },
+    }
+}
+
 /// Prints `error: message` on stderr, the form of every error that is not a diagnostic.
 pub fn error(message: impl std::fmt::Display) {
     eprintln!("error: {message}");

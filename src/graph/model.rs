@@ -124,16 +124,20 @@ pub enum Policy {
     Waves,
     /// Seeded random order.
     Random,
+    /// Per-worker deques: a worker runs its newest ready task, an idle one steals the
+    /// oldest of a seeded victim (see `crate::sched::steal`).
+    WorkStealing,
 }
 
 impl Policy {
     /// Every policy, in the order the docs list them.
-    pub const ALL: [Policy; 5] = [
+    pub const ALL: [Policy; 6] = [
         Policy::CriticalPath,
         Policy::Fifo,
         Policy::Priority,
         Policy::Waves,
         Policy::Random,
+        Policy::WorkStealing,
     ];
 
     /// The language keyword for this policy.
@@ -144,6 +148,7 @@ impl Policy {
             Policy::Priority => "priority",
             Policy::Waves => "waves",
             Policy::Random => "random",
+            Policy::WorkStealing => "work-stealing",
         }
     }
 
@@ -191,6 +196,9 @@ pub struct Declarations {
     pub policy: Option<Policy>,
     pub on_error: Option<OnError>,
     pub seed: Option<u64>,
+    /// `steal_cost <duration>`: what one steal costs under `policy work-stealing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steal_cost_us: Option<Micros>,
 }
 
 /// A task graph: tasks in declaration order, plus declarations.

@@ -18,8 +18,8 @@ use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
-pub(crate) const DECLARATIONS: [&str; 6] =
-    ["workers", "limit", "rate", "policy", "on_error", "seed"];
+pub(crate) const DECLARATIONS: [&str; 7] =
+    ["workers", "limit", "rate", "policy", "on_error", "seed", "steal_cost"];
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
@@ -192,7 +192,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             if !self.toks.iter().any(|t| t.tok == Tok::Colon) {
                 let msg = match did_you_mean(w, DECLARATIONS) {
                     Some(s) if is_decl_shape => format!("unknown declaration `{w}` (did you mean `{s}`?)"),
-                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed); this line has no `:`".to_string(),
+                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed, steal_cost); this line has no `:`".to_string(),
                 };
                 return self.err(first, msg);
             }
@@ -213,7 +213,8 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             "workers" => "workers N",
             "limit" => "limit <resource> N",
             "rate" => "rate <resource> N/s",
-            "policy" => "policy critical-path|fifo|priority|waves|random",
+            "policy" => "policy critical-path|fifo|priority|waves|random|work-stealing",
+            "steal_cost" => "steal_cost <duration>",
             "on_error" => "on_error fail-fast|skip-dependents|continue",
             _ => "seed N",
         };
@@ -240,6 +241,16 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
         let (vt, v) = *args.last().unwrap_or(&(kw_tok, ""));
         let vloc = self.loc(vt);
         match kw {
+            "steal_cost" => {
+                if let Some(prev) = already(raw) {
+                    return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
+                }
+                match parse_duration(v) {
+                    Ok(us) => raw.decls.steal_cost_us = Some(us),
+                    Err(e) => return self.err(vt, format!("{e} (in `steal_cost <duration>`, like `steal_cost 50us`)")),
+                }
+                raw.decl_locs.push((kw, vloc));
+            }
             "workers" | "seed" | "policy" | "on_error" => {
                 if let Some(prev) = already(raw) {
                     return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));

@@ -35,6 +35,9 @@ pub fn to_dag(graph: &Graph) -> String {
     if let Some(s) = d.seed {
         let _ = writeln!(out, "seed {s}");
     }
+    if let Some(c) = d.steal_cost_us {
+        let _ = writeln!(out, "steal_cost {}", format_duration(c));
+    }
     if !out.is_empty() && !graph.tasks.is_empty() {
         out.push('\n');
     }
@@ -152,6 +155,9 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
         policy: d.policy,
         on_error: d.on_error,
         seed: d.seed,
+        steal_cost: d
+            .steal_cost_us
+            .map(|c| serde_json::Value::String(format_duration(c))),
         tasks: graph
             .tasks
             .iter()

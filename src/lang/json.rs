@@ -39,6 +39,9 @@ pub struct JsonGraph {
     pub on_error: Option<OnError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// `steal_cost` under `policy work-stealing`: a duration like `"50us"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steal_cost: Option<serde_json::Value>,
     pub tasks: Vec<JsonTask>,
 }
 
@@ -175,8 +178,15 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         policy,
         on_error,
         seed,
+        steal_cost,
         tasks,
     } = doc;
+    if let Some(v) = &steal_cost {
+        match json_duration(v) {
+            Ok(us) => raw.decls.steal_cost_us = Some(us),
+            Err(m) => diags.error(&Loc::Json(JPath::Root("steal_cost")), m),
+        }
+    }
     raw.decls.workers = workers;
     raw.decls.policy = policy;
     raw.decls.on_error = on_error;
@@ -186,6 +196,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         ("policy", policy.is_some()),
         ("on_error", on_error.is_some()),
         ("seed", seed.is_some()),
+        ("steal_cost", steal_cost.is_some()),
     ] {
         if given {
             raw.decl_locs.push((name, Loc::Json(JPath::Root(name))));

@@ -1,6 +1,6 @@
 //! What a run is scheduled with: workers, policy, seed, error handling.
 
-use crate::graph::{Graph, OnError, Policy};
+use crate::graph::{Graph, Micros, OnError, Policy};
 
 /// The settings of one scheduled run. Build it with [`SchedConfig::for_graph`] to take the
 /// graph's declarations and override what the caller (CLI flag, page control) sets.
@@ -14,6 +14,8 @@ pub struct SchedConfig {
     pub seed: u64,
     /// What a task that failed for good does to the rest of the run.
     pub on_error: OnError,
+    /// `policy work-stealing`: how long a steal delays the stolen attempt (µs, default 0).
+    pub steal_cost_us: Micros,
 }
 
 /// Workers used when neither the caller nor the graph says.
@@ -37,6 +39,7 @@ impl SchedConfig {
             policy: policy.or(d.policy).unwrap_or_default(),
             seed: seed.or(d.seed).unwrap_or(0),
             on_error: on_error.or(d.on_error).unwrap_or_default(),
+            steal_cost_us: d.steal_cost_us.unwrap_or(0),
         }
     }
 
@@ -47,6 +50,7 @@ impl SchedConfig {
             policy: Policy::default(),
             seed: 0,
             on_error: OnError::default(),
+            steal_cost_us: 0,
         }
     }
 }

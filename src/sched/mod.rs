@@ -23,6 +23,7 @@ mod limits;
 mod policy;
 pub mod rng;
 mod status;
+pub mod steal;
 
 pub use self::config::{SchedConfig, DEFAULT_WORKERS};
 pub use self::core::{
@@ -31,3 +32,4 @@ pub use self::core::{
 pub use self::index::{prepare, prepare_with, Csr, Prepared};
 pub use self::policy::{Key, Ordering, RankSet, ReadyQueue};
 pub use self::status::Status;
+pub use self::steal::{Deques, StealMark};

@@ -105,6 +105,28 @@ pub fn run_result_with(
         kernel_calibration: crate::analysis::kernel_calibration(graph),
         counter: None,
         cpu_share: None,
+        steals: steal_report(graph, sched),
+    })
+}
+
+/// The steals of a `work-stealing` run, `None` under other policies.
+fn steal_report(graph: &Graph, sched: &Scheduler) -> Option<super::StealReport> {
+    let cfg = sched.config();
+    (cfg.policy == crate::graph::Policy::WorkStealing).then(|| super::StealReport {
+        steals: sched.steals().len() as u64,
+        failed_steals: sched.failed_steals(),
+        steal_cost_ms: ms(cfg.steal_cost_us),
+        marks: sched
+            .steals()
+            .iter()
+            .map(|m| super::StealRecord {
+                task: graph.tasks[m.task as usize].id.clone(),
+                attempt: m.attempt,
+                worker: m.thief as usize,
+                victim: m.victim as usize,
+                at_ms: ms(m.at_us),
+            })
+            .collect(),
     })
 }
 

@@ -113,6 +113,38 @@ pub struct RunResult {
     /// in simulations and in runs without a measurable `cpu` attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_share: Option<CpuShare>,
+    /// `policy work-stealing`: the steals and failed steals (absent under other policies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steals: Option<StealReport>,
+}
+
+/// What work stealing did in a `policy work-stealing` run (absent under other policies).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StealReport {
+    /// Successful steals.
+    pub steals: u64,
+    /// Victim draws that found an empty deque.
+    pub failed_steals: u64,
+    /// `steal_cost`: how long each steal delayed its attempt in a simulation (ms); a real
+    /// run measures it (a stolen attempt's start minus `at_ms`).
+    pub steal_cost_ms: f64,
+    /// Every steal, in the order they happened.
+    pub marks: Vec<StealRecord>,
+}
+
+/// One steal: `worker` took attempt `attempt` of task `task` from `victim`'s deque.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StealRecord {
+    /// The stolen task's id.
+    pub task: String,
+    /// The 1-based attempt that then started.
+    pub attempt: u32,
+    /// The thief.
+    pub worker: usize,
+    /// The worker whose deque it came from.
+    pub victim: usize,
+    /// When the steal was decided.
+    pub at_ms: f64,
 }
 
 /// What happened to the shared counter of the `counter` kernel in one real run.

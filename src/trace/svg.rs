@@ -219,6 +219,7 @@ mod tests {
             metrics: None,
             counter: None,
             cpu_share: None,
+            steals: None,
             kernel_calibration: None,
         }
     }

@@ -6,6 +6,7 @@ use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
+use super::steal::{Deques, StealMark};
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
 use std::cmp::Reverse;
@@ -118,6 +119,11 @@ pub struct Start {
     pub attempt: u32,
     /// Its duration, whether it is meant to fail, its timeout.
     pub plan: AttemptPlan,
+    /// `work-stealing`: the worker it was stolen from (`None`: not stolen).
+    pub stolen_from: Option<usize>,
+    /// How long after now the attempt starts (a steal's `steal_cost`; 0 otherwise). A
+    /// simulation delays the attempt by it; a real run measures its own start instead.
+    pub delay_us: Micros,
 }
 
 /// One attempt, as it happened. Times in µs since the start of the run. Compact (32 bytes):
@@ -236,6 +242,11 @@ pub struct Scheduler {
     aborted: bool,
     records: Vec<AttemptRecord>,
     waits: Waits,
+    /// `work-stealing` only: the per-worker deques that replace `ready`.
+    deques: Option<Deques>,
+    /// The worker whose finished attempt is releasing tasks now (`u32::MAX`: none, the
+    /// sources are being dealt).
+    releaser: u32,
 }
 
 impl Scheduler {
@@ -339,6 +350,8 @@ impl Scheduler {
             aborted: false,
             records: Vec::with_capacity(n),
             waits: Waits::default(),
+            deques: (cfg.policy == Policy::WorkStealing).then(|| Deques::new(cfg.workers, cfg.seed)),
+            releaser: u32::MAX,
         };
         // Sources, in index order.
         for t in 0..n {
@@ -380,6 +393,8 @@ impl Scheduler {
             self.timers.pop();
             let s = &mut self.slots[task as usize];
             s.eligible = t;
+            // A retry goes back on the deque of the worker its failed attempt ran on.
+            self.releaser = s.worker;
             self.enter_gate(task as usize, now);
         }
         if self.cfg.policy == Policy::Waves && self.wave_remaining == 0 && !self.held.is_empty() {
@@ -389,6 +404,25 @@ impl Scheduler {
             self.refresh_gate(now);
             return None;
         };
+        let mut stolen_from = None;
+        if let Some(d) = self.deques.as_mut() {
+            // Work stealing: own deque, else a steal, else a gated task whose resources
+            // have room (best key first).
+            let task = match d.take(worker as usize) {
+                Some((t, victim)) => {
+                    stolen_from = victim;
+                    t
+                }
+                None => match self.gate.best_startable(&self.resources, now) {
+                    Some(g) => self.take_gated(g, now),
+                    None => {
+                        self.refresh_gate(now);
+                        return None;
+                    }
+                },
+            };
+            return Some(self.start_on(task as usize, worker, now, stolen_from));
+        }
         // The best startable task: the top of the ready heap (tasks without resources) or
         // the best-keyed gated task whose resources have room now, whichever key is larger.
         let from_gate = self.gate.best_startable(&self.resources, now);
@@ -410,21 +444,37 @@ impl Scheduler {
                 return None;
             }
         };
+        Some(self.start_on(task as usize, worker, now, stolen_from))
+    }
+
+    /// Starts the next attempt of `task` on free `worker` (the top of `free_workers`).
+    fn start_on(&mut self, task: usize, worker: u32, now: Micros, stolen_from: Option<u32>) -> Start {
         self.free_workers.pop();
-        let task = task as usize;
+        let delay = if stolen_from.is_some() { self.cfg.steal_cost_us } else { 0 };
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
         s.attempts += 1;
         s.worker = worker;
-        s.start = now;
+        s.start = now.saturating_add(delay);
         self.running += 1;
         let attempt = s.attempts;
-        Some(Start {
+        if let (Some(victim), Some(d)) = (stolen_from, self.deques.as_mut()) {
+            d.marks.push(StealMark {
+                task: task as u32,
+                attempt,
+                thief: worker,
+                victim,
+                at_us: now,
+            });
+        }
+        Start {
             task,
             worker: worker as usize,
             attempt,
             plan: self.plan(task, attempt),
-        })
+            stolen_from: stolen_from.map(|v| v as usize),
+            delay_us: delay,
+        }
     }
 
     /// The plan of attempt `attempt` (1-based) of `task`.
@@ -484,6 +534,7 @@ impl Scheduler {
         };
         self.record(task, start_us.unwrap_or(slot.start), end, status);
         self.release_attempt(task);
+        self.releaser = slot.worker;
         let retry = self.special(task).map_or(0, |o| o.retry);
         match outcome {
             Outcome::Ok => {
@@ -551,7 +602,17 @@ impl Scheduler {
 
     /// Number of tasks ready and waiting for a worker (excluding gated ones).
     pub fn ready_len(&self) -> usize {
-        self.ready.len()
+        self.ready.len() + self.deques.as_ref().map_or(0, Deques::len)
+    }
+
+    /// `work-stealing`: every steal so far, in order (empty under other policies).
+    pub fn steals(&self) -> &[StealMark] {
+        self.deques.as_ref().map_or(&[], |d| &d.marks)
+    }
+
+    /// `work-stealing`: victim draws that found an empty deque (0 under other policies).
+    pub fn failed_steals(&self) -> u64 {
+        self.deques.as_ref().map_or(0, |d| d.failed)
     }
 
     /// Number of attempts running now.
@@ -704,6 +765,13 @@ impl Scheduler {
             self.slots[task].first_unblocked = now;
         }
         // Ranked queues know the (static) key already.
+        if let Some(d) = self.deques.as_mut() {
+            match self.releaser {
+                u32::MAX => d.push_source(task as u32),
+                w => d.push(w as usize, task as u32),
+            }
+            return;
+        }
         let key = if self.ready.is_keyed() {
             self.key(task, eligible)
         } else {
@@ -851,6 +919,9 @@ impl Scheduler {
             self.terminal += 1;
         }
         self.ready.clear();
+        if let Some(d) = self.deques.as_mut() {
+            d.clear();
+        }
         self.gate.clear();
         self.timers.clear();
         self.held.clear();

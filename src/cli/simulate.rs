@@ -96,6 +96,16 @@ fn summary(r: &RunResult) -> String {
             .collect();
         s += &format!("utilization: {}\n", util.join("  "));
     }
+    if let Some(st) = &r.steals {
+        let n = r.tasks.len().max(1) as f64;
+        s += &format!(
+            "steals: {} ({:.2} per task), {} failed steal draws, steal cost {:.3} ms\n",
+            st.steals,
+            st.steals as f64 / n,
+            st.failed_steals,
+            st.steal_cost_ms
+        );
+    }
     let result: Vec<String> = r
         .result
         .iter()

@@ -20,6 +20,11 @@ import { createSpeedupChart } from './speedup-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
+import { stealMarksOf, stealOverlay } from './steal-marks.js';
+
+/** The timeline overlays of a run: its steal marks (work stealing). */
+const overlaysOf = (result) => (result?.steals ? [stealOverlay(stealMarksOf(result))] : []);
+
 
 const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;
 
@@ -461,6 +466,7 @@ async function showBigResult(result, text, settings) {
     `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.`);
   status.dataset.mode = result.mode;
   timeline.setCompact(c, { makespan: result.makespan_ms, workers: result.workers });
+  timeline.setOverlays(overlaysOf(result));
   timeline.select(selection.get());
   await nextTask();
   if (big && model?.compact === c) dag.setGroupStates(groupStatesOf(big, c));
@@ -510,6 +516,7 @@ function showResult(result, text, settings = {}) {
     `against ${formatMs(result.sequential_ms)} of work: ${speedup.toFixed(2)}× speedup${bound}.${startup}`);
   status.dataset.mode = result.mode;
   timeline.setResult(model);
+  timeline.setOverlays(overlaysOf(result));
   if (tasks.length) dag.setStates(statesAfterRun(tasks, model));
   if (tasks.length > GROUP_ABOVE) groupsOnce(text).then((info) => { if (text === drawnText) dag.setGroupStates(groupStatesOfModel(info, model)); }, () => {});
   timeline.select(selection.get());

@@ -8,6 +8,7 @@
 import { el } from './dom.js';
 import { capital, ms, plural, ratio } from './format.js';
 import { STATES, stateOfStatus } from './states.js';
+import { stealSummary } from './steal-marks.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -110,6 +111,7 @@ export function runFigures(result) {
     tasksSkipped: count('skipped'), tasksCancelled: count('cancelled'),
     notStarted: Math.max(0, tasksTotal - records.length),
     cpuShare: result.cpu_share ?? null,
+    steals: result.steals ?? null,
     cores: result.cores ?? globalThis.navigator?.hardwareConcurrency,
   };
 }
@@ -259,6 +261,8 @@ export function metricRows(f) {
     }
     add('lost', 'Lost to failures and retries', ms(lost), s);
   }
+  if (f.steals) add('steals', 'Steals', String(f.steals.steals), `${capital(stealSummary({ steals: f.steals, tasks_total: f.tasksTotal }))}: ` +
+    'an idle worker took the oldest task of another worker\'s deque (the arrow-heads on the timeline say from whom).');
   return rows;
 }
 

@@ -96,6 +96,15 @@ fn summary(r: &RunResult) -> String {
             .collect();
         s += &format!("utilization: {}\n", util.join("  "));
     }
+    if let Some(b) = &r.batches {
+        let members: usize = b.iter().map(|x| x.members.len()).sum();
+        s += &format!(
+            "batches: {} dispatches carried {} tasks ({:.1} per batch)\n",
+            b.len(),
+            members,
+            members as f64 / b.len().max(1) as f64
+        );
+    }
     if let Some(st) = &r.steals {
         let n = r.tasks.len().max(1) as f64;
         s += &format!(

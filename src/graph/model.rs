@@ -92,6 +92,20 @@ pub struct TaskOptions {
     pub uses: Vec<String>,
     /// How the task combines its dependencies' values.
     pub reduce: Option<Reduce>,
+    /// `batch N`: one dispatch carries up to N ready members of the task's family (the
+    /// tasks whose ids are the same name followed by a number, as a range `w[1..N]`
+    /// declares), run back to back on one worker. 0 or 1: not batched.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub batch: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The family of a task id for `batch`: the id without its trailing digits (`w17` → `w`).
+pub fn batch_family(id: &str) -> &str {
+    id.trim_end_matches(|c: char| c.is_ascii_digit())
 }
 
 /// One task of a graph.

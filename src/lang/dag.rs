@@ -23,8 +23,9 @@ pub(crate) const DECLARATIONS: [&str; 7] =
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
-pub(crate) const OPTIONS: [&str; 9] = [
+pub(crate) const OPTIONS: [&str; 10] = [
     "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
+    "batch",
 ];
 /// `reduce` operators.
 pub(crate) const REDUCERS: [(&str, Reduce); 7] = [
@@ -497,9 +498,10 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "priority" => "priority",
                 "uses" => "uses",
                 "reduce" => "reduce",
+                "batch" => "batch",
                 _ => {
                     let hint = suggestion_suffix(did_you_mean(w, OPTIONS));
-                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, fail, priority, uses, reduce or `after`{hint}"));
+                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, fail, priority, uses, reduce, batch or `after`{hint}"));
                     // Skip to the next known option.
                     while self.peek().is_some_and(|t| !matches!(t.tok, Tok::Word(w) if OPTIONS.contains(&w) && w != "attempts")) {
                         self.pos += 1;
@@ -550,6 +552,12 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                     p.map(|p| o.fail_probability = p)
                         .ok_or_else(|| format!("`{v}` is not a probability: write a number from 0 to 1 (like 0.2) or a percentage (like 20%)"))
                 }
+                "batch" => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .map(|n| o.batch = n)
+                    .ok_or_else(|| format!("`{v}` is not a batch size: write a whole number of tasks per dispatch, like `batch 100`")),
                 "priority" => v
                     .parse::<i64>()
                     .map(|n| o.priority = n)

@@ -111,6 +111,9 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
     if !o.uses.is_empty() {
         let _ = write!(out, " uses {}", o.uses.join(", "));
     }
+    if o.batch != 0 {
+        let _ = write!(out, " batch {}", o.batch);
+    }
     if let Some(r) = o.reduce {
         let name = REDUCERS
             .iter()
@@ -189,6 +192,7 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     priority: o.priority,
                     uses: o.uses.clone(),
                     reduce: o.reduce,
+                    batch: o.batch,
                 }
             })
             .collect(),

@@ -96,6 +96,9 @@ pub struct JsonTask {
     pub uses: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reduce: Option<Reduce>,
+    /// `batch N` (0: not batched).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub batch: u32,
 }
 
 /// A duration given as a string (`.dag` syntax) or a number of milliseconds.
@@ -263,6 +266,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             ("fail attempts", t.fail_attempts != 0, "fail_attempts"),
             ("priority", t.priority != 0, "priority"),
             ("reduce", t.reduce.is_some(), "reduce"),
+            ("batch", t.batch != 0, "batch"),
         ] {
             if given {
                 option_locs.push((name, field(key)));
@@ -294,6 +298,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 priority: t.priority,
                 uses: t.uses,
                 reduce: t.reduce,
+                batch: t.batch,
             },
             option_locs,
             uses_locs,

@@ -15,6 +15,7 @@
 //! backoff, timeouts and error handling all live here; see `DESIGN.md` in this folder for
 //! the states and invariants.
 
+pub mod batch;
 mod config;
 mod core;
 mod gate;
@@ -33,3 +34,4 @@ pub use self::index::{prepare, prepare_with, Csr, Prepared};
 pub use self::policy::{Key, Ordering, RankSet, ReadyQueue};
 pub use self::status::Status;
 pub use self::steal::{Deques, StealMark};
+pub use self::batch::{BatchMark, Families};

@@ -160,6 +160,19 @@ impl ReadyQueue {
         }
     }
 
+    /// Removes `task` if the queue can (ranked: yes; keyed: no, the caller skips it when
+    /// it surfaces). Returns whether it was removed.
+    #[inline]
+    pub fn remove(&mut self, task: usize) -> bool {
+        match self {
+            ReadyQueue::Ranked { set, rank, .. } => {
+                set.remove(rank[task] as usize);
+                true
+            }
+            ReadyQueue::Keyed(_) => false,
+        }
+    }
+
     /// Number of queued tasks.
     pub fn len(&self) -> usize {
         match self {

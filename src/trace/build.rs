@@ -89,6 +89,7 @@ pub fn run_result_with(
         .collect();
     let m = metrics::compute(sched, makespan);
     let cfg = sched.config();
+    let batches = batch_records(graph, sched, &tasks);
     Ok(RunResult {
         mode: mode.to_string(),
         workers: cfg.workers,
@@ -106,7 +107,43 @@ pub fn run_result_with(
         counter: None,
         cpu_share: None,
         steals: steal_report(graph, sched),
+        batches,
     })
+}
+
+/// The batches of more than one member, `None` when there were none.
+fn batch_records(
+    graph: &Graph,
+    sched: &Scheduler,
+    tasks: &[TaskRecord],
+) -> Option<Vec<super::BatchRecord>> {
+    let marks = sched.batches();
+    if marks.is_empty() {
+        return None;
+    }
+    let attempt = |(t, a): (u32, u32)| tasks[t as usize].attempts.get(a as usize - 1);
+    Some(
+        marks
+            .iter()
+            .map(|b| {
+                let times: Vec<&Attempt> = b.members.iter().filter_map(|&m| attempt(m)).collect();
+                super::BatchRecord {
+                    worker: b.worker as usize,
+                    start_ms: times
+                        .iter()
+                        .map(|a| a.start_ms)
+                        .reduce(f64::min)
+                        .unwrap_or(ms(b.at_us)),
+                    end_ms: times.iter().map(|a| a.end_ms).fold(0.0, f64::max),
+                    members: b
+                        .members
+                        .iter()
+                        .map(|&(t, _)| graph.tasks[t as usize].id.clone())
+                        .collect(),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The steals of a `work-stealing` run, `None` under other policies.

@@ -116,6 +116,23 @@ pub struct RunResult {
     /// `policy work-stealing`: the steals and failed steals (absent under other policies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steals: Option<StealReport>,
+    /// `batch N`: every dispatch that carried more than one member (absent when none did).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batches: Option<Vec<BatchRecord>>,
+}
+
+/// One batch: `members` ran back to back on `worker`, from `start_ms` (the first member's
+/// start) to `end_ms` (the last member's end), as measured in a real run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// The worker that ran them.
+    pub worker: usize,
+    /// The first member's start.
+    pub start_ms: f64,
+    /// The last member's end.
+    pub end_ms: f64,
+    /// The members' task ids, in the order they ran.
+    pub members: Vec<String>,
 }
 
 /// What work stealing did in a `policy work-stealing` run (absent under other policies).

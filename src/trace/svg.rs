@@ -220,6 +220,7 @@ mod tests {
             counter: None,
             cpu_share: None,
             steals: None,
+            batches: None,
             kernel_calibration: None,
         }
     }

@@ -6,7 +6,9 @@ use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
+use super::batch::{BatchMark, Families};
 use super::steal::{Deques, StealMark};
+use std::collections::VecDeque;
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
 use std::cmp::Reverse;
@@ -247,6 +249,14 @@ pub struct Scheduler {
     /// The worker whose finished attempt is releasing tasks now (`u32::MAX`: none, the
     /// sources are being dealt).
     releaser: u32,
+    /// `batch N` families (`None`: nothing is batched, or `work-stealing`).
+    families: Option<Families>,
+    /// Members of a batch already decided, handed out by the next calls of `next`.
+    pending: VecDeque<Start>,
+    /// Per worker: members of its current batch not yet ended (0: no batch).
+    batch_left: Vec<u32>,
+    /// Ready tasks left in a keyed queue after a batch took them (skipped when they surface).
+    stale: usize,
 }
 
 impl Scheduler {
@@ -352,7 +362,18 @@ impl Scheduler {
             waits: Waits::default(),
             deques: (cfg.policy == Policy::WorkStealing).then(|| Deques::new(cfg.workers, cfg.seed)),
             releaser: u32::MAX,
+            families: if cfg.policy == Policy::WorkStealing {
+                None
+            } else {
+                Families::of(graph)
+            },
+            pending: VecDeque::new(),
+            batch_left: Vec::new(),
+            stale: 0,
         };
+        if s.families.is_some() {
+            s.batch_left = vec![0; cfg.workers];
+        }
         // Sources, in index order.
         for t in 0..n {
             if s.deps_left[t] == 0 {
@@ -385,6 +406,9 @@ impl Scheduler {
         let now = self.now;
         if self.aborted {
             return None;
+        }
+        if let Some(s) = self.pending.pop_front() {
+            return Some(s);
         }
         while let Some(&Reverse((t, task))) = self.timers.peek() {
             if t > now {
@@ -423,6 +447,16 @@ impl Scheduler {
             };
             return Some(self.start_on(task as usize, worker, now, stolen_from));
         }
+        if self.stale > 0 {
+            // Batch members a keyed queue could not remove: drop them as they surface.
+            while let Some(t) = self.ready.peek() {
+                if self.slots[t].state == TaskState::Ready {
+                    break;
+                }
+                self.ready.pop();
+                self.stale -= 1;
+            }
+        }
         // The best startable task: the top of the ready heap (tasks without resources) or
         // the best-keyed gated task whose resources have room now, whichever key is larger.
         let from_gate = self.gate.best_startable(&self.resources, now);
@@ -438,13 +472,82 @@ impl Scheduler {
         let task = match (from_ready, from_gate) {
             (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
             (None, Some(g)) => self.take_gated(g, now),
-            (Some(_), _) => self.ready.pop()? as u32,
+            (Some(_), _) => {
+                let t = self.ready.pop()?;
+                if let Some(batch) = self.take_batch(t) {
+                    return Some(self.start_batch(t, batch, worker, now));
+                }
+                t as u32
+            }
             (None, None) => {
                 self.refresh_gate(now);
                 return None;
             }
         };
         Some(self.start_on(task as usize, worker, now, stolen_from))
+    }
+
+    /// `task` was taken from the ready queue: if it is batched, takes up to N - 1 more
+    /// ready members of its family out of the queues (best first) and returns them.
+    fn take_batch(&mut self, task: usize) -> Option<Vec<u32>> {
+        let key = self.key(task, self.slots[task].eligible);
+        let fams = self.families.as_mut()?;
+        let (f, n) = fams.family(task)?;
+        fams.remove(task, key);
+        let more = fams.take(f, n as usize - 1);
+        if more.is_empty() {
+            return None;
+        }
+        for &m in &more {
+            if !self.ready.remove(m as usize) {
+                self.stale += 1;
+            }
+        }
+        Some(more)
+    }
+
+    /// Starts `task` and the other members `more` of its batch on free `worker`, back to
+    /// back: each member starts when the previous one's planned length is over. Returns the
+    /// first start; the others wait in `pending`.
+    fn start_batch(&mut self, task: usize, more: Vec<u32>, worker: u32, now: Micros) -> Start {
+        let first = self.start_on(task, worker, now, None);
+        let mut offset = first.plan.simulate().0;
+        let mut members = vec![(task as u32, first.attempt)];
+        self.batch_left[worker as usize] = 1 + more.len() as u32;
+        for m in more {
+            let s = self.start_on_held(m as usize, worker, now, offset);
+            offset = offset.saturating_add(s.plan.simulate().0);
+            members.push((m, s.attempt));
+            self.pending.push_back(s);
+        }
+        if let Some(f) = self.families.as_mut() {
+            f.marks.push(BatchMark {
+                worker,
+                at_us: now,
+                members,
+            });
+        }
+        first
+    }
+
+    /// Starts the next attempt of `task` on `worker`, which already holds a batch member
+    /// (the worker is not taken from `free_workers`), `delay` after now.
+    fn start_on_held(&mut self, task: usize, worker: u32, now: Micros, delay: Micros) -> Start {
+        let s = &mut self.slots[task];
+        s.state = TaskState::Running;
+        s.attempts += 1;
+        s.worker = worker;
+        s.start = now.saturating_add(delay);
+        self.running += 1;
+        let attempt = s.attempts;
+        Start {
+            task,
+            worker: worker as usize,
+            attempt,
+            plan: self.plan(task, attempt),
+            stolen_from: None,
+            delay_us: delay,
+        }
     }
 
     /// Starts the next attempt of `task` on free `worker` (the top of `free_workers`).
@@ -603,6 +706,11 @@ impl Scheduler {
     /// Number of tasks ready and waiting for a worker (excluding gated ones).
     pub fn ready_len(&self) -> usize {
         self.ready.len() + self.deques.as_ref().map_or(0, Deques::len)
+    }
+
+    /// `batch N`: every batch of more than one member so far, in dispatch order.
+    pub fn batches(&self) -> &[BatchMark] {
+        self.families.as_ref().map_or(&[], |f| &f.marks)
     }
 
     /// `work-stealing`: every steal so far, in order (empty under other policies).
@@ -778,6 +886,12 @@ impl Scheduler {
             (0, 0)
         };
         self.ready.push(task, key);
+        if self.families.is_some() {
+            let k = self.key(task, eligible);
+            if let Some(f) = self.families.as_mut() {
+                f.insert(task, k);
+            }
+        }
     }
 
     /// At the end of a scheduling round (nothing more can start now): marks gated tasks
@@ -839,7 +953,17 @@ impl Scheduler {
     /// Frees the worker and the resource slots of `task`'s running attempt.
     fn release_attempt(&mut self, task: usize) {
         let w = self.slots[task].worker;
-        self.free_workers.push(Reverse(w));
+        // A worker running a batch is free once its last member has ended.
+        let held = match self.batch_left.get_mut(w as usize) {
+            Some(left) if *left > 0 => {
+                *left -= 1;
+                *left > 0
+            }
+            _ => false,
+        };
+        if !held {
+            self.free_workers.push(Reverse(w));
+        }
         self.running -= 1;
         if let Some(o) = self.special(task) {
             if !o.uses.is_empty() {
@@ -909,7 +1033,8 @@ impl Scheduler {
                 continue;
             }
             if state == TaskState::Running {
-                self.record(t, self.slots[t].start, now, Status::Cancelled);
+                // A batch member that had not begun yet is cut at once.
+                self.record(t, self.slots[t].start.min(now), now, Status::Cancelled);
                 self.release_attempt(t);
             }
             self.slots[t].state = TaskState::Cancelled;
@@ -919,6 +1044,7 @@ impl Scheduler {
             self.terminal += 1;
         }
         self.ready.clear();
+        self.pending.clear();
         if let Some(d) = self.deques.as_mut() {
             d.clear();
         }

@@ -21,9 +21,13 @@ import { installStateColors, legend, stateOfStatus } from './states.js';
 import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
 import { stealMarksOf, stealOverlay } from './steal-marks.js';
+import { batchesOf, batchOverlay } from './batch-outline.js';
 
-/** The timeline overlays of a run: its steal marks (work stealing). */
-const overlaysOf = (result) => (result?.steals ? [stealOverlay(stealMarksOf(result))] : []);
+/** The timeline overlays of a run: its steal marks (work stealing), its batch outlines. */
+const overlaysOf = (result) => [
+  ...(result?.steals ? [stealOverlay(stealMarksOf(result))] : []),
+  ...(result?.batches ? [batchOverlay(batchesOf(result))] : []),
+];
 
 
 const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;

@@ -9,6 +9,7 @@ import { el } from './dom.js';
 import { capital, ms, plural, ratio } from './format.js';
 import { STATES, stateOfStatus } from './states.js';
 import { stealSummary } from './steal-marks.js';
+import { batchSummary } from './batch-outline.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -112,6 +113,7 @@ export function runFigures(result) {
     notStarted: Math.max(0, tasksTotal - records.length),
     cpuShare: result.cpu_share ?? null,
     steals: result.steals ?? null,
+    batches: result.batches ?? null,
     cores: result.cores ?? globalThis.navigator?.hardwareConcurrency,
   };
 }
@@ -261,6 +263,8 @@ export function metricRows(f) {
     }
     add('lost', 'Lost to failures and retries', ms(lost), s);
   }
+  if (f.batches?.length) add('batches', 'Batches', String(f.batches.length), `${capital(batchSummary({ batches: f.batches }))}: ` +
+    'each dispatch ran its members back to back on one worker (outlined on the timeline), one message instead of one per task.');
   if (f.steals) add('steals', 'Steals', String(f.steals.steals), `${capital(stealSummary({ steals: f.steals, tasks_total: f.tasksTotal }))}: ` +
     'an idle worker took the oldest task of another worker\'s deque (the arrow-heads on the timeline say from whom).');
   return rows;

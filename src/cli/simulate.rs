@@ -96,6 +96,12 @@ fn summary(r: &RunResult) -> String {
             .collect();
         s += &format!("utilization: {}\n", util.join("  "));
     }
+    if let Some(p) = &r.pool {
+        s += &format!(
+            "pool: {}..{} workers, peak {}, {:.3} worker-seconds against {:.3} for a fixed pool of {}\n",
+            p.min, p.max, p.peak, p.worker_seconds, p.fixed_worker_seconds, p.max
+        );
+    }
     if let Some(b) = &r.batches {
         let members: usize = b.iter().map(|x| x.members.len()).sum();
         s += &format!(

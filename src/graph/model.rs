@@ -213,6 +213,18 @@ pub struct Declarations {
     /// `steal_cost <duration>`: what one steal costs under `policy work-stealing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steal_cost_us: Option<Micros>,
+    /// `workers MIN..MAX`: the smallest pool of an autoscaling pool (`workers` is MAX).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers_min: Option<u32>,
+    /// `scale_up D`: a ready task waiting this long for a worker adds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up_us: Option<Micros>,
+    /// `scale_down D`: a worker idle this long is removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down_us: Option<Micros>,
+    /// `worker_start D`: how long a new worker takes before it takes work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_start_us: Option<Micros>,
 }
 
 /// A task graph: tasks in declaration order, plus declarations.

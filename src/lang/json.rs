@@ -42,6 +42,16 @@ pub struct JsonGraph {
     /// `steal_cost` under `policy work-stealing`: a duration like `"50us"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steal_cost: Option<serde_json::Value>,
+    /// `workers MIN..MAX`: MIN (`workers` is MAX).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers_min: Option<u32>,
+    /// `scale_up`, `scale_down`, `worker_start`: durations like `"10ms"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_start: Option<serde_json::Value>,
     pub tasks: Vec<JsonTask>,
 }
 
@@ -182,8 +192,33 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         on_error,
         seed,
         steal_cost,
+        workers_min,
+        scale_up,
+        scale_down,
+        worker_start,
         tasks,
     } = doc;
+    raw.decls.workers_min = workers_min;
+    if let (Some(min), Some(max)) = (workers_min, workers) {
+        if min == 0 || min > max {
+            diags.error(
+                &Loc::Json(JPath::Root("workers_min")),
+                format!("`workers_min` {min} must be from 1 to `workers` ({max})"),
+            );
+        }
+    }
+    for (name, v, slot) in [
+        ("scale_up", &scale_up, &mut raw.decls.scale_up_us),
+        ("scale_down", &scale_down, &mut raw.decls.scale_down_us),
+        ("worker_start", &worker_start, &mut raw.decls.worker_start_us),
+    ] {
+        if let Some(v) = v {
+            match json_duration(v) {
+                Ok(us) => *slot = Some(us),
+                Err(m) => diags.error(&Loc::Json(JPath::Root(name)), m),
+            }
+        }
+    }
     if let Some(v) = &steal_cost {
         match json_duration(v) {
             Ok(us) => raw.decls.steal_cost_us = Some(us),

@@ -16,6 +16,7 @@
 //! the states and invariants.
 
 pub mod batch;
+pub mod autoscale;
 mod config;
 mod core;
 mod gate;
@@ -26,7 +27,8 @@ pub mod rng;
 mod status;
 pub mod steal;
 
-pub use self::config::{SchedConfig, DEFAULT_WORKERS};
+pub use self::config::{AutoscaleConfig, SchedConfig, DEFAULT_WORKERS};
+pub use self::autoscale::{Autoscaler, PoolEvent, PoolEventKind};
 pub use self::core::{
     AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState, Waits,
 };

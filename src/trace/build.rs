@@ -108,6 +108,57 @@ pub fn run_result_with(
         cpu_share: None,
         steals: steal_report(graph, sched),
         batches,
+        pool: pool_report(sched, makespan),
+    })
+}
+
+/// An autoscaling pool's lanes and cost, `None` for a fixed pool.
+fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport> {
+    use crate::sched::PoolEventKind;
+    let a = sched.config().autoscale?;
+    let mut lanes: Vec<super::PoolLane> = Vec::new();
+    let mut open: Vec<Option<usize>> = vec![None; sched.config().workers];
+    let (mut on, mut peak) = (0usize, 0usize);
+    for e in sched.pool_events() {
+        let w = e.worker as usize;
+        match e.kind {
+            PoolEventKind::Start => {
+                open[w] = Some(lanes.len());
+                lanes.push(super::PoolLane { worker: w, start_ms: ms(e.at_us), ready_ms: ms(e.at_us), stop_ms: None });
+                on += 1;
+            }
+            PoolEventKind::Ready => match open[w] {
+                Some(i) => lanes[i].ready_ms = ms(e.at_us),
+                None => {
+                    open[w] = Some(lanes.len());
+                    lanes.push(super::PoolLane { worker: w, start_ms: ms(e.at_us), ready_ms: ms(e.at_us), stop_ms: None });
+                    on += 1;
+                }
+            },
+            PoolEventKind::Stop => {
+                if let Some(i) = open[w].take() {
+                    lanes[i].stop_ms = Some(ms(e.at_us));
+                    on -= 1;
+                }
+            }
+        }
+        peak = peak.max(on);
+    }
+    let end = ms(makespan);
+    let used: f64 = lanes
+        .iter()
+        .map(|l| (l.stop_ms.unwrap_or(end).min(end) - l.start_ms).max(0.0))
+        .sum();
+    Some(super::PoolReport {
+        min: a.min,
+        max: sched.config().workers,
+        peak,
+        scale_up_ms: ms(a.scale_up_us),
+        scale_down_ms: ms(a.scale_down_us),
+        worker_start_ms: ms(a.worker_start_us),
+        lanes,
+        worker_seconds: used / 1000.0,
+        fixed_worker_seconds: sched.config().workers as f64 * end / 1000.0,
     })
 }
 

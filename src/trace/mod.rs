@@ -119,6 +119,40 @@ pub struct RunResult {
     /// `batch N`: every dispatch that carried more than one member (absent when none did).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batches: Option<Vec<BatchRecord>>,
+    /// `workers MIN..MAX`: how the autoscaling pool grew and shrank (absent for a fixed pool).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolReport>,
+}
+
+/// An autoscaling pool's run: its lanes and what it cost against a fixed pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolReport {
+    /// Workers on from the start; the fewest the pool kept.
+    pub min: usize,
+    /// The most workers it could have (`workers` of the result).
+    pub max: usize,
+    /// The most workers that were on at once.
+    pub peak: usize,
+    /// `scale_up`, `scale_down`, `worker_start`, in ms.
+    pub scale_up_ms: f64,
+    pub scale_down_ms: f64,
+    pub worker_start_ms: f64,
+    /// Each time a worker was on: asked for at `start_ms`, took work from `ready_ms`,
+    /// stopped at `stop_ms` (`null`: still on at the end of the run).
+    pub lanes: Vec<PoolLane>,
+    /// Worker-seconds the pool used: the sum over `lanes` of (stop, or the makespan) − start.
+    pub worker_seconds: f64,
+    /// What a fixed pool of `max` workers uses over the same makespan.
+    pub fixed_worker_seconds: f64,
+}
+
+/// One stretch of a worker being on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolLane {
+    pub worker: usize,
+    pub start_ms: f64,
+    pub ready_ms: f64,
+    pub stop_ms: Option<f64>,
 }
 
 /// One batch: `members` ran back to back on `worker`, from `start_ms` (the first member's

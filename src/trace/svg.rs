@@ -221,6 +221,7 @@ mod tests {
             cpu_share: None,
             steals: None,
             batches: None,
+            pool: None,
             kernel_calibration: None,
         }
     }

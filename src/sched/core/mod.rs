@@ -6,6 +6,7 @@ use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
+use super::autoscale::{Autoscaler, PoolEvent};
 use super::batch::{BatchMark, Families};
 use super::steal::{Deques, StealMark};
 use std::collections::VecDeque;
@@ -257,6 +258,8 @@ pub struct Scheduler {
     batch_left: Vec<u32>,
     /// Ready tasks left in a keyed queue after a batch took them (skipped when they surface).
     stale: usize,
+    /// `workers MIN..MAX`: the autoscaling pool (`None`: a fixed pool).
+    pool: Option<Autoscaler>,
 }
 
 impl Scheduler {
@@ -349,7 +352,9 @@ impl Scheduler {
             ready,
             gate,
             resources,
-            free_workers: (0..cfg.workers as u32).map(Reverse).collect(),
+            free_workers: (0..cfg.autoscale.map_or(cfg.workers, |a| a.min) as u32)
+                .map(Reverse)
+                .collect(),
             timers: BinaryHeap::new(),
             held: Vec::new(),
             wave_remaining: 0,
@@ -370,6 +375,9 @@ impl Scheduler {
             pending: VecDeque::new(),
             batch_left: Vec::new(),
             stale: 0,
+            pool: cfg.autoscale.map(|a| {
+                Autoscaler::new(a.min, cfg.workers, a.scale_up_us, a.scale_down_us, a.worker_start_us)
+            }),
         };
         if s.families.is_some() {
             s.batch_left = vec![0; cfg.workers];
@@ -424,9 +432,12 @@ impl Scheduler {
         if self.cfg.policy == Policy::Waves && self.wave_remaining == 0 && !self.held.is_empty() {
             self.open_wave(now);
         }
+        if let Some(w) = self.pool.as_mut().and_then(|p| p.take_ready(now)) {
+            self.free_workers.push(Reverse(w as u32));
+        }
         let Some(&Reverse(worker)) = self.free_workers.peek() else {
             self.refresh_gate(now);
-            return None;
+            return self.end_round(now);
         };
         let mut stolen_from = None;
         if let Some(d) = self.deques.as_mut() {
@@ -441,7 +452,7 @@ impl Scheduler {
                     Some(g) => self.take_gated(g, now),
                     None => {
                         self.refresh_gate(now);
-                        return None;
+                        return self.end_round(now);
                     }
                 },
             };
@@ -481,10 +492,31 @@ impl Scheduler {
             }
             (None, None) => {
                 self.refresh_gate(now);
-                return None;
+                return self.end_round(now);
             }
         };
         Some(self.start_on(task as usize, worker, now, stolen_from))
+    }
+
+    /// Nothing more starts now: lets an autoscaling pool add or remove workers, and tries
+    /// again when a worker was added that can take work at once.
+    fn end_round(&mut self, now: Micros) -> Option<Start> {
+        let Some(p) = self.pool.as_mut() else {
+            return None;
+        };
+        let slots = &self.slots;
+        let waiting = |t: u32, at: Micros| {
+            let s = &slots[t as usize];
+            s.state == TaskState::Ready && s.admitted == at
+        };
+        let mut stopped = Vec::new();
+        let added = p.round(now, waiting, &mut stopped);
+        if !stopped.is_empty() {
+            self.free_workers.retain(|Reverse(w)| !stopped.contains(&(*w as usize)));
+        }
+        let w = added?;
+        self.free_workers.push(Reverse(w as u32));
+        self.next(now)
     }
 
     /// `task` was taken from the ready queue: if it is batched, takes up to N - 1 more
@@ -553,6 +585,9 @@ impl Scheduler {
     /// Starts the next attempt of `task` on free `worker` (the top of `free_workers`).
     fn start_on(&mut self, task: usize, worker: u32, now: Micros, stolen_from: Option<u32>) -> Start {
         self.free_workers.pop();
+        if let Some(p) = self.pool.as_mut() {
+            p.busy(worker as usize);
+        }
         let delay = if stolen_from.is_some() { self.cfg.steal_cost_us } else { 0 };
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
@@ -692,10 +727,13 @@ impl Scheduler {
                 .filter(|&t| t > self.now)
                 .min()
         };
-        match (timer, token) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let pool = self.pool.as_ref().and_then(|p| {
+            p.wakeup(self.now, |t, at| {
+                let s = &self.slots[t as usize];
+                s.state == TaskState::Ready && s.admitted == at
+            })
+        });
+        [timer, token, pool].into_iter().flatten().min()
     }
 
     /// Whether every task is terminal.
@@ -706,6 +744,12 @@ impl Scheduler {
     /// Number of tasks ready and waiting for a worker (excluding gated ones).
     pub fn ready_len(&self) -> usize {
         self.ready.len() + self.deques.as_ref().map_or(0, Deques::len)
+    }
+
+    /// `workers MIN..MAX`: every start, ready and stop of a worker so far (empty for a
+    /// fixed pool).
+    pub fn pool_events(&self) -> &[PoolEvent] {
+        self.pool.as_ref().map_or(&[], |p| &p.events)
     }
 
     /// `batch N`: every batch of more than one member so far, in dispatch order.
@@ -865,6 +909,9 @@ impl Scheduler {
     }
 
     fn admit_one(&mut self, task: usize, now: Micros) {
+        if let Some(p) = self.pool.as_mut() {
+            p.ready(task as u32, now);
+        }
         let s = &mut self.slots[task];
         s.state = TaskState::Ready;
         s.admitted = now;
@@ -963,6 +1010,10 @@ impl Scheduler {
         };
         if !held {
             self.free_workers.push(Reverse(w));
+            let now = self.now;
+            if let Some(p) = self.pool.as_mut() {
+                p.idle(w as usize, now);
+            }
         }
         self.running -= 1;
         if let Some(o) = self.special(task) {

@@ -219,9 +219,9 @@ mod tests {
         assert_eq!(a.wakeup(10, |_, _| true), Some(15));
         assert_eq!(a.take_ready(15), Some(1));
         a.idle(0, 20);
-        assert_eq!(a.round(69, |_, _| false, &mut stopped), None);
+        assert_eq!(a.round(64, |_, _| false, &mut stopped), None);
         assert!(stopped.is_empty());
-        a.round(70, |_, _| false, &mut stopped);
+        a.round(65, |_, _| false, &mut stopped);
         assert_eq!(stopped, vec![1], "idle since 15: the longest idle one stops first");
         a.round(200, |_, _| false, &mut stopped);
         assert_eq!(stopped, vec![1], "never below the minimum");
@@ -232,7 +232,7 @@ mod tests {
                 (0, PoolEventKind::Ready, 0),
                 (1, PoolEventKind::Start, 10),
                 (1, PoolEventKind::Ready, 15),
-                (1, PoolEventKind::Stop, 70),
+                (1, PoolEventKind::Stop, 65),
             ]
         );
     }

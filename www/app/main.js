@@ -22,11 +22,14 @@ import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
 import { stealMarksOf, stealOverlay } from './steal-marks.js';
 import { batchesOf, batchOverlay } from './batch-outline.js';
+import { poolOf, poolOverlay } from './pool-lanes.js';
 
-/** The timeline overlays of a run: its steal marks (work stealing), its batch outlines. */
+/** The timeline overlays of a run: its steal marks (work stealing), its batch outlines, its
+ *  autoscaling pool's lanes. */
 const overlaysOf = (result) => [
   ...(result?.steals ? [stealOverlay(stealMarksOf(result))] : []),
   ...(result?.batches ? [batchOverlay(batchesOf(result))] : []),
+  ...(result?.pool ? [poolOverlay(poolOf(result))] : []),
 ];
 
 

@@ -77,6 +77,23 @@ merge : cpu 10ms after part_a[*], part_b[*]
 `,
   },
   {
+    id: 'autoscaling',
+    title: 'Autoscaling: a pool of 1 to 4 workers grows and shrinks',
+    text: `# An autoscaling pool: it starts with 1 worker. A task that waited 20 ms for
+# a worker adds one (it takes 10 ms to start); a worker idle for 50 ms goes
+# away. Watch the lanes appear (hatched: starting) and disappear (grey: off),
+# and compare the worker-seconds with a fixed pool of 4 in the metrics.
+# Set Workers to 4 (the pool's most). About 0.7 s of CPU in all.
+workers 1..4
+scale_up 20ms
+scale_down 50ms
+worker_start 10ms
+burst[1..8] : cpu 40ms
+pause : cpu 150ms after burst1
+again[1..6] : cpu 40ms after pause
+`,
+  },
+  {
     id: 'batching',
     title: 'Batching: 400 tiny tasks, 20 per dispatch',
     text: `# Batching: 400 tasks of 250 µs each. Sent one by one, every task costs a

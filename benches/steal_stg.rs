@@ -23,9 +23,24 @@ fn main() {
         let g = parse(&text, Format::Stg).graph.expect("valid STG graph");
         graphs.push((p.file_name().unwrap().to_string_lossy().to_string(), g));
     }
-    println!("{} STG graphs ({} tasks in all)", graphs.len(), graphs.iter().map(|g| g.1.tasks.len()).sum::<usize>());
+    println!(
+        "{} STG graphs ({} tasks in all)",
+        graphs.len(),
+        graphs.iter().map(|g| g.1.tasks.len()).sum::<usize>()
+    );
     println!("workers  ws/cp   ws/fifo  steals/task  failed/task  ws vs cp: won tied lost");
-    let sim = |g, w, p, seed| simulate(g, &SimOptions { workers: Some(w), policy: Some(p), seed: Some(seed), on_error: None }).unwrap();
+    let sim = |g, w, p, seed| {
+        simulate(
+            g,
+            &SimOptions {
+                workers: Some(w),
+                policy: Some(p),
+                seed: Some(seed),
+                on_error: None,
+            },
+        )
+        .unwrap()
+    };
     for workers in [2, 4, 8] {
         let (mut r_cp, mut r_fifo, mut steals, mut failed, mut n) = (0.0, 0.0, 0.0, 0.0, 0.0);
         let (mut won, mut tied, mut lost) = (0, 0, 0);

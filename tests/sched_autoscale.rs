@@ -23,15 +23,39 @@ fn sim(text: &str) -> RunResult {
 /// for at 7 and ready at 9. Worker 0 takes the third task at 10.
 #[test]
 fn worked_example_a_scale_up_after_the_delay() {
-    let r = sim("workers 1..3\nscale_up 5ms\nscale_down 4ms\nworker_start 2ms\nt[1..4] : cpu 10ms\n");
-    let rows: Vec<_> = r.tasks.iter().map(|t| (t.id.as_str(), t.worker, t.start_ms, t.end_ms)).collect();
-    assert_eq!(rows, vec![("t1", 0, 0.0, 10.0), ("t2", 1, 7.0, 17.0), ("t3", 2, 9.0, 19.0), ("t4", 0, 10.0, 20.0)]);
+    let r =
+        sim("workers 1..3\nscale_up 5ms\nscale_down 4ms\nworker_start 2ms\nt[1..4] : cpu 10ms\n");
+    let rows: Vec<_> = r
+        .tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.worker, t.start_ms, t.end_ms))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("t1", 0, 0.0, 10.0),
+            ("t2", 1, 7.0, 17.0),
+            ("t3", 2, 9.0, 19.0),
+            ("t4", 0, 10.0, 20.0)
+        ]
+    );
     let p = r.pool.as_ref().unwrap();
     assert_eq!((p.min, p.max, p.peak), (1, 3, 3));
-    let lanes: Vec<_> = p.lanes.iter().map(|l| (l.worker, l.start_ms, l.ready_ms, l.stop_ms)).collect();
+    let lanes: Vec<_> = p
+        .lanes
+        .iter()
+        .map(|l| (l.worker, l.start_ms, l.ready_ms, l.stop_ms))
+        .collect();
     // Worker 1 idles from 17, worker 2 from 19: scale_down 4ms stops worker 1 at 21; the run
     // ends at 20, so within the run nothing stopped.
-    assert_eq!(lanes, vec![(0, 0.0, 0.0, None), (1, 5.0, 7.0, None), (2, 7.0, 9.0, None)]);
+    assert_eq!(
+        lanes,
+        vec![
+            (0, 0.0, 0.0, None),
+            (1, 5.0, 7.0, None),
+            (2, 7.0, 9.0, None)
+        ]
+    );
     assert!((p.worker_seconds - (20.0 + 15.0 + 13.0) / 1000.0).abs() < 1e-9);
     assert!((p.fixed_worker_seconds - 0.060).abs() < 1e-9);
 }
@@ -41,9 +65,21 @@ fn worked_example_a_scale_up_after_the_delay() {
 fn the_pool_shrinks_when_idle_and_grows_again() {
     let r = sim("workers 1..2\nscale_up 1ms\nscale_down 5ms\na[1..2] : cpu 10ms\ngap : cpu 30ms after a1\nb[1..2] : cpu 10ms after gap\n");
     let p = r.pool.unwrap();
-    let stops: Vec<_> = p.lanes.iter().filter_map(|l| l.stop_ms.map(|s| (l.worker, s))).collect();
-    assert_eq!(stops, vec![(1, 16.0)], "worker 1 (busy 1-11) stops 5 ms after it went idle");
-    assert_eq!(p.lanes.iter().filter(|l| l.worker == 1).count(), 2, "and comes back for the second burst");
+    let stops: Vec<_> = p
+        .lanes
+        .iter()
+        .filter_map(|l| l.stop_ms.map(|s| (l.worker, s)))
+        .collect();
+    assert_eq!(
+        stops,
+        vec![(1, 16.0)],
+        "worker 1 (busy 1-11) stops 5 ms after it went idle"
+    );
+    assert_eq!(
+        p.lanes.iter().filter(|l| l.worker == 1).count(),
+        2,
+        "and comes back for the second burst"
+    );
     assert!(p.worker_seconds < p.fixed_worker_seconds);
 }
 
@@ -54,7 +90,11 @@ fn autoscale_diagnostics_have_line_and_column() {
     assert_eq!((d.line, d.col), (1, 9), "{}", d.message);
     assert!(d.message.contains("smallest pool"), "{}", d.message);
     let p = parse_dag("workers 0..2\na : cpu 1ms\n");
-    assert!(p.diagnostics[0].message.contains("at least 1"), "{}", p.diagnostics[0].message);
+    assert!(
+        p.diagnostics[0].message.contains("at least 1"),
+        "{}",
+        p.diagnostics[0].message
+    );
     let p = parse_dag("scale_up soon\na : cpu 1ms\n");
     let d = &p.diagnostics[0];
     assert_eq!((d.line, d.col), (1, 10), "{}", d.message);
@@ -62,7 +102,10 @@ fn autoscale_diagnostics_have_line_and_column() {
     let p = parse_dag("worker_start 1ms\nworker_start 2ms\na : cpu 1ms\n");
     assert!(p.diagnostics[0].message.contains("already declared"));
     let p = parse_dag("workers 1..9999\na : cpu 1ms\n");
-    assert!(!p.diagnostics.is_empty(), "the maximum is checked like `workers N`");
+    assert!(
+        !p.diagnostics.is_empty(),
+        "the maximum is checked like `workers N`"
+    );
 }
 
 #[test]
@@ -70,23 +113,43 @@ fn autoscale_round_trips_through_dag_and_json() {
     let text = "workers 2..6\nscale_up 3ms\nscale_down 40ms\nworker_start 500us\na : cpu 1ms\n";
     let g = parse_dag(text).graph.unwrap();
     let d = &g.decls;
-    assert_eq!((d.workers_min, d.workers, d.scale_up_us, d.scale_down_us, d.worker_start_us), (Some(2), Some(6), Some(3000), Some(40_000), Some(500)));
+    assert_eq!(
+        (
+            d.workers_min,
+            d.workers,
+            d.scale_up_us,
+            d.scale_down_us,
+            d.worker_start_us
+        ),
+        (Some(2), Some(6), Some(3000), Some(40_000), Some(500))
+    );
     let back = parse_dag(&fanout::lang::to_dag(&g)).graph.unwrap();
     assert_eq!(back.decls, g.decls);
-    let back = fanout::lang::parse(&fanout::lang::to_json(&g), fanout::lang::Format::Json).graph.unwrap();
+    let back = fanout::lang::parse(&fanout::lang::to_json(&g), fanout::lang::Format::Json)
+        .graph
+        .unwrap();
     assert_eq!(back.decls, g.decls);
 }
 
 #[test]
 fn a_fixed_pool_reports_no_pool() {
     assert!(sim("workers 3\na : cpu 1ms\n").pool.is_none());
-    assert!(sim("workers 3..3\na : cpu 1ms\n").pool.is_none(), "MIN = MAX is a fixed pool");
+    assert!(
+        sim("workers 3..3\na : cpu 1ms\n").pool.is_none(),
+        "MIN = MAX is a fixed pool"
+    );
 }
 
 fn dag(max_tasks: usize) -> impl Strategy<Value = Graph> {
     (1..=max_tasks).prop_flat_map(|n| {
         (0..n)
-            .map(|i| (0u64..=8_000, proptest::collection::vec(0..i.max(1), 0..=i.min(2)), 0u32..2))
+            .map(|i| {
+                (
+                    0u64..=8_000,
+                    proptest::collection::vec(0..i.max(1), 0..=i.min(2)),
+                    0u32..2,
+                )
+            })
             .collect::<Vec<_>>()
             .prop_map(|specs| Graph {
                 tasks: specs
@@ -101,7 +164,12 @@ fn dag(max_tasks: usize) -> impl Strategy<Value = Graph> {
                             label: None,
                             work: Work::Cpu { duration_us: dur },
                             deps,
-                            options: TaskOptions { retry: fa, fail_attempts: fa, backoff_us: Some(700), ..Default::default() },
+                            options: TaskOptions {
+                                retry: fa,
+                                fail_attempts: fa,
+                                backoff_us: Some(700),
+                                ..Default::default()
+                            },
                             span: Span::default(),
                         }
                     })

@@ -23,7 +23,11 @@ fn sim(text: &str) -> RunResult {
 #[test]
 fn worked_example_a_batch_of_4() {
     let r = sim("workers 2\nw[1..6] : cpu 10ms batch 4\nmerge : cpu 5ms after w[*]\n");
-    let rows: Vec<_> = r.tasks.iter().map(|t| (t.id.as_str(), t.worker, t.start_ms, t.end_ms)).collect();
+    let rows: Vec<_> = r
+        .tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.worker, t.start_ms, t.end_ms))
+        .collect();
     assert_eq!(
         rows,
         vec![
@@ -60,11 +64,19 @@ fn batch_diagnostics_have_line_and_column() {
     assert_eq!((d.line, d.col), (1, 31), "{}", d.message);
     assert!(d.message.contains("`batch` and `timeout`"), "{}", d.message);
     let p = parse_dag("limit db 1\nw[1..4] : cpu 1ms uses db batch 2\n");
-    assert!(p.diagnostics[0].message.contains("`batch` and `uses`"), "{}", p.diagnostics[0].message);
+    assert!(
+        p.diagnostics[0].message.contains("`batch` and `uses`"),
+        "{}",
+        p.diagnostics[0].message
+    );
     let p = parse_dag("w[1..4] : cpu 1ms batch 2 batch 3\n");
     assert!(p.diagnostics[0].message.contains("twice"));
     let p = parse_dag("w[1..4] : cpu 1ms bacth 2\n");
-    assert!(p.diagnostics[0].message.contains("batch"), "{}", p.diagnostics[0].message);
+    assert!(
+        p.diagnostics[0].message.contains("batch"),
+        "{}",
+        p.diagnostics[0].message
+    );
 }
 
 #[test]
@@ -72,12 +84,19 @@ fn batch_round_trips_through_dag_and_json() {
     let g = parse_dag("w[1..3] : cpu 1ms batch 2\n").graph.unwrap();
     assert!(g.tasks.iter().all(|t| t.options.batch == 2));
     let back = parse_dag(&fanout::lang::to_dag(&g)).graph.unwrap();
-    let same = |a: &Graph, b: &Graph| a.tasks.iter().zip(&b.tasks).all(|(x, y)| (&x.id, &x.options, &x.deps) == (&y.id, &y.options, &y.deps));
+    let same = |a: &Graph, b: &Graph| {
+        a.tasks
+            .iter()
+            .zip(&b.tasks)
+            .all(|(x, y)| (&x.id, &x.options, &x.deps) == (&y.id, &y.options, &y.deps))
+    };
     assert!(same(&g, &back));
     assert!(back.tasks.iter().all(|t| t.options.batch == 2));
     let json = fanout::lang::to_json(&g);
     assert!(json.contains("\"batch\": 2"), "{json}");
-    let back = fanout::lang::parse(&json, fanout::lang::Format::Json).graph.unwrap();
+    let back = fanout::lang::parse(&json, fanout::lang::Format::Json)
+        .graph
+        .unwrap();
     assert!(back.tasks.iter().all(|t| t.options.batch == 2));
     assert_eq!(sim("w[1..3] : cpu 1ms batch 2\n").batches, {
         let r = simulate(&back, &SimOptions::default()).unwrap();
@@ -90,7 +109,14 @@ fn batch_round_trips_through_dag_and_json() {
 fn dag(max_tasks: usize) -> impl Strategy<Value = Graph> {
     (1..=max_tasks, 2u32..5, 2u32..5).prop_flat_map(|(n, na, nb)| {
         (0..n)
-            .map(|i| (0u64..=3_000, proptest::collection::vec(0..i.max(1), 0..=i.min(2)), 0u32..2, 0usize..3))
+            .map(|i| {
+                (
+                    0u64..=3_000,
+                    proptest::collection::vec(0..i.max(1), 0..=i.min(2)),
+                    0u32..2,
+                    0usize..3,
+                )
+            })
             .collect::<Vec<_>>()
             .prop_map(move |specs| Graph {
                 tasks: specs
@@ -106,7 +132,12 @@ fn dag(max_tasks: usize) -> impl Strategy<Value = Graph> {
                             label: None,
                             work: Work::Cpu { duration_us: dur },
                             deps,
-                            options: TaskOptions { retry: fa, fail_attempts: fa, batch, ..Default::default() },
+                            options: TaskOptions {
+                                retry: fa,
+                                fail_attempts: fa,
+                                batch,
+                                ..Default::default()
+                            },
                             span: Span::default(),
                         }
                     })
@@ -117,7 +148,13 @@ fn dag(max_tasks: usize) -> impl Strategy<Value = Graph> {
 }
 
 fn policy() -> impl Strategy<Value = Policy> {
-    proptest::sample::select(vec![Policy::CriticalPath, Policy::Fifo, Policy::Priority, Policy::Waves, Policy::Random])
+    proptest::sample::select(vec![
+        Policy::CriticalPath,
+        Policy::Fifo,
+        Policy::Priority,
+        Policy::Waves,
+        Policy::Random,
+    ])
 }
 
 proptest! {

@@ -52,10 +52,16 @@ fn worked_example_a_steal_happens() {
         ]
     );
     assert_eq!(r.makespan_ms, 30.0);
-    let s = r.steals.as_ref().expect("a work-stealing run reports its steals");
+    let s = r
+        .steals
+        .as_ref()
+        .expect("a work-stealing run reports its steals");
     assert_eq!((s.steals, s.failed_steals), (1, 0));
     let m = &s.marks[0];
-    assert_eq!((m.task.as_str(), m.attempt, m.worker, m.victim, m.at_ms), ("c1", 1, 1, 0, 15.0));
+    assert_eq!(
+        (m.task.as_str(), m.attempt, m.worker, m.victim, m.at_ms),
+        ("c1", 1, 1, 0, 15.0)
+    );
 }
 
 /// The same graph under critical-path: one central queue, lowest free worker first.
@@ -85,24 +91,38 @@ fn steal_cost_diagnostics_have_line_and_column() {
     assert_eq!(p.diagnostics[0].line, 2);
     assert!(p.diagnostics[0].message.contains("already declared"));
     let p = parse_dag("policy work-steal\na : cpu 1ms\n");
-    assert!(p.diagnostics[0].message.contains("work-stealing"), "{}", p.diagnostics[0].message);
+    assert!(
+        p.diagnostics[0].message.contains("work-stealing"),
+        "{}",
+        p.diagnostics[0].message
+    );
 }
 
 #[test]
 fn steal_cost_round_trips_through_dag_and_json() {
-    let g = parse_dag(&format!("steal_cost 250us\n{EXAMPLE}")).graph.unwrap();
+    let g = parse_dag(&format!("steal_cost 250us\n{EXAMPLE}"))
+        .graph
+        .unwrap();
     assert_eq!(g.decls.steal_cost_us, Some(250));
     let back = parse_dag(&fanout::lang::to_dag(&g)).graph.unwrap();
     assert_eq!(back.decls.steal_cost_us, Some(250));
     let json = fanout::lang::to_json(&g);
-    let back = fanout::lang::parse(&json, fanout::lang::Format::Json).graph.unwrap();
+    let back = fanout::lang::parse(&json, fanout::lang::Format::Json)
+        .graph
+        .unwrap();
     assert_eq!(back.decls.steal_cost_us, Some(250));
 }
 
 fn dag(max_tasks: usize) -> impl Strategy<Value = Graph> {
     (1..=max_tasks).prop_flat_map(|n| {
         (0..n)
-            .map(|i| (0u64..=5_000, proptest::collection::vec(0..i.max(1), 0..=i.min(3)), 0u32..2))
+            .map(|i| {
+                (
+                    0u64..=5_000,
+                    proptest::collection::vec(0..i.max(1), 0..=i.min(3)),
+                    0u32..2,
+                )
+            })
             .collect::<Vec<_>>()
             .prop_map(|specs| Graph {
                 tasks: specs

@@ -89,7 +89,8 @@ impl RunDriver {
     ) -> Result<RunDriver, String> {
         // Under work stealing each worker has its own deque: no pipelining, so that the
         // scheduler's workers are the real ones and every steal is a real worker's.
-        let stealing = overrides.policy.or(graph.decls.policy) == Some(crate::graph::Policy::WorkStealing);
+        let stealing =
+            overrides.policy.or(graph.decls.policy) == Some(crate::graph::Policy::WorkStealing);
         let depth = if pipelinable(&graph) && !stealing {
             PIPELINE_DEPTH
         } else {

@@ -19,8 +19,16 @@ use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
 pub(crate) const DECLARATIONS: [&str; 10] = [
-    "workers", "limit", "rate", "policy", "on_error", "seed", "steal_cost", "scale_up",
-    "scale_down", "worker_start",
+    "workers",
+    "limit",
+    "rate",
+    "policy",
+    "on_error",
+    "seed",
+    "steal_cost",
+    "scale_up",
+    "scale_down",
+    "worker_start",
 ];
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
@@ -261,7 +269,10 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                             _ => &mut d.worker_start_us,
                         } = Some(us);
                     }
-                    Err(e) => return self.err(vt, format!("{e} (in `{kw} <duration>`, like `{kw} 50ms`)")),
+                    Err(e) => {
+                        return self
+                            .err(vt, format!("{e} (in `{kw} <duration>`, like `{kw} 50ms`)"))
+                    }
                 }
                 raw.decl_locs.push((kw, vloc));
             }

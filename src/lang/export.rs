@@ -177,8 +177,12 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
             .steal_cost_us
             .map(|c| serde_json::Value::String(format_duration(c))),
         workers_min: d.workers_min,
-        scale_up: d.scale_up_us.map(|c| serde_json::Value::String(format_duration(c))),
-        scale_down: d.scale_down_us.map(|c| serde_json::Value::String(format_duration(c))),
+        scale_up: d
+            .scale_up_us
+            .map(|c| serde_json::Value::String(format_duration(c))),
+        scale_down: d
+            .scale_down_us
+            .map(|c| serde_json::Value::String(format_duration(c))),
         worker_start: d
             .worker_start_us
             .map(|c| serde_json::Value::String(format_duration(c))),

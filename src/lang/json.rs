@@ -210,7 +210,11 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     for (name, v, slot) in [
         ("scale_up", &scale_up, &mut raw.decls.scale_up_us),
         ("scale_down", &scale_down, &mut raw.decls.scale_down_us),
-        ("worker_start", &worker_start, &mut raw.decls.worker_start_us),
+        (
+            "worker_start",
+            &worker_start,
+            &mut raw.decls.worker_start_us,
+        ),
     ] {
         if let Some(v) = v {
             match json_duration(v) {

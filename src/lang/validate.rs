@@ -609,7 +609,10 @@ fn check_options(t: &RawTask<'_>, resources: &[&str], diags: &mut Diags) {
     if o.batch > MAX_BATCH {
         diags.error(
             t.option_loc("batch"),
-            format!("`batch {}` is more than the limit of {MAX_BATCH} tasks per dispatch", o.batch),
+            format!(
+                "`batch {}` is more than the limit of {MAX_BATCH} tasks per dispatch",
+                o.batch
+            ),
         );
     }
     if o.timeout_us == Some(0) {

@@ -63,18 +63,38 @@ pub struct Autoscaler {
 
 impl Autoscaler {
     /// A pool of `min..=max` workers (`1 <= min <= max`), workers `0..min` on at time 0.
-    pub fn new(min: usize, max: usize, scale_up: Micros, scale_down: Micros, start_cost: Micros) -> Autoscaler {
+    pub fn new(
+        min: usize,
+        max: usize,
+        scale_up: Micros,
+        scale_down: Micros,
+        start_cost: Micros,
+    ) -> Autoscaler {
         let max = max.max(1);
         let min = min.clamp(1, max);
         let mut lanes = vec![Lane::Off; max];
         let mut events = Vec::new();
         for (w, lane) in lanes.iter_mut().enumerate().take(min) {
             *lane = Lane::On;
-            events.push(PoolEvent { worker: w as u32, kind: PoolEventKind::Ready, at_us: 0 });
+            events.push(PoolEvent {
+                worker: w as u32,
+                kind: PoolEventKind::Ready,
+                at_us: 0,
+            });
         }
         let mut idle_since = vec![Micros::MAX; max];
         idle_since[..min].fill(0);
-        Autoscaler { min, max, scale_up, scale_down, start_cost, lanes, idle_since, waiting: VecDeque::new(), events }
+        Autoscaler {
+            min,
+            max,
+            scale_up,
+            scale_down,
+            start_cost,
+            lanes,
+            idle_since,
+            waiting: VecDeque::new(),
+            events,
+        }
     }
 
     /// The workers on at the start (`0..min`).
@@ -122,7 +142,11 @@ impl Autoscaler {
         let (w, t) = self.starting().filter(|&(_, t)| t <= now)?;
         self.lanes[w] = Lane::On;
         self.idle_since[w] = t;
-        self.events.push(PoolEvent { worker: w as u32, kind: PoolEventKind::Ready, at_us: t });
+        self.events.push(PoolEvent {
+            worker: w as u32,
+            kind: PoolEventKind::Ready,
+            at_us: t,
+        });
         Some(w)
     }
 
@@ -159,23 +183,38 @@ impl Autoscaler {
             let Some(w) = victim else { break };
             self.lanes[w] = Lane::Off;
             self.idle_since[w] = Micros::MAX;
-            self.events.push(PoolEvent { worker: w as u32, kind: PoolEventKind::Stop, at_us: now });
+            self.events.push(PoolEvent {
+                worker: w as u32,
+                kind: PoolEventKind::Stop,
+                at_us: now,
+            });
             stopped.push(w);
         }
         let since = self.oldest(still_waiting)?;
-        if self.starting().is_some() || self.on() >= self.max || since.saturating_add(self.scale_up) > now {
+        if self.starting().is_some()
+            || self.on() >= self.max
+            || since.saturating_add(self.scale_up) > now
+        {
             return None;
         }
         let w = self.lanes.iter().position(|l| *l == Lane::Off)?;
         self.lanes[w] = Lane::Starting(now.saturating_add(self.start_cost));
-        self.events.push(PoolEvent { worker: w as u32, kind: PoolEventKind::Start, at_us: now });
+        self.events.push(PoolEvent {
+            worker: w as u32,
+            kind: PoolEventKind::Start,
+            at_us: now,
+        });
         self.take_ready(now)
     }
 
     /// When the pool next changes if nothing else happens: a start-up ends, the oldest
     /// waiting task reaches `scale_up`, or an idle worker reaches `scale_down`. Only times
     /// after `now`.
-    pub fn wakeup(&self, now: Micros, still_waiting: impl Fn(u32, Micros) -> bool) -> Option<Micros> {
+    pub fn wakeup(
+        &self,
+        now: Micros,
+        still_waiting: impl Fn(u32, Micros) -> bool,
+    ) -> Option<Micros> {
         let mut best: Option<Micros> = None;
         let mut consider = |t: Micros| {
             if t > now {
@@ -185,7 +224,10 @@ impl Autoscaler {
         match self.starting() {
             Some((_, t)) => consider(t),
             None if self.on() < self.max => {
-                let oldest = self.waiting.iter().find(|&&(t, task)| still_waiting(task, t));
+                let oldest = self
+                    .waiting
+                    .iter()
+                    .find(|&&(t, task)| still_waiting(task, t));
                 if let Some(&(since, _)) = oldest {
                     consider(since.saturating_add(self.scale_up));
                 }
@@ -213,19 +255,35 @@ mod tests {
         a.busy(0);
         a.ready(7, 0);
         let mut stopped = Vec::new();
-        assert_eq!(a.round(9, |_, _| true, &mut stopped), None, "not waited long enough");
+        assert_eq!(
+            a.round(9, |_, _| true, &mut stopped),
+            None,
+            "not waited long enough"
+        );
         assert_eq!(a.wakeup(9, |_, _| true), Some(10));
-        assert_eq!(a.round(10, |_, _| true, &mut stopped), None, "starting, not ready yet");
+        assert_eq!(
+            a.round(10, |_, _| true, &mut stopped),
+            None,
+            "starting, not ready yet"
+        );
         assert_eq!(a.wakeup(10, |_, _| true), Some(15));
         assert_eq!(a.take_ready(15), Some(1));
         a.idle(0, 20);
         assert_eq!(a.round(64, |_, _| false, &mut stopped), None);
         assert!(stopped.is_empty());
         a.round(65, |_, _| false, &mut stopped);
-        assert_eq!(stopped, vec![1], "idle since 15: the longest idle one stops first");
+        assert_eq!(
+            stopped,
+            vec![1],
+            "idle since 15: the longest idle one stops first"
+        );
         a.round(200, |_, _| false, &mut stopped);
         assert_eq!(stopped, vec![1], "never below the minimum");
-        let kinds: Vec<_> = a.events.iter().map(|e| (e.worker, e.kind, e.at_us)).collect();
+        let kinds: Vec<_> = a
+            .events
+            .iter()
+            .map(|e| (e.worker, e.kind, e.at_us))
+            .collect();
         assert_eq!(
             kinds,
             vec![

@@ -15,8 +15,8 @@
 //! backoff, timeouts and error handling all live here; see `DESIGN.md` in this folder for
 //! the states and invariants.
 
-pub mod batch;
 pub mod autoscale;
+pub mod batch;
 mod config;
 mod core;
 mod gate;
@@ -27,8 +27,9 @@ pub mod rng;
 mod status;
 pub mod steal;
 
-pub use self::config::{AutoscaleConfig, SchedConfig, DEFAULT_WORKERS};
 pub use self::autoscale::{Autoscaler, PoolEvent, PoolEventKind};
+pub use self::batch::{BatchMark, Families};
+pub use self::config::{AutoscaleConfig, SchedConfig, DEFAULT_WORKERS};
 pub use self::core::{
     AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState, Waits,
 };
@@ -36,4 +37,3 @@ pub use self::index::{prepare, prepare_with, Csr, Prepared};
 pub use self::policy::{Key, Ordering, RankSet, ReadyQueue};
 pub use self::status::Status;
 pub use self::steal::{Deques, StealMark};
-pub use self::batch::{BatchMark, Families};

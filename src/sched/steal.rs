@@ -96,7 +96,9 @@ impl Deques {
             self.failed += 1;
         }
         // Unlucky draws: the first non-empty deque after the last one drawn.
-        let v = (1..n).map(|k| (v + k) % n).find(|&u| u != me && !self.queues[u].is_empty())?;
+        let v = (1..n)
+            .map(|k| (v + k) % n)
+            .find(|&u| u != me && !self.queues[u].is_empty())?;
         Some((self.steal_from(v), Some(v as u32)))
     }
 
@@ -136,7 +138,10 @@ mod tests {
         assert_eq!(d.take(1), Some((1, Some(0))), "steal: oldest first");
         assert_eq!(d.take(1), Some((2, Some(0))));
         assert_eq!(d.take(1), None);
-        assert_eq!(d.failed, 0, "with two workers the only victim is the other one");
+        assert_eq!(
+            d.failed, 0,
+            "with two workers the only victim is the other one"
+        );
     }
 
     #[test]
@@ -155,7 +160,11 @@ mod tests {
             (got, d.failed)
         };
         assert_eq!(run(1), run(1));
-        assert_eq!(run(1).0, Some((0, Some(7))), "a steal succeeds when work exists");
+        assert_eq!(
+            run(1).0,
+            Some((0, Some(7))),
+            "a steal succeeds when work exists"
+        );
         assert!((0..20).any(|s| run(s).1 > 0), "some seeds miss first");
     }
 }

@@ -124,14 +124,24 @@ fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport>
         match e.kind {
             PoolEventKind::Start => {
                 open[w] = Some(lanes.len());
-                lanes.push(super::PoolLane { worker: w, start_ms: ms(e.at_us), ready_ms: ms(e.at_us), stop_ms: None });
+                lanes.push(super::PoolLane {
+                    worker: w,
+                    start_ms: ms(e.at_us),
+                    ready_ms: ms(e.at_us),
+                    stop_ms: None,
+                });
                 on += 1;
             }
             PoolEventKind::Ready => match open[w] {
                 Some(i) => lanes[i].ready_ms = ms(e.at_us),
                 None => {
                     open[w] = Some(lanes.len());
-                    lanes.push(super::PoolLane { worker: w, start_ms: ms(e.at_us), ready_ms: ms(e.at_us), stop_ms: None });
+                    lanes.push(super::PoolLane {
+                        worker: w,
+                        start_ms: ms(e.at_us),
+                        ready_ms: ms(e.at_us),
+                        stop_ms: None,
+                    });
                     on += 1;
                 }
             },

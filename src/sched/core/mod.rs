@@ -1,19 +1,19 @@
 //! The scheduler state machine. See `src/sched/DESIGN.md` for the states and invariants.
 
+use super::autoscale::{Autoscaler, PoolEvent};
+use super::batch::{BatchMark, Families};
 use super::config::SchedConfig;
 use super::gate::Gate;
 use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
-use super::autoscale::{Autoscaler, PoolEvent};
-use super::batch::{BatchMark, Families};
 use super::steal::{Deques, StealMark};
-use std::collections::VecDeque;
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 
 #[cfg(test)]
 mod tests;
@@ -365,7 +365,8 @@ impl Scheduler {
             aborted: false,
             records: Vec::with_capacity(n),
             waits: Waits::default(),
-            deques: (cfg.policy == Policy::WorkStealing).then(|| Deques::new(cfg.workers, cfg.seed)),
+            deques: (cfg.policy == Policy::WorkStealing)
+                .then(|| Deques::new(cfg.workers, cfg.seed)),
             releaser: u32::MAX,
             families: if cfg.policy == Policy::WorkStealing {
                 None
@@ -376,7 +377,13 @@ impl Scheduler {
             batch_left: Vec::new(),
             stale: 0,
             pool: cfg.autoscale.map(|a| {
-                Autoscaler::new(a.min, cfg.workers, a.scale_up_us, a.scale_down_us, a.worker_start_us)
+                Autoscaler::new(
+                    a.min,
+                    cfg.workers,
+                    a.scale_up_us,
+                    a.scale_down_us,
+                    a.worker_start_us,
+                )
             }),
         };
         if s.families.is_some() {
@@ -501,9 +508,7 @@ impl Scheduler {
     /// Nothing more starts now: lets an autoscaling pool add or remove workers, and tries
     /// again when a worker was added that can take work at once.
     fn end_round(&mut self, now: Micros) -> Option<Start> {
-        let Some(p) = self.pool.as_mut() else {
-            return None;
-        };
+        let p = self.pool.as_mut()?;
         let slots = &self.slots;
         let waiting = |t: u32, at: Micros| {
             let s = &slots[t as usize];
@@ -512,7 +517,8 @@ impl Scheduler {
         let mut stopped = Vec::new();
         let added = p.round(now, waiting, &mut stopped);
         if !stopped.is_empty() {
-            self.free_workers.retain(|Reverse(w)| !stopped.contains(&(*w as usize)));
+            self.free_workers
+                .retain(|Reverse(w)| !stopped.contains(&(*w as usize)));
         }
         let w = added?;
         self.free_workers.push(Reverse(w as u32));
@@ -583,12 +589,22 @@ impl Scheduler {
     }
 
     /// Starts the next attempt of `task` on free `worker` (the top of `free_workers`).
-    fn start_on(&mut self, task: usize, worker: u32, now: Micros, stolen_from: Option<u32>) -> Start {
+    fn start_on(
+        &mut self,
+        task: usize,
+        worker: u32,
+        now: Micros,
+        stolen_from: Option<u32>,
+    ) -> Start {
         self.free_workers.pop();
         if let Some(p) = self.pool.as_mut() {
             p.busy(worker as usize);
         }
-        let delay = if stolen_from.is_some() { self.cfg.steal_cost_us } else { 0 };
+        let delay = if stolen_from.is_some() {
+            self.cfg.steal_cost_us
+        } else {
+            0
+        };
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
         s.attempts += 1;

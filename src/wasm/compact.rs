@@ -86,8 +86,42 @@ pub fn simulate_compact(
 ) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
     let opts = sim_options(options)?;
-    let mut run =
+    let run =
         crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    columns(&graph, run, group_budget, expanded)
+}
+
+/// A real run's RunResult (`result_json`, as a run mode answers it) of `.dag` `text` in the
+/// columns of [`simulate_compact`], for a big graph: built in the engine worker, so the page
+/// never parses the per-task JSON (tens of MB at 100,000 tasks) or holds an object per task.
+#[wasm_bindgen]
+pub fn compact_run(
+    text: &str,
+    result_json: &str,
+    group_budget: usize,
+    expanded: Vec<String>,
+) -> Result<JsValue, JsValue> {
+    let graph = parse_or_throw(text)?;
+    let run: crate::trace::RunResult = serde_json::from_str(result_json)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&format!("not a RunResult: {e}"))))?;
+    if run.tasks.len() != graph.tasks.len() {
+        return Err(js_sys::Error::new(&format!(
+            "the run has {} task records for a graph of {} tasks",
+            run.tasks.len(),
+            graph.tasks.len()
+        ))
+        .into());
+    }
+    columns(&graph, run, group_budget, expanded)
+}
+
+/// The columns of `run`, a RunResult of `graph`: see [`simulate_compact`].
+fn columns(
+    graph: &Graph,
+    mut run: crate::trace::RunResult,
+    group_budget: usize,
+    expanded: Vec<String>,
+) -> Result<JsValue, JsValue> {
     let tasks = std::mem::take(&mut run.tasks);
     let result = std::mem::take(&mut run.result);
     let n = tasks.len();
@@ -266,7 +300,7 @@ pub fn simulate_compact(
         // ok < skipped < cancelled < timeout < failed, by status code.
         const RANK: [u8; 5] = [0, 4, 3, 2, 1];
         let grouping = group(
-            &graph,
+            graph,
             &GroupOptions {
                 budget: group_budget,
                 expanded,

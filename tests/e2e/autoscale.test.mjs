@@ -26,11 +26,19 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
 
     test('a real run grows its pool as the simulation does, attempt for attempt', async (t) => {
       const text = example(mode === 'async' ? 'io' : 'cpu');
-      // The caller's worker count is the pool's most (as the page's Workers box is).
-      const sim = await page.evaluate((x) => window.fanout.simulate(x, { workers: 3 }), text);
-      assert.deepEqual(placement(sim), [['t1', [0]], ['t2', [1]], ['t3', [2]], ['t4', [0]]]);
-      assert.deepEqual(sim.pool.lanes.map((l) => [l.worker, l.start_ms, l.ready_ms]), [[0, 0, 0], [1, 30, 50], [2, 50, 70]]);
+      // The caller's worker count is the pool's most (as the page's Workers box is); async
+      // mode gives a run one slot per task (4), so its pool is 1..4.
+      const most = mode === 'async' ? 4 : 3;
+      const sim = await page.evaluate(([x, w]) => window.fanout.simulate(x, { workers: w }), [text, most]);
+      if (mode !== 'async') {
+        assert.deepEqual(placement(sim), [['t1', [0]], ['t2', [1]], ['t3', [2]], ['t4', [0]]]);
+        assert.deepEqual(sim.pool.lanes.map((l) => [l.worker, l.start_ms, l.ready_ms]), [[0, 0, 0], [1, 30, 50], [2, 50, 70]]);
+      } else {
+        // A fourth worker, asked for at 70, is ready at 90: before worker 0 is free at 100.
+        assert.deepEqual(placement(sim), [['t1', [0]], ['t2', [1]], ['t3', [2]], ['t4', [3]]]);
+      }
       const real = await page.evaluate(([x, m]) => window.fanout.run(x, { mode: m, workers: 3 }), [text, mode]);
+      assert.equal(real.workers, most);
       assert.equal(real.mode, mode);
       assert.deepEqual(placement(real), placement(sim), 'every attempt on the simulated worker');
       assert.deepEqual(lanes(real), lanes(sim), 'the same lanes, in the same order');

@@ -7,7 +7,8 @@
 //  1. Per-task overhead: 10,000 empty tasks (`cpu 0ms`) on 2 workers, per mode.
 //  2. The same 10,000 tasks through the npm package `workerpool`, in the same page.
 //  3. Parallel efficiency: 32 independent `cpu 20ms` tasks on 1 worker and on all cores.
-//  4. Granularity: the same 400 ms of work split into 10 … 100,000 tasks, per mode.
+//  4. Granularity: the same 400 ms of work split into 10 … 100,000 tasks, per mode, without
+//     and with `batch` (scripts/bench-granularity.mjs).
 //  4b. Prediction: real makespans against the simulator's, CPU-bound tasks of 10 ms or more.
 //  5. The simulator in wasm: 1,000,000 generated tasks on 64 workers (the native figure is
 //     `cargo bench --bench simulate`, on the same graph).
@@ -22,6 +23,7 @@ import { output, run, step } from './lib/run.mjs';
 import { devHeaders } from './lib/headers.mjs';
 import { startServer } from './serve.mjs';
 import { benchKernels } from './bench-kernels.mjs';
+import { benchGranularity } from './bench-granularity.mjs';
 import { ROOT, ensureBrowser, ensureNodeModules, ensureRust } from './setup.mjs';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -195,23 +197,9 @@ try {
   table(`Prediction: simulated vs real makespan (ms) on ${cores} workers, median of ${PRED_REPS} ratios; "got": the share of the time they asked for the workers got; "engine": real × share against simulated, the engine's own part (load average ${loadAverage()}; goal: within 10%)`,
     ['graph', 'simulated', 'threads (diff)', 'workers (diff)'], pred);
 
-  // 4. Granularity.
-  step('granularity: 400 ms of work split into 10 … 100,000 tasks');
-  const TOTAL_MS = 400;
-  const grain = [];
-  for (const n of [10, 100, 1_000, 10_000, 100_000]) {
-    const text = tasks(n, `${(TOTAL_MS * 1000) / n}us`);
-    const row = [n.toLocaleString('en'), `${fmt((TOTAL_MS * 1000) / n, 0)} µs`];
-    for (const mode of ['threads', 'workers']) {
-      await warm(mode, cores);
-      const r = await timeRun(page, text, { workers: cores, mode });
-      row.push(fmt(TOTAL_MS / r.wall, 2));
-    }
-    row.push(fmt(TOTAL_MS / timeNative(text, cores), 2));
-    grain.push(row);
-  }
-  table(`Granularity: speedup over the ${TOTAL_MS} ms of work on ${cores} workers (< 1: parallel no longer pays)`,
-    ['tasks', 'each', 'threads', 'workers', 'native'], grain);
+  // 4. Granularity, without and with batching (scripts/bench-granularity.mjs).
+  step('granularity: 400 ms of work split into 10 … 100,000 tasks, unbatched and batched');
+  await benchGranularity(page, { cores, table, reps: REPS });
 
   // 5. The simulator in wasm.
   step('simulating 1,000,000 tasks on 64 workers in wasm');

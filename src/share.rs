@@ -24,7 +24,14 @@ pub const MAX_WORKERS: u32 = 32;
 /// Run modes a link may name.
 pub const MODES: [&str; 5] = ["auto", "threads", "workers", "async", "simulated"];
 /// Scheduling policies a link may name.
-pub const POLICIES: [&str; 5] = ["critical-path", "fifo", "priority", "waves", "random"];
+pub const POLICIES: [&str; 6] = [
+    "critical-path",
+    "fifo",
+    "priority",
+    "waves",
+    "random",
+    "work-stealing",
+];
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// lz-string's 6-bit URI-safe digits (its alphabet's 65th character, `$`, is never written).
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";

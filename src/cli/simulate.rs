@@ -96,6 +96,31 @@ fn summary(r: &RunResult) -> String {
             .collect();
         s += &format!("utilization: {}\n", util.join("  "));
     }
+    if let Some(p) = &r.pool {
+        s += &format!(
+            "pool: {}..{} workers, peak {}, {:.3} worker-seconds against {:.3} for a fixed pool of {}\n",
+            p.min, p.max, p.peak, p.worker_seconds, p.fixed_worker_seconds, p.max
+        );
+    }
+    if let Some(b) = &r.batches {
+        let members: usize = b.iter().map(|x| x.members.len()).sum();
+        s += &format!(
+            "batches: {} dispatches carried {} tasks ({:.1} per batch)\n",
+            b.len(),
+            members,
+            members as f64 / b.len().max(1) as f64
+        );
+    }
+    if let Some(st) = &r.steals {
+        let n = r.tasks.len().max(1) as f64;
+        s += &format!(
+            "steals: {} ({:.2} per task), {} failed steal draws, steal cost {:.3} ms\n",
+            st.steals,
+            st.steals as f64 / n,
+            st.failed_steals,
+            st.steal_cost_ms
+        );
+    }
     let result: Vec<String> = r
         .result
         .iter()

@@ -87,7 +87,11 @@ impl RunDriver {
         overrides: &SimOptions,
         start_abs_ms: f64,
     ) -> Result<RunDriver, String> {
-        let depth = if pipelinable(&graph) {
+        // Under work stealing each worker has its own deque: no pipelining, so that the
+        // scheduler's workers are the real ones and every steal is a real worker's.
+        let stealing =
+            overrides.policy.or(graph.decls.policy) == Some(crate::graph::Policy::WorkStealing);
+        let depth = if pipelinable(&graph) && !stealing {
             PIPELINE_DEPTH
         } else {
             1

@@ -92,6 +92,20 @@ pub struct TaskOptions {
     pub uses: Vec<String>,
     /// How the task combines its dependencies' values.
     pub reduce: Option<Reduce>,
+    /// `batch N`: one dispatch carries up to N ready members of the task's family (the
+    /// tasks whose ids are the same name followed by a number, as a range `w[1..N]`
+    /// declares), run back to back on one worker. 0 or 1: not batched.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub batch: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The family of a task id for `batch`: the id without its trailing digits (`w17` → `w`).
+pub fn batch_family(id: &str) -> &str {
+    id.trim_end_matches(|c: char| c.is_ascii_digit())
 }
 
 /// One task of a graph.
@@ -124,16 +138,20 @@ pub enum Policy {
     Waves,
     /// Seeded random order.
     Random,
+    /// Per-worker deques: a worker runs its newest ready task, an idle one steals the
+    /// oldest of a seeded victim (see `crate::sched::steal`).
+    WorkStealing,
 }
 
 impl Policy {
     /// Every policy, in the order the docs list them.
-    pub const ALL: [Policy; 5] = [
+    pub const ALL: [Policy; 6] = [
         Policy::CriticalPath,
         Policy::Fifo,
         Policy::Priority,
         Policy::Waves,
         Policy::Random,
+        Policy::WorkStealing,
     ];
 
     /// The language keyword for this policy.
@@ -144,6 +162,7 @@ impl Policy {
             Policy::Priority => "priority",
             Policy::Waves => "waves",
             Policy::Random => "random",
+            Policy::WorkStealing => "work-stealing",
         }
     }
 
@@ -191,6 +210,21 @@ pub struct Declarations {
     pub policy: Option<Policy>,
     pub on_error: Option<OnError>,
     pub seed: Option<u64>,
+    /// `steal_cost <duration>`: what one steal costs under `policy work-stealing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steal_cost_us: Option<Micros>,
+    /// `workers MIN..MAX`: the smallest pool of an autoscaling pool (`workers` is MAX).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers_min: Option<u32>,
+    /// `scale_up D`: a ready task waiting this long for a worker adds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up_us: Option<Micros>,
+    /// `scale_down D`: a worker idle this long is removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down_us: Option<Micros>,
+    /// `worker_start D`: how long a new worker takes before it takes work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_start_us: Option<Micros>,
 }
 
 /// A task graph: tasks in declaration order, plus declarations.

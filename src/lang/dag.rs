@@ -18,13 +18,24 @@ use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
-pub(crate) const DECLARATIONS: [&str; 6] =
-    ["workers", "limit", "rate", "policy", "on_error", "seed"];
+pub(crate) const DECLARATIONS: [&str; 10] = [
+    "workers",
+    "limit",
+    "rate",
+    "policy",
+    "on_error",
+    "seed",
+    "steal_cost",
+    "scale_up",
+    "scale_down",
+    "worker_start",
+];
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
-pub(crate) const OPTIONS: [&str; 9] = [
+pub(crate) const OPTIONS: [&str; 10] = [
     "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
+    "batch",
 ];
 /// `reduce` operators.
 pub(crate) const REDUCERS: [(&str, Reduce); 7] = [
@@ -195,7 +206,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             if !self.toks.iter().any(|t| t.tok == Tok::Colon) {
                 let msg = match did_you_mean(w, DECLARATIONS) {
                     Some(s) if is_decl_shape => format!("unknown declaration `{w}` (did you mean `{s}`?)"),
-                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed); this line has no `:`".to_string(),
+                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed, steal_cost, scale_up, scale_down, worker_start); this line has no `:`".to_string(),
                 };
                 return self.err(first, msg);
             }
@@ -213,10 +224,14 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 .map(|(_, l)| l.describe())
         };
         let usage = match kw {
-            "workers" => "workers N",
+            "workers" => "workers N (or a range MIN..MAX for an autoscaling pool)",
+            "scale_up" => "scale_up <duration>",
+            "scale_down" => "scale_down <duration>",
+            "worker_start" => "worker_start <duration>",
             "limit" => "limit <resource> N",
             "rate" => "rate <resource> N/s",
-            "policy" => "policy critical-path|fifo|priority|waves|random",
+            "policy" => "policy critical-path|fifo|priority|waves|random|work-stealing",
+            "steal_cost" => "steal_cost <duration>",
             "on_error" => "on_error fail-fast|skip-dependents|continue",
             _ => "seed N",
         };
@@ -243,15 +258,55 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
         let (vt, v) = *args.last().unwrap_or(&(kw_tok, ""));
         let vloc = self.loc(vt);
         match kw {
+            "steal_cost" | "scale_up" | "scale_down" | "worker_start" => {
+                if let Some(prev) = already(raw) {
+                    return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
+                }
+                match parse_duration(v) {
+                    Ok(us) => {
+                        let d = &mut raw.decls;
+                        *match kw {
+                            "steal_cost" => &mut d.steal_cost_us,
+                            "scale_up" => &mut d.scale_up_us,
+                            "scale_down" => &mut d.scale_down_us,
+                            _ => &mut d.worker_start_us,
+                        } = Some(us);
+                    }
+                    Err(e) => {
+                        return self
+                            .err(vt, format!("{e} (in `{kw} <duration>`, like `{kw} 50ms`)"))
+                    }
+                }
+                raw.decl_locs.push((kw, vloc));
+            }
             "workers" | "seed" | "policy" | "on_error" => {
                 if let Some(prev) = already(raw) {
                     return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
                 }
                 let ok = match kw {
-                    "workers" => v
-                        .parse::<u32>()
-                        .map(|n| raw.decls.workers = Some(n))
-                        .is_ok(),
+                    "workers" => match v.split_once("..") {
+                        // `workers MIN..MAX`: an autoscaling pool.
+                        Some((a, b)) => match (a.parse::<u32>(), b.parse::<u32>()) {
+                            (Ok(min), Ok(max)) if min >= 1 && min <= max => {
+                                raw.decls.workers = Some(max);
+                                raw.decls.workers_min = Some(min);
+                                true
+                            }
+                            (Ok(min), Ok(max)) => {
+                                let msg = if min == 0 {
+                                    "an autoscaling pool keeps at least 1 worker: write `workers 1..N`".to_string()
+                                } else {
+                                    format!("`workers {min}..{max}`: the smallest pool must not be larger than the largest, like `workers {max}..{min}`")
+                                };
+                                return self.err(vt, msg);
+                            }
+                            _ => false,
+                        },
+                        None => v
+                            .parse::<u32>()
+                            .map(|n| raw.decls.workers = Some(n))
+                            .is_ok(),
+                    },
                     "seed" => v.parse::<u64>().map(|n| raw.decls.seed = Some(n)).is_ok(),
                     "policy" => Policy::from_name(v)
                         .map(|p| raw.decls.policy = Some(p))
@@ -264,7 +319,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 };
                 if !ok {
                     let msg = match kw {
-                        "workers" => format!("`{v}` is not a number of workers: write a whole number from 1 to {MAX_WORKERS}"),
+                        "workers" => format!("`{v}` is not a number of workers: write a whole number from 1 to {MAX_WORKERS}, or a range like `workers 1..8`"),
                         "seed" => format!("`{v}` is not a seed: write a whole number, like `seed 42`"),
                         "policy" => {
                             let names: Vec<&str> = Policy::ALL.iter().map(|p| p.name()).collect();
@@ -489,9 +544,10 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "priority" => "priority",
                 "uses" => "uses",
                 "reduce" => "reduce",
+                "batch" => "batch",
                 _ => {
                     let hint = suggestion_suffix(did_you_mean(w, OPTIONS));
-                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, fail, priority, uses, reduce or `after`{hint}"));
+                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, fail, priority, uses, reduce, batch or `after`{hint}"));
                     // Skip to the next known option.
                     while self.peek().is_some_and(|t| !matches!(t.tok, Tok::Word(w) if OPTIONS.contains(&w) && w != "attempts")) {
                         self.pos += 1;
@@ -542,6 +598,12 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                     p.map(|p| o.fail_probability = p)
                         .ok_or_else(|| format!("`{v}` is not a probability: write a number from 0 to 1 (like 0.2) or a percentage (like 20%)"))
                 }
+                "batch" => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .map(|n| o.batch = n)
+                    .ok_or_else(|| format!("`{v}` is not a batch size: write a whole number of tasks per dispatch, like `batch 100`")),
                 "priority" => v
                     .parse::<i64>()
                     .map(|n| o.priority = n)

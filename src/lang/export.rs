@@ -13,8 +13,14 @@ use std::fmt::Write;
 pub fn to_dag(graph: &Graph) -> String {
     let mut out = String::new();
     let d = &graph.decls;
-    if let Some(w) = d.workers {
-        let _ = writeln!(out, "workers {w}");
+    match (d.workers_min, d.workers) {
+        (Some(min), Some(w)) => {
+            let _ = writeln!(out, "workers {min}..{w}");
+        }
+        (_, Some(w)) => {
+            let _ = writeln!(out, "workers {w}");
+        }
+        _ => {}
     }
     for l in &d.limits {
         let _ = writeln!(out, "limit {} {}", l.resource, l.max);
@@ -34,6 +40,18 @@ pub fn to_dag(graph: &Graph) -> String {
     }
     if let Some(s) = d.seed {
         let _ = writeln!(out, "seed {s}");
+    }
+    if let Some(c) = d.steal_cost_us {
+        let _ = writeln!(out, "steal_cost {}", format_duration(c));
+    }
+    for (kw, v) in [
+        ("scale_up", d.scale_up_us),
+        ("scale_down", d.scale_down_us),
+        ("worker_start", d.worker_start_us),
+    ] {
+        if let Some(v) = v {
+            let _ = writeln!(out, "{kw} {}", format_duration(v));
+        }
     }
     if !out.is_empty() && !graph.tasks.is_empty() {
         out.push('\n');
@@ -108,6 +126,9 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
     if !o.uses.is_empty() {
         let _ = write!(out, " uses {}", o.uses.join(", "));
     }
+    if o.batch != 0 {
+        let _ = write!(out, " batch {}", o.batch);
+    }
     if let Some(r) = o.reduce {
         let name = REDUCERS
             .iter()
@@ -152,6 +173,19 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
         policy: d.policy,
         on_error: d.on_error,
         seed: d.seed,
+        steal_cost: d
+            .steal_cost_us
+            .map(|c| serde_json::Value::String(format_duration(c))),
+        workers_min: d.workers_min,
+        scale_up: d
+            .scale_up_us
+            .map(|c| serde_json::Value::String(format_duration(c))),
+        scale_down: d
+            .scale_down_us
+            .map(|c| serde_json::Value::String(format_duration(c))),
+        worker_start: d
+            .worker_start_us
+            .map(|c| serde_json::Value::String(format_duration(c))),
         tasks: graph
             .tasks
             .iter()
@@ -183,6 +217,7 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     priority: o.priority,
                     uses: o.uses.clone(),
                     reduce: o.reduce,
+                    batch: o.batch,
                 }
             })
             .collect(),

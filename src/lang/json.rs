@@ -39,6 +39,19 @@ pub struct JsonGraph {
     pub on_error: Option<OnError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// `steal_cost` under `policy work-stealing`: a duration like `"50us"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steal_cost: Option<serde_json::Value>,
+    /// `workers MIN..MAX`: MIN (`workers` is MAX).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers_min: Option<u32>,
+    /// `scale_up`, `scale_down`, `worker_start`: durations like `"10ms"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_start: Option<serde_json::Value>,
     pub tasks: Vec<JsonTask>,
 }
 
@@ -93,6 +106,9 @@ pub struct JsonTask {
     pub uses: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reduce: Option<Reduce>,
+    /// `batch N` (0: not batched).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub batch: u32,
 }
 
 /// A duration given as a string (`.dag` syntax) or a number of milliseconds.
@@ -175,8 +191,44 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         policy,
         on_error,
         seed,
+        steal_cost,
+        workers_min,
+        scale_up,
+        scale_down,
+        worker_start,
         tasks,
     } = doc;
+    raw.decls.workers_min = workers_min;
+    if let (Some(min), Some(max)) = (workers_min, workers) {
+        if min == 0 || min > max {
+            diags.error(
+                &Loc::Json(JPath::Root("workers_min")),
+                format!("`workers_min` {min} must be from 1 to `workers` ({max})"),
+            );
+        }
+    }
+    for (name, v, slot) in [
+        ("scale_up", &scale_up, &mut raw.decls.scale_up_us),
+        ("scale_down", &scale_down, &mut raw.decls.scale_down_us),
+        (
+            "worker_start",
+            &worker_start,
+            &mut raw.decls.worker_start_us,
+        ),
+    ] {
+        if let Some(v) = v {
+            match json_duration(v) {
+                Ok(us) => *slot = Some(us),
+                Err(m) => diags.error(&Loc::Json(JPath::Root(name)), m),
+            }
+        }
+    }
+    if let Some(v) = &steal_cost {
+        match json_duration(v) {
+            Ok(us) => raw.decls.steal_cost_us = Some(us),
+            Err(m) => diags.error(&Loc::Json(JPath::Root("steal_cost")), m),
+        }
+    }
     raw.decls.workers = workers;
     raw.decls.policy = policy;
     raw.decls.on_error = on_error;
@@ -186,6 +238,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         ("policy", policy.is_some()),
         ("on_error", on_error.is_some()),
         ("seed", seed.is_some()),
+        ("steal_cost", steal_cost.is_some()),
     ] {
         if given {
             raw.decl_locs.push((name, Loc::Json(JPath::Root(name))));
@@ -252,6 +305,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             ("fail attempts", t.fail_attempts != 0, "fail_attempts"),
             ("priority", t.priority != 0, "priority"),
             ("reduce", t.reduce.is_some(), "reduce"),
+            ("batch", t.batch != 0, "batch"),
         ] {
             if given {
                 option_locs.push((name, field(key)));
@@ -283,6 +337,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 priority: t.priority,
                 uses: t.uses,
                 reduce: t.reduce,
+                batch: t.batch,
             },
             option_locs,
             uses_locs,

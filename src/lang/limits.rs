@@ -35,3 +35,5 @@ pub const MAX_PRIORITY: i64 = 1_000_000_000;
 pub const MAX_DIAGNOSTICS: usize = 1_000;
 /// Most cycles reported for one input (each is named in full).
 pub const MAX_CYCLES_REPORTED: usize = 10;
+/// Most members one `batch N` dispatch may carry.
+pub const MAX_BATCH: u32 = 1_000_000;

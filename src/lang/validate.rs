@@ -594,6 +594,27 @@ fn check_options(t: &RawTask<'_>, resources: &[&str], diags: &mut Diags) {
             format!("`backoff` has no effect: task `{id}` never retries (add `retry N`)"),
         );
     }
+    if o.batch > 1 && o.timeout_us.is_some() {
+        diags.error(
+            t.option_loc("batch"),
+            format!("task `{id}` cannot have both `batch` and `timeout`: a batch's members run back to back, so a member's clock would start before it does"),
+        );
+    }
+    if o.batch > 1 && !o.uses.is_empty() {
+        diags.error(
+            t.option_loc("batch"),
+            format!("task `{id}` cannot have both `batch` and `uses`: a batch holds one worker, not its members' resources"),
+        );
+    }
+    if o.batch > MAX_BATCH {
+        diags.error(
+            t.option_loc("batch"),
+            format!(
+                "`batch {}` is more than the limit of {MAX_BATCH} tasks per dispatch",
+                o.batch
+            ),
+        );
+    }
     if o.timeout_us == Some(0) {
         diags.error(
             t.option_loc("timeout"),

@@ -1,6 +1,6 @@
 //! What a run is scheduled with: workers, policy, seed, error handling.
 
-use crate::graph::{Graph, OnError, Policy};
+use crate::graph::{Graph, Micros, OnError, Policy};
 
 /// The settings of one scheduled run. Build it with [`SchedConfig::for_graph`] to take the
 /// graph's declarations and override what the caller (CLI flag, page control) sets.
@@ -14,7 +14,29 @@ pub struct SchedConfig {
     pub seed: u64,
     /// What a task that failed for good does to the rest of the run.
     pub on_error: OnError,
+    /// `policy work-stealing`: how long a steal delays the stolen attempt (µs, default 0).
+    pub steal_cost_us: Micros,
+    /// `workers MIN..MAX`: the autoscaling pool's size (`None`: a fixed pool of `workers`).
+    pub autoscale: Option<AutoscaleConfig>,
 }
+
+/// An autoscaling pool of `min..=workers` workers (see `crate::sched::autoscale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AutoscaleConfig {
+    /// Workers on from the start, and the fewest the pool keeps.
+    pub min: usize,
+    /// A ready task waiting this long for a worker adds one (default 10 ms).
+    pub scale_up_us: Micros,
+    /// A worker idle this long is removed (default 100 ms).
+    pub scale_down_us: Micros,
+    /// How long a new worker takes before it takes work (default 0).
+    pub worker_start_us: Micros,
+}
+
+/// `scale_up` when the graph does not say.
+pub const DEFAULT_SCALE_UP_US: Micros = 10_000;
+/// `scale_down` when the graph does not say.
+pub const DEFAULT_SCALE_DOWN_US: Micros = 100_000;
 
 /// Workers used when neither the caller nor the graph says.
 pub const DEFAULT_WORKERS: usize = 4;
@@ -30,13 +52,25 @@ impl SchedConfig {
         on_error: Option<OnError>,
     ) -> SchedConfig {
         let d = &graph.decls;
+        let workers = workers
+            .or(d.workers.map(|w| w as usize))
+            .unwrap_or(DEFAULT_WORKERS);
         SchedConfig {
-            workers: workers
-                .or(d.workers.map(|w| w as usize))
-                .unwrap_or(DEFAULT_WORKERS),
+            workers,
+            autoscale: d
+                .workers_min
+                .map(|m| (m as usize).clamp(1, workers.max(1)))
+                .filter(|&m| m < workers)
+                .map(|min| AutoscaleConfig {
+                    min,
+                    scale_up_us: d.scale_up_us.unwrap_or(DEFAULT_SCALE_UP_US),
+                    scale_down_us: d.scale_down_us.unwrap_or(DEFAULT_SCALE_DOWN_US),
+                    worker_start_us: d.worker_start_us.unwrap_or(0),
+                }),
             policy: policy.or(d.policy).unwrap_or_default(),
             seed: seed.or(d.seed).unwrap_or(0),
             on_error: on_error.or(d.on_error).unwrap_or_default(),
+            steal_cost_us: d.steal_cost_us.unwrap_or(0),
         }
     }
 
@@ -47,6 +81,8 @@ impl SchedConfig {
             policy: Policy::default(),
             seed: 0,
             on_error: OnError::default(),
+            steal_cost_us: 0,
+            autoscale: None,
         }
     }
 }

@@ -15,6 +15,8 @@
 //! backoff, timeouts and error handling all live here; see `DESIGN.md` in this folder for
 //! the states and invariants.
 
+pub mod autoscale;
+pub mod batch;
 mod config;
 mod core;
 mod gate;
@@ -23,11 +25,15 @@ mod limits;
 mod policy;
 pub mod rng;
 mod status;
+pub mod steal;
 
-pub use self::config::{SchedConfig, DEFAULT_WORKERS};
+pub use self::autoscale::{Autoscaler, PoolEvent, PoolEventKind};
+pub use self::batch::{BatchMark, Families};
+pub use self::config::{AutoscaleConfig, SchedConfig, DEFAULT_WORKERS};
 pub use self::core::{
     AttemptPlan, AttemptRecord, Outcome, Scheduler, Start, TaskEnd, TaskState, Waits,
 };
 pub use self::index::{prepare, prepare_with, Csr, Prepared};
 pub use self::policy::{Key, Ordering, RankSet, ReadyQueue};
 pub use self::status::Status;
+pub use self::steal::{Deques, StealMark};

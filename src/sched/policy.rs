@@ -11,6 +11,7 @@
 //! | `priority`      | `priority` (larger first)             | bottom level   |
 //! | `waves`         | bottom level (order inside a wave)    | 0              |
 //! | `random`        | seeded 40-bit hash of (seed, task)    | 0              |
+//! | `work-stealing` | bottom level (gated tasks only: the rest live in per-worker deques, `steal.rs`) | 0 |
 
 use super::rng::order_key;
 use crate::graph::{Micros, Policy};
@@ -35,7 +36,7 @@ impl Ordering {
     #[inline]
     pub fn key(&self, task: usize, time: Micros, bottom: Micros, priority: i64) -> Key {
         match self.policy {
-            Policy::CriticalPath | Policy::Waves => (bottom, 0),
+            Policy::CriticalPath | Policy::Waves | Policy::WorkStealing => (bottom, 0),
             Policy::Fifo => (!time, 0),
             Policy::Priority => ((priority as u64) ^ (1 << 63), bottom),
             Policy::Random => (order_key(self.seed, task) >> 24, 0),
@@ -156,6 +157,19 @@ impl ReadyQueue {
                 Some(by_rank[r] as usize)
             }
             ReadyQueue::Keyed(h) => h.pop().map(|(_, Reverse(t))| t as usize),
+        }
+    }
+
+    /// Removes `task` if the queue can (ranked: yes; keyed: no, the caller skips it when
+    /// it surfaces). Returns whether it was removed.
+    #[inline]
+    pub fn remove(&mut self, task: usize) -> bool {
+        match self {
+            ReadyQueue::Ranked { set, rank, .. } => {
+                set.remove(rank[task] as usize);
+                true
+            }
+            ReadyQueue::Keyed(_) => false,
         }
     }
 

@@ -16,7 +16,12 @@ pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
     loop {
         while let Some(s) = sched.next(now) {
             let (len, outcome) = s.plan.simulate();
-            events.push(Reverse((now + len, seq, s.task as u32, outcome as u8)));
+            events.push(Reverse((
+                now + s.delay_us + len,
+                seq,
+                s.task as u32,
+                outcome as u8,
+            )));
             seq += 1;
         }
         // Done: after a fail-fast, ends of cancelled attempts may remain; they are moot.

@@ -89,6 +89,7 @@ pub fn run_result_with(
         .collect();
     let m = metrics::compute(sched, makespan);
     let cfg = sched.config();
+    let batches = batch_records(graph, sched, &tasks);
     Ok(RunResult {
         mode: mode.to_string(),
         workers: cfg.workers,
@@ -105,6 +106,125 @@ pub fn run_result_with(
         kernel_calibration: crate::analysis::kernel_calibration(graph),
         counter: None,
         cpu_share: None,
+        steals: steal_report(graph, sched),
+        batches,
+        pool: pool_report(sched, makespan),
+    })
+}
+
+/// An autoscaling pool's lanes and cost, `None` for a fixed pool.
+fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport> {
+    use crate::sched::PoolEventKind;
+    let a = sched.config().autoscale?;
+    let mut lanes: Vec<super::PoolLane> = Vec::new();
+    let mut open: Vec<Option<usize>> = vec![None; sched.config().workers];
+    let (mut on, mut peak) = (0usize, 0usize);
+    for e in sched.pool_events() {
+        let w = e.worker as usize;
+        match e.kind {
+            PoolEventKind::Start => {
+                open[w] = Some(lanes.len());
+                lanes.push(super::PoolLane {
+                    worker: w,
+                    start_ms: ms(e.at_us),
+                    ready_ms: ms(e.at_us),
+                    stop_ms: None,
+                });
+                on += 1;
+            }
+            PoolEventKind::Ready => match open[w] {
+                Some(i) => lanes[i].ready_ms = ms(e.at_us),
+                None => {
+                    open[w] = Some(lanes.len());
+                    lanes.push(super::PoolLane {
+                        worker: w,
+                        start_ms: ms(e.at_us),
+                        ready_ms: ms(e.at_us),
+                        stop_ms: None,
+                    });
+                    on += 1;
+                }
+            },
+            PoolEventKind::Stop => {
+                if let Some(i) = open[w].take() {
+                    lanes[i].stop_ms = Some(ms(e.at_us));
+                    on -= 1;
+                }
+            }
+        }
+        peak = peak.max(on);
+    }
+    let end = ms(makespan);
+    let used: f64 = lanes
+        .iter()
+        .map(|l| (l.stop_ms.unwrap_or(end).min(end) - l.start_ms).max(0.0))
+        .sum();
+    Some(super::PoolReport {
+        min: a.min,
+        max: sched.config().workers,
+        peak,
+        scale_up_ms: ms(a.scale_up_us),
+        scale_down_ms: ms(a.scale_down_us),
+        worker_start_ms: ms(a.worker_start_us),
+        lanes,
+        worker_seconds: used / 1000.0,
+        fixed_worker_seconds: sched.config().workers as f64 * end / 1000.0,
+    })
+}
+
+/// The batches of more than one member, `None` when there were none.
+fn batch_records(
+    graph: &Graph,
+    sched: &Scheduler,
+    tasks: &[TaskRecord],
+) -> Option<Vec<super::BatchRecord>> {
+    let marks = sched.batches();
+    if marks.is_empty() {
+        return None;
+    }
+    let attempt = |(t, a): (u32, u32)| tasks[t as usize].attempts.get(a as usize - 1);
+    Some(
+        marks
+            .iter()
+            .map(|b| {
+                let times: Vec<&Attempt> = b.members.iter().filter_map(|&m| attempt(m)).collect();
+                super::BatchRecord {
+                    worker: b.worker as usize,
+                    start_ms: times
+                        .iter()
+                        .map(|a| a.start_ms)
+                        .reduce(f64::min)
+                        .unwrap_or(ms(b.at_us)),
+                    end_ms: times.iter().map(|a| a.end_ms).fold(0.0, f64::max),
+                    members: b
+                        .members
+                        .iter()
+                        .map(|&(t, _)| graph.tasks[t as usize].id.clone())
+                        .collect(),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The steals of a `work-stealing` run, `None` under other policies.
+fn steal_report(graph: &Graph, sched: &Scheduler) -> Option<super::StealReport> {
+    let cfg = sched.config();
+    (cfg.policy == crate::graph::Policy::WorkStealing).then(|| super::StealReport {
+        steals: sched.steals().len() as u64,
+        failed_steals: sched.failed_steals(),
+        steal_cost_ms: ms(cfg.steal_cost_us),
+        marks: sched
+            .steals()
+            .iter()
+            .map(|m| super::StealRecord {
+                task: graph.tasks[m.task as usize].id.clone(),
+                attempt: m.attempt,
+                worker: m.thief as usize,
+                victim: m.victim as usize,
+                at_ms: ms(m.at_us),
+            })
+            .collect(),
     })
 }
 

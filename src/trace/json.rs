@@ -30,6 +30,9 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         metrics: result.metrics.clone(),
         counter: result.counter,
         cpu_share: result.cpu_share.clone(),
+        steals: result.steals.clone(),
+        batches: result.batches.clone(),
+        pool: result.pool.clone(),
         kernel_calibration: result.kernel_calibration,
     };
     let text = serde_json::to_string_pretty(&head)?;

@@ -114,6 +114,89 @@ pub struct RunResult {
     /// in simulations and in runs without a measurable `cpu` attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_share: Option<CpuShare>,
+    /// `policy work-stealing`: the steals and failed steals (absent under other policies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steals: Option<StealReport>,
+    /// `batch N`: every dispatch that carried more than one member (absent when none did).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batches: Option<Vec<BatchRecord>>,
+    /// `workers MIN..MAX`: how the autoscaling pool grew and shrank (absent for a fixed pool).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolReport>,
+}
+
+/// An autoscaling pool's run: its lanes and what it cost against a fixed pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolReport {
+    /// Workers on from the start; the fewest the pool kept.
+    pub min: usize,
+    /// The most workers it could have (`workers` of the result).
+    pub max: usize,
+    /// The most workers that were on at once.
+    pub peak: usize,
+    /// `scale_up`, `scale_down`, `worker_start`, in ms.
+    pub scale_up_ms: f64,
+    pub scale_down_ms: f64,
+    pub worker_start_ms: f64,
+    /// Each time a worker was on: asked for at `start_ms`, took work from `ready_ms`,
+    /// stopped at `stop_ms` (`null`: still on at the end of the run).
+    pub lanes: Vec<PoolLane>,
+    /// Worker-seconds the pool used: the sum over `lanes` of (stop, or the makespan) − start.
+    pub worker_seconds: f64,
+    /// What a fixed pool of `max` workers uses over the same makespan.
+    pub fixed_worker_seconds: f64,
+}
+
+/// One stretch of a worker being on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolLane {
+    pub worker: usize,
+    pub start_ms: f64,
+    pub ready_ms: f64,
+    pub stop_ms: Option<f64>,
+}
+
+/// One batch: `members` ran back to back on `worker`, from `start_ms` (the first member's
+/// start) to `end_ms` (the last member's end), as measured in a real run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// The worker that ran them.
+    pub worker: usize,
+    /// The first member's start.
+    pub start_ms: f64,
+    /// The last member's end.
+    pub end_ms: f64,
+    /// The members' task ids, in the order they ran.
+    pub members: Vec<String>,
+}
+
+/// What work stealing did in a `policy work-stealing` run (absent under other policies).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StealReport {
+    /// Successful steals.
+    pub steals: u64,
+    /// Victim draws that found an empty deque.
+    pub failed_steals: u64,
+    /// `steal_cost`: how long each steal delayed its attempt in a simulation (ms); a real
+    /// run measures it (a stolen attempt's start minus `at_ms`).
+    pub steal_cost_ms: f64,
+    /// Every steal, in the order they happened.
+    pub marks: Vec<StealRecord>,
+}
+
+/// One steal: `worker` took attempt `attempt` of task `task` from `victim`'s deque.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StealRecord {
+    /// The stolen task's id.
+    pub task: String,
+    /// The 1-based attempt that then started.
+    pub attempt: u32,
+    /// The thief.
+    pub worker: usize,
+    /// The worker whose deque it came from.
+    pub victim: usize,
+    /// When the steal was decided.
+    pub at_ms: f64,
 }
 
 /// What happened to the shared counter of the `counter` kernel in one real run.

@@ -219,6 +219,9 @@ mod tests {
             metrics: None,
             counter: None,
             cpu_share: None,
+            steals: None,
+            batches: None,
+            pool: None,
             kernel_calibration: None,
         }
     }

@@ -10,31 +10,46 @@ use fanout::sched::SchedConfig;
 use fanout::trace::RunResult;
 
 /// Drives `graph` through a RunDriver with a virtual clock in absolute ms starting at
-/// `t0`: each dispatch ends after its plan's simulated length.
+/// `t0`: each dispatch ends after its plan's simulated length. The clock counts whole µs
+/// (turned into absolute ms only to talk to the driver), so ends that a simulation has at
+/// the same µs are reported together here too.
 pub fn drive_with_virtual_clock(graph: &Graph, cfg: SchedConfig, t0: f64) -> RunResult {
     let mut d = RunDriver::with_config(graph.clone(), cfg, t0).unwrap();
-    let mut running: Vec<(f64, usize, usize, usize, f64)> = Vec::new(); // (end, seq, task, worker, start)
-    let mut now = t0;
+    let abs = |us: u64| t0 + us as f64 / 1000.0;
+    let mut running: Vec<(u64, usize, usize, usize, u64)> = Vec::new(); // (end, seq, task, worker, start), µs
+    let mut now: u64 = 0;
     let mut seq = 0;
+    // Like the real executors, a worker handed several attempts (a batch) runs them one
+    // after another: each starts when the worker's previous one ends.
+    let mut busy_until: Vec<u64> = Vec::new();
     while !d.is_done() {
-        while let Some(x) = d.next_at(now) {
+        while let Some(x) = d.next_at(abs(now)) {
             let (len, _) = d.plan(x.task).simulate();
-            running.push((now + len as f64 / 1000.0, seq, x.task, x.worker, now));
+            if busy_until.len() <= x.worker {
+                busy_until.resize(x.worker + 1, 0);
+            }
+            let start = now.max(busy_until[x.worker]);
+            let end = start + len;
+            busy_until[x.worker] = end;
+            running.push((end, seq, x.task, x.worker, start));
             seq += 1;
         }
         if d.is_done() {
             break;
         }
-        running.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(b.1.cmp(&a.1)));
+        running.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
         let next_end = running.last().map(|r| r.0);
-        now = match (next_end, d.next_wakeup_abs_ms()) {
+        let wake = d
+            .next_wakeup_abs_ms()
+            .map(|ms| ((ms - t0) * 1000.0).round().max(0.0) as u64);
+        now = match (next_end, wake) {
             (Some(a), Some(b)) => a.min(b),
             (Some(a), None) | (None, Some(a)) => a,
             (None, None) => panic!("stalled"),
         };
         while running.last().is_some_and(|r| r.0 == now) {
             let (end, _, task, worker, start) = running.pop().unwrap();
-            d.finished(task, worker, start, end).unwrap();
+            d.finished(task, worker, abs(start), abs(end)).unwrap();
         }
     }
     d.result("fake").unwrap()

@@ -22,7 +22,11 @@ async function loadScenario(page, id) {
   await page.click('#load-scenario');
   // Loaded and drawn: the DAG shows as many tasks as the text declares.
   await page.waitForFunction(() => {
-    const declared = window.fanoutUI.editor.text().split('\n').filter((l) => /^\s*\w+\s*:/.test(l)).length;
+    // A line `id :` declares one task, `id[a..b] :` b - a + 1 (a label may come before `:`).
+    const declared = window.fanoutUI.editor.text().split('\n').reduce((n, l) => {
+      const m = /^\s*\w+(?:\[(\d+)\.\.(\d+)\])?\s*(?:"[^"]*"\s*)?:/.exec(l);
+      return n + (!m ? 0 : m[1] === undefined ? 1 : Number(m[2]) - Number(m[1]) + 1);
+    }, 0);
     return declared > 0 && window.fanoutUI.tasks.length === declared
       && document.querySelectorAll('#dag g.node').length === declared;
   });

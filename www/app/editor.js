@@ -16,7 +16,7 @@ import { tags } from '@lezer/highlight';
 const KINDS = new Set(['cpu', 'io']);
 const KEYWORDS = new Set(['after']);
 const OPTIONS = new Set(['retry', 'backoff', 'timeout', 'fail', 'attempts', 'priority', 'uses', 'reduce',
-  'workers', 'limit', 'rate', 'policy', 'on_error', 'seed']);
+  'workers', 'limit', 'rate', 'policy', 'on_error', 'seed', 'steal_cost', 'batch']);
 
 /** The task-graph language as a stream mode: comments, ids, ':', kinds, durations, keywords. */
 export const dagLanguage = StreamLanguage.define({

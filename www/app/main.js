@@ -23,6 +23,17 @@ import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
 import { watchModeNote } from './mode-note.js';
 import { fillLessonMenu, lessonFromUrl, openLesson } from './lesson-panel.js';
+import { stealMarksOf, stealOverlay } from './steal-marks.js';
+import { batchesOf, batchOverlay } from './batch-outline.js';
+import { poolOf, poolOverlay } from './pool-lanes.js';
+
+/** The timeline overlays of a run: its steal marks (work stealing), its batch outlines, its
+ *  autoscaling pool's lanes. */
+const overlaysOf = (result) => [
+  ...(result?.steals ? [stealOverlay(stealMarksOf(result))] : []),
+  ...(result?.batches ? [batchOverlay(batchesOf(result))] : []),
+  ...(result?.pool ? [poolOverlay(poolOf(result))] : []),
+];
 
 const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;
 
@@ -485,6 +496,7 @@ async function showBigResult(result, text, settings) {
     `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.`);
   status.dataset.mode = result.mode;
   timeline.setCompact(c, { makespan: result.makespan_ms, workers: result.workers });
+  timeline.setOverlays(overlaysOf(result));
   timeline.select(selection.get());
   await nextTask();
   if (big && model?.compact === c) dag.setGroupStates(groupStatesOf(big, c));
@@ -534,6 +546,7 @@ function showResult(result, text, settings = {}) {
     `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.${startup}`);
   status.dataset.mode = result.mode;
   timeline.setResult(model);
+  timeline.setOverlays(overlaysOf(result));
   // A one-worker run the speedup chart's Measure made of this same graph is the honest
   // reference for this run's speedup (results.js says which reference it used).
   if (result.mode !== 'simulated' && result.one_worker_ms === undefined) {

@@ -8,6 +8,9 @@
 import { el } from './dom.js';
 import { capital, ms, plural, ratio } from './format.js';
 import { STATES, stateOfStatus } from './states.js';
+import { stealSummary } from './steal-marks.js';
+import { batchSummary } from './batch-outline.js';
+import { poolSummary } from './pool-lanes.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -110,6 +113,9 @@ export function runFigures(result) {
     tasksSkipped: count('skipped'), tasksCancelled: count('cancelled'),
     notStarted: Math.max(0, tasksTotal - records.length),
     cpuShare: result.cpu_share ?? null,
+    steals: result.steals ?? null,
+    batches: result.batches ?? null,
+    pool: result.pool ?? null,
     cores: result.cores ?? globalThis.navigator?.hardwareConcurrency,
   };
 }
@@ -259,6 +265,12 @@ export function metricRows(f) {
     }
     add('lost', 'Lost to failures and retries', ms(lost), s);
   }
+  if (f.pool) add('worker-seconds', 'Worker-seconds (autoscaling)', f.pool.worker_seconds.toFixed(3), `${capital(poolSummary({ pool: f.pool }))}: ` +
+    'the cost side of elasticity (shaded lanes on the timeline: a worker off, hatched: starting).');
+  if (f.batches?.length) add('batches', 'Batches', String(f.batches.length), `${capital(batchSummary({ batches: f.batches }))}: ` +
+    'each dispatch ran its members back to back on one worker (outlined on the timeline), one message instead of one per task.');
+  if (f.steals) add('steals', 'Steals', String(f.steals.steals), `${capital(stealSummary({ steals: f.steals, tasks_total: f.tasksTotal }))}: ` +
+    'an idle worker took the oldest task of another worker\'s deque (the arrow-heads on the timeline say from whom).');
   return rows;
 }
 

@@ -59,6 +59,52 @@ map6   : cpu 60ms after split
 merge  : cpu 30ms after map1, map2, map3, map4, map5, map6
 `,
   },
+  {
+    id: 'work-stealing',
+    title: 'Work stealing: idle workers steal the oldest task',
+    text: `# Work stealing: each worker has its own deque. The two sources are dealt
+# round-robin (split_a to w0, split_b to w1). A finished task's successors go on
+# its worker's deque; a worker runs its newest task, and an idle one steals the
+# oldest task of another worker's deque: the arrow-heads on the timeline say
+# from whom. Try policy critical-path to compare. About 0.14 s on 4 workers.
+policy work-stealing
+workers 4
+split_a : cpu 10ms
+split_b : cpu 30ms
+part_a[1..6] : cpu 40ms after split_a
+part_b[1..3] : cpu 40ms after split_b
+merge : cpu 10ms after part_a[*], part_b[*]
+`,
+  },
+  {
+    id: 'autoscaling',
+    title: 'Autoscaling: a pool of 1 to 4 workers grows and shrinks',
+    text: `# An autoscaling pool: it starts with 1 worker. A task that waited 20 ms for
+# a worker adds one (it takes 10 ms to start); a worker idle for 50 ms goes
+# away. Watch the lanes appear (hatched: starting) and disappear (grey: off),
+# and compare the worker-seconds with a fixed pool of 4 in the metrics.
+# Set Workers to 4 (the pool's most). About 0.7 s of CPU in all.
+workers 1..4
+scale_up 20ms
+scale_down 50ms
+worker_start 10ms
+burst[1..8] : cpu 40ms
+pause : cpu 150ms after burst1
+again[1..6] : cpu 40ms after pause
+`,
+  },
+  {
+    id: 'batching',
+    title: 'Batching: 400 tiny tasks, 20 per dispatch',
+    text: `# Batching: 400 tasks of 250 µs each. Sent one by one, every task costs a
+# message round trip to its worker; batch 20 makes each dispatch carry
+# 20 ready members of the family w, run back to back on one worker: each
+# batch is outlined on the timeline. Remove "batch 20" and run again to compare.
+# About 0.1 s of CPU in all.
+w[1..400] : cpu 250us batch 20
+total : cpu 1ms after w[*]
+`,
+  },
 ];
 
 /** The default text for a first visit. */

@@ -106,6 +106,9 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   let reservedLanes = 1;
   let fitExtent = 0;
   let markers = [];
+  // Overlays (setOverlays): `{ name, draw(ctx, view), viewModel() }` drawn over the bars,
+  // e.g. steal marks (steal-marks.js). `view` gives x of a time and y/height of a lane.
+  let overlays = [];
   // A compact run (setCompact): its columns, the lanes' ranges of bars and longest bars.
   let compact = null;
   // The critical-path overlay: path ids, whether it shows, and (built lazily from the bars)
@@ -218,6 +221,8 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       ctx.fillText(text, Math.max(x0, g.left) + 4, cy);
     }
     drawMarkers(g, plotBottom);
+    const ov = { x: (t) => xOf(t, g), laneY: (w) => g.top + w * g.laneH, laneH: g.laneH, left: g.left, width: g.plotW, start: view.start, end: view.end };
+    for (const o of overlays) { ctx.save(); o.draw(ctx, ov); ctx.restore(); }
     drawCritical(g);
     const arrows = drawSelection(g);
     if (hover) outline(hover, g, '#5b6170', 1.5);
@@ -768,6 +773,12 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       markers = [...(list ?? [])];
       requestDraw();
     },
+    /** Overlays drawn over the bars: `[{ name, draw(ctx, view), viewModel() }]` (see the
+     *  `overlays` variable); `viewModel().overlays` lists each one's viewModel by name. */
+    setOverlays(list) {
+      overlays = [...(list ?? [])];
+      requestDraw();
+    },
     /** The graph's critical path, first task first (from analyze's critical_path). */
     setCriticalPath(ids) {
       crit.ids = [...(ids ?? [])];
@@ -800,6 +811,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         extent, fitExtent, view: { ...view }, selected, drawn: stats.drawn, arrows: stats.arrows,
         msPerPx: (view.end - view.start) / geom().plotW, plot: { left: geom().left, width: geom().plotW },
         markers: markers.map((m) => ({ t: m.t, label: m.label ?? '' })),
+        overlays: Object.fromEntries(overlays.map((o) => [o.name, o.viewModel?.() ?? null])),
         critical: (() => {
           const list = critBars();
           let connectors = 0;

@@ -28,7 +28,7 @@ export const MAX_LINK_CHARS = 100_000;
 export const MAX_DECODED_CHARS = 1_000_000;
 /** The values a link may give each run setting (absent = the page's default). */
 export const MODES = ['auto', 'threads', 'workers', 'async', 'simulated'];
-export const POLICIES = ['critical-path', 'fifo', 'priority', 'waves', 'random'];
+export const POLICIES = ['critical-path', 'fifo', 'priority', 'waves', 'random', 'work-stealing'];
 export const MAX_WORKERS = 32;
 
 // lz-string's URI-safe alphabet also lists `$`, but its 6-bit output never uses it (index 64).

@@ -456,17 +456,35 @@ function asyncSlots(text) {
 function runOnEventLoop(text, options, progress) {
   const { pkg } = state;
   pkg.reset_counter();
+  // Per worker, the `io` attempts handed to it, the first one waiting: a worker given
+  // several at once (a `batch`, a pipelined run) waits them out back to back, as the other
+  // modes' workers run them.
+  const ioQueues = new Map(); // worker -> [start thunk]
+  const nextIo = (worker) => {
+    const q = ioQueues.get(worker);
+    q.shift();
+    if (q.length) q[0]();
+  };
   return drive(text, options, progress, {
     // One slot per task (within the scheduler's 4096): one event loop has no fixed number
     // of workers, so every ready task is started and io waits overlap; see asyncSlots.
     slots: asyncSlots,
     counterTotal: () => pkg.counter_value(),
     start(d, kernel, end) {
-      const [, , kind, duration, timeout] = d;
+      const [, worker, kind, duration, timeout] = d;
       if (kind === 1) {
-        const s = nowAbsMs();
-        const cut = timeout >= 0 && timeout < duration;
-        setTimeout(() => (cut ? end(s, nowAbsMs(), 'timeout') : end(s, nowAbsMs())), (cut ? timeout : duration) / 1000);
+        const go = () => {
+          const s = nowAbsMs();
+          const cut = timeout >= 0 && timeout < duration;
+          setTimeout(() => {
+            if (cut) end(s, nowAbsMs(), 'timeout'); else end(s, nowAbsMs());
+            nextIo(worker);
+          }, (cut ? timeout : duration) / 1000);
+        };
+        if (!ioQueues.has(worker)) ioQueues.set(worker, []);
+        const q = ioQueues.get(worker);
+        q.push(go);
+        if (q.length === 1) go();
       } else {
         // A CPU task occupies the loop: nothing else (no timer, no message) runs meanwhile,
         // so what is known so far is posted before it starts.

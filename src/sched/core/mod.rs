@@ -1,15 +1,19 @@
 //! The scheduler state machine. See `src/sched/DESIGN.md` for the states and invariants.
 
+use super::autoscale::{Autoscaler, PoolEvent};
+use super::batch::{BatchMark, Families};
 use super::config::SchedConfig;
 use super::gate::Gate;
 use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
 use super::rng::failure_draw;
+use super::steal::{Deques, StealMark};
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 
 #[cfg(test)]
 mod tests;
@@ -118,6 +122,11 @@ pub struct Start {
     pub attempt: u32,
     /// Its duration, whether it is meant to fail, its timeout.
     pub plan: AttemptPlan,
+    /// `work-stealing`: the worker it was stolen from (`None`: not stolen).
+    pub stolen_from: Option<usize>,
+    /// How long after now the attempt starts (a steal's `steal_cost`; 0 otherwise). A
+    /// simulation delays the attempt by it; a real run measures its own start instead.
+    pub delay_us: Micros,
 }
 
 /// One attempt, as it happened. Times in µs since the start of the run. Compact (32 bytes):
@@ -236,6 +245,21 @@ pub struct Scheduler {
     aborted: bool,
     records: Vec<AttemptRecord>,
     waits: Waits,
+    /// `work-stealing` only: the per-worker deques that replace `ready`.
+    deques: Option<Deques>,
+    /// The worker whose finished attempt is releasing tasks now (`u32::MAX`: none, the
+    /// sources are being dealt).
+    releaser: u32,
+    /// `batch N` families (`None`: nothing is batched, or `work-stealing`).
+    families: Option<Families>,
+    /// Members of a batch already decided, handed out by the next calls of `next`.
+    pending: VecDeque<Start>,
+    /// Per worker: members of its current batch not yet ended (0: no batch).
+    batch_left: Vec<u32>,
+    /// Ready tasks left in a keyed queue after a batch took them (skipped when they surface).
+    stale: usize,
+    /// `workers MIN..MAX`: the autoscaling pool (`None`: a fixed pool).
+    pool: Option<Autoscaler>,
 }
 
 impl Scheduler {
@@ -328,7 +352,9 @@ impl Scheduler {
             ready,
             gate,
             resources,
-            free_workers: (0..cfg.workers as u32).map(Reverse).collect(),
+            free_workers: (0..cfg.autoscale.map_or(cfg.workers, |a| a.min) as u32)
+                .map(Reverse)
+                .collect(),
             timers: BinaryHeap::new(),
             held: Vec::new(),
             wave_remaining: 0,
@@ -339,7 +365,30 @@ impl Scheduler {
             aborted: false,
             records: Vec::with_capacity(n),
             waits: Waits::default(),
+            deques: (cfg.policy == Policy::WorkStealing)
+                .then(|| Deques::new(cfg.workers, cfg.seed)),
+            releaser: u32::MAX,
+            families: if cfg.policy == Policy::WorkStealing {
+                None
+            } else {
+                Families::of(graph)
+            },
+            pending: VecDeque::new(),
+            batch_left: Vec::new(),
+            stale: 0,
+            pool: cfg.autoscale.map(|a| {
+                Autoscaler::new(
+                    a.min,
+                    cfg.workers,
+                    a.scale_up_us,
+                    a.scale_down_us,
+                    a.worker_start_us,
+                )
+            }),
         };
+        if s.families.is_some() {
+            s.batch_left = vec![0; cfg.workers];
+        }
         // Sources, in index order.
         for t in 0..n {
             if s.deps_left[t] == 0 {
@@ -373,6 +422,9 @@ impl Scheduler {
         if self.aborted {
             return None;
         }
+        if let Some(s) = self.pending.pop_front() {
+            return Some(s);
+        }
         while let Some(&Reverse((t, task))) = self.timers.peek() {
             if t > now {
                 break;
@@ -380,15 +432,49 @@ impl Scheduler {
             self.timers.pop();
             let s = &mut self.slots[task as usize];
             s.eligible = t;
+            // A retry goes back on the deque of the worker its failed attempt ran on.
+            self.releaser = s.worker;
             self.enter_gate(task as usize, now);
         }
         if self.cfg.policy == Policy::Waves && self.wave_remaining == 0 && !self.held.is_empty() {
             self.open_wave(now);
         }
+        if let Some(w) = self.pool.as_mut().and_then(|p| p.take_ready(now)) {
+            self.free_workers.push(Reverse(w as u32));
+        }
         let Some(&Reverse(worker)) = self.free_workers.peek() else {
             self.refresh_gate(now);
-            return None;
+            return self.end_round(now);
         };
+        let mut stolen_from = None;
+        if let Some(d) = self.deques.as_mut() {
+            // Work stealing: own deque, else a steal, else a gated task whose resources
+            // have room (best key first).
+            let task = match d.take(worker as usize) {
+                Some((t, victim)) => {
+                    stolen_from = victim;
+                    t
+                }
+                None => match self.gate.best_startable(&self.resources, now) {
+                    Some(g) => self.take_gated(g, now),
+                    None => {
+                        self.refresh_gate(now);
+                        return self.end_round(now);
+                    }
+                },
+            };
+            return Some(self.start_on(task as usize, worker, now, stolen_from));
+        }
+        if self.stale > 0 {
+            // Batch members a keyed queue could not remove: drop them as they surface.
+            while let Some(t) = self.ready.peek() {
+                if self.slots[t].state == TaskState::Ready {
+                    break;
+                }
+                self.ready.pop();
+                self.stale -= 1;
+            }
+        }
         // The best startable task: the top of the ready heap (tasks without resources) or
         // the best-keyed gated task whose resources have room now, whichever key is larger.
         let from_gate = self.gate.best_startable(&self.resources, now);
@@ -404,27 +490,145 @@ impl Scheduler {
         let task = match (from_ready, from_gate) {
             (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
             (None, Some(g)) => self.take_gated(g, now),
-            (Some(_), _) => self.ready.pop()? as u32,
+            (Some(_), _) => {
+                let t = self.ready.pop()?;
+                if let Some(batch) = self.take_batch(t) {
+                    return Some(self.start_batch(t, batch, worker, now));
+                }
+                t as u32
+            }
             (None, None) => {
                 self.refresh_gate(now);
-                return None;
+                return self.end_round(now);
             }
         };
-        self.free_workers.pop();
-        let task = task as usize;
+        Some(self.start_on(task as usize, worker, now, stolen_from))
+    }
+
+    /// Nothing more starts now: lets an autoscaling pool add or remove workers, and tries
+    /// again when a worker was added that can take work at once.
+    fn end_round(&mut self, now: Micros) -> Option<Start> {
+        let p = self.pool.as_mut()?;
+        let slots = &self.slots;
+        let waiting = |t: u32, at: Micros| {
+            let s = &slots[t as usize];
+            s.state == TaskState::Ready && s.admitted == at
+        };
+        let mut stopped = Vec::new();
+        let added = p.round(now, waiting, &mut stopped);
+        if !stopped.is_empty() {
+            self.free_workers
+                .retain(|Reverse(w)| !stopped.contains(&(*w as usize)));
+        }
+        let w = added?;
+        self.free_workers.push(Reverse(w as u32));
+        self.next(now)
+    }
+
+    /// `task` was taken from the ready queue: if it is batched, takes up to N - 1 more
+    /// ready members of its family out of the queues (best first) and returns them.
+    fn take_batch(&mut self, task: usize) -> Option<Vec<u32>> {
+        let key = self.key(task, self.slots[task].eligible);
+        let fams = self.families.as_mut()?;
+        let (f, n) = fams.family(task)?;
+        fams.remove(task, key);
+        let more = fams.take(f, n as usize - 1);
+        if more.is_empty() {
+            return None;
+        }
+        for &m in &more {
+            if !self.ready.remove(m as usize) {
+                self.stale += 1;
+            }
+        }
+        Some(more)
+    }
+
+    /// Starts `task` and the other members `more` of its batch on free `worker`, back to
+    /// back: each member starts when the previous one's planned length is over. Returns the
+    /// first start; the others wait in `pending`.
+    fn start_batch(&mut self, task: usize, more: Vec<u32>, worker: u32, now: Micros) -> Start {
+        let first = self.start_on(task, worker, now, None);
+        let mut offset = first.plan.simulate().0;
+        let mut members = vec![(task as u32, first.attempt)];
+        self.batch_left[worker as usize] = 1 + more.len() as u32;
+        for m in more {
+            let s = self.start_on_held(m as usize, worker, now, offset);
+            offset = offset.saturating_add(s.plan.simulate().0);
+            members.push((m, s.attempt));
+            self.pending.push_back(s);
+        }
+        if let Some(f) = self.families.as_mut() {
+            f.marks.push(BatchMark {
+                worker,
+                at_us: now,
+                members,
+            });
+        }
+        first
+    }
+
+    /// Starts the next attempt of `task` on `worker`, which already holds a batch member
+    /// (the worker is not taken from `free_workers`), `delay` after now.
+    fn start_on_held(&mut self, task: usize, worker: u32, now: Micros, delay: Micros) -> Start {
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
         s.attempts += 1;
         s.worker = worker;
-        s.start = now;
+        s.start = now.saturating_add(delay);
         self.running += 1;
         let attempt = s.attempts;
-        Some(Start {
+        Start {
             task,
             worker: worker as usize,
             attempt,
             plan: self.plan(task, attempt),
-        })
+            stolen_from: None,
+            delay_us: delay,
+        }
+    }
+
+    /// Starts the next attempt of `task` on free `worker` (the top of `free_workers`).
+    fn start_on(
+        &mut self,
+        task: usize,
+        worker: u32,
+        now: Micros,
+        stolen_from: Option<u32>,
+    ) -> Start {
+        self.free_workers.pop();
+        if let Some(p) = self.pool.as_mut() {
+            p.busy(worker as usize);
+        }
+        let delay = if stolen_from.is_some() {
+            self.cfg.steal_cost_us
+        } else {
+            0
+        };
+        let s = &mut self.slots[task];
+        s.state = TaskState::Running;
+        s.attempts += 1;
+        s.worker = worker;
+        s.start = now.saturating_add(delay);
+        self.running += 1;
+        let attempt = s.attempts;
+        if let (Some(victim), Some(d)) = (stolen_from, self.deques.as_mut()) {
+            d.marks.push(StealMark {
+                task: task as u32,
+                attempt,
+                thief: worker,
+                victim,
+                at_us: now,
+            });
+        }
+        Start {
+            task,
+            worker: worker as usize,
+            attempt,
+            plan: self.plan(task, attempt),
+            stolen_from: stolen_from.map(|v| v as usize),
+            delay_us: delay,
+        }
     }
 
     /// The plan of attempt `attempt` (1-based) of `task`.
@@ -484,6 +688,7 @@ impl Scheduler {
         };
         self.record(task, start_us.unwrap_or(slot.start), end, status);
         self.release_attempt(task);
+        self.releaser = slot.worker;
         let retry = self.special(task).map_or(0, |o| o.retry);
         match outcome {
             Outcome::Ok => {
@@ -538,10 +743,13 @@ impl Scheduler {
                 .filter(|&t| t > self.now)
                 .min()
         };
-        match (timer, token) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let pool = self.pool.as_ref().and_then(|p| {
+            p.wakeup(self.now, |t, at| {
+                let s = &self.slots[t as usize];
+                s.state == TaskState::Ready && s.admitted == at
+            })
+        });
+        [timer, token, pool].into_iter().flatten().min()
     }
 
     /// Whether every task is terminal.
@@ -551,7 +759,28 @@ impl Scheduler {
 
     /// Number of tasks ready and waiting for a worker (excluding gated ones).
     pub fn ready_len(&self) -> usize {
-        self.ready.len()
+        self.ready.len() + self.deques.as_ref().map_or(0, Deques::len)
+    }
+
+    /// `workers MIN..MAX`: every start, ready and stop of a worker so far (empty for a
+    /// fixed pool).
+    pub fn pool_events(&self) -> &[PoolEvent] {
+        self.pool.as_ref().map_or(&[], |p| &p.events)
+    }
+
+    /// `batch N`: every batch of more than one member so far, in dispatch order.
+    pub fn batches(&self) -> &[BatchMark] {
+        self.families.as_ref().map_or(&[], |f| &f.marks)
+    }
+
+    /// `work-stealing`: every steal so far, in order (empty under other policies).
+    pub fn steals(&self) -> &[StealMark] {
+        self.deques.as_ref().map_or(&[], |d| &d.marks)
+    }
+
+    /// `work-stealing`: victim draws that found an empty deque (0 under other policies).
+    pub fn failed_steals(&self) -> u64 {
+        self.deques.as_ref().map_or(0, |d| d.failed)
     }
 
     /// Number of attempts running now.
@@ -696,6 +925,9 @@ impl Scheduler {
     }
 
     fn admit_one(&mut self, task: usize, now: Micros) {
+        if let Some(p) = self.pool.as_mut() {
+            p.ready(task as u32, now);
+        }
         let s = &mut self.slots[task];
         s.state = TaskState::Ready;
         s.admitted = now;
@@ -704,12 +936,25 @@ impl Scheduler {
             self.slots[task].first_unblocked = now;
         }
         // Ranked queues know the (static) key already.
+        if let Some(d) = self.deques.as_mut() {
+            match self.releaser {
+                u32::MAX => d.push_source(task as u32),
+                w => d.push(w as usize, task as u32),
+            }
+            return;
+        }
         let key = if self.ready.is_keyed() {
             self.key(task, eligible)
         } else {
             (0, 0)
         };
         self.ready.push(task, key);
+        if self.families.is_some() {
+            let k = self.key(task, eligible);
+            if let Some(f) = self.families.as_mut() {
+                f.insert(task, k);
+            }
+        }
     }
 
     /// At the end of a scheduling round (nothing more can start now): marks gated tasks
@@ -771,7 +1016,21 @@ impl Scheduler {
     /// Frees the worker and the resource slots of `task`'s running attempt.
     fn release_attempt(&mut self, task: usize) {
         let w = self.slots[task].worker;
-        self.free_workers.push(Reverse(w));
+        // A worker running a batch is free once its last member has ended.
+        let held = match self.batch_left.get_mut(w as usize) {
+            Some(left) if *left > 0 => {
+                *left -= 1;
+                *left > 0
+            }
+            _ => false,
+        };
+        if !held {
+            self.free_workers.push(Reverse(w));
+            let now = self.now;
+            if let Some(p) = self.pool.as_mut() {
+                p.idle(w as usize, now);
+            }
+        }
         self.running -= 1;
         if let Some(o) = self.special(task) {
             if !o.uses.is_empty() {
@@ -841,7 +1100,8 @@ impl Scheduler {
                 continue;
             }
             if state == TaskState::Running {
-                self.record(t, self.slots[t].start, now, Status::Cancelled);
+                // A batch member that had not begun yet is cut at once.
+                self.record(t, self.slots[t].start.min(now), now, Status::Cancelled);
                 self.release_attempt(t);
             }
             self.slots[t].state = TaskState::Cancelled;
@@ -851,6 +1111,10 @@ impl Scheduler {
             self.terminal += 1;
         }
         self.ready.clear();
+        self.pending.clear();
+        if let Some(d) = self.deques.as_mut() {
+            d.clear();
+        }
         self.gate.clear();
         self.timers.clear();
         self.held.clear();

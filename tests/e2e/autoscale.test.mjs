@@ -1,0 +1,73 @@
+// An autoscaling pool (`workers MIN..MAX`) for real: in threads, workers and async mode the
+// pool grows as its simulation does (the same worker for every attempt, the same lanes in
+// the same order), and the page shades the lanes that were off and reports worker-seconds.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { screenshot, usePage } from './harness.mjs';
+import { setGraph, usePlayground } from './ui-helpers.mjs';
+
+/** w0 runs t1 from 0; t2 has waited 30 ms at 30: w1 is asked for, ready at 50 (t2); t3 then
+ *  waits from 0 too: w2 is asked for at 50, ready at 70 (t3); w0 takes t4 at 100. Every
+ *  decision is 20 ms or more from the next. */
+const example = (kind) => `workers 1..3
+scale_up 30ms
+scale_down 1s
+worker_start 20ms
+t[1..4] : ${kind} 100ms
+`;
+
+const placement = (r) => r.tasks.map((t) => [t.id, t.attempts.map((a) => a.worker)]);
+const lanes = (r) => r.pool.lanes.map((l) => [l.worker, l.stop_ms === null]);
+
+for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
+  describe(`autoscaling in ${mode} mode`, () => {
+    let page;
+    usePage((p) => { page = p; }, { isolation });
+
+    test('a real run grows its pool as the simulation does, attempt for attempt', async (t) => {
+      const text = example(mode === 'async' ? 'io' : 'cpu');
+      // The caller's worker count is the pool's most (as the page's Workers box is); async
+      // mode gives a run one slot per task (4), so its pool is 1..4.
+      const most = mode === 'async' ? 4 : 3;
+      const sim = await page.evaluate(([x, w]) => window.fanout.simulate(x, { workers: w }), [text, most]);
+      if (mode !== 'async') {
+        assert.deepEqual(placement(sim), [['t1', [0]], ['t2', [1]], ['t3', [2]], ['t4', [0]]]);
+        assert.deepEqual(sim.pool.lanes.map((l) => [l.worker, l.start_ms, l.ready_ms]), [[0, 0, 0], [1, 30, 50], [2, 50, 70]]);
+      } else {
+        // A fourth worker, asked for at 70, is ready at 90: before worker 0 is free at 100.
+        assert.deepEqual(placement(sim), [['t1', [0]], ['t2', [1]], ['t3', [2]], ['t4', [3]]]);
+      }
+      const real = await page.evaluate(([x, m]) => window.fanout.run(x, { mode: m, workers: 3 }), [text, mode]);
+      assert.equal(real.workers, most);
+      assert.equal(real.mode, mode);
+      assert.deepEqual(placement(real), placement(sim), 'every attempt on the simulated worker');
+      assert.deepEqual(lanes(real), lanes(sim), 'the same lanes, in the same order');
+      const l1 = real.pool.lanes[1];
+      assert.ok(l1.start_ms >= 29 && l1.ready_ms - l1.start_ms >= 19.5, `worker 1 asked for at ${l1.start_ms}, ready at ${l1.ready_ms}`);
+      assert.ok(real.pool.worker_seconds < real.pool.fixed_worker_seconds);
+      t.diagnostic(`${mode}: worker 1 asked for at ${l1.start_ms.toFixed(1)} ms, ready at ${l1.ready_ms.toFixed(1)}; ${real.pool.worker_seconds.toFixed(3)} worker-s against ${real.pool.fixed_worker_seconds.toFixed(3)} fixed`);
+    });
+  });
+}
+
+describe('autoscaling in the page', () => {
+  let page;
+  usePlayground((p) => { page = p; });
+
+  test('lanes appear on the timeline and the metrics report worker-seconds', async () => {
+    await setGraph(page, example('cpu'));
+    await page.fill('#workers', '3');
+    const before = await page.evaluate(() => Number(document.querySelector('#outcome').dataset.count ?? 0));
+    await page.click('#simulate');
+    await page.waitForFunction((n) => Number(document.querySelector('#outcome').dataset.count ?? 0) > n, before, { timeout: 60_000 });
+    const vm = await page.evaluate(() => window.fanoutUI.timeline.viewModel());
+    assert.equal(vm.lanes, 3);
+    const p = vm.overlays.pool;
+    assert.deepEqual(p.lanes, { 0: [{ start: 0, ready: 0, stop: null }], 1: [{ start: 30, ready: 50, stop: null }], 2: [{ start: 50, ready: 70, stop: null }] });
+    const metric = await page.$eval('#outcome dd[data-metric="worker-seconds"]', (dd) => dd.textContent);
+    // Used: 200 + 170 + 150 ms; a fixed pool of 3: 3 × 200 ms.
+    assert.match(metric, /^0\.520\b/);
+    assert.match(metric, /0\.520 worker-seconds against 0\.600 for a fixed pool of 3 \(87%\); it ran 1 to 3 of its 1\.\.3 workers/);
+    await screenshot(page, 'autoscale-timeline');
+  });
+});

@@ -1,0 +1,79 @@
+// Work stealing (`policy work-stealing`) for real: in threads, workers and async mode a run
+// makes the same decisions as its simulation — the same worker for every attempt, the same
+// steal (thief, victim, task) — and the page draws the steal on the timeline and counts it
+// in the metrics.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { screenshot, usePage } from './harness.mjs';
+import { setGraph, usePlayground } from './ui-helpers.mjs';
+
+/** The worked example of docs/scheduler.md, scaled so that 20 ms separate every decision
+ *  (b ends at 60 while c3 ends at 80): w1 steals c1 from w0 at 60. `kind` is cpu or io (async
+ *  mode runs cpu tasks on one event loop, so it is given io tasks, which still hold a worker). */
+const example = (kind) => `policy work-stealing
+workers 2
+a : ${kind} 40ms
+b : ${kind} 60ms
+c1 : ${kind} 40ms after a
+c2 : ${kind} 40ms after a
+c3 : ${kind} 40ms after a
+`;
+
+const placement = (r) => r.tasks.map((t) => [t.id, t.attempts.map((a) => a.worker)]);
+const steals = (r) => r.steals.marks.map((m) => [m.task, m.attempt, m.worker, m.victim]);
+
+for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
+  describe(`work stealing in ${mode} mode`, () => {
+    let page;
+    usePage((p) => { page = p; }, { isolation });
+
+    test('a real run agrees with its simulation attempt for attempt, steal for steal', async (t) => {
+      const text = example(mode === 'async' ? 'io' : 'cpu');
+      // async mode runs every ready task at once: one slot per task (5), whatever the graph's
+      // `workers`; its simulation is the one on 5 workers.
+      const sim = await page.evaluate(([x, w]) => window.fanout.simulate(x, w ? { workers: w } : {}), [text, mode === 'async' ? 5 : 0]);
+      if (mode !== 'async') {
+        assert.deepEqual(steals(sim), [['c1', 1, 1, 0]], 'the simulation has the documented steal');
+        assert.equal(sim.steals.failed_steals, 0);
+      } else {
+        assert.ok(sim.steals.steals >= 1, 'idle slots steal c1 and c2 from w0');
+      }
+      const real = await page.evaluate(([x, m]) => window.fanout.run(x, { mode: m }), [text, mode]);
+      assert.equal(real.mode, mode);
+      assert.equal(real.policy, 'work-stealing');
+      assert.deepEqual(placement(real), placement(sim), 'every attempt on the simulated worker');
+      assert.deepEqual(steals(real), steals(sim), 'the same steal');
+      // The measured cost of the steal: from the decision to the attempt's real start.
+      const stolen = real.tasks.find((x) => x.id === real.steals.marks[0].task).attempts[0];
+      const cost = stolen.start_ms - real.steals.marks[0].at_ms;
+      assert.ok(cost >= 0 && cost < 30, `steal to start took ${cost} ms`);
+      t.diagnostic(`${mode}: steal of ${real.steals.marks[0].task} at ${real.steals.marks[0].at_ms.toFixed(2)} ms, started ${cost.toFixed(3)} ms later; makespan ${real.makespan_ms.toFixed(1)} ms (simulated ${sim.makespan_ms})`);
+    });
+  });
+}
+
+describe('work stealing in the page', () => {
+  let page;
+  usePlayground((p) => { page = p; });
+
+  test('the timeline marks the steal with its victim and the metrics count it', async () => {
+    await setGraph(page, `steal_cost 5ms\n${example('cpu')}`);
+    const before = await page.evaluate(() => Number(document.querySelector('#outcome').dataset.count ?? 0));
+    await page.click('#simulate');
+    await page.waitForFunction((n) => Number(document.querySelector('#outcome').dataset.count ?? 0) > n, before, { timeout: 60_000 });
+    const vm = await page.evaluate(() => window.fanoutUI.timeline.viewModel().overlays.steals);
+    assert.equal(vm.count, 1);
+    assert.equal(vm.shown, 1, 'drawn in the fitted view');
+    const [m] = vm.marks;
+    assert.deepEqual([m.task, m.worker, m.victim, m.at, m.start], ['c1', 1, 0, 60, 65], 'steal at 60, 5 ms cost');
+    const metric = await page.$eval('#outcome dd[data-metric="steals"]', (dd) => dd.textContent);
+    assert.match(metric, /^1\b/);
+    assert.match(metric, /1 steal \(0\.20 per task\), 0 failed steal draws, each costing 5 ms/);
+    await screenshot(page, 'steal-timeline');
+    // Another policy: no steals, no marks, no metric.
+    await setGraph(page, example('cpu').replace('work-stealing', 'critical-path'));
+    await page.click('#simulate');
+    await page.waitForFunction(() => !window.fanoutUI.timeline.viewModel().overlays.steals);
+    assert.equal(await page.$('#outcome dd[data-metric="steals"]'), null);
+  });
+});

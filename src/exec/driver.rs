@@ -24,12 +24,12 @@ pub struct Dispatch {
     pub task: usize,
     /// 0-based worker to run it on.
     pub worker: usize,
-    /// What to run.
+    /// What to run; a `cpu` or `io` task's duration is this attempt's (drawn) one.
     pub work: Work,
 }
 
 impl Dispatch {
-    /// The task's nominal duration.
+    /// The attempt's duration (drawn, for a variable duration).
     pub fn duration_us(&self) -> Micros {
         self.work.duration_us()
     }
@@ -155,10 +155,20 @@ impl RunDriver {
 
     fn dispatch(&mut self, now: Micros) -> Option<Dispatch> {
         let s = self.scheduler.next(now)?;
+        // A variable duration runs what this attempt drew (the plan), not the mean.
+        let work = match &self.graph.tasks[s.task].work {
+            Work::Cpu { .. } => Work::Cpu {
+                duration_us: s.plan.duration_us,
+            },
+            Work::Io { .. } => Work::Io {
+                duration_us: s.plan.duration_us,
+            },
+            k => k.clone(),
+        };
         Some(Dispatch {
             task: s.task,
             worker: s.worker % self.lanes,
-            work: self.graph.tasks[s.task].work.clone(),
+            work,
         })
     }
 
@@ -351,6 +361,7 @@ fn pipelinable(graph: &Graph) -> bool {
                 && t.options.timeout_us.is_none()
                 && t.options.retry == 0
                 && t.options.uses.is_empty()
+                && t.options.spread.is_none()
         })
 }
 

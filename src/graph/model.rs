@@ -92,6 +92,10 @@ pub struct TaskOptions {
     pub uses: Vec<String>,
     /// How the task combines its dependencies' values.
     pub reduce: Option<Reduce>,
+    /// A variable duration (`io 100ms..2s`): each attempt draws its own; the work's
+    /// `duration_us` is then the expected value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<super::Spread>,
 }
 
 /// One task of a graph.

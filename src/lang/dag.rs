@@ -9,6 +9,7 @@
 
 use super::diagnostic::{did_you_mean, suggestion_suffix};
 use super::duration::{parse_duration, parse_plain_number};
+use super::spread::parse_amount;
 use super::lexer::{lex_line_into, Tok, Token};
 use super::limits::*;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
@@ -405,16 +406,30 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                         tok: Tok::Word(d), ..
                     },
                 ) if !OPTIONS.contains(d) => {
-                    self.pos += 1;
-                    match parse_duration(d) {
-                        Ok(us) => {
+                    // Up to three words: `100ms`, `100ms..2s`, `100ms ~ 30%`, `lognormal 100ms 0.8`.
+                    let words: Vec<&str> = self.toks[self.pos..]
+                        .iter()
+                        .take(3)
+                        .map_while(|t| match t.tok {
+                            Tok::Word(w) if !OPTIONS.contains(&w) => Some(w),
+                            _ => None,
+                        })
+                        .collect();
+                    match parse_amount(&words) {
+                        Ok(((us, spread), n)) => {
+                            self.pos += n;
+                            task.options.spread = spread;
                             task.work = if kind == "cpu" {
                                 Work::Cpu { duration_us: us }
                             } else {
                                 Work::Io { duration_us: us }
                             }
                         }
-                        Err(m) => self.err(dt, m),
+                        Err((i, m)) => {
+                            let at = self.toks.get(self.pos + i).unwrap_or(dt).clone();
+                            self.pos += (i + 1).min(words.len());
+                            self.err(&at, m)
+                        }
                     }
                 }
                 _ => self.err(kt, format!("`{kind}` needs a duration, like `{kind} 50ms`")),

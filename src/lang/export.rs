@@ -82,7 +82,7 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
                 out,
                 " : {} {}",
                 w.kind_name(),
-                format_duration(w.duration_us())
+                super::spread::format_amount(w.duration_us(), t.options.spread.as_ref())
             );
         }
     }
@@ -164,7 +164,10 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     kind: t.work.kind_name().to_string(),
                     duration: match &t.work {
                         Work::Kernel(_) => serde_json::Value::Null,
-                        w => dur(w.duration_us()),
+                        w => serde_json::Value::String(super::spread::format_amount(
+                            w.duration_us(),
+                            o.spread.as_ref(),
+                        )),
                     },
                     args: match &t.work {
                         Work::Kernel(k) => Some(k.args()),

@@ -103,14 +103,45 @@ fn json_work(
     duration: &serde_json::Value,
     field: &dyn Fn(&'static str) -> Loc,
     diags: &mut Diags,
-) -> Work {
-    let duration_us = match json_duration(duration) {
-        Ok(d) => d,
-        Err(m) => {
-            diags.error(&field("duration"), m);
-            0
+) -> (Work, Option<crate::graph::Spread>) {
+    // A string with a spread: `"100ms..2s"`, `"100ms ~ 30%"`, `"lognormal 100ms 0.8"`.
+    let mut spread = None;
+    let varies = |s: &str| s.contains("..") || s.contains('~') || s.starts_with("lognormal");
+    let duration_us = match duration {
+        serde_json::Value::String(s) if varies(s) => {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            match super::spread::parse_amount(&words) {
+                Ok(((d, sp), n)) if n == words.len() => {
+                    spread = sp;
+                    d
+                }
+                Ok(_) => {
+                    diags.error(&field("duration"), format!("`{s}` has words after its duration"));
+                    0
+                }
+                Err((_, m)) => {
+                    diags.error(&field("duration"), m);
+                    0
+                }
+            }
         }
+        _ => match json_duration(duration) {
+            Ok(d) => d,
+            Err(m) => {
+                diags.error(&field("duration"), m);
+                0
+            }
+        },
     };
+    (json_kind(kind, duration_us, field, diags), spread)
+}
+
+fn json_kind(
+    kind: &str,
+    duration_us: u64,
+    field: &dyn Fn(&'static str) -> Loc,
+    diags: &mut Diags,
+) -> Work {
     match kind {
         "cpu" => Work::Cpu { duration_us },
         "io" => Work::Io { duration_us },
@@ -210,6 +241,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     raw.tasks.reserve(tasks.len());
     for (i, t) in tasks.into_iter().enumerate() {
         let field = |f: &'static str| Loc::Json(JPath::TaskField(i, f));
+        let mut spread = None;
         let work = if KERNELS.contains(&t.kind.as_str()) {
             if !t.duration.is_null() {
                 diags.error(
@@ -232,7 +264,9 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     format!("only kernels take `args`; `{}` takes a `duration`", t.kind),
                 );
             }
-            json_work(&t.kind, &t.duration, &field, &mut diags)
+            let (w, sp) = json_work(&t.kind, &t.duration, &field, &mut diags);
+            spread = sp;
+            w
         };
         let opt_dur = |v: &Option<serde_json::Value>, name: &'static str, diags: &mut Diags| {
             v.as_ref().and_then(|v| {
@@ -283,6 +317,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 priority: t.priority,
                 uses: t.uses,
                 reduce: t.reduce,
+                spread,
             },
             option_locs,
             uses_locs,

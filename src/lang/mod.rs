@@ -17,6 +17,7 @@ mod lexer;
 pub mod limits;
 mod mermaid;
 mod source;
+mod spread;
 mod stg;
 mod validate;
 

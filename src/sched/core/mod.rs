@@ -5,7 +5,7 @@ use super::gate::Gate;
 use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
-use super::rng::failure_draw;
+use super::rng::{duration_bits, failure_draw};
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
 use std::cmp::Reverse;
@@ -175,6 +175,8 @@ struct Special {
     timeout: Option<Micros>,
     fail_p: f64,
     fail_attempts: u32,
+    /// A variable duration: each attempt draws its own.
+    spread: Option<crate::graph::Spread>,
     uses: Vec<u16>,
     /// The gate group of `uses` (`u32::MAX` if none).
     group: u32,
@@ -273,6 +275,7 @@ impl Scheduler {
                 || o.timeout_us.is_some()
                 || p > 0.0
                 || o.fail_attempts > 0
+                || o.spread.is_some()
                 || !uses.is_empty();
             let opts = if special {
                 specials.push(Special {
@@ -281,6 +284,7 @@ impl Scheduler {
                     timeout: o.timeout_us,
                     fail_p: p,
                     fail_attempts: o.fail_attempts,
+                    spread: o.spread,
                     group: if uses.is_empty() {
                         u32::MAX
                     } else {
@@ -427,9 +431,13 @@ impl Scheduler {
         })
     }
 
-    /// The plan of attempt `attempt` (1-based) of `task`.
+    /// The plan of attempt `attempt` (1-based) of `task`. A task with a variable duration
+    /// draws it here, as a pure function of (seed, task, attempt).
     pub fn plan(&self, task: usize, attempt: u32) -> AttemptPlan {
-        let duration_us = self.slots[task].duration;
+        let mut duration_us = self.slots[task].duration;
+        if let Some(sp) = self.special(task).and_then(|o| o.spread.as_ref()) {
+            duration_us = sp.draw(duration_bits(self.cfg.seed, task, attempt.saturating_sub(1)));
+        }
         match self.special(task) {
             None => AttemptPlan {
                 duration_us,

@@ -17,11 +17,12 @@ import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
 import { createSpeedupChart } from './speedup-chart.js';
+import { createSeedChart } from './seed-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
 
-const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;
+const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, seedSweep, simulate } = client;
 
 /** Above this many tasks the graph view draws the core's groups instead of every task. */
 export const GROUP_ABOVE = 1000;
@@ -39,7 +40,7 @@ const status = $('run-status');
 
 // Everything the client offers, for devtools and tests.
 const api = {
-  run, simulate, makespans, analyze, check, graph, convert, chromeTrace, capabilities,
+  run, simulate, makespans, seedSweep, analyze, check, graph, convert, chromeTrace, capabilities,
   prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary, lastResult: null,
 };
 window.fanout = api;
@@ -77,6 +78,9 @@ const speedup = createSpeedupChart($('speedup'), {
   makespans, analyze: (text) => analyzeOnce(text), run, getText: () => editor.text(), getSettings: () => runSettings(),
   onMeasuring(busy) { runButton.disabled = busy; simulateButton.disabled = busy; },
 });
+
+// Variable durations: the makespan histogram over seeds, under the speedup chart.
+const seedChart = createSeedChart($('seed-chart'), { seedSweep, getSettings: () => runSettings() });
 
 /** `fn(text)`, asked once per text: the last text's promise is reused until the text
  *  changes (a failed call is asked again next time). */
@@ -226,6 +230,7 @@ async function refreshGraph() {
   $('dag').dataset.stale = String(n === 0 && parsed.diagnostics.length > 0);
   if (!n && parsed.diagnostics.length) return; // keep the last good drawing
   speedup.refresh(text);
+  seedChart.refresh(text, n);
   if (text !== drawnText) expanded = [];
   if (n > COMPACT_ABOVE) { await showBigGraph(text, parsed.info, seq); return; }
   big = null;
@@ -556,7 +561,7 @@ workersInput.addEventListener('input', () => {
 });
 runButton.addEventListener('click', () => onRun(false));
 simulateButton.addEventListener('click', () => onRun(true));
-for (const id of ['workers', 'policy', 'seed']) $(id).addEventListener('change', () => speedup.refresh());
+for (const id of ['workers', 'policy', 'seed']) $(id).addEventListener('change', () => { speedup.refresh(); seedChart.refresh(); });
 $('cancel').addEventListener('click', () => controller?.abort());
 fillScenarioMenu($('scenario'));
 $('load-scenario').addEventListener('click', () => loadScenario($('scenario').value));
@@ -589,7 +594,7 @@ sharing = createShare({
 for (const id of ['workers', 'mode', 'policy', 'seed']) $(id).addEventListener('change', () => sharing.changed());
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { editor, dag, timeline, selection, results, speedup, seedChart, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

@@ -1,6 +1,7 @@
 // Starter graphs for the scenario menu, in today's language (`id : cpu <dur> [after a, b]`).
 // Guarantees: every scenario parses without diagnostics (tested end to end) and says in its
 // comment roughly how long it runs.
+import { TAIL_SCENARIOS } from './scenarios-tails.js';
 
 export const SCENARIOS = [
   {
@@ -59,6 +60,7 @@ map6   : cpu 60ms after split
 merge  : cpu 30ms after map1, map2, map3, map4, map5, map6
 `,
   },
+  ...TAIL_SCENARIOS,
 ];
 
 /** The default text for a first visit. */

@@ -15,10 +15,10 @@ export const ToEngine = Object.freeze({
 
 /**
  * The core's pure functions the page may call through the engine (see src/wasm/mod.rs):
- * check, parse, analyze, convert, simulate, makespans, chrome_trace, gantt_svg, and for
+ * check, parse, analyze, convert, simulate, makespans, simulate_seeds, chrome_trace, gantt_svg, and for
  * `npm run bench` benchmark_simulate.
  */
-export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary']);
+export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary', 'simulate_seeds']);
 
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core') } */

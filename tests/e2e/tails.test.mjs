@@ -1,0 +1,75 @@
+// Tails and faults (issue 15) in Chromium: variable durations drawn in the wasm core are
+// the native core's (golden values), every real mode runs the drawn durations attempt for
+// attempt, and the page draws the makespan histogram over seeds.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { usePage } from './harness.mjs';
+import { usePlayground } from './ui-helpers.mjs';
+
+// Seed 42, `lognormal 100ms 0.8`, tasks 0..3, first attempt: src/sched/rng.rs's golden
+// values, drawn natively (ms).
+const GOLDEN_MS = [236.008, 186.987, 99.356, 336.78];
+const TAIL = 'workers 2\nseed 42\na : io lognormal 100ms 0.8\nb : io lognormal 100ms 0.8\nc : io lognormal 100ms 0.8\nd : io lognormal 100ms 0.8';
+const len = (t) => t.attempts.map((a) => a.end_ms - a.start_ms);
+
+describe('variable durations: the wasm draws are the native ones', () => {
+  let page;
+  usePage((p) => { page = p; }, { isolation: true });
+  test('the simulation in the page gives the golden durations and the documented timeline', async () => {
+    const sim = await page.evaluate((t) => window.fanout.simulate(t, {}), TAIL);
+    assert.deepEqual(sim.tasks.map((t) => +(t.end_ms - t.start_ms).toFixed(3)), GOLDEN_MS);
+    assert.equal(sim.makespan_ms, 572.788);
+  });
+  test('the seed sweep gives percentiles and differs by seed', async () => {
+    const s = await page.evaluate((t) => window.fanout.seedSweep(t, { seeds: 100 }), 'call[1..50] : io lognormal 100ms 0.8\nm : cpu 1ms after call[*]');
+    assert.equal(s.makespans_ms.length, 100);
+    assert.ok(s.p50_ms < s.p99_ms && s.min_ms < s.max_ms, JSON.stringify(s).slice(0, 200));
+  });
+});
+
+for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
+  describe(`${mode} mode: variable durations`, () => {
+    let page;
+    usePage((p) => { page = p; }, { isolation });
+    test('a real run sleeps each attempt\'s drawn duration, as simulated', async () => {
+      // Scaled down to 20 ms medians (draws 47.2, 37.4, 19.9, 67.4 ms), retries redraw.
+      const text = 'seed 42\na : io lognormal 20ms 0.8\nb : io lognormal 20ms 0.8\nc : io lognormal 20ms 0.8\nd : io lognormal 20ms 0.8 retry 1 fail attempts 1';
+      const real = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 4, mode: m }), [text, mode]);
+      const sim = await page.evaluate((t) => window.fanout.simulate(t, { workers: 4 }), text);
+      for (const s of sim.tasks) {
+        const r = real.tasks.find((t) => t.id === s.id);
+        assert.deepEqual(r.attempts.map((a) => a.status), s.attempts.map((a) => a.status), s.id);
+        len(s).forEach((want, i) => {
+          const got = len(r)[i];
+          assert.ok(got >= want * 0.9 && got < want * 3 + 30, `${s.id} attempt ${i + 1}: ran ${got} ms, drew ${want} ms`);
+        });
+      }
+      // The order of the lengths is the drawn one (c shortest, then b, a, d's first attempt).
+      const firsts = (r) => ['a', 'b', 'c', 'd'].map((id) => len(r.tasks.find((t) => t.id === id))[0]);
+      const order = (xs) => xs.map((x, i) => [x, i]).sort((p, q) => p[0] - q[0]).map((p) => p[1]);
+      assert.deepEqual(order(firsts(real)), order(firsts(sim)));
+    });
+  });
+}
+
+describe('the page draws the makespan histogram over seeds', () => {
+  let page;
+  usePlayground((p) => { page = p; });
+  test('the latency-tail starter shows 100 seeds in 20 bars with p50 and p99', async () => {
+    await page.selectOption('#scenario', 'latency-tail');
+    await page.click('#load-scenario');
+    await page.waitForFunction(() => window.fanoutUI.seedChart.viewModel() !== null && !document.querySelector('#seed-chart').hidden, null, { timeout: 30_000 });
+    const vm = await page.evaluate(() => window.fanoutUI.seedChart.viewModel());
+    assert.equal(vm.counts.reduce((a, b) => a + b, 0), 100);
+    assert.equal(await page.locator('#seed-chart .seed-bar').count(), 20);
+    assert.equal(await page.locator('#seed-chart .seed-mark').count(), 2);
+    const caption = await page.textContent('#seed-chart .seed-caption');
+    assert.match(caption, /p50 .*p99 /);
+    const text = await page.evaluate(() => window.fanoutUI.editor.text());
+    const again = await page.evaluate((t) => window.fanout.seedSweep(t.text, { seeds: 100, ...t.settings }), { text, settings: vm.settings });
+    assert.deepEqual(vm.makespans, again.makespans_ms);
+    // A graph without variable durations hides the chart.
+    await page.evaluate(() => window.fanoutUI.seedChart.refresh('a : cpu 5ms', 1));
+    await page.waitForFunction(() => document.querySelector('#seed-chart').hidden);
+  });
+});

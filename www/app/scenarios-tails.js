@@ -1,0 +1,19 @@
+// Starter graphs for tails and faults (issue 15): variable durations, hedged requests,
+// circuit breakers, deadlocks. Spread into SCENARIOS (scenarios.js); each parses without
+// diagnostics (tested end to end).
+
+export const TAIL_SCENARIOS = [
+  {
+    id: 'latency-tail',
+    title: 'A latency tail: 50 calls with lognormal durations',
+    text: `# A fan-out of 50 calls to a service with a latency tail: most answer in
+# about 100 ms (the median), a few take much longer (lognormal, sigma 0.8).
+# The merge waits for the slowest, so the tail sets the makespan: each seed
+# draws other durations, and "Makespan over 100 seeds" shows the spread.
+# About 0.3-0.8 s on 32 workers.
+workers 32
+call[1..50] : io lognormal 100ms 0.8
+merge       : cpu 5ms after call[*]
+`,
+  },
+];

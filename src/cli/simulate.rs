@@ -88,10 +88,10 @@ fn run_seeds(name: &str, graph: &fanout::graph::Graph, opts: &SimOptions, k: u32
         serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
     } else {
         format!(
-            "{k} runs, seeds {}..{}\nmakespan p50 {:.3} ms   p90 {:.3} ms   p99 {:.3} ms   mean {:.3} ms   min {:.3} ms   max {:.3} ms\nwork done (mean over runs) {:.3} ms\n",
+            "{k} runs, seeds {}..{}\nmakespan p50 {:.3} ms   p90 {:.3} ms   p99 {:.3} ms   mean {:.3} ms   min {:.3} ms   max {:.3} ms\nwork done (mean over runs) {:.3} ms   hedges {:.2}   lost to hedges {:.3} ms\n",
             s.first_seed,
             s.first_seed.wrapping_add(u64::from(k) - 1),
-            s.p50_ms, s.p90_ms, s.p99_ms, s.mean_ms, s.min_ms, s.max_ms, s.mean_busy_ms
+            s.p50_ms, s.p90_ms, s.p99_ms, s.mean_ms, s.min_ms, s.max_ms, s.mean_busy_ms, s.mean_hedges, s.mean_hedge_lost_ms
         )
     };
     let mut out = std::io::stdout().lock();

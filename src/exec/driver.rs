@@ -189,6 +189,16 @@ impl RunDriver {
             .plan(task, self.scheduler.attempt(task).max(1))
     }
 
+    /// The plan of the attempt of `task` running on (lane) `worker`: a hedged task's two
+    /// copies draw their own durations and failures.
+    pub fn plan_on(&self, task: usize, worker: usize) -> AttemptPlan {
+        if self.depth() > 1 {
+            return self.plan(task);
+        }
+        self.scheduler
+            .plan(task, self.scheduler.attempt_on(task, worker).max(1))
+    }
+
     /// Records that `task` ran on `worker` from `start_abs_ms` to `end_abs_ms`. Its outcome
     /// is judged from its plan: `timeout` if it ran longer than its timeout, else `failed`
     /// if the seeded draw says this attempt fails, else `ok` — the same outcome a
@@ -206,7 +216,7 @@ impl RunDriver {
         let elapsed = self
             .to_us(end_abs_ms)
             .saturating_sub(self.to_us(start_abs_ms));
-        let outcome = self.plan(task).judge(elapsed);
+        let outcome = self.plan_on(task, worker).judge(elapsed);
         self.finished_with(task, worker, start_abs_ms, end_abs_ms, outcome)?;
         Ok(outcome)
     }
@@ -222,7 +232,7 @@ impl RunDriver {
         outcome: Outcome,
     ) -> Result<(), String> {
         if let Some(w) = self.scheduler.worker_of(task) {
-            if w % self.lanes != worker {
+            if w % self.lanes != worker && !self.scheduler.runs_on(task, worker) {
                 return Err(format!(
                     "task {task} runs on worker {}, not {worker}",
                     w % self.lanes
@@ -231,8 +241,10 @@ impl RunDriver {
         }
         let (start, end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
         self.latest_us = self.latest_us.max(end);
+        // Unpipelined runs (every run with hedges) name the scheduler's own worker.
+        let slot = (self.depth() == 1).then_some(worker);
         self.scheduler
-            .finish_timed(task, outcome, Some(start.min(end)), end)
+            .finish_on(task, slot, outcome, Some(start.min(end)), end)
     }
 
     /// When to call [`RunDriver::next_at`] again if no task ends before (a backoff ends, a
@@ -362,6 +374,7 @@ fn pipelinable(graph: &Graph) -> bool {
                 && t.options.retry == 0
                 && t.options.uses.is_empty()
                 && t.options.spread.is_none()
+                && t.options.hedge_us.is_none()
         })
 }
 

@@ -96,6 +96,9 @@ pub struct TaskOptions {
     /// `duration_us` is then the expected value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spread: Option<super::Spread>,
+    /// `hedge D`: an attempt still running after D gets a second copy on another worker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge_us: Option<Micros>,
 }
 
 /// One task of a graph.

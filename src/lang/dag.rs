@@ -24,8 +24,9 @@ pub(crate) const DECLARATIONS: [&str; 6] =
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
-pub(crate) const OPTIONS: [&str; 9] = [
+pub(crate) const OPTIONS: [&str; 10] = [
     "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
+    "hedge",
 ];
 /// `reduce` operators.
 pub(crate) const REDUCERS: [(&str, Reduce); 7] = [
@@ -489,7 +490,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
     fn options(&mut self, task: &mut RawTask<'a>) {
         while let Some(t) = self.next() {
             let Tok::Word(w) = t.tok else {
-                self.err(t, format!("unexpected {}: expected an option (retry, backoff, timeout, fail, priority, uses, reduce) or `after`", show(t)));
+                self.err(t, format!("unexpected {}: expected an option (retry, backoff, timeout, hedge, fail, priority, uses, reduce) or `after`", show(t)));
                 continue;
             };
             let mut name: &'static str = match w {
@@ -497,13 +498,14 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "retry" => "retry",
                 "backoff" => "backoff",
                 "timeout" => "timeout",
+                "hedge" => "hedge",
                 "fail" => "fail",
                 "priority" => "priority",
                 "uses" => "uses",
                 "reduce" => "reduce",
                 _ => {
                     let hint = suggestion_suffix(did_you_mean(w, OPTIONS));
-                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, fail, priority, uses, reduce or `after`{hint}"));
+                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, hedge, fail, priority, uses, reduce or `after`{hint}"));
                     // Skip to the next known option.
                     while self.peek().is_some_and(|t| !matches!(t.tok, Tok::Word(w) if OPTIONS.contains(&w) && w != "attempts")) {
                         self.pos += 1;
@@ -545,6 +547,13 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                     .map_err(|_| format!("`{v}` is not a count: write a whole number, like `{}`", example(name))),
                 "backoff" | "timeout" => parse_duration(v).map(|d| {
                     if name == "backoff" { o.backoff_us = Some(d) } else { o.timeout_us = Some(d) }
+                }),
+                "hedge" => parse_duration(v).and_then(|d| {
+                    if d == 0 {
+                        return Err("`hedge 0` would start two copies of every attempt at once: give the time after which the second copy starts, like `hedge 200ms`".to_string());
+                    }
+                    o.hedge_us = Some(d);
+                    Ok(())
                 }),
                 "fail" => {
                     let p = match v.strip_suffix('%') {
@@ -664,6 +673,7 @@ fn example(option: &str) -> &'static str {
         "fail attempts" => "fail attempts 1",
         "backoff" => "backoff 100ms",
         "timeout" => "timeout 2s",
+        "hedge" => "hedge 200ms",
         "fail" => "fail 0.1",
         "priority" => "priority 5",
         "uses" => "uses db",

@@ -96,6 +96,9 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
     if let Some(b) = o.timeout_us {
         let _ = write!(out, " timeout {}", format_duration(b));
     }
+    if let Some(b) = o.hedge_us {
+        let _ = write!(out, " hedge {}", format_duration(b));
+    }
     if o.fail_probability != 0.0 {
         let _ = write!(out, " fail {}", o.fail_probability);
     }
@@ -181,6 +184,7 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     retry: o.retry,
                     backoff: o.backoff_us.map(dur),
                     timeout: o.timeout_us.map(dur),
+                    hedge: o.hedge_us.map(dur),
                     fail: o.fail_probability,
                     fail_attempts: o.fail_attempts,
                     priority: o.priority,

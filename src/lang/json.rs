@@ -83,6 +83,9 @@ pub struct JsonTask {
     pub backoff: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<serde_json::Value>,
+    /// `hedge`: a duration, as `timeout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub fail: f64,
     #[serde(default, skip_serializing_if = "is_zero_u32")]
@@ -277,11 +280,13 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         };
         let backoff_us = opt_dur(&t.backoff, "backoff", &mut diags);
         let timeout_us = opt_dur(&t.timeout, "timeout", &mut diags);
+        let hedge_us = opt_dur(&t.hedge, "hedge", &mut diags);
         let mut option_locs = Vec::new();
         for (name, given, key) in [
             ("retry", t.retry != 0, "retry"),
             ("backoff", t.backoff.is_some(), "backoff"),
             ("timeout", t.timeout.is_some(), "timeout"),
+            ("hedge", t.hedge.is_some(), "hedge"),
             ("fail", t.fail != 0.0, "fail"),
             ("fail attempts", t.fail_attempts != 0, "fail_attempts"),
             ("priority", t.priority != 0, "priority"),
@@ -318,6 +323,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 uses: t.uses,
                 reduce: t.reduce,
                 spread,
+                hedge_us,
             },
             option_locs,
             uses_locs,

@@ -18,6 +18,7 @@
 mod config;
 mod core;
 mod gate;
+pub mod hedge;
 mod index;
 mod limits;
 mod policy;

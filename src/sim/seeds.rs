@@ -25,6 +25,10 @@ pub struct SeedSweep {
     pub max_ms: f64,
     /// Mean of `busy_ms`: the work the runs really did.
     pub mean_busy_ms: f64,
+    /// Hedge copies started per run, on average (`hedge`).
+    pub mean_hedges: f64,
+    /// Worker time per run in attempts that lost their hedge, on average: hedging's extra work.
+    pub mean_hedge_lost_ms: f64,
 }
 
 /// The nearest-rank `p`-th percentile (0 < p ≤ 100) of `sorted` (ascending, non-empty).
@@ -47,12 +51,20 @@ pub fn sweep(graph: &Graph, opts: &SimOptions, count: u32) -> Result<SeedSweep, 
     let first_seed = base.seed;
     let mut makespans_ms = Vec::with_capacity(count as usize);
     let mut busy_ms = Vec::with_capacity(count as usize);
+    let (mut hedges, mut lost) = (0u64, 0u64);
     for i in 0..count as u64 {
         let mut cfg = base;
         cfg.seed = first_seed.wrapping_add(i);
         let mut s = Scheduler::new(graph, cfg)?;
         let makespan: Micros = run(&mut s)?;
         let busy: Micros = s.attempts().iter().map(|a| a.end_us - a.start_us).sum();
+        hedges += u64::from(s.hedges_started());
+        lost += s
+            .attempts()
+            .iter()
+            .filter(|a| s.lost_hedge(a.task as usize, a.attempt))
+            .map(|a| a.end_us - a.start_us)
+            .sum::<Micros>();
         makespans_ms.push(makespan as f64 / 1000.0);
         busy_ms.push(busy as f64 / 1000.0);
     }
@@ -68,6 +80,8 @@ pub fn sweep(graph: &Graph, opts: &SimOptions, count: u32) -> Result<SeedSweep, 
         min_ms: sorted[0],
         max_ms: sorted[sorted.len() - 1],
         mean_busy_ms: busy_ms.iter().sum::<f64>() / n,
+        mean_hedges: hedges as f64 / n,
+        mean_hedge_lost_ms: lost as f64 / 1000.0 / n,
         makespans_ms,
         busy_ms,
     })

@@ -51,7 +51,8 @@ pub fn run_result_with(
     let mut tasks = Vec::with_capacity(n);
     for (t, (task, value)) in graph.tasks.iter().zip(values).enumerate() {
         let end = sched.task_end(t).ok_or("the run has not finished")?;
-        // Attempts of one task are sequential, so report order is attempt order.
+        // Attempts of one task are sequential (a hedge's two copies are recorded in
+        // attempt order when they end), so report order is attempt order.
         let attempts: Vec<Attempt> = by_task[count[t] as usize..count[t + 1] as usize]
             .iter()
             .map(|&i| {
@@ -63,6 +64,9 @@ pub fn run_result_with(
                     end_ms: ms(a.end_us),
                     duration_ms: ms(a.end_us.saturating_sub(a.start_us)),
                     status: a.status,
+                    reason: sched
+                        .lost_hedge(t, a.attempt)
+                        .then(|| crate::sched::hedge::LOST_THE_HEDGE.to_string()),
                 }
             })
             .collect();

@@ -114,6 +114,10 @@ fn attempt(w: &mut Vec<u8>, a: &Attempt) -> io::Result<()> {
     float(w, a.duration_ms)?;
     w.write_all(b",\n          \"status\": ")?;
     status(w, a.status)?;
+    if let Some(r) = &a.reason {
+        w.write_all(b",\n          \"reason\": ")?;
+        serde_json::to_writer(&mut *w, r)?;
+    }
     w.write_all(b"\n        }")
 }
 

@@ -32,6 +32,10 @@ pub struct Attempt {
     pub duration_ms: f64,
     /// `ok`, `failed`, `timeout` or `cancelled`.
     pub status: Status,
+    /// Why a cancelled attempt was cancelled, when it is not the run's fail-fast:
+    /// `"lost the hedge"` (its other copy ended first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One task's record. `worker`, `start_ms` and `end_ms` are those of its last attempt;

@@ -212,6 +212,7 @@ mod tests {
                         end_ms,
                         duration_ms: end_ms - start_ms,
                         status: Status::Ok,
+                        reason: None,
                     }],
                     value: None,
                 })

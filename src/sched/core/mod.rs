@@ -5,6 +5,7 @@ use super::gate::Gate;
 use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
+use super::hedge::{Copy, Hedges};
 use super::rng::{duration_bits, failure_draw};
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
@@ -177,6 +178,8 @@ struct Special {
     fail_attempts: u32,
     /// A variable duration: each attempt draws its own.
     spread: Option<crate::graph::Spread>,
+    /// `hedge D`: start a second copy when an attempt has run this long.
+    hedge: Option<Micros>,
     uses: Vec<u16>,
     /// The gate group of `uses` (`u32::MAX` if none).
     group: u32,
@@ -238,6 +241,7 @@ pub struct Scheduler {
     aborted: bool,
     records: Vec<AttemptRecord>,
     waits: Waits,
+    hedges: Hedges,
 }
 
 impl Scheduler {
@@ -276,6 +280,7 @@ impl Scheduler {
                 || p > 0.0
                 || o.fail_attempts > 0
                 || o.spread.is_some()
+                || o.hedge_us.is_some()
                 || !uses.is_empty();
             let opts = if special {
                 specials.push(Special {
@@ -285,6 +290,7 @@ impl Scheduler {
                     fail_p: p,
                     fail_attempts: o.fail_attempts,
                     spread: o.spread,
+                    hedge: o.hedge_us,
                     group: if uses.is_empty() {
                         u32::MAX
                     } else {
@@ -343,6 +349,7 @@ impl Scheduler {
             aborted: false,
             records: Vec::with_capacity(n),
             waits: Waits::default(),
+            hedges: Hedges::default(),
         };
         // Sources, in index order.
         for t in 0..n {
@@ -389,10 +396,15 @@ impl Scheduler {
         if self.cfg.policy == Policy::Waves && self.wave_remaining == 0 && !self.held.is_empty() {
             self.open_wave(now);
         }
+        self.hedges_due(now);
         let Some(&Reverse(worker)) = self.free_workers.peek() else {
             self.refresh_gate(now);
             return None;
         };
+        // A due hedge copy goes before any new task: it is on a run's tail.
+        if let Some(start) = self.start_hedge(worker, now) {
+            return Some(start);
+        }
         // The best startable task: the top of the ready heap (tasks without resources) or
         // the best-keyed gated task whose resources have room now, whichever key is larger.
         let from_gate = self.gate.best_startable(&self.resources, now);
@@ -423,6 +435,11 @@ impl Scheduler {
         s.start = now;
         self.running += 1;
         let attempt = s.attempts;
+        if let Some(h) = self.special(task).and_then(|o| o.hedge) {
+            self.hedges
+                .timers
+                .push(Reverse((now.saturating_add(h), task as u32, attempt)));
+        }
         Some(Start {
             task,
             worker: worker as usize,
@@ -470,9 +487,33 @@ impl Scheduler {
         start_us: Option<Micros>,
         now: Micros,
     ) -> Result<(), String> {
+        self.finish_on(task, None, outcome, start_us, now)
+    }
+
+    /// Like [`Scheduler::finish_timed`], for the attempt of `task` on `worker` (when given):
+    /// what tells a hedged task's two copies apart. A report of an attempt that lost its
+    /// hedge is accepted and ignored.
+    pub fn finish_on(
+        &mut self,
+        task: usize,
+        worker: Option<usize>,
+        outcome: Outcome,
+        start_us: Option<Micros>,
+        now: Micros,
+    ) -> Result<(), String> {
         let Some(slot) = self.slots.get(task).copied() else {
             return Err(format!("task {task} does not exist"));
         };
+        if let Some(w) = worker {
+            if self.hedges.unreported.remove(&(task as u32, w as u32)) {
+                return Ok(());
+            }
+        }
+        if !self.hedges.copies.is_empty() && slot.state == TaskState::Running {
+            if let Some(c) = self.hedges.copies.get(&(task as u32)).copied() {
+                return self.finish_hedged(task, worker.map(|w| w as u32), c, outcome, start_us, now);
+            }
+        }
         match slot.state {
             TaskState::Running => {}
             TaskState::Cancelled if self.aborted => return Ok(()),
@@ -493,15 +534,17 @@ impl Scheduler {
         self.record(task, start_us.unwrap_or(slot.start), end, status);
         self.release_attempt(task);
         let retry = self.special(task).map_or(0, |o| o.retry);
+        // Hedge copies do not use up retries.
+        let rounds = slot.attempts - self.hedges.extra(task);
         match outcome {
             Outcome::Ok => {
                 self.terminate(task, TaskState::Ok, end);
                 self.release_dependents(task, now);
             }
-            _ if slot.attempts <= retry => {
+            _ if rounds <= retry => {
                 let base = self.special(task).map_or(0, |o| o.backoff);
                 let delay =
-                    base.saturating_mul(1u64.checked_shl(slot.attempts - 1).unwrap_or(u64::MAX));
+                    base.saturating_mul(1u64.checked_shl(rounds - 1).unwrap_or(u64::MAX));
                 self.slots[task].state = TaskState::Backoff;
                 if delay == 0 {
                     self.slots[task].eligible = now;
@@ -536,6 +579,10 @@ impl Scheduler {
             return None;
         }
         let timer = self.timers.peek().map(|Reverse((t, _))| *t);
+        let timer = match (timer, self.hedges.next_timer()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let token = if self.gate.is_empty() {
             None
         } else {
@@ -581,6 +628,35 @@ impl Scheduler {
     pub fn worker_of(&self, task: usize) -> Option<usize> {
         let s = self.slots.get(task)?;
         (s.state == TaskState::Running).then_some(s.worker as usize)
+    }
+
+    /// Whether an attempt of `task` runs on `worker` (a hedged task may run on two).
+    pub fn runs_on(&self, task: usize, worker: usize) -> bool {
+        self.worker_of(task) == Some(worker)
+            || self
+                .hedges
+                .copies
+                .get(&(task as u32))
+                .is_some_and(|c| c.worker as usize == worker)
+    }
+
+    /// The attempt number of `task`'s attempt running on `worker`, else its latest.
+    pub fn attempt_on(&self, task: usize, worker: usize) -> u32 {
+        match self.hedges.copies.get(&(task as u32)) {
+            Some(c) if c.worker as usize == worker => c.attempt,
+            Some(c) => c.primary_attempt,
+            None => self.slots[task].attempts,
+        }
+    }
+
+    /// Whether attempt `attempt` of `task` was cancelled because its other copy won.
+    pub fn lost_hedge(&self, task: usize, attempt: u32) -> bool {
+        !self.hedges.lost.is_empty() && self.hedges.lost.contains(&(task as u32, attempt))
+    }
+
+    /// How many hedge copies the run started.
+    pub fn hedges_started(&self) -> u32 {
+        self.hedges.started
     }
 
     /// How many attempts of `task` have started (its current attempt number, 1-based).
@@ -766,10 +842,27 @@ impl Scheduler {
         self.waits.wave_us += s.gated.saturating_sub(s.eligible);
         self.waits.blocked_us += s.admitted.saturating_sub(s.gated);
         self.waits.queued_us += s.start.saturating_sub(s.admitted);
+        let attempt = match self.hedges.copies.get(&(task as u32)) {
+            Some(c) => c.primary_attempt,
+            None => s.attempts,
+        };
+        let worker = s.worker;
+        self.record_as(task, attempt, worker, start, end, status);
+    }
+
+    fn record_as(
+        &mut self,
+        task: usize,
+        attempt: u32,
+        worker: u32,
+        start: Micros,
+        end: Micros,
+        status: Status,
+    ) {
         self.records.push(AttemptRecord {
             task: task as u32,
-            attempt: s.attempts,
-            worker: s.worker,
+            attempt,
+            worker,
             start_us: start,
             end_us: end,
             status,
@@ -779,6 +872,11 @@ impl Scheduler {
     /// Frees the worker and the resource slots of `task`'s running attempt.
     fn release_attempt(&mut self, task: usize) {
         let w = self.slots[task].worker;
+        self.release_on(task, w);
+    }
+
+    /// Frees worker `w` and the resource slots of the attempt of `task` it ran.
+    fn release_on(&mut self, task: usize, w: u32) {
         self.free_workers.push(Reverse(w));
         self.running -= 1;
         if let Some(o) = self.special(task) {
@@ -851,6 +949,10 @@ impl Scheduler {
             if state == TaskState::Running {
                 self.record(t, self.slots[t].start, now, Status::Cancelled);
                 self.release_attempt(t);
+                if let Some(c) = self.hedges.copies.remove(&(t as u32)) {
+                    self.record_as(t, c.attempt, c.worker, c.start, now, Status::Cancelled);
+                    self.release_on(t, c.worker);
+                }
             }
             self.slots[t].state = TaskState::Cancelled;
             self.slots[t].end = now;
@@ -862,5 +964,145 @@ impl Scheduler {
         self.gate.clear();
         self.timers.clear();
         self.held.clear();
+        self.hedges.clear_pending();
+    }
+
+    // ---- hedged requests (see `sched/hedge.rs`) ----------------------------------------
+
+    /// Moves hedge timers that are due at `now` to the due queue, if their attempt still
+    /// runs alone.
+    fn hedges_due(&mut self, now: Micros) {
+        while let Some(&Reverse((t, task, attempt))) = self.hedges.timers.peek() {
+            if t > now {
+                break;
+            }
+            self.hedges.timers.pop();
+            let s = &self.slots[task as usize];
+            if s.state == TaskState::Running
+                && s.attempts == attempt
+                && !self.hedges.copies.contains_key(&task)
+            {
+                self.hedges.due.push_back(task);
+            }
+        }
+    }
+
+    /// Starts the oldest due hedge copy whose resources have room, on `worker`.
+    fn start_hedge(&mut self, worker: u32, now: Micros) -> Option<Start> {
+        if self.hedges.due.is_empty() {
+            return None;
+        }
+        let mut i = 0;
+        while i < self.hedges.due.len() {
+            let task = self.hedges.due[i] as usize;
+            let s = self.slots[task];
+            if s.state != TaskState::Running || self.hedges.copies.contains_key(&(task as u32)) {
+                self.hedges.due.remove(i);
+                continue;
+            }
+            let uses = self.uses(task).to_vec();
+            if !uses.is_empty() && !self.resources.admits(&uses, now) {
+                i += 1;
+                continue;
+            }
+            self.hedges.due.remove(i);
+            if !uses.is_empty() {
+                self.resources.take(&uses, now);
+            }
+            self.free_workers.pop();
+            let attempt = s.attempts + 1;
+            self.slots[task].attempts = attempt;
+            self.hedges.copies.insert(
+                task as u32,
+                Copy {
+                    worker,
+                    start: now,
+                    attempt,
+                    primary_attempt: s.attempts,
+                },
+            );
+            *self.hedges.extra.entry(task as u32).or_insert(0) += 1;
+            self.hedges.started += 1;
+            self.running += 1;
+            return Some(Start {
+                task,
+                worker: worker as usize,
+                attempt,
+                plan: self.plan(task, attempt),
+            });
+        }
+        None
+    }
+
+    /// An attempt of hedged `task` ended while its other copy `c` runs. `worker` says which
+    /// (the primary when `None` or not the copy's worker).
+    fn finish_hedged(
+        &mut self,
+        task: usize,
+        worker: Option<u32>,
+        c: Copy,
+        outcome: Outcome,
+        start_us: Option<Micros>,
+        now: Micros,
+    ) -> Result<(), String> {
+        let end = now;
+        self.advance(now);
+        let now = self.now;
+        let status = match outcome {
+            Outcome::Ok => Status::Ok,
+            Outcome::Failed => Status::Failed,
+            Outcome::Timeout => Status::Timeout,
+        };
+        let t32 = task as u32;
+        let copy_ended = worker == Some(c.worker);
+        let primary = (self.slots[task].worker, self.slots[task].start);
+        self.hedges.copies.remove(&t32);
+        match (copy_ended, outcome) {
+            (true, Outcome::Ok) => {
+                // The copy won: the primary is cancelled, then the copy's end is recorded.
+                let s = self.slots[task];
+                self.waits.queued_us += s.start.saturating_sub(s.admitted);
+                self.record_as(task, c.primary_attempt, primary.0, primary.1, end, Status::Cancelled);
+                self.hedges.lost.insert((t32, c.primary_attempt));
+                self.hedges.unreported.insert((t32, primary.0));
+                self.release_on(task, primary.0);
+                self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
+                self.release_on(task, c.worker);
+                self.slots[task].worker = c.worker;
+                self.slots[task].start = c.start;
+                self.terminate(task, TaskState::Ok, end);
+                self.release_dependents(task, now);
+            }
+            (false, Outcome::Ok) => {
+                let s = self.slots[task];
+                self.waits.queued_us += s.start.saturating_sub(s.admitted);
+                self.record_as(task, c.primary_attempt, primary.0, start_us.unwrap_or(primary.1), end, status);
+                self.release_on(task, primary.0);
+                self.record_as(task, c.attempt, c.worker, c.start, end, Status::Cancelled);
+                self.hedges.lost.insert((t32, c.attempt));
+                self.hedges.unreported.insert((t32, c.worker));
+                self.release_on(task, c.worker);
+                self.terminate(task, TaskState::Ok, end);
+                self.release_dependents(task, now);
+            }
+            (true, _) => {
+                // The copy failed: the primary goes on alone.
+                self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
+                self.release_on(task, c.worker);
+                self.slots[task].attempts = c.attempt;
+            }
+            (false, _) => {
+                // The primary failed: the copy goes on as the task's attempt.
+                let s = self.slots[task];
+                self.waits.queued_us += s.start.saturating_sub(s.admitted);
+                self.record_as(task, c.primary_attempt, primary.0, start_us.unwrap_or(primary.1), end, status);
+                self.release_on(task, primary.0);
+                let s = &mut self.slots[task];
+                s.worker = c.worker;
+                s.start = c.start;
+                s.attempts = c.attempt;
+            }
+        }
+        Ok(())
     }
 }

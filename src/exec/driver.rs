@@ -247,6 +247,12 @@ impl RunDriver {
             .finish_on(task, slot, outcome, Some(start.min(end)), end)
     }
 
+    /// The (task, worker) of attempts that lost their hedge since the last call: an executor
+    /// that can stop an attempt stops these (their later reports are accepted and ignored).
+    pub fn take_lost(&mut self) -> Vec<(usize, usize)> {
+        self.scheduler.take_lost()
+    }
+
     /// When to call [`RunDriver::next_at`] again if no task ends before (a backoff ends, a
     /// rate refills), in absolute ms.
     pub fn next_wakeup_abs_ms(&self) -> Option<f64> {

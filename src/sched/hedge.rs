@@ -42,6 +42,9 @@ pub(crate) struct Hedges {
     pub unreported: HashSet<(u32, u32)>,
     /// Copies started in the run.
     pub started: u32,
+    /// (task, worker) of attempts lost since the caller last asked (`take_lost`): a real
+    /// executor stops them.
+    pub just_lost: Vec<(u32, u32)>,
 }
 
 impl Hedges {

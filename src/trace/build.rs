@@ -71,7 +71,9 @@ pub fn run_result_with(
             })
             .collect();
         makespan = makespan.max(end.end_us);
-        let (worker, start_ms, end_ms) = match attempts.last() {
+        // A hedge's losing copy may be recorded last: the record is the winner's.
+        let decided = attempts.iter().rev().find(|a| a.reason.is_none());
+        let (worker, start_ms, end_ms) = match decided.or(attempts.last()) {
             Some(a) => (a.worker, a.start_ms, a.end_ms),
             None => (0, ms(end.end_us), ms(end.end_us)),
         };

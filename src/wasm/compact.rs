@@ -51,6 +51,7 @@ fn regular(r: &TaskRecord) -> bool {
             && a.end_ms == r.end_ms
             && a.duration_ms == a.end_ms - a.start_ms
             && a.status == r.status
+            && a.reason.is_none()
     };
     one && match r.value {
         None => true,

@@ -205,6 +205,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         const f = STATES[b.state]?.fill ?? STATES.done.fill;
         if (f !== fill) { ctx.fillStyle = f; fill = f; }
         ctx.fillRect(x0, barY, wpx >= 3 ? wpx - 1 : Math.max(wpx, 1), barH);
+        if (b.reason && wpx >= 3) lostMark(b, x0, wpx, barY, barH);
         lastPx = Math.max(lastPx, x0 + Math.max(wpx, 1));
         drawn++;
         if (wpx > 24 && barH >= 10) labels.push([b, x0, wpx, barY + barH / 2]);
@@ -212,7 +213,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     }
     ctx.textAlign = 'left';
     for (const [b, x0, wpx, cy] of labels.slice(0, 2000)) {
-      const text = b.attempt > 1 ? `${b.task} #${b.attempt}` : b.task;
+      const text = b.reason ? `${b.task} #${b.attempt} ${b.reason}` : b.attempt > 1 ? `${b.task} #${b.attempt}` : b.task;
       if (ctx.measureText(text).width + 8 > wpx) continue;
       ctx.fillStyle = STATES[b.state]?.text ?? '#fff';
       ctx.fillText(text, Math.max(x0, g.left) + 4, cy);
@@ -223,6 +224,17 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     if (hover) outline(hover, g, '#5b6170', 1.5);
     ctx.restore();
     stats = { drawn, density, arrows, ticks, drawMs: performance.now() - t0 };
+  }
+
+  /** A hedge copy that lost (a bar with a `reason`): dashed outline, so it reads as work
+   *  thrown away next to the copy that won. */
+  function lostMark(b, x0, wpx, y, h) {
+    ctx.save();
+    ctx.setLineDash([3, 2]);
+    ctx.strokeStyle = '#1d1f24';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + 0.5, y + 0.5, Math.max(wpx - 2, 1), h - 1);
+    ctx.restore();
   }
 
   /** The bar `k` of the compact run as the object the other drawing code uses. */
@@ -561,7 +573,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     tip.hidden = false;
     const strong = document.createElement('strong');
     strong.textContent = b.task;
-    tip.replaceChildren(strong, ` · attempt ${b.attempt} · worker ${b.worker} · ${b.status}`, document.createElement('br'),
+    tip.replaceChildren(strong, ` · attempt ${b.attempt} · worker ${b.worker} · ${b.status}${b.reason ? ` (${b.reason})` : ''}`, document.createElement('br'),
       `${formatMs(b.start)} → ${formatMs(b.end)} (${formatMs(b.end - b.start)})`);
     const maxX = size.w - tip.offsetWidth - 4;
     tip.style.left = `${Math.max(0, Math.min(px + 12, maxX))}px`;
@@ -791,7 +803,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       return { x: r.x + r.w / 2, y: r.y + r.h / 2, w: r.w, h: r.h };
     },
     /** The attempts drawn for a task, in order. */
-    attemptsOf: (id) => (compact ? (() => { const i = compact.c.idTable.indexOf(id); return i < 0 ? [] : compactBarsOf(i); })() : byTask.get(id) ?? []).map(({ task, attempt, worker, start, end, status, state }) => ({ task, attempt, worker, start, end, status, state })),
+    attemptsOf: (id) => (compact ? (() => { const i = compact.c.idTable.indexOf(id); return i < 0 ? [] : compactBarsOf(i); })() : byTask.get(id) ?? []).map(({ task, attempt, worker, start, end, status, state, reason }) => ({ task, attempt, worker, start, end, status, state, ...(reason ? { reason } : {}) })),
     viewModel() {
       return {
         lanes: lanes.length, bars: total, segments: segCount,

@@ -45,6 +45,8 @@ export function compactRun(c) {
   const record = (i) => {
     const x = extraMap().get(i);
     if (x) return x;
+    // A regular record has one attempt and no `reason` (a hedged task's two attempts, one
+    // "lost the hedge", come whole in `extra`).
     const status = STATUS[c.status[i]];
     return {
       id: ids.idAt(i), worker: c.worker[i], start_ms: c.start[i], end_ms: c.end[i], status,

@@ -196,7 +196,11 @@ struct Slot {
     first_ready: Micros,
     first_unblocked: Micros,
     end: Micros,
+    /// Attempts started (the latest attempt number).
     attempts: u32,
+    /// The attempt number of the attempt the slot runs (differs from `attempts` only while
+    /// a hedge copy runs, or after one failed).
+    cur: u32,
     worker: u32,
     opts: u32,
     seq: u32,
@@ -305,6 +309,7 @@ impl Scheduler {
             slots.push(Slot {
                 state: TaskState::Waiting,
                 attempts: 0,
+                cur: 0,
                 worker: u32::MAX,
                 opts,
                 start: NONE,
@@ -431,6 +436,7 @@ impl Scheduler {
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
         s.attempts += 1;
+        s.cur = s.attempts;
         s.worker = worker;
         s.start = now;
         self.running += 1;
@@ -644,14 +650,23 @@ impl Scheduler {
     pub fn attempt_on(&self, task: usize, worker: usize) -> u32 {
         match self.hedges.copies.get(&(task as u32)) {
             Some(c) if c.worker as usize == worker => c.attempt,
-            Some(c) => c.primary_attempt,
-            None => self.slots[task].attempts,
+            _ => self.slots[task].cur,
         }
     }
 
     /// Whether attempt `attempt` of `task` was cancelled because its other copy won.
     pub fn lost_hedge(&self, task: usize, attempt: u32) -> bool {
         !self.hedges.lost.is_empty() && self.hedges.lost.contains(&(task as u32, attempt))
+    }
+
+    /// The (task, worker) of every attempt that lost its hedge since the last call: a real
+    /// executor may stop them (their later reports are ignored either way).
+    pub fn take_lost(&mut self) -> Vec<(usize, usize)> {
+        self.hedges
+            .just_lost
+            .drain(..)
+            .map(|(t, w)| (t as usize, w as usize))
+            .collect()
     }
 
     /// How many hedge copies the run started.
@@ -842,11 +857,7 @@ impl Scheduler {
         self.waits.wave_us += s.gated.saturating_sub(s.eligible);
         self.waits.blocked_us += s.admitted.saturating_sub(s.gated);
         self.waits.queued_us += s.start.saturating_sub(s.admitted);
-        let attempt = match self.hedges.copies.get(&(task as u32)) {
-            Some(c) => c.primary_attempt,
-            None => s.attempts,
-        };
-        let worker = s.worker;
+        let (attempt, worker) = (s.cur, s.worker);
         self.record_as(task, attempt, worker, start, end, status);
     }
 
@@ -979,6 +990,7 @@ impl Scheduler {
             self.hedges.timers.pop();
             let s = &self.slots[task as usize];
             if s.state == TaskState::Running
+                && s.cur == attempt
                 && s.attempts == attempt
                 && !self.hedges.copies.contains_key(&task)
             {
@@ -1018,7 +1030,7 @@ impl Scheduler {
                     worker,
                     start: now,
                     attempt,
-                    primary_attempt: s.attempts,
+                    primary_attempt: s.cur,
                 },
             );
             *self.hedges.extra.entry(task as u32).or_insert(0) += 1;
@@ -1065,11 +1077,13 @@ impl Scheduler {
                 self.record_as(task, c.primary_attempt, primary.0, primary.1, end, Status::Cancelled);
                 self.hedges.lost.insert((t32, c.primary_attempt));
                 self.hedges.unreported.insert((t32, primary.0));
+                self.hedges.just_lost.push((t32, primary.0));
                 self.release_on(task, primary.0);
                 self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
                 self.release_on(task, c.worker);
                 self.slots[task].worker = c.worker;
                 self.slots[task].start = c.start;
+                self.slots[task].cur = c.attempt;
                 self.terminate(task, TaskState::Ok, end);
                 self.release_dependents(task, now);
             }
@@ -1081,6 +1095,7 @@ impl Scheduler {
                 self.record_as(task, c.attempt, c.worker, c.start, end, Status::Cancelled);
                 self.hedges.lost.insert((t32, c.attempt));
                 self.hedges.unreported.insert((t32, c.worker));
+                self.hedges.just_lost.push((t32, c.worker));
                 self.release_on(task, c.worker);
                 self.terminate(task, TaskState::Ok, end);
                 self.release_dependents(task, now);
@@ -1089,7 +1104,6 @@ impl Scheduler {
                 // The copy failed: the primary goes on alone.
                 self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
                 self.release_on(task, c.worker);
-                self.slots[task].attempts = c.attempt;
             }
             (false, _) => {
                 // The primary failed: the copy goes on as the task's attempt.
@@ -1100,7 +1114,7 @@ impl Scheduler {
                 let s = &mut self.slots[task];
                 s.worker = c.worker;
                 s.start = c.start;
-                s.attempts = c.attempt;
+                s.cur = c.attempt;
             }
         }
         Ok(())

@@ -52,6 +52,27 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
   });
 }
 
+for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
+  describe(`${mode} mode: hedged requests`, () => {
+    let page;
+    usePage((p) => { page = p; }, { isolation });
+    test('the hedge copy wins as simulated, the primary is cancelled "lost the hedge"', async () => {
+      // Seed 20: attempt 1 draws 256.1 ms, the copy (attempt 2, from 75 ms) 142.8 ms: it
+      // ends at 217.8 ms, 38 ms before the primary would.
+      const text = 'seed 20\na : io lognormal 50ms 0.8 hedge 75ms\nb : cpu 5ms after a';
+      const sim = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2 }), text);
+      const real = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 2, mode: m }), [text, mode]);
+      const shape = (r) => r.tasks.map((t) => [t.id, t.status, t.attempts.map((a) => [a.worker, a.status, a.reason ?? null])]);
+      assert.deepEqual(shape(sim), [['a', 'ok', [[0, 'cancelled', 'lost the hedge'], [1, 'ok', null]]], ['b', 'ok', [[0, 'ok', null]]]]);
+      assert.deepEqual(shape(real), shape(sim));
+      const [p, c] = real.tasks[0].attempts;
+      assert.ok(c.start_ms - p.start_ms >= 70, `the copy started ${c.start_ms - p.start_ms} ms after the primary`);
+      assert.equal(p.end_ms, c.end_ms, 'the loser is cancelled when the winner ends');
+      assert.ok(real.metrics.hedges === 1 && real.metrics.hedge_lost_ms > 150, JSON.stringify(real.metrics));
+    });
+  });
+}
+
 describe('the page draws the makespan histogram over seeds', () => {
   let page;
   usePlayground((p) => { page = p; });
@@ -71,5 +92,21 @@ describe('the page draws the makespan histogram over seeds', () => {
     // A graph without variable durations hides the chart.
     await page.evaluate(() => window.fanoutUI.seedChart.refresh('a : cpu 5ms', 1));
     await page.waitForFunction(() => document.querySelector('#seed-chart').hidden);
+  });
+  test('the hedged-calls starter simulates with lost copies drawn on the timeline', async () => {
+    await page.fill('#workers', '32');
+    await page.dispatchEvent('#workers', 'change');
+    await page.selectOption('#scenario', 'hedged-calls');
+    await page.click('#load-scenario');
+    await page.waitForFunction(() => window.fanoutUI.seedChart.viewModel()?.mean_hedges > 0, null, { timeout: 30_000 })
+      .catch(async (e) => { console.log('STATE', await page.evaluate(() => JSON.stringify({ vm: window.fanoutUI.seedChart.viewModel()?.mean_hedges, text: window.fanoutUI.editor.text().slice(0, 80), hidden: document.querySelector('#seed-chart').hidden }))); throw e; });
+    assert.match(await page.textContent('#seed-chart .seed-caption'), /hedge copies per run/);
+    await page.click('#simulate');
+    await page.waitForFunction(() => window.fanout.lastResult?.mode === 'simulated' && window.fanout.lastResult.tasks.length === 51, null, { timeout: 30_000 })
+      .catch(async (e) => { console.log('STATE2', await page.evaluate(() => JSON.stringify([window.fanout.lastResult?.mode, window.fanout.lastResult?.tasks?.length]))); throw e; });
+    const lost = await page.evaluate(() => window.fanout.lastResult.tasks.flatMap((t) => t.attempts.filter((a) => a.reason).map(() => t.id)));
+    assert.ok(lost.length > 0, 'some copies lost their hedge');
+    const drawn = await page.evaluate((id) => window.fanoutUI.timeline.attemptsOf(id), lost[0]);
+    assert.ok(drawn.some((b) => b.reason === 'lost the hedge'), JSON.stringify(drawn));
   });
 });

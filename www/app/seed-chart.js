@@ -59,7 +59,8 @@ export function createSeedChart(root, { seedSweep, getSettings }) {
     chart.append(svg('text', { x: W - PAD.r, y: H - 10, 'text-anchor': 'end' }, ms(h.hi)));
     chart.append(svg('text', { x: 4, y: PAD.t + 10 }, String(top)));
     caption.textContent = `p50 ${ms(sweep.p50_ms)}, p90 ${ms(sweep.p90_ms)}, p99 ${ms(sweep.p99_ms)} `
-      + `(min ${ms(sweep.min_ms)}, max ${ms(sweep.max_ms)}); work done per run ${ms(sweep.mean_busy_ms)} on average.`;
+      + `(min ${ms(sweep.min_ms)}, max ${ms(sweep.max_ms)}); work done per run ${ms(sweep.mean_busy_ms)} on average`
+      + (sweep.mean_hedges > 0 ? `, with ${sweep.mean_hedges.toFixed(1)} hedge copies per run costing ${ms(sweep.mean_hedge_lost_ms)} of lost work.` : '.');
     model = { ...sweep, counts: h.counts, lo: h.lo, hi: h.hi, makespans: sweep.makespans_ms, settings };
   }
 

@@ -189,6 +189,17 @@ pub struct Rate {
     pub span: Span,
 }
 
+/// `breaker <resource> after N failures open <duration>`: a circuit breaker on a resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerDecl {
+    pub resource: String,
+    /// Consecutive failed attempts that open it.
+    pub after: u32,
+    /// How long it stays open before a probe is let through.
+    pub open_us: Micros,
+    pub span: Span,
+}
+
 /// Graph-wide declarations. `None` means "not declared": the run's settings decide.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Declarations {
@@ -198,6 +209,9 @@ pub struct Declarations {
     pub policy: Option<Policy>,
     pub on_error: Option<OnError>,
     pub seed: Option<u64>,
+    /// Circuit breakers (`breaker`), one per resource.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers: Vec<BreakerDecl>,
 }
 
 /// A task graph: tasks in declaration order, plus declarations.

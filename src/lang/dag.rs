@@ -19,8 +19,8 @@ use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
-pub(crate) const DECLARATIONS: [&str; 6] =
-    ["workers", "limit", "rate", "policy", "on_error", "seed"];
+pub(crate) const DECLARATIONS: [&str; 7] =
+    ["workers", "limit", "rate", "policy", "on_error", "seed", "breaker"];
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
@@ -194,7 +194,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             if !self.toks.iter().any(|t| t.tok == Tok::Colon) {
                 let msg = match did_you_mean(w, DECLARATIONS) {
                     Some(s) if is_decl_shape => format!("unknown declaration `{w}` (did you mean `{s}`?)"),
-                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed); this line has no `:`".to_string(),
+                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed, breaker); this line has no `:`".to_string(),
                 };
                 return self.err(first, msg);
             }
@@ -205,6 +205,33 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
     fn declaration(&mut self, kw: &'static str, raw: &mut RawGraph<'a>) {
         let kw_tok = &self.toks[0];
         let kw_loc = self.loc(kw_tok);
+        if kw == "breaker" {
+            let words: Vec<&str> = self.toks[1..]
+                .iter()
+                .map(|t| match t.tok {
+                    Tok::Word(w) => w,
+                    _ => "",
+                })
+                .collect();
+            match super::faults::parse_breaker(&words) {
+                Ok(mut b) => {
+                    if let Some(prev) = raw.decls.breakers.iter().find(|p| p.resource == b.resource) {
+                        let line = prev.span.line;
+                        return self.err(kw_tok, format!("a breaker on `{}` is already declared on line {line}", b.resource));
+                    }
+                    b.span = kw_loc.span();
+                    raw.decls.breakers.push(b);
+                }
+                Err((i, m)) => match self.toks.get(i + 1) {
+                    Some(t) => {
+                        let t = t.clone();
+                        self.err(&t, m)
+                    }
+                    None => self.err_at_end(m),
+                },
+            }
+            return;
+        }
         let already = |raw: &RawGraph<'_>| {
             raw.decl_locs
                 .iter()

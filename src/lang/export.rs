@@ -35,6 +35,15 @@ pub fn to_dag(graph: &Graph) -> String {
     if let Some(s) = d.seed {
         let _ = writeln!(out, "seed {s}");
     }
+    for b in &d.breakers {
+        let _ = writeln!(
+            out,
+            "breaker {} after {} failures open {}",
+            b.resource,
+            b.after,
+            format_duration(b.open_us)
+        );
+    }
     if !out.is_empty() && !graph.tasks.is_empty() {
         out.push('\n');
     }
@@ -136,6 +145,15 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
     let d = &graph.decls;
     JsonGraph {
         workers: d.workers,
+        breakers: d
+            .breakers
+            .iter()
+            .map(|b| super::json::JsonBreaker {
+                resource: b.resource.clone(),
+                after: b.after,
+                open: format_duration(b.open_us),
+            })
+            .collect(),
         limits: d
             .limits
             .iter()

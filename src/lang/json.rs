@@ -39,7 +39,19 @@ pub struct JsonGraph {
     pub on_error: Option<OnError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Circuit breakers: `[{"resource": "api", "after": 3, "open": "500ms"}]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers: Vec<JsonBreaker>,
     pub tasks: Vec<JsonTask>,
+}
+
+/// `{"resource": "api", "after": 3, "open": "500ms"}`: `breaker api after 3 failures open 500ms`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonBreaker {
+    pub resource: String,
+    pub after: u32,
+    pub open: String,
 }
 
 /// `{"resource": "db", "max": 2}`
@@ -209,8 +221,18 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         policy,
         on_error,
         seed,
+        breakers,
         tasks,
     } = doc;
+    for (i, b) in breakers.into_iter().enumerate() {
+        let words = [b.resource.as_str(), "after", &b.after.to_string(), "failures", "open", b.open.as_str()]
+            .map(String::from);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        match super::faults::parse_breaker(&words) {
+            Ok(d) => raw.decls.breakers.push(d),
+            Err((_, m)) => diags.error(&Loc::Json(JPath::Item("breakers", i)), m),
+        }
+    }
     raw.decls.workers = workers;
     raw.decls.policy = policy;
     raw.decls.on_error = on_error;

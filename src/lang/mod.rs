@@ -12,6 +12,7 @@ mod dot;
 mod dot_export;
 mod duration;
 mod export;
+mod faults;
 mod json;
 mod lexer;
 pub mod limits;

@@ -286,6 +286,7 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         .iter()
         .map(|l| l.resource.as_str())
         .chain(decls.rates.iter().map(|r| r.resource.as_str()))
+        .chain(decls.breakers.iter().map(|b| b.resource.as_str()))
         .collect();
     for t in &tasks {
         check_options(t, &resources, &mut diags);

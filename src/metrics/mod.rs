@@ -123,7 +123,7 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
             b.1 += 1;
         }
         match a.status {
-            Status::Failed | Status::Timeout => failed += len,
+            Status::Failed | Status::Timeout | Status::Rejected => failed += len,
             Status::Cancelled => cancelled += len,
             _ => {}
         }
@@ -135,7 +135,7 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
     for t in 0..sched.len() {
         match sched.task_end(t).map(|e| e.status) {
             Some(Status::Ok) => counts[0] += 1,
-            Some(Status::Failed | Status::Timeout) => counts[1] += 1,
+            Some(Status::Failed | Status::Timeout | Status::Rejected) => counts[1] += 1,
             Some(Status::Skipped) => counts[2] += 1,
             Some(Status::Cancelled) => counts[3] += 1,
             None => {}

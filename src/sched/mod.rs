@@ -17,6 +17,7 @@
 
 mod config;
 mod core;
+pub mod breaker;
 mod gate;
 pub mod hedge;
 mod index;

@@ -111,7 +111,28 @@ pub fn run_result_with(
         kernel_calibration: crate::analysis::kernel_calibration(graph),
         counter: None,
         cpu_share: None,
+        breakers: breaker_bands(sched),
     })
+}
+
+/// The breakers' bands of the run `sched` scheduled.
+fn breaker_bands(sched: &Scheduler) -> Vec<super::BreakerBand> {
+    let (names, changes) = sched.breaker_history();
+    names
+        .iter()
+        .enumerate()
+        .map(|(b, name)| super::BreakerBand {
+            resource: name.clone(),
+            changes: changes
+                .iter()
+                .filter(|c| c.breaker as usize == b)
+                .map(|c| super::BreakerChangeMs {
+                    at_ms: ms(c.at_us),
+                    state: c.state.to_string(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Every task's value (see `value.rs` for the rules), `None` for tasks that did not end ok;

@@ -30,6 +30,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         metrics: result.metrics.clone(),
         counter: result.counter,
         cpu_share: result.cpu_share.clone(),
+        breakers: result.breakers.clone(),
         kernel_calibration: result.kernel_calibration.clone(),
     };
     let text = serde_json::to_string_pretty(&head)?;
@@ -128,6 +129,7 @@ fn status(w: &mut Vec<u8>, s: Status) -> io::Result<()> {
         Status::Timeout => b"\"timeout\"",
         Status::Cancelled => b"\"cancelled\"",
         Status::Skipped => b"\"skipped\"",
+        Status::Rejected => b"\"rejected\"",
     })
 }
 

@@ -117,6 +117,26 @@ pub struct RunResult {
     /// in simulations and in runs without a measurable `cpu` attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_share: Option<CpuShare>,
+    /// Circuit breakers (`breaker`): each one's states over the run, for the timeline's
+    /// band per resource. Absent when the graph declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers: Vec<BreakerBand>,
+}
+
+/// One breaker's states over a run: closed from 0, then each change in time order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerBand {
+    /// The resource it guards.
+    pub resource: String,
+    /// Every change: from `at_ms` on, `state` (`"open"`, `"half-open"` or `"closed"`).
+    pub changes: Vec<BreakerChangeMs>,
+}
+
+/// A breaker's state from `at_ms` on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerChangeMs {
+    pub at_ms: f64,
+    pub state: String,
 }
 
 /// What happened to the shared counter of the `counter` kernel in one real run.

@@ -48,6 +48,7 @@ fn fill(status: Status) -> (&'static str, &'static str, &'static str) {
         Status::Timeout => ("timeout", "#e07b1a", "#1d1f24"),
         Status::Cancelled => ("cancelled", "#6b5fa5", "#ffffff"),
         Status::Skipped => ("skipped", "#9aa0ab", "#1d1f24"),
+        Status::Rejected => ("rejected", "#7a3e9d", "#ffffff"),
     }
 }
 
@@ -220,6 +221,7 @@ mod tests {
             metrics: None,
             counter: None,
             cpu_share: None,
+            breakers: Vec::new(),
             kernel_calibration: None,
         }
     }

@@ -133,10 +133,10 @@ function groupStatesOfModel(info, m) {
 /** Per group of `info`, the state its tasks ended in after the compact run `c`: failed,
  *  timeout, skipped or cancelled if any task did (in that order), else done. */
 function groupStatesOf(info, c) {
-  const name = (code) => stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped'][code]);
+  const name = (code) => stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped', 'rejected'][code]);
   // The core coloured the default grouping already (simulate_compact's groupStates).
   if (!expanded.length && c.groupStates && c.groupStates.length === info.groups.length) return Array.from(c.groupStates, name);
-  const rank = [0, 4, 3, 1, 2]; // by status code (ok failed timeout cancelled skipped): how bad
+  const rank = [0, 5, 4, 1, 2, 3]; // by status code (ok failed timeout cancelled skipped rejected): how bad
   const worst = new Uint8Array(info.groups.length);
   const seen = new Uint8Array(info.groups.length);
   for (let i = 0; i < info.groupOf.length && i < c.status.length; i++) {
@@ -144,7 +144,7 @@ function groupStatesOf(info, c) {
     seen[g] = 1;
     if (rank[c.status[i]] > rank[worst[g]]) worst[g] = c.status[i];
   }
-  return Array.from(worst, (code, g) => (seen[g] ? stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped'][code]) : 'waiting'));
+  return Array.from(worst, (code, g) => (seen[g] ? stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped', 'rejected'][code]) : 'waiting'));
 }
 const runHistory = createRunHistory(10); // not `history`: that is window.history
 const compare = createCompare($('compare'), {
@@ -493,6 +493,7 @@ function summaryOf(result, counts) {
 }
 
 function showResult(result, text, settings = {}) {
+  timeline.setBreakers(result.breakers ?? []);
   if (result.columns && result.columns.n > COMPACT_ABOVE) return showBigResult(result, text, settings);
   api.lastResult = result;
   lastRunText = text;

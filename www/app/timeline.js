@@ -106,6 +106,10 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   let reservedLanes = 1;
   let fitExtent = 0;
   let markers = [];
+  // Circuit breakers' states (RunResult.breakers): one band per resource above the lanes.
+  let bands = [];
+  const BAND_H = 11;
+  const BAND_FILL = { open: '#b3261e', 'half-open': '#f3c349', closed: '#dfe3ea' };
   // A compact run (setCompact): its columns, the lanes' ranges of bars and longest bars.
   let compact = null;
   // The critical-path overlay: path ids, whether it shows, and (built lazily from the bars)
@@ -113,7 +117,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   const crit = { ids: [], show: true, list: [], dirty: false, drawn: { outlines: 0, connectors: 0, tasks: [] } };
 
   const geom = () => {
-    const left = size.w < 480 ? 50 : 66, right = 10, top = markers.length ? 18 : 6, axis = 26;
+    const left = size.w < 480 ? 50 : 66, right = 10, top = (markers.length ? 18 : 6) + bands.length * BAND_H, axis = 26;
     const n = Math.max(lanes.length, 1);
     const laneH = Math.min(34, Math.max(6, (size.h - top - axis) / n));
     return { left, right, top, axis, laneH, plotW: Math.max(size.w - left - right, 10), n };
@@ -156,6 +160,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         ctx.fillText(size.w < 480 ? `w${w}` : `worker ${w}`, g.left - 6, y + g.laneH / 2);
       }
     }
+    drawBands(g);
     // Ticks.
     const span = view.end - view.start;
     const step = tickStep(span, Math.max(2, Math.floor(g.plotW / 90)));
@@ -224,6 +229,25 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     if (hover) outline(hover, g, '#5b6170', 1.5);
     ctx.restore();
     stats = { drawn, density, arrows, ticks, drawMs: performance.now() - t0 };
+  }
+
+  /** The breakers' bands: closed grey, open red, half-open amber, from each change to the
+   *  next (the last to the end of the run). */
+  function drawBands(g) {
+    bands.forEach((band, i) => {
+      const y = g.top - (bands.length - i) * BAND_H;
+      ctx.fillStyle = '#4d5361';
+      ctx.textAlign = 'right';
+      ctx.fillText(band.resource, g.left - 6, y + BAND_H / 2);
+      const changes = [{ at_ms: 0, state: 'closed' }, ...band.changes];
+      changes.forEach((c, k) => {
+        const end = k + 1 < changes.length ? changes[k + 1].at_ms : Math.max(extent, view.end);
+        const x0 = Math.max(xOf(c.at_ms, g), g.left), x1 = Math.min(xOf(end, g), g.left + g.plotW);
+        if (x1 <= x0) return;
+        ctx.fillStyle = BAND_FILL[c.state] ?? BAND_FILL.closed;
+        ctx.fillRect(x0, y + 1, x1 - x0, BAND_H - 3);
+      });
+    });
   }
 
   /** A hedge copy that lost (a bar with a `reason`): dashed outline, so it reads as work
@@ -711,6 +735,13 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       const px = Math.round(Math.min(420, Math.max(110, 6 + 28 + reservedLanes * 34)));
       canvas.style.height = `${px}px`;
     },
+    /** The circuit breakers' states to draw as bands (RunResult.breakers; [] for none). */
+    setBreakers(list) {
+      bands = Array.isArray(list) ? list : [];
+      requestDraw();
+    },
+    /** The bands drawn (for tests). */
+    breakerBands: () => bands,
     /** Replaces everything with a normalized run (run-model.js normalizeRun). */
     setResult(model) {
       api.clear(model.workers);

@@ -5,6 +5,7 @@ use super::gate::Gate;
 use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
+use super::breaker::Breakers;
 use super::hedge::{Copy, Hedges};
 use super::rng::{duration_bits, failure_draw};
 use super::Status;
@@ -42,6 +43,8 @@ pub enum TaskState {
     Timeout,
     Skipped,
     Cancelled,
+    /// Its last attempt was rejected by an open circuit breaker, and no retry was left.
+    Rejected,
 }
 
 impl TaskState {
@@ -54,6 +57,7 @@ impl TaskState {
                 | TaskState::Timeout
                 | TaskState::Skipped
                 | TaskState::Cancelled
+                | TaskState::Rejected
         )
     }
 
@@ -65,6 +69,7 @@ impl TaskState {
             TaskState::Timeout => Status::Timeout,
             TaskState::Skipped => Status::Skipped,
             TaskState::Cancelled => Status::Cancelled,
+            TaskState::Rejected => Status::Rejected,
             _ => return None,
         })
     }
@@ -246,6 +251,7 @@ pub struct Scheduler {
     records: Vec<AttemptRecord>,
     waits: Waits,
     hedges: Hedges,
+    breakers: Breakers,
 }
 
 impl Scheduler {
@@ -355,7 +361,13 @@ impl Scheduler {
             records: Vec::with_capacity(n),
             waits: Waits::default(),
             hedges: Hedges::default(),
+            breakers: Breakers::default(),
         };
+        for b in &graph.decls.breakers {
+            if let Some(i) = s.resources.index(&b.resource) {
+                s.breakers.add(&b.resource, i as u16, b.after, b.open_us);
+            }
+        }
         // Sources, in index order.
         for t in 0..n {
             if s.deps_left[t] == 0 {
@@ -410,48 +422,59 @@ impl Scheduler {
         if let Some(start) = self.start_hedge(worker, now) {
             return Some(start);
         }
-        // The best startable task: the top of the ready heap (tasks without resources) or
-        // the best-keyed gated task whose resources have room now, whichever key is larger.
-        let from_gate = self.gate.best_startable(&self.resources, now);
-        let from_ready = match (self.ready.peek(), from_gate) {
-            (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), t as u32)),
-            (Some(t), None) => Some(((0, 0), t as u32)),
-            (None, _) => None,
-        };
-        // Larger key first; equal keys: lower index first.
-        let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| {
-            (gk, Reverse(gt)) > (rk, Reverse(rt))
-        };
-        let task = match (from_ready, from_gate) {
-            (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
-            (None, Some(g)) => self.take_gated(g, now),
-            (Some(_), _) => self.ready.pop()? as u32,
-            (None, None) => {
-                self.refresh_gate(now);
-                return None;
+        loop {
+            // The best startable task: the top of the ready heap (tasks without resources) or
+            // the best-keyed gated task whose resources have room now, whichever key is larger.
+            let from_gate = self.gate.best_startable(&self.resources, now);
+            let from_ready = match (self.ready.peek(), from_gate) {
+                (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), t as u32)),
+                (Some(t), None) => Some(((0, 0), t as u32)),
+                (None, _) => None,
+            };
+            // Larger key first; equal keys: lower index first.
+            let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| {
+                (gk, Reverse(gt)) > (rk, Reverse(rt))
+            };
+            let task = match (from_ready, from_gate) {
+                (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
+                (None, Some(g)) => self.take_gated(g, now),
+                (Some(_), _) => self.ready.pop()? as u32,
+                (None, None) => {
+                    self.refresh_gate(now);
+                    return None;
+                }
+            };
+            let task = task as usize;
+            // An open circuit breaker rejects the attempt at once, without a worker.
+            if !self.breakers.is_empty() && !self.uses(task).is_empty() {
+                let attempt = self.slots[task].attempts + 1;
+                let uses = self.uses(task).to_vec();
+                if !self.breakers.admit(task as u32, attempt, &uses, now) {
+                    self.reject(task, worker, now);
+                    continue;
+                }
             }
-        };
-        self.free_workers.pop();
-        let task = task as usize;
-        let s = &mut self.slots[task];
-        s.state = TaskState::Running;
-        s.attempts += 1;
-        s.cur = s.attempts;
-        s.worker = worker;
-        s.start = now;
-        self.running += 1;
-        let attempt = s.attempts;
-        if let Some(h) = self.special(task).and_then(|o| o.hedge) {
-            self.hedges
-                .timers
-                .push(Reverse((now.saturating_add(h), task as u32, attempt)));
+            self.free_workers.pop();
+            let s = &mut self.slots[task];
+            s.state = TaskState::Running;
+            s.attempts += 1;
+            s.cur = s.attempts;
+            s.worker = worker;
+            s.start = now;
+            self.running += 1;
+            let attempt = s.attempts;
+            if let Some(h) = self.special(task).and_then(|o| o.hedge) {
+                self.hedges
+                    .timers
+                    .push(Reverse((now.saturating_add(h), task as u32, attempt)));
+            }
+            return Some(Start {
+                task,
+                worker: worker as usize,
+                attempt,
+                plan: self.plan(task, attempt),
+            });
         }
-        Some(Start {
-            task,
-            worker: worker as usize,
-            attempt,
-            plan: self.plan(task, attempt),
-        })
     }
 
     /// The plan of attempt `attempt` (1-based) of `task`. A task with a variable duration
@@ -539,6 +562,7 @@ impl Scheduler {
         };
         self.record(task, start_us.unwrap_or(slot.start), end, status);
         self.release_attempt(task);
+        self.breaker_ended(task, slot.cur, outcome == Outcome::Ok, now);
         let retry = self.special(task).map_or(0, |o| o.retry);
         // Hedge copies do not use up retries.
         let rounds = slot.attempts - self.hedges.extra(task);
@@ -978,6 +1002,70 @@ impl Scheduler {
         self.hedges.clear_pending();
     }
 
+    // ---- circuit breakers (see `sched/breaker.rs`) ----------------------------------------
+
+    /// Tells the breakers on `task`'s resources how attempt `attempt` ended.
+    fn breaker_ended(&mut self, task: usize, attempt: u32, ok: bool, now: Micros) {
+        if self.breakers.is_empty() || self.uses(task).is_empty() {
+            return;
+        }
+        let uses = self.uses(task).to_vec();
+        self.breakers.ended(task as u32, attempt, &uses, ok, now);
+    }
+
+    /// Rejects the next attempt of `task` (taken from the ready queue or the gate at `now`,
+    /// `worker` the one it would have had): recorded `rejected`, zero long, on no worker's
+    /// time; its resources are released; then retries and `on_error` apply as to a failure.
+    fn reject(&mut self, task: usize, worker: u32, now: Micros) {
+        let uses = self.uses(task).to_vec();
+        if !uses.is_empty() {
+            // take_gated acquired them (a rate's token is spent: the request was made).
+            self.resources.release(&uses);
+            if !self.gate.is_empty() {
+                self.gate.dirty = true;
+            }
+        }
+        let s = &mut self.slots[task];
+        s.attempts += 1;
+        s.cur = s.attempts;
+        s.worker = worker;
+        s.start = now;
+        let attempts = s.attempts;
+        self.record(task, now, now, Status::Rejected);
+        let retry = self.special(task).map_or(0, |o| o.retry);
+        let rounds = attempts - self.hedges.extra(task);
+        if rounds <= retry {
+            let base = self.special(task).map_or(0, |o| o.backoff);
+            let delay = base.saturating_mul(1u64.checked_shl(rounds - 1).unwrap_or(u64::MAX));
+            self.slots[task].state = TaskState::Backoff;
+            if delay == 0 {
+                // Straight back into line: it will be rejected again until the breaker
+                // half-opens, so wait for that instead of spinning.
+                let at = self.breakers.next_change(now).unwrap_or(now);
+                if at > now {
+                    self.timers.push(Reverse((at, task as u32)));
+                } else {
+                    self.slots[task].eligible = now;
+                    self.enter_gate(task, now);
+                }
+            } else {
+                self.timers.push(Reverse((now.saturating_add(delay), task as u32)));
+            }
+            return;
+        }
+        self.terminate(task, TaskState::Rejected, now);
+        match self.cfg.on_error {
+            OnError::FailFast => self.abort(now),
+            OnError::SkipDependents => self.skip_dependents(task, now),
+            OnError::Continue => self.release_dependents(task, now),
+        }
+    }
+
+    /// The breakers' names (by resource) and every change of their states, in time order.
+    pub fn breaker_history(&self) -> (&[String], &[super::breaker::BreakerChange]) {
+        (&self.breakers.names, &self.breakers.changes)
+    }
+
     // ---- hedged requests (see `sched/hedge.rs`) ----------------------------------------
 
     /// Moves hedge timers that are due at `now` to the due queue, if their attempt still
@@ -1018,6 +1106,13 @@ impl Scheduler {
                 continue;
             }
             self.hedges.due.remove(i);
+            // No copy against an open breaker (it would be rejected anyway).
+            if !self.breakers.is_empty()
+                && !uses.is_empty()
+                && !self.breakers.admit(task as u32, s.attempts + 1, &uses, now)
+            {
+                continue;
+            }
             if !uses.is_empty() {
                 self.resources.take(&uses, now);
             }
@@ -1081,6 +1176,8 @@ impl Scheduler {
                 self.release_on(task, primary.0);
                 self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
                 self.release_on(task, c.worker);
+                self.breakers.forget_probe(t32, c.primary_attempt);
+                self.breaker_ended(task, c.attempt, true, now);
                 self.slots[task].worker = c.worker;
                 self.slots[task].start = c.start;
                 self.slots[task].cur = c.attempt;
@@ -1092,6 +1189,8 @@ impl Scheduler {
                 self.waits.queued_us += s.start.saturating_sub(s.admitted);
                 self.record_as(task, c.primary_attempt, primary.0, start_us.unwrap_or(primary.1), end, status);
                 self.release_on(task, primary.0);
+                self.breaker_ended(task, c.primary_attempt, true, now);
+                self.breakers.forget_probe(t32, c.attempt);
                 self.record_as(task, c.attempt, c.worker, c.start, end, Status::Cancelled);
                 self.hedges.lost.insert((t32, c.attempt));
                 self.hedges.unreported.insert((t32, c.worker));
@@ -1104,6 +1203,7 @@ impl Scheduler {
                 // The copy failed: the primary goes on alone.
                 self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
                 self.release_on(task, c.worker);
+                self.breaker_ended(task, c.attempt, false, now);
             }
             (false, _) => {
                 // The primary failed: the copy goes on as the task's attempt.
@@ -1111,6 +1211,7 @@ impl Scheduler {
                 self.waits.queued_us += s.start.saturating_sub(s.admitted);
                 self.record_as(task, c.primary_attempt, primary.0, start_us.unwrap_or(primary.1), end, status);
                 self.release_on(task, primary.0);
+                self.breaker_ended(task, c.primary_attempt, false, now);
                 let s = &mut self.slots[task];
                 s.worker = c.worker;
                 s.start = c.start;

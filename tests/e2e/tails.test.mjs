@@ -73,6 +73,30 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
   });
 }
 
+for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
+  describe(`${mode} mode: circuit breakers`, () => {
+    let page;
+    usePage((p) => { page = p; }, { isolation });
+    test('an open breaker rejects attempts at once, attempt for attempt as simulated', async () => {
+      const text = 'workers 1\nbreaker api after 2 failures open 100ms\nflaky[1..3] : io 10ms retry 3 backoff 40ms fail attempts 1 uses api';
+      const sim = await page.evaluate((t) => window.fanout.simulate(t, { workers: 1 }), text);
+      const real = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 1, mode: m }), [text, mode]);
+      const st = (r) => r.tasks.map((t) => [t.id, t.status, t.attempts.map((a) => a.status)]);
+      assert.deepEqual(st(sim), [
+        ['flaky1', 'ok', ['failed', 'rejected', 'ok']],
+        ['flaky2', 'ok', ['failed', 'rejected', 'ok']],
+        ['flaky3', 'ok', ['rejected', 'rejected', 'ok']],
+      ]);
+      assert.deepEqual(st(real), st(sim));
+      for (const t of real.tasks) for (const a of t.attempts) if (a.status === 'rejected') assert.equal(a.end_ms, a.start_ms, 'a rejection takes no time');
+      assert.deepEqual(real.breakers[0].changes.map((c) => c.state), ['open', 'half-open', 'closed']);
+      // The probe closed the breaker: the open stretch lasted its 100 ms (measured).
+      const [open, half] = real.breakers[0].changes;
+      assert.ok(Math.abs(half.at_ms - open.at_ms - 100) < 1e-6, `${open.at_ms} → ${half.at_ms}`);
+    });
+  });
+}
+
 describe('the page draws the makespan histogram over seeds', () => {
   let page;
   usePlayground((p) => { page = p; });
@@ -92,6 +116,30 @@ describe('the page draws the makespan histogram over seeds', () => {
     // A graph without variable durations hides the chart.
     await page.evaluate(() => window.fanoutUI.seedChart.refresh('a : cpu 5ms', 1));
     await page.waitForFunction(() => document.querySelector('#seed-chart').hidden);
+  });
+  test('the circuit-breaker starter draws the breaker band above the lanes', async () => {
+    await page.selectOption('#scenario', 'circuit-breaker');
+    await page.click('#load-scenario');
+    await page.waitForFunction(() => window.fanoutUI.editor.text().includes('breaker api'));
+    await page.click('#simulate');
+    await page.waitForFunction(() => window.fanoutUI.timeline.breakerBands().length === 1, null, { timeout: 30_000 });
+    const band = await page.evaluate(() => window.fanoutUI.timeline.breakerBands()[0]);
+    assert.equal(band.resource, 'api');
+    assert.deepEqual(band.changes.map((c) => c.state), ['open', 'half-open', 'closed']);
+    // The open stretch is painted red on the canvas, above the lanes.
+    const red = await page.evaluate(({ at }) => {
+      const c = window.fanoutUI.timeline.canvas;
+      const r = c.getBoundingClientRect();
+      const dpr = c.width / r.width;
+      const ctx = c.getContext('2d');
+      // Scan the top 40 CSS px for the open band's red (#b3261e).
+      for (let y = 0; y < 40; y++) for (let x = 0; x < r.width; x += 2) {
+        const [R, G, B] = ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+        if (R === 0xb3 && G === 0x26 && B === 0x1e) return true;
+      }
+      return false;
+    }, { at: band.changes[0].at_ms });
+    assert.ok(red, 'the open band is drawn');
   });
   test('the hedged-calls starter simulates with lost copies drawn on the timeline', async () => {
     await page.fill('#workers', '32');

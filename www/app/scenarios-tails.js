@@ -29,4 +29,19 @@ call[1..50] : io lognormal 100ms 0.8 hedge 200ms
 merge       : cpu 5ms after call[*]
 `,
   },
+  {
+    id: 'circuit-breaker',
+    title: 'A circuit breaker: stop hammering a failing service',
+    text: `# A service that is down for its first attempts: each call fails once.
+# After 2 failures in a row the breaker on \`api\` opens for 100 ms: calls
+# are rejected at once (no worker time), and retry after their backoff.
+# Then one probe is let through (half-open); it succeeds and the breaker
+# closes. The band above the timeline shows closed, open, half-open.
+# About 0.2 s on 2 workers.
+workers 2
+breaker api after 2 failures open 100ms
+call[1..6] : io 10ms retry 3 backoff 40ms fail attempts 1 uses api
+report     : cpu 5ms after call[*]
+`,
+  },
 ];

@@ -22,7 +22,11 @@ async function loadScenario(page, id) {
   await page.click('#load-scenario');
   // Loaded and drawn: the DAG shows as many tasks as the text declares.
   await page.waitForFunction(() => {
-    const declared = window.fanoutUI.editor.text().split('\n').filter((l) => /^\s*\w+\s*:/.test(l)).length;
+    // A range `id[a..b] :` declares b - a + 1 tasks.
+    const declared = window.fanoutUI.editor.text().split('\n').reduce((n, l) => {
+      const r = /^\s*\w+\[(\d+)\.\.(\d+)\]\s*:/.exec(l);
+      return n + (r ? Number(r[2]) - Number(r[1]) + 1 : /^\s*\w+\s*:/.test(l) ? 1 : 0);
+    }, 0);
     return declared > 0 && window.fanoutUI.tasks.length === declared
       && document.querySelectorAll('#dag g.node').length === declared;
   });
@@ -30,7 +34,8 @@ async function loadScenario(page, id) {
 
 async function runAndWait(page, tasks) {
   await page.click('#run');
-  await page.waitForSelector(`#gantt[data-bars="${tasks}"]`, { timeout: 60_000 });
+  // One bar per attempt: retries, rejections and hedge copies add bars.
+  await page.waitForFunction((n) => Number(document.querySelector('#gantt')?.dataset.bars) >= n, tasks, { timeout: 60_000 });
   await page.waitForFunction(() => !document.querySelector('#run').disabled);
 }
 

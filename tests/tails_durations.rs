@@ -38,12 +38,19 @@ fn worked_example_lognormal_on_two_workers() {
 
 #[test]
 fn each_attempt_draws_its_own_duration_and_retries_redraw() {
-    let g = parse_dag("seed 1\nt : io 10ms..20ms retry 3 fail attempts 3").graph.unwrap();
+    let g = parse_dag("seed 1\nt : io 10ms..20ms retry 3 fail attempts 3")
+        .graph
+        .unwrap();
     let r = simulate(&g, &SimOptions::default()).unwrap();
-    let lens: Vec<f64> = r.tasks[0].attempts.iter().map(|a| a.end_ms - a.start_ms).collect();
+    let lens: Vec<f64> = r.tasks[0]
+        .attempts
+        .iter()
+        .map(|a| a.end_ms - a.start_ms)
+        .collect();
     assert_eq!(lens.len(), 4);
     assert!(lens.iter().all(|&l| (10.0..=20.0).contains(&l)), "{lens:?}");
-    let distinct: std::collections::BTreeSet<u64> = lens.iter().map(|l| (l * 1000.0) as u64).collect();
+    let distinct: std::collections::BTreeSet<u64> =
+        lens.iter().map(|l| (l * 1000.0) as u64).collect();
     assert!(distinct.len() > 1, "retries draw again: {lens:?}");
 }
 
@@ -61,16 +68,25 @@ fn dag_and_json_round_trip_a_spread() {
     let g = parse_dag(text).graph.unwrap();
     assert_eq!(fanout::lang::to_dag(&g), text);
     let json = fanout::lang::to_json(&g);
-    let back = fanout::lang::parse(&json, fanout::lang::Format::Json).graph.unwrap();
-    let strip = |g: &fanout::graph::Graph| g.tasks.iter().map(|t| (t.work.clone(), t.options.clone())).collect::<Vec<_>>();
+    let back = fanout::lang::parse(&json, fanout::lang::Format::Json)
+        .graph
+        .unwrap();
+    let strip = |g: &fanout::graph::Graph| {
+        g.tasks
+            .iter()
+            .map(|t| (t.work.clone(), t.options.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(strip(&back), strip(&g));
 }
 
 #[test]
 fn sweep_gives_percentiles_over_seeds() {
-    let g = parse_dag("workers 64\ncall[1..50] : io lognormal 100ms 0.8\nmerge : cpu 1ms after call[*]")
-        .graph
-        .unwrap();
+    let g = parse_dag(
+        "workers 64\ncall[1..50] : io lognormal 100ms 0.8\nmerge : cpu 1ms after call[*]",
+    )
+    .graph
+    .unwrap();
     let s = sweep(&g, &SimOptions::default(), 100).unwrap();
     assert_eq!(s.makespans_ms.len(), 100);
     assert!(s.min_ms < s.p50_ms && s.p50_ms < s.p99_ms && s.p99_ms <= s.max_ms);

@@ -16,7 +16,15 @@ fn rows(r: &RunResult) -> Vec<(String, usize, usize, f64, f64, Status, Option<St
         .iter()
         .flat_map(|t| {
             t.attempts.iter().enumerate().map(move |(k, a)| {
-                (t.id.clone(), k + 1, a.worker, a.start_ms, a.end_ms, a.status, a.reason.clone())
+                (
+                    t.id.clone(),
+                    k + 1,
+                    a.worker,
+                    a.start_ms,
+                    a.end_ms,
+                    a.status,
+                    a.reason.clone(),
+                )
             })
         })
         .collect()
@@ -28,7 +36,10 @@ const LOST: Option<String> = None;
 fn peak(g: &fanout::graph::Graph, opts: &SimOptions, resource: &str) -> u32 {
     let mut s = fanout::sched::Scheduler::new(g, opts.config(g)).unwrap();
     fanout::sim::run(&mut s).unwrap();
-    s.resource_peaks().into_iter().find(|p| p.0 == resource).map_or(0, |p| p.2)
+    s.resource_peaks()
+        .into_iter()
+        .find(|p| p.0 == resource)
+        .map_or(0, |p| p.2)
 }
 fn lost() -> Option<String> {
     Some("lost the hedge".into())
@@ -39,9 +50,11 @@ fn lost() -> Option<String> {
 /// primary's own draw, which is cancelled then ("lost the hedge"). `b` follows the winner.
 #[test]
 fn worked_example_the_hedge_wins() {
-    let g = parse_dag("workers 2\nseed 20\na : io lognormal 100ms 0.8 hedge 150ms\nb : cpu 10ms after a")
-        .graph
-        .unwrap();
+    let g = parse_dag(
+        "workers 2\nseed 20\na : io lognormal 100ms 0.8 hedge 150ms\nb : cpu 10ms after a",
+    )
+    .graph
+    .unwrap();
     let r = simulate(&g, &SimOptions::default()).unwrap();
     assert_eq!(
         rows(&r),
@@ -53,8 +66,18 @@ fn worked_example_the_hedge_wins() {
     );
     assert_eq!(r.tasks[0].status, Status::Ok);
     assert_eq!(r.tasks[0].worker, 1, "the record is the winner's");
-    let s = fanout::sched::Scheduler::new(&g, SchedConfig { seed: 20, ..SchedConfig::with_workers(2) }).unwrap();
-    assert!(s.plan(0, 1).duration_us > 435_655, "the primary would have run longer");
+    let s = fanout::sched::Scheduler::new(
+        &g,
+        SchedConfig {
+            seed: 20,
+            ..SchedConfig::with_workers(2)
+        },
+    )
+    .unwrap();
+    assert!(
+        s.plan(0, 1).duration_us > 435_655,
+        "the primary would have run longer"
+    );
     assert_eq!(s.plan(0, 2).duration_us, 285_655);
     let m = r.metrics.unwrap();
     assert_eq!((m.hedges, m.retries, m.hedge_lost_ms), (1, 0, 435.655));
@@ -65,7 +88,9 @@ fn worked_example_the_hedge_wins() {
 /// worker 1 and is cancelled at 236.008 (36.008 ms of extra work).
 #[test]
 fn worked_example_the_primary_wins() {
-    let g = parse_dag("workers 2\nseed 42\na : io lognormal 100ms 0.8 hedge 200ms").graph.unwrap();
+    let g = parse_dag("workers 2\nseed 42\na : io lognormal 100ms 0.8 hedge 200ms")
+        .graph
+        .unwrap();
     let r = simulate(&g, &SimOptions::default()).unwrap();
     assert_eq!(
         rows(&r),
@@ -81,11 +106,15 @@ fn worked_example_the_primary_wins() {
 #[test]
 fn a_hedge_counts_against_its_limit() {
     // One slot of `api`: the hedge can never start while the primary holds it.
-    let g = parse_dag("limit api 1\na : io 100ms hedge 10ms uses api").graph.unwrap();
+    let g = parse_dag("limit api 1\na : io 100ms hedge 10ms uses api")
+        .graph
+        .unwrap();
     let r = simulate(&g, &SimOptions::default()).unwrap();
     assert_eq!(r.tasks[0].attempts.len(), 1);
     assert_eq!(r.metrics.unwrap().hedges, 0);
-    let g = parse_dag("limit api 2\na : io 100ms hedge 10ms uses api").graph.unwrap();
+    let g = parse_dag("limit api 2\na : io 100ms hedge 10ms uses api")
+        .graph
+        .unwrap();
     let r = simulate(&g, &SimOptions::default()).unwrap();
     assert_eq!(r.tasks[0].attempts.len(), 2);
     assert_eq!(peak(&g, &SimOptions::default(), "api"), 2);
@@ -94,16 +123,29 @@ fn a_hedge_counts_against_its_limit() {
 #[test]
 fn a_failed_copy_leaves_the_other_running_and_retries_are_not_used_up() {
     // The primary fails at 100 ms; the copy (started at 50 ms) goes on and wins.
-    let g = parse_dag("a : io 100ms hedge 50ms fail attempts 1").graph.unwrap();
+    let g = parse_dag("a : io 100ms hedge 50ms fail attempts 1")
+        .graph
+        .unwrap();
     let r = simulate(&g, &SimOptions::default()).unwrap();
-    let st: Vec<_> = r.tasks[0].attempts.iter().map(|a| (a.status, a.start_ms, a.end_ms)).collect();
-    assert_eq!(st, [(Status::Failed, 0.0, 100.0), (Status::Ok, 50.0, 150.0)]);
+    let st: Vec<_> = r.tasks[0]
+        .attempts
+        .iter()
+        .map(|a| (a.status, a.start_ms, a.end_ms))
+        .collect();
+    assert_eq!(
+        st,
+        [(Status::Failed, 0.0, 100.0), (Status::Ok, 50.0, 150.0)]
+    );
     assert_eq!(r.tasks[0].status, Status::Ok);
 }
 
 #[test]
 fn the_done_when_figures_hedging_cuts_the_tail() {
-    let plain = parse_dag("workers 64\ncall[1..50] : io lognormal 100ms 0.8\nmerge : cpu 1ms after call[*]").graph.unwrap();
+    let plain = parse_dag(
+        "workers 64\ncall[1..50] : io lognormal 100ms 0.8\nmerge : cpu 1ms after call[*]",
+    )
+    .graph
+    .unwrap();
     let hedged = parse_dag("workers 64\ncall[1..50] : io lognormal 100ms 0.8 hedge 200ms\nmerge : cpu 1ms after call[*]").graph.unwrap();
     let a = sweep(&plain, &SimOptions::default(), 100).unwrap();
     let b = sweep(&hedged, &SimOptions::default(), 100).unwrap();

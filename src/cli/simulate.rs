@@ -76,7 +76,13 @@ pub struct Args {
 }
 
 /// `--seeds K`: the makespan distribution over K seeds.
-fn run_seeds(name: &str, graph: &fanout::graph::Graph, opts: &SimOptions, k: u32, json: bool) -> u8 {
+fn run_seeds(
+    name: &str,
+    graph: &fanout::graph::Graph,
+    opts: &SimOptions,
+    k: u32,
+    json: bool,
+) -> u8 {
     let s = match fanout::sim::sweep(graph, opts, k) {
         Ok(s) => s,
         Err(e) => {

@@ -9,9 +9,9 @@
 
 use super::diagnostic::{did_you_mean, suggestion_suffix};
 use super::duration::{parse_duration, parse_plain_number};
-use super::spread::parse_amount;
 use super::lexer::{lex_line_into, Tok, Token};
 use super::limits::*;
+use super::spread::parse_amount;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
 use crate::graph::kernel::{KernelWork, KERNELS};
@@ -19,8 +19,9 @@ use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
-pub(crate) const DECLARATIONS: [&str; 7] =
-    ["workers", "limit", "rate", "policy", "on_error", "seed", "breaker"];
+pub(crate) const DECLARATIONS: [&str; 7] = [
+    "workers", "limit", "rate", "policy", "on_error", "seed", "breaker",
+];
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
@@ -215,9 +216,16 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 .collect();
             match super::faults::parse_breaker(&words) {
                 Ok(mut b) => {
-                    if let Some(prev) = raw.decls.breakers.iter().find(|p| p.resource == b.resource) {
+                    if let Some(prev) = raw.decls.breakers.iter().find(|p| p.resource == b.resource)
+                    {
                         let line = prev.span.line;
-                        return self.err(kw_tok, format!("a breaker on `{}` is already declared on line {line}", b.resource));
+                        return self.err(
+                            kw_tok,
+                            format!(
+                                "a breaker on `{}` is already declared on line {line}",
+                                b.resource
+                            ),
+                        );
                     }
                     b.span = kw_loc.span();
                     raw.decls.breakers.push(b);

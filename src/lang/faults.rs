@@ -13,17 +13,25 @@ pub fn parse_breaker(words: &[&str]) -> Result<BreakerDecl, (usize, String)> {
     let want = |i: usize, kw: &str| -> Result<(), (usize, String)> {
         match words.get(i) {
             Some(w) if *w == kw => Ok(()),
-            Some(w) => Err((i, format!("expected `{kw}`, found `{w}`: write `{BREAKER_USAGE}`"))),
-            None => Err((i, format!("`breaker` is incomplete: write `{BREAKER_USAGE}`"))),
+            Some(w) => Err((
+                i,
+                format!("expected `{kw}`, found `{w}`: write `{BREAKER_USAGE}`"),
+            )),
+            None => Err((
+                i,
+                format!("`breaker` is incomplete: write `{BREAKER_USAGE}`"),
+            )),
         }
     };
-    let resource = words
-        .first()
-        .ok_or((0, format!("`breaker` needs a resource: write `{BREAKER_USAGE}`")))?;
+    let resource = words.first().ok_or((
+        0,
+        format!("`breaker` needs a resource: write `{BREAKER_USAGE}`"),
+    ))?;
     want(1, "after")?;
-    let n = words
-        .get(2)
-        .ok_or((2, format!("`breaker` is incomplete: write `{BREAKER_USAGE}`")))?;
+    let n = words.get(2).ok_or((
+        2,
+        format!("`breaker` is incomplete: write `{BREAKER_USAGE}`"),
+    ))?;
     let after = n
         .parse::<u32>()
         .ok()
@@ -34,15 +42,22 @@ pub fn parse_breaker(words: &[&str]) -> Result<BreakerDecl, (usize, String)> {
         _ => want(3, "failures")?,
     }
     want(4, "open")?;
-    let d = words
-        .get(5)
-        .ok_or((5, format!("`breaker` is incomplete: write `{BREAKER_USAGE}`")))?;
+    let d = words.get(5).ok_or((
+        5,
+        format!("`breaker` is incomplete: write `{BREAKER_USAGE}`"),
+    ))?;
     let open_us = parse_duration(d).map_err(|m| (5, m))?;
     if open_us == 0 {
-        return Err((5, "a breaker must stay open for some time, like `open 500ms`".into()));
+        return Err((
+            5,
+            "a breaker must stay open for some time, like `open 500ms`".into(),
+        ));
     }
     if let Some(w) = words.get(6) {
-        return Err((6, format!("unexpected `{w}` after the declaration: write `{BREAKER_USAGE}`")));
+        return Err((
+            6,
+            format!("unexpected `{w}` after the declaration: write `{BREAKER_USAGE}`"),
+        ));
     }
     Ok(BreakerDecl {
         resource: resource.to_string(),
@@ -59,10 +74,28 @@ mod tests {
     #[test]
     fn reads_a_breaker_and_names_the_bad_word() {
         let b = parse_breaker(&["api", "after", "3", "failures", "open", "500ms"]).unwrap();
-        assert_eq!((b.resource.as_str(), b.after, b.open_us), ("api", 3, 500_000));
+        assert_eq!(
+            (b.resource.as_str(), b.after, b.open_us),
+            ("api", 3, 500_000)
+        );
         assert_eq!(parse_breaker(&["api", "after", "x"]).unwrap_err().0, 2);
-        assert_eq!(parse_breaker(&["api", "after", "3", "failures", "shut"]).unwrap_err().0, 4);
-        assert_eq!(parse_breaker(&["api", "after", "3", "failures", "open"]).unwrap_err().0, 5);
-        assert_eq!(parse_breaker(&["api", "after", "3", "failures", "open", "0"]).unwrap_err().0, 5);
+        assert_eq!(
+            parse_breaker(&["api", "after", "3", "failures", "shut"])
+                .unwrap_err()
+                .0,
+            4
+        );
+        assert_eq!(
+            parse_breaker(&["api", "after", "3", "failures", "open"])
+                .unwrap_err()
+                .0,
+            5
+        );
+        assert_eq!(
+            parse_breaker(&["api", "after", "3", "failures", "open", "0"])
+                .unwrap_err()
+                .0,
+            5
+        );
     }
 }

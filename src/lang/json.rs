@@ -131,7 +131,10 @@ fn json_work(
                     d
                 }
                 Ok(_) => {
-                    diags.error(&field("duration"), format!("`{s}` has words after its duration"));
+                    diags.error(
+                        &field("duration"),
+                        format!("`{s}` has words after its duration"),
+                    );
                     0
                 }
                 Err((_, m)) => {
@@ -225,8 +228,15 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         tasks,
     } = doc;
     for (i, b) in breakers.into_iter().enumerate() {
-        let words = [b.resource.as_str(), "after", &b.after.to_string(), "failures", "open", b.open.as_str()]
-            .map(String::from);
+        let words = [
+            b.resource.as_str(),
+            "after",
+            &b.after.to_string(),
+            "failures",
+            "open",
+            b.open.as_str(),
+        ]
+        .map(String::from);
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         match super::faults::parse_breaker(&words) {
             Ok(d) => raw.decls.breakers.push(d),

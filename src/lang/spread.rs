@@ -20,15 +20,24 @@ pub fn parse_amount(words: &[&str]) -> Result<(Amount, usize), (usize, String)> 
     };
     if first == "lognormal" {
         let Some(&m) = words.get(1) else {
-            return Err((0, "`lognormal` needs a median and a sigma, like `lognormal 100ms 0.8`".into()));
+            return Err((
+                0,
+                "`lognormal` needs a median and a sigma, like `lognormal 100ms 0.8`".into(),
+            ));
         };
         let median_us = parse_duration(m).map_err(|e| (1, e))?;
         let Some(&s) = words.get(2) else {
-            return Err((1, format!("`lognormal {m}` needs a sigma after the median, like `lognormal {m} 0.8`")));
+            return Err((
+                1,
+                format!("`lognormal {m}` needs a sigma after the median, like `lognormal {m} 0.8`"),
+            ));
         };
         let sigma = parse_plain_number(s)
             .filter(|x| (0.0..=MAX_SPREAD).contains(x))
-            .ok_or((2, format!("`{s}` is not a sigma: write a number from 0 to {MAX_SPREAD}, like 0.8")))?;
+            .ok_or((
+                2,
+                format!("`{s}` is not a sigma: write a number from 0 to {MAX_SPREAD}, like 0.8"),
+            ))?;
         let sp = Spread::Lognormal { median_us, sigma };
         return Ok(((sp.mean_us(), Some(sp)), 3));
     }
@@ -38,7 +47,10 @@ pub fn parse_amount(words: &[&str]) -> Result<(Amount, usize), (usize, String)> 
         if lo > hi {
             return Err((0, format!("the range `{first}` is empty: the shorter duration comes first, like `100ms..2s`")));
         }
-        let sp = Spread::Uniform { lo_us: lo, hi_us: hi };
+        let sp = Spread::Uniform {
+            lo_us: lo,
+            hi_us: hi,
+        };
         return Ok(((sp.mean_us(), Some(sp)), 1));
     }
     let mean_us = parse_duration(first).map_err(|e| (0, e))?;
@@ -46,15 +58,27 @@ pub fn parse_amount(words: &[&str]) -> Result<(Amount, usize), (usize, String)> 
         return Ok(((mean_us, None), 1));
     }
     let Some(&p) = words.get(2) else {
-        return Err((1, format!("`~` needs a spread after it, like `{first} ~ 30%`")));
+        return Err((
+            1,
+            format!("`~` needs a spread after it, like `{first} ~ 30%`"),
+        ));
     };
     let rel = match p.strip_suffix('%') {
         Some(pct) => parse_plain_number(pct).map(|x| x / 100.0),
         None => parse_plain_number(p),
     }
     .filter(|x| (0.0..=MAX_SPREAD).contains(x))
-    .ok_or((2, format!("`{p}` is not a spread: write a percentage of the mean from 0 to {}%, like 30%", MAX_SPREAD * 100.0)))?;
-    let sp = Spread::Normal { mean_us, rel_sd: rel };
+    .ok_or((
+        2,
+        format!(
+            "`{p}` is not a spread: write a percentage of the mean from 0 to {}%, like 30%",
+            MAX_SPREAD * 100.0
+        ),
+    ))?;
+    let sp = Spread::Normal {
+        mean_us,
+        rel_sd: rel,
+    };
     Ok(((sp.mean_us(), Some(sp)), 3))
 }
 

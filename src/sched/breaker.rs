@@ -167,7 +167,11 @@ impl Breakers {
     /// The probe of a half-open breaker was cancelled (never ended): let another through.
     pub(crate) fn forget_probe(&mut self, task: u32, attempt: u32) {
         for b in &mut self.list {
-            if b.state == (BreakerState::HalfOpen { probe: Some((task, attempt)) }) {
+            if b.state
+                == (BreakerState::HalfOpen {
+                    probe: Some((task, attempt)),
+                })
+            {
                 b.state = BreakerState::HalfOpen { probe: None };
             }
         }

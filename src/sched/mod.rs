@@ -15,9 +15,9 @@
 //! backoff, timeouts and error handling all live here; see `DESIGN.md` in this folder for
 //! the states and invariants.
 
+pub mod breaker;
 mod config;
 mod core;
-pub mod breaker;
 mod gate;
 pub mod hedge;
 mod index;

@@ -89,7 +89,10 @@ mod tests {
 
     #[test]
     fn uniform_stays_in_range_and_hits_both_ends() {
-        let s = Spread::Uniform { lo_us: 10, hi_us: 12 };
+        let s = Spread::Uniform {
+            lo_us: 10,
+            hi_us: 12,
+        };
         let draws: Vec<_> = (0..300).map(|a| s.draw(duration_bits(1, 0, a))).collect();
         assert!(draws.iter().all(|&d| (10..=12).contains(&d)));
         assert!(draws.contains(&10) && draws.contains(&12));
@@ -97,8 +100,13 @@ mod tests {
 
     #[test]
     fn lognormal_median_and_mean_are_right() {
-        let s = Spread::Lognormal { median_us: 100_000, sigma: 0.8 };
-        let mut d: Vec<_> = (0..20_000).map(|t| s.draw(duration_bits(3, t, 0))).collect();
+        let s = Spread::Lognormal {
+            median_us: 100_000,
+            sigma: 0.8,
+        };
+        let mut d: Vec<_> = (0..20_000)
+            .map(|t| s.draw(duration_bits(3, t, 0)))
+            .collect();
         d.sort_unstable();
         let median = d[d.len() / 2] as f64;
         assert!((median / 100_000.0 - 1.0).abs() < 0.03, "{median}");
@@ -109,11 +117,18 @@ mod tests {
 
     #[test]
     fn normal_is_clipped_at_zero() {
-        let s = Spread::Normal { mean_us: 1000, rel_sd: 2.0 };
+        let s = Spread::Normal {
+            mean_us: 1000,
+            rel_sd: 2.0,
+        };
         let d: Vec<_> = (0..5000).map(|t| s.draw(duration_bits(0, t, 0))).collect();
         assert!(d.contains(&0));
         let mean = d.iter().sum::<u64>() as f64 / d.len() as f64;
-        assert!((mean / s.mean_us() as f64 - 1.0).abs() < 0.06, "{mean} vs {}", s.mean_us());
+        assert!(
+            (mean / s.mean_us() as f64 - 1.0).abs() < 0.06,
+            "{mean} vs {}",
+            s.mean_us()
+        );
     }
 
     /// `lognormal 100ms 0.8`, seed 42, tasks 0..4, first attempt: the same µs on every
@@ -122,7 +137,10 @@ mod tests {
 
     #[test]
     fn duration_draws_match_golden_values() {
-        let s = Spread::Lognormal { median_us: 100_000, sigma: 0.8 };
+        let s = Spread::Lognormal {
+            median_us: 100_000,
+            sigma: 0.8,
+        };
         let d: Vec<_> = (0..4).map(|t| s.draw(duration_bits(42, t, 0))).collect();
         assert_eq!(d, GOLDEN_LOGNORMAL);
     }

@@ -16,7 +16,13 @@ pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
     loop {
         while let Some(s) = sched.next(now) {
             let (len, outcome) = s.plan.simulate();
-            events.push(Reverse((now + len, seq, s.task as u32, outcome as u8, s.worker as u32)));
+            events.push(Reverse((
+                now + len,
+                seq,
+                s.task as u32,
+                outcome as u8,
+                s.worker as u32,
+            )));
             seq += 1;
         }
         // Done: after a fail-fast, ends of cancelled attempts may remain; they are moot.

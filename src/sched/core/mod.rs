@@ -1,12 +1,12 @@
 //! The scheduler state machine. See `src/sched/DESIGN.md` for the states and invariants.
 
+use super::breaker::Breakers;
 use super::config::SchedConfig;
 use super::gate::Gate;
+use super::hedge::{Copy, Hedges};
 use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
-use super::breaker::Breakers;
-use super::hedge::{Copy, Hedges};
 use super::rng::{duration_bits, failure_draw};
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
@@ -482,7 +482,11 @@ impl Scheduler {
     pub fn plan(&self, task: usize, attempt: u32) -> AttemptPlan {
         let mut duration_us = self.slots[task].duration;
         if let Some(sp) = self.special(task).and_then(|o| o.spread.as_ref()) {
-            duration_us = sp.draw(duration_bits(self.cfg.seed, task, attempt.saturating_sub(1)));
+            duration_us = sp.draw(duration_bits(
+                self.cfg.seed,
+                task,
+                attempt.saturating_sub(1),
+            ));
         }
         match self.special(task) {
             None => AttemptPlan {
@@ -540,7 +544,14 @@ impl Scheduler {
         }
         if !self.hedges.copies.is_empty() && slot.state == TaskState::Running {
             if let Some(c) = self.hedges.copies.get(&(task as u32)).copied() {
-                return self.finish_hedged(task, worker.map(|w| w as u32), c, outcome, start_us, now);
+                return self.finish_hedged(
+                    task,
+                    worker.map(|w| w as u32),
+                    c,
+                    outcome,
+                    start_us,
+                    now,
+                );
             }
         }
         match slot.state {
@@ -573,8 +584,7 @@ impl Scheduler {
             }
             _ if rounds <= retry => {
                 let base = self.special(task).map_or(0, |o| o.backoff);
-                let delay =
-                    base.saturating_mul(1u64.checked_shl(rounds - 1).unwrap_or(u64::MAX));
+                let delay = base.saturating_mul(1u64.checked_shl(rounds - 1).unwrap_or(u64::MAX));
                 self.slots[task].state = TaskState::Backoff;
                 if delay == 0 {
                     self.slots[task].eligible = now;
@@ -1049,7 +1059,8 @@ impl Scheduler {
                     self.enter_gate(task, now);
                 }
             } else {
-                self.timers.push(Reverse((now.saturating_add(delay), task as u32)));
+                self.timers
+                    .push(Reverse((now.saturating_add(delay), task as u32)));
             }
             return;
         }
@@ -1169,12 +1180,26 @@ impl Scheduler {
                 // The copy won: the primary is cancelled, then the copy's end is recorded.
                 let s = self.slots[task];
                 self.waits.queued_us += s.start.saturating_sub(s.admitted);
-                self.record_as(task, c.primary_attempt, primary.0, primary.1, end, Status::Cancelled);
+                self.record_as(
+                    task,
+                    c.primary_attempt,
+                    primary.0,
+                    primary.1,
+                    end,
+                    Status::Cancelled,
+                );
                 self.hedges.lost.insert((t32, c.primary_attempt));
                 self.hedges.unreported.insert((t32, primary.0));
                 self.hedges.just_lost.push((t32, primary.0));
                 self.release_on(task, primary.0);
-                self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
+                self.record_as(
+                    task,
+                    c.attempt,
+                    c.worker,
+                    start_us.unwrap_or(c.start),
+                    end,
+                    status,
+                );
                 self.release_on(task, c.worker);
                 self.breakers.forget_probe(t32, c.primary_attempt);
                 self.breaker_ended(task, c.attempt, true, now);
@@ -1187,7 +1212,14 @@ impl Scheduler {
             (false, Outcome::Ok) => {
                 let s = self.slots[task];
                 self.waits.queued_us += s.start.saturating_sub(s.admitted);
-                self.record_as(task, c.primary_attempt, primary.0, start_us.unwrap_or(primary.1), end, status);
+                self.record_as(
+                    task,
+                    c.primary_attempt,
+                    primary.0,
+                    start_us.unwrap_or(primary.1),
+                    end,
+                    status,
+                );
                 self.release_on(task, primary.0);
                 self.breaker_ended(task, c.primary_attempt, true, now);
                 self.breakers.forget_probe(t32, c.attempt);
@@ -1201,7 +1233,14 @@ impl Scheduler {
             }
             (true, _) => {
                 // The copy failed: the primary goes on alone.
-                self.record_as(task, c.attempt, c.worker, start_us.unwrap_or(c.start), end, status);
+                self.record_as(
+                    task,
+                    c.attempt,
+                    c.worker,
+                    start_us.unwrap_or(c.start),
+                    end,
+                    status,
+                );
                 self.release_on(task, c.worker);
                 self.breaker_ended(task, c.attempt, false, now);
             }
@@ -1209,7 +1248,14 @@ impl Scheduler {
                 // The primary failed: the copy goes on as the task's attempt.
                 let s = self.slots[task];
                 self.waits.queued_us += s.start.saturating_sub(s.admitted);
-                self.record_as(task, c.primary_attempt, primary.0, start_us.unwrap_or(primary.1), end, status);
+                self.record_as(
+                    task,
+                    c.primary_attempt,
+                    primary.0,
+                    start_us.unwrap_or(primary.1),
+                    end,
+                    status,
+                );
                 self.release_on(task, primary.0);
                 self.breaker_ended(task, c.primary_attempt, false, now);
                 let s = &mut self.slots[task];

@@ -10,8 +10,11 @@ use fanout::sim::{simulate, sweep, SimOptions};
 use fanout::trace::{RunResult, Status};
 use proptest::prelude::*;
 
-/// (id, attempt, worker, start, end, status, reason) of every attempt.
-fn rows(r: &RunResult) -> Vec<(String, usize, usize, f64, f64, Status, Option<String>)> {
+/// (id, attempt, worker, start, end, status, reason) of one attempt.
+type Row = (String, usize, usize, f64, f64, Status, Option<String>);
+
+/// Every attempt's row.
+fn rows(r: &RunResult) -> Vec<Row> {
     r.tasks
         .iter()
         .flat_map(|t| {

@@ -5,11 +5,13 @@ use crate::sched::{Outcome, Scheduler};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+/// An attempt's end: (end time, start sequence, task, outcome, worker); ties by start order.
+type Event = (Micros, u64, u32, u8, u32);
+
 /// Runs `sched` to completion in virtual time from 0; returns the makespan in µs (the time
 /// of the last event). Errors only if the scheduler stalls, which would be a bug.
 pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
-    // (end time, start sequence, task, outcome, worker): ties by start order.
-    let mut events: BinaryHeap<Reverse<(Micros, u64, u32, u8, u32)>> = BinaryHeap::new();
+    let mut events: BinaryHeap<Reverse<Event>> = BinaryHeap::new();
     let mut seq = 0u64;
     let mut now: Micros = 0;
     let mut makespan = 0;

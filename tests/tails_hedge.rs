@@ -187,3 +187,40 @@ proptest! {
         prop_assert_eq!(rows(&d), rows(&r));
     }
 }
+
+/// `fanout run` (OS threads) agrees with the simulation on the hedge, and stops the losing
+/// `io` copy: both dependents start right after the winner, none waits for the loser's
+/// own end (76 ms later).
+#[test]
+fn native_run_agrees_and_stops_the_loser() {
+    let g = parse_dag("workers 2\nseed 20\na : io lognormal 100ms 0.8 hedge 150ms\nx : io 5ms after a\ny : io 5ms after a")
+        .graph
+        .unwrap();
+    let sim = simulate(&g, &SimOptions::default()).unwrap();
+    let real = fanout::exec::native::run_native(g, 2).unwrap();
+    let shape = |r: &RunResult| -> Vec<_> {
+        r.tasks
+            .iter()
+            .map(|t| {
+                (
+                    t.id.clone(),
+                    t.status,
+                    t.attempts
+                        .iter()
+                        .map(|a| (a.status, a.reason.clone()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(shape(&real), shape(&sim));
+    let a_end = real.tasks[0].end_ms;
+    for t in &real.tasks[1..] {
+        assert!(
+            t.start_ms - a_end < 40.0,
+            "{} started {} ms after the winner",
+            t.id,
+            t.start_ms - a_end
+        );
+    }
+}

@@ -99,6 +99,10 @@ pub struct TaskOptions {
     /// `hedge D`: an attempt still running after D gets a second copy on another worker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedge_us: Option<Micros>,
+    /// `uses a then b`: the resource taken second, while still holding `uses` (hold and
+    /// wait), and the share of the work done before taking it (`uses a 30% then b`: 0.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then_uses: Option<(String, f64)>,
 }
 
 /// One task of a graph.
@@ -173,6 +177,19 @@ pub enum OnError {
     Continue,
 }
 
+/// `on_deadlock`: what the scheduler does when tasks holding resources wait for each other
+/// in a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnDeadlock {
+    /// Stop the run: every task not yet ended is cancelled.
+    #[default]
+    FailRun,
+    /// Fail the attempt that started last among the cycle (releasing what it holds), as
+    /// databases choose a victim; retries and `on_error` apply to it.
+    FailYoungest,
+}
+
 /// `limit <resource> N`: at most N tasks using the resource run at once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Limit {
@@ -209,6 +226,9 @@ pub struct Declarations {
     pub policy: Option<Policy>,
     pub on_error: Option<OnError>,
     pub seed: Option<u64>,
+    /// What a deadlock does (`on_deadlock`); `None`: `fail-run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_deadlock: Option<OnDeadlock>,
     /// Circuit breakers (`breaker`), one per resource.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breakers: Vec<BreakerDecl>,

@@ -19,8 +19,15 @@ use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
-pub(crate) const DECLARATIONS: [&str; 7] = [
-    "workers", "limit", "rate", "policy", "on_error", "seed", "breaker",
+pub(crate) const DECLARATIONS: [&str; 8] = [
+    "workers",
+    "limit",
+    "rate",
+    "policy",
+    "on_error",
+    "seed",
+    "breaker",
+    "on_deadlock",
 ];
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
@@ -252,6 +259,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             "rate" => "rate <resource> N/s",
             "policy" => "policy critical-path|fifo|priority|waves|random",
             "on_error" => "on_error fail-fast|skip-dependents|continue",
+            "on_deadlock" => "on_deadlock fail-run|fail-youngest",
             _ => "seed N",
         };
         let nargs = if matches!(kw, "limit" | "rate") { 2 } else { 1 };
@@ -277,6 +285,23 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
         let (vt, v) = *args.last().unwrap_or(&(kw_tok, ""));
         let vloc = self.loc(vt);
         match kw {
+            "on_deadlock" => {
+                if let Some(prev) = already(raw) {
+                    return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
+                }
+                raw.decls.on_deadlock = Some(match v {
+                    "fail-run" => crate::graph::OnDeadlock::FailRun,
+                    "fail-youngest" => crate::graph::OnDeadlock::FailYoungest,
+                    _ => return self.err(
+                        vt,
+                        format!(
+                            "unknown on_deadlock mode `{v}`: expected fail-run or fail-youngest{}",
+                            suggestion_suffix(did_you_mean(v, ["fail-run", "fail-youngest"]))
+                        ),
+                    ),
+                });
+                raw.decl_locs.push((kw, vloc));
+            }
             "workers" | "seed" | "policy" | "on_error" => {
                 if let Some(prev) = already(raw) {
                     return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
@@ -605,6 +630,40 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "uses" => {
                     o.uses.push(v.to_string());
                     task.uses_locs.push(self.loc(vt));
+                    // `uses a then b`, `uses a 30% then b`: hold and wait.
+                    let word = |k: usize| match self.toks.get(self.pos + k).map(|t| &t.tok) {
+                        Some(Tok::Word(w)) => Some(*w),
+                        _ => None,
+                    };
+                    let (at, skip) = match (word(0), word(1)) {
+                        (Some("then"), _) => (Some(Ok(0.5)), 1),
+                        (Some(p), Some("then")) if p.ends_with('%') => (
+                            Some(
+                                parse_plain_number(&p[..p.len() - 1])
+                                    .map(|x| x / 100.0)
+                                    .filter(|x| *x > 0.0 && *x < 1.0)
+                                    .ok_or(p),
+                            ),
+                            2,
+                        ),
+                        _ => (None, 0),
+                    };
+                    if let Some(at) = at {
+                        let at_tok = self.toks[self.pos].clone();
+                        self.pos += skip;
+                        match (at, self.next_word()) {
+                            (Err(p), _) => self.err(&at_tok, format!("`{p}` is not a split: write a percentage of the work done before the second resource, from 1% to 99%, like `uses a 30% then b`")),
+                            (Ok(_), None) => self.err_at_end("expected a resource after `then`, like `uses a then b`"),
+                            (Ok(at), Some((rt, r))) => {
+                                if task.options.then_uses.is_some() {
+                                    self.err(rt, "a task takes at most two resources in turn: `uses a then b`");
+                                } else {
+                                    task.options.then_uses = Some((r.to_string(), at));
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     // `uses a, b`: more resources after commas.
                     while self.peek().is_some_and(|t| t.tok == Tok::Comma) {
                         self.pos += 1;

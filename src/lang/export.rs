@@ -119,6 +119,13 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
     }
     if !o.uses.is_empty() {
         let _ = write!(out, " uses {}", o.uses.join(", "));
+        if let Some((b, at)) = &o.then_uses {
+            if (*at - 0.5).abs() < 1e-12 {
+                let _ = write!(out, " then {b}");
+            } else {
+                let _ = write!(out, " {}% then {b}", (at * 1e4).round() / 100.0);
+            }
+        }
     }
     if let Some(r) = o.reduce {
         let name = REDUCERS
@@ -203,6 +210,8 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     backoff: o.backoff_us.map(dur),
                     timeout: o.timeout_us.map(dur),
                     hedge: o.hedge_us.map(dur),
+                    then: o.then_uses.as_ref().map(|(b, _)| b.clone()),
+                    then_at: o.then_uses.as_ref().map(|(_, at)| *at),
                     fail: o.fail_probability,
                     fail_attempts: o.fail_attempts,
                     priority: o.priority,

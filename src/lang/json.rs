@@ -98,6 +98,11 @@ pub struct JsonTask {
     /// `hedge`: a duration, as `timeout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedge: Option<serde_json::Value>,
+    /// `uses a then b`: `"then": "b"`, with `"then_at"` the share done before it (0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then_at: Option<f64>,
     #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub fail: f64,
     #[serde(default, skip_serializing_if = "is_zero_u32")]
@@ -356,6 +361,9 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 reduce: t.reduce,
                 spread,
                 hedge_us,
+                then_uses: t
+                    .then
+                    .map(|b| (b, t.then_at.unwrap_or(0.5).clamp(0.01, 0.99))),
             },
             option_locs,
             uses_locs,

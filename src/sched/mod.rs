@@ -18,6 +18,7 @@
 pub mod breaker;
 mod config;
 mod core;
+pub mod deadlock;
 mod gate;
 pub mod hedge;
 mod index;

@@ -64,9 +64,13 @@ pub fn run_result_with(
                     end_ms: ms(a.end_us),
                     duration_ms: ms(a.end_us.saturating_sub(a.start_us)),
                     status: a.status,
-                    reason: sched
-                        .lost_hedge(t, a.attempt)
-                        .then(|| crate::sched::hedge::LOST_THE_HEDGE.to_string()),
+                    reason: if sched.lost_hedge(t, a.attempt) {
+                        Some(crate::sched::hedge::LOST_THE_HEDGE.to_string())
+                    } else if sched.deadlock_victim(t, a.attempt) {
+                        Some(crate::sched::deadlock::DEADLOCK_VICTIM.to_string())
+                    } else {
+                        None
+                    },
                 }
             })
             .collect();
@@ -112,6 +116,33 @@ pub fn run_result_with(
         counter: None,
         cpu_share: None,
         breakers: breaker_bands(sched),
+        deadlocks: sched
+            .deadlocks()
+            .into_iter()
+            .map(|(f, names)| {
+                let id = |t: u32| graph.tasks[t as usize].id.clone();
+                let cycle: Vec<String> = f
+                    .cycle
+                    .iter()
+                    .zip(&names)
+                    .map(|(&(t, _, _), (h, w))| format!("{} holds {h}, waits for {w}", id(t)))
+                    .collect();
+                let mut frozen = f.frozen.clone();
+                frozen.sort_unstable();
+                super::DeadlockReport {
+                    at_ms: ms(f.at_us),
+                    cycle: cycle.join("; "),
+                    frozen: frozen.into_iter().map(id).collect(),
+                    resolution: if f.victim.is_some() {
+                        "fail-youngest"
+                    } else {
+                        "fail-run"
+                    }
+                    .into(),
+                    victim: f.victim.map(id),
+                }
+            })
+            .collect(),
     })
 }
 

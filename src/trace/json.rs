@@ -31,6 +31,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         counter: result.counter,
         cpu_share: result.cpu_share.clone(),
         breakers: result.breakers.clone(),
+        deadlocks: result.deadlocks.clone(),
         kernel_calibration: result.kernel_calibration.clone(),
     };
     let text = serde_json::to_string_pretty(&head)?;

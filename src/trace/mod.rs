@@ -121,6 +121,26 @@ pub struct RunResult {
     /// band per resource. Absent when the graph declares none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breakers: Vec<BreakerBand>,
+    /// Deadlocks the scheduler found (`uses a then b`), in the order found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<DeadlockReport>,
+}
+
+/// A deadlock: the cycle, named (`"t1 holds a, waits for b; t2 holds b, waits for a"`),
+/// the tasks it froze, and how `on_deadlock` resolved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadlockReport {
+    /// When it was found.
+    pub at_ms: f64,
+    /// The cycle in words.
+    pub cycle: String,
+    /// Every task frozen by it, in declaration order.
+    pub frozen: Vec<String>,
+    /// `fail-run` (the run was stopped) or `fail-youngest`.
+    pub resolution: String,
+    /// The task whose attempt was failed (`fail-youngest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub victim: Option<String>,
 }
 
 /// One breaker's states over a run: closed from 0, then each change in time order.

@@ -222,6 +222,7 @@ mod tests {
             counter: None,
             cpu_share: None,
             breakers: Vec::new(),
+            deadlocks: Vec::new(),
             kernel_calibration: None,
         }
     }

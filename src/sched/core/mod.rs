@@ -2,6 +2,7 @@
 
 use super::breaker::Breakers;
 use super::config::SchedConfig;
+use super::deadlock::{cycle_in, frozen, DeadlockFound, HoldWait, Phase};
 use super::gate::Gate;
 use super::hedge::{Copy, Hedges};
 use super::index::{prepare_with, Csr};
@@ -185,6 +186,8 @@ struct Special {
     spread: Option<crate::graph::Spread>,
     /// `hedge D`: start a second copy when an attempt has run this long.
     hedge: Option<Micros>,
+    /// `uses a then b`: the second resource and the share of work done before it.
+    then: Option<(u16, f64)>,
     uses: Vec<u16>,
     /// The gate group of `uses` (`u32::MAX` if none).
     group: u32,
@@ -252,6 +255,8 @@ pub struct Scheduler {
     waits: Waits,
     hedges: Hedges,
     breakers: Breakers,
+    hw: HoldWait,
+    on_deadlock: crate::graph::OnDeadlock,
 }
 
 impl Scheduler {
@@ -291,6 +296,7 @@ impl Scheduler {
                 || o.fail_attempts > 0
                 || o.spread.is_some()
                 || o.hedge_us.is_some()
+                || o.then_uses.is_some()
                 || !uses.is_empty();
             let opts = if special {
                 specials.push(Special {
@@ -301,6 +307,9 @@ impl Scheduler {
                     fail_attempts: o.fail_attempts,
                     spread: o.spread,
                     hedge: o.hedge_us,
+                    then: o.then_uses.as_ref().and_then(|(b, at)| {
+                        resources.index(b).map(|i| (i as u16, at.clamp(0.01, 0.99)))
+                    }),
                     group: if uses.is_empty() {
                         u32::MAX
                     } else {
@@ -362,6 +371,8 @@ impl Scheduler {
             waits: Waits::default(),
             hedges: Hedges::default(),
             breakers: Breakers::default(),
+            hw: HoldWait::default(),
+            on_deadlock: graph.decls.on_deadlock.unwrap_or_default(),
         };
         for b in &graph.decls.breakers {
             if let Some(i) = s.resources.index(&b.resource) {
@@ -414,6 +425,9 @@ impl Scheduler {
             self.open_wave(now);
         }
         self.hedges_due(now);
+        if let Some(start) = self.second_phase(now) {
+            return Some(start);
+        }
         let Some(&Reverse(worker)) = self.free_workers.peek() else {
             self.refresh_gate(now);
             return None;
@@ -468,11 +482,16 @@ impl Scheduler {
                     .timers
                     .push(Reverse((now.saturating_add(h), task as u32, attempt)));
             }
+            let mut plan = self.plan(task, attempt);
+            if self.special(task).is_some_and(|o| o.then.is_some()) {
+                self.hw.phase.insert(task as u32, Phase::First);
+                plan = self.phase_plan(task, attempt, true);
+            }
             return Some(Start {
                 task,
                 worker: worker as usize,
                 attempt,
-                plan: self.plan(task, attempt),
+                plan,
             });
         }
     }
@@ -542,6 +561,16 @@ impl Scheduler {
                 return Ok(());
             }
         }
+        if slot.state == TaskState::Running
+            && !self.hw.phase.is_empty()
+            && self.hw.phase.get(&(task as u32)) == Some(&Phase::First)
+        {
+            self.advance(now);
+            // The attempt started when its first phase did (as measured, in a real run).
+            self.slots[task].start = start_us.unwrap_or(slot.start);
+            self.phase_one_done(task);
+            return Ok(());
+        }
         if !self.hedges.copies.is_empty() && slot.state == TaskState::Running {
             if let Some(c) = self.hedges.copies.get(&(task as u32)).copied() {
                 return self.finish_hedged(
@@ -571,7 +600,15 @@ impl Scheduler {
             Outcome::Failed => Status::Failed,
             Outcome::Timeout => Status::Timeout,
         };
-        self.record(task, start_us.unwrap_or(slot.start), end, status);
+        // A `then` attempt's record spans both phases: it started with the first.
+        let second =
+            !self.hw.phase.is_empty() && self.hw.phase.get(&(task as u32)) == Some(&Phase::Second);
+        let start = if second {
+            slot.start
+        } else {
+            start_us.unwrap_or(slot.start)
+        };
+        self.record(task, start, end, status);
         self.release_attempt(task);
         self.breaker_ended(task, slot.cur, outcome == Outcome::Ok, now);
         let retry = self.special(task).map_or(0, |o| o.retry);
@@ -922,6 +959,17 @@ impl Scheduler {
 
     /// Frees worker `w` and the resource slots of the attempt of `task` it ran.
     fn release_on(&mut self, task: usize, w: u32) {
+        if !self.hw.phase.is_empty() {
+            let t32 = task as u32;
+            if let Some(p) = self.hw.phase.remove(&t32) {
+                self.hw.waiting.retain(|&x| x != t32);
+                if p == Phase::Second {
+                    if let Some((b, _)) = self.special(task).and_then(|o| o.then) {
+                        self.resources.release(&[b]);
+                    }
+                }
+            }
+        }
         self.free_workers.push(Reverse(w));
         self.running -= 1;
         if let Some(o) = self.special(task) {
@@ -1010,6 +1058,158 @@ impl Scheduler {
         self.timers.clear();
         self.held.clear();
         self.hedges.clear_pending();
+    }
+
+    // ---- hold and wait, deadlocks (see `sched/deadlock.rs`) -----------------------------
+
+    /// The plan of one phase of a `then` attempt: the first share of its duration (never
+    /// failing), or the rest (failing as the attempt's plan says).
+    fn phase_plan(&self, task: usize, attempt: u32, first: bool) -> AttemptPlan {
+        let full = self.plan(task, attempt);
+        let at = self.special(task).and_then(|o| o.then).map_or(0.5, |t| t.1);
+        let one = (full.duration_us as f64 * at).round() as Micros;
+        AttemptPlan {
+            duration_us: if first {
+                one
+            } else {
+                full.duration_us - one.min(full.duration_us)
+            },
+            fails: !first && full.fails,
+            timeout_us: None,
+        }
+    }
+
+    /// The first phase of `then` task `task` ended: it waits for its second resource,
+    /// holding its first ones and its worker. Checks for a deadlock.
+    fn phase_one_done(&mut self, task: usize) {
+        let t32 = task as u32;
+        self.hw.phase.insert(t32, Phase::Waiting);
+        self.hw.waiting.push(t32);
+        self.check_deadlock();
+    }
+
+    /// A waiting `then` task whose second resource has room takes it and starts its second
+    /// phase, on its own worker.
+    fn second_phase(&mut self, now: Micros) -> Option<Start> {
+        if self.hw.waiting.is_empty() || self.aborted {
+            return None;
+        }
+        for i in 0..self.hw.waiting.len() {
+            let task = self.hw.waiting[i] as usize;
+            let Some((b, _)) = self.special(task).and_then(|o| o.then) else {
+                continue;
+            };
+            if !self.resources.admits(&[b], now) {
+                continue;
+            }
+            self.hw.waiting.remove(i);
+            self.resources.take(&[b], now);
+            self.hw.phase.insert(task as u32, Phase::Second);
+            let s = self.slots[task];
+            return Some(Start {
+                task,
+                worker: s.worker as usize,
+                attempt: s.cur,
+                plan: self.phase_plan(task, s.cur, false),
+            });
+        }
+        None
+    }
+
+    /// The tasks holding resource `r` now: running attempts that use it (a `then` task's
+    /// second resource once in its second phase).
+    fn holders(&self, r: u16) -> Vec<u32> {
+        (0..self.slots.len())
+            .filter(|&t| self.slots[t].state == TaskState::Running)
+            .filter(|&t| {
+                self.uses(t).contains(&r)
+                    || (self.hw.phase.get(&(t as u32)) == Some(&Phase::Second)
+                        && self
+                            .special(t)
+                            .and_then(|o| o.then)
+                            .is_some_and(|x| x.0 == r))
+            })
+            .map(|t| t as u32)
+            .collect()
+    }
+
+    fn wants(&self, t: u32) -> u16 {
+        self.special(t as usize)
+            .and_then(|o| o.then)
+            .map_or(0, |x| x.0)
+    }
+
+    /// Finds a deadlock among the waiting tasks and resolves it by `on_deadlock`.
+    fn check_deadlock(&mut self) {
+        let now = self.now;
+        loop {
+            let waiting = self.hw.waiting.clone();
+            let stuck = frozen(
+                &waiting,
+                |t| self.wants(t),
+                |r| self.holders(r),
+                |r| self.resources.admits(&[r], now),
+            );
+            if stuck.is_empty() {
+                return;
+            }
+            let cycle = cycle_in(&stuck, |t| self.wants(t), |r| self.holders(r));
+            let described: Vec<(u32, u16, u16)> = cycle
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| {
+                    let prev = cycle[(i + cycle.len() - 1) % cycle.len()];
+                    (t, self.wants(prev), self.wants(t))
+                })
+                .collect();
+            let mut found = DeadlockFound {
+                at_us: now,
+                cycle: described,
+                frozen: stuck.clone(),
+                victim: None,
+            };
+            let policy = self.on_deadlock;
+            if policy == crate::graph::OnDeadlock::FailRun {
+                self.hw.found.push(found);
+                self.abort(now);
+                return;
+            }
+            // fail-youngest: the attempt of the cycle that started last (ties: larger index).
+            let victim = *cycle
+                .iter()
+                .max_by_key(|&&t| (self.slots[t as usize].start, t))
+                .unwrap_or(&cycle[0]);
+            found.victim = Some(victim);
+            self.hw.found.push(found);
+            let attempt = self.slots[victim as usize].cur;
+            self.hw.victims.push((victim, attempt));
+            let _ = self.finish_on(victim as usize, None, Outcome::Failed, None, now);
+            if self.aborted {
+                return;
+            }
+        }
+    }
+
+    /// Every deadlock found in the run, with the resource names.
+    pub fn deadlocks(&self) -> Vec<(DeadlockFound, Vec<(String, String)>)> {
+        let name = |r: u16| self.resources.list[r as usize].name.clone();
+        self.hw
+            .found
+            .iter()
+            .map(|f| {
+                let names = f
+                    .cycle
+                    .iter()
+                    .map(|&(_, h, w)| (name(h), name(w)))
+                    .collect();
+                (f.clone(), names)
+            })
+            .collect()
+    }
+
+    /// Whether attempt `attempt` of `task` was failed to break a deadlock.
+    pub fn deadlock_victim(&self, task: usize, attempt: u32) -> bool {
+        self.hw.victims.contains(&(task as u32, attempt))
     }
 
     // ---- circuit breakers (see `sched/breaker.rs`) ----------------------------------------

@@ -158,3 +158,43 @@ describe('the page draws the makespan histogram over seeds', () => {
     assert.ok(drawn.some((b) => b.reason === 'lost the hedge'), JSON.stringify(drawn));
   });
 });
+
+for (const [mode, isolation] of [['threads', true], ['workers', false], ['async', false]]) {
+  describe(`${mode} mode: deadlocks`, () => {
+    let page;
+    usePage((p) => { page = p; }, { isolation });
+    test('the deadlock run stops within a second with the cycle named, as simulated', async () => {
+      const kind = mode === 'async' ? 'io' : 'cpu';
+      const text = `workers 2\nlimit a 1\nlimit b 1\nt1 : ${kind} 100ms uses a then b\nt2 : ${kind} 100ms uses b then a`;
+      const sim = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2 }), text);
+      const t0 = Date.now();
+      const real = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 2, mode: m }), [text, mode]);
+      const took = Date.now() - t0;
+      assert.ok(took < 1000, `the run took ${took} ms`);
+      for (const r of [sim, real]) {
+        assert.equal(r.deadlocks.length, 1);
+        assert.equal(r.deadlocks[0].cycle, 't1 holds a, waits for b; t2 holds b, waits for a');
+        assert.deepEqual(r.deadlocks[0].frozen, ['t1', 't2']);
+        assert.deepEqual(r.tasks.map((t) => t.status), ['cancelled', 'cancelled']);
+      }
+      assert.ok(real.deadlocks[0].at_ms >= 45 && real.deadlocks[0].at_ms < 500, `found at ${real.deadlocks[0].at_ms} ms`);
+    });
+  });
+}
+
+describe('the page names a deadlock', () => {
+  let page;
+  usePlayground((p) => { page = p; });
+  test('the deadlock starter: a check-time warning, then the cycle in the status line', async () => {
+    await page.selectOption('#scenario', 'deadlock');
+    await page.click('#load-scenario');
+    await page.waitForFunction(() => window.fanoutUI.editor.text().includes('then alice'));
+    const diags = await page.evaluate(() => window.fanout.check(window.fanoutUI.editor.text()));
+    assert.equal(diags.length, 1);
+    assert.match(diags[0].message, /opposite orders can deadlock/);
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector('#run-status').dataset.deadlock, null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.querySelector('#run-status').dataset.deadlock), 'pay_bob holds alice, waits for bob; pay_alice holds bob, waits for alice');
+    assert.match(await page.textContent('#run-status'), /Frozen: pay_bob, pay_alice/);
+  });
+});

@@ -514,6 +514,14 @@ function showResult(result, text, settings = {}) {
     : '';
   setStatus(`Ran ${result.tasks.length} tasks ${how} on ${result.workers} workers${why}. Makespan ${formatMs(result.makespan_ms)} ` +
     `against ${formatMs(result.sequential_ms)} of work: ${speedup.toFixed(2)}× speedup${bound}.${startup}`);
+  // A deadlock (uses a then b) is named, with the tasks it froze and how it was resolved.
+  if (result.deadlocks?.length) {
+    const d = result.deadlocks[0];
+    const how = d.resolution === 'fail-run' ? 'the run was stopped (on_deadlock fail-run)' : `${d.victim}'s attempt was failed to break it (on_deadlock fail-youngest)`;
+    const more = result.deadlocks.length > 1 ? ` ${result.deadlocks.length - 1} more deadlock(s) followed.` : '';
+    setStatus(`Deadlock at ${formatMs(d.at_ms)}: ${d.cycle}. Frozen: ${d.frozen.join(', ')}; ${how}.${more} ${status.textContent}`, d.resolution === 'fail-run');
+    status.dataset.deadlock = d.cycle;
+  } else delete status.dataset.deadlock;
   status.dataset.mode = result.mode;
   timeline.setResult(model);
   if (tasks.length) dag.setStates(statesAfterRun(tasks, model));

@@ -44,4 +44,20 @@ call[1..6] : io 10ms retry 3 backoff 40ms fail attempts 1 uses api
 report     : cpu 5ms after call[*]
 `,
   },
+  {
+    id: 'deadlock',
+    title: 'A deadlock: two tasks take two locks in opposite order',
+    text: `# Hold and wait: each transfer takes one account's lock, does half its
+# work, then takes the other lock while still holding the first. They take
+# them in opposite orders, so after 50 ms each holds one lock and waits for
+# the other: a deadlock. The checker warns about it; the scheduler finds the
+# cycle at once, names it and stops the run (on_deadlock fail-run). Try
+# on_deadlock fail-youngest, or take the locks in one order.
+workers 2
+limit alice 1
+limit bob 1
+pay_bob   : cpu 100ms uses alice then bob
+pay_alice : cpu 100ms uses bob then alice
+`,
+  },
 ];

@@ -1,6 +1,6 @@
 // Starter graphs for the scenario menu, in today's language (`id : cpu <dur> [after a, b]`).
-// Guarantees: every scenario parses without diagnostics (tested end to end) and says in its
-// comment roughly how long it runs.
+// Guarantees: every scenario parses without diagnostics (tested end to end; the deadlock
+// starter's one warning is its lesson) and says in its comment roughly how long it runs.
 import { TAIL_SCENARIOS } from './scenarios-tails.js';
 
 export const SCENARIOS = [

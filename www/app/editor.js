@@ -14,9 +14,9 @@ import {
 import { tags } from '@lezer/highlight';
 
 const KINDS = new Set(['cpu', 'io']);
-const KEYWORDS = new Set(['after']);
-const OPTIONS = new Set(['retry', 'backoff', 'timeout', 'fail', 'attempts', 'priority', 'uses', 'reduce',
-  'workers', 'limit', 'rate', 'policy', 'on_error', 'seed']);
+const KEYWORDS = new Set(['after', 'then', 'lognormal']);
+const OPTIONS = new Set(['retry', 'backoff', 'timeout', 'fail', 'attempts', 'priority', 'uses', 'reduce', 'hedge',
+  'workers', 'limit', 'rate', 'policy', 'on_error', 'seed', 'breaker', 'on_deadlock']);
 
 /** The task-graph language as a stream mode: comments, ids, ':', kinds, durations, keywords. */
 export const dagLanguage = StreamLanguage.define({

@@ -227,6 +227,8 @@ export async function buildSite({ quiet = false } = {}) {
       cpSync(abs, dest);
     }
   }
+  // The lessons (lessons/*.md and their index), opened by ?lesson=<id>.
+  cpSync(join(ROOT, 'lessons'), join(DIST, 'lessons'), { recursive: true });
   cpSync(join(ROOT, 'node_modules/coi-serviceworker/coi-serviceworker.min.js'), join(DIST, 'coi-serviceworker.js'));
   cpSync(join(ROOT, 'scripts/site/coi.js'), join(DIST, 'coi.js'));
   writeFileSync(join(DIST, '_headers'), formatHeadersFile(SITE_HEADERS));

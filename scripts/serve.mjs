@@ -18,6 +18,7 @@ const TYPES = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -26,6 +27,8 @@ const TYPES = {
 };
 
 export const WWW = new URL('../www', import.meta.url).pathname;
+/** The lesson files (lessons/*.md), served at /lessons/ beside www/ (dist/ copies them). */
+export const LESSONS = new URL('../lessons', import.meta.url).pathname;
 
 /**
  * Starts serving `root` on `port` (0 = any free port); resolves to `{ url, close() }`.
@@ -48,8 +51,10 @@ export function startServer({ root = WWW, port = 8080, host = '127.0.0.1', isola
     }
     onRequest?.(path);
     const headers = headersFor(table, path, { override });
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (file !== root && !file.startsWith(root + sep)) {
+    // /lessons/ comes from the repo's lessons/ when serving www/ (dist/ has its own copy).
+    const base = root === WWW.replace(/\/+$/, '') && path.startsWith('/lessons/') ? LESSONS.replace(/\/+$/, '') : root;
+    const file = normalize(join(base, path.endsWith('/') ? `${path.replace(/^\/lessons/, '')}index.html` : base === root ? path : path.replace(/^\/lessons/, '')));
+    if (file !== base && !file.startsWith(base + sep)) {
       res.writeHead(403, headers).end('forbidden');
       return;
     }

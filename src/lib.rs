@@ -7,6 +7,8 @@
 
 pub mod analysis;
 pub mod exec;
+/// Standalone Python scripts of a graph for Dask and asyncio.
+pub mod export;
 pub mod graph;
 pub mod lang;
 pub mod metrics;

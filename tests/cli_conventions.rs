@@ -36,12 +36,14 @@ fn write(name: &str, bytes: &[u8]) -> String {
     p.to_string_lossy().into_owned()
 }
 
-const SUBCOMMANDS: [&str; 6] = [
+const SUBCOMMANDS: [&str; 8] = [
     "check",
     "analyze",
     "simulate",
     "run",
     "convert",
+    "export",
+    "import",
     "completions",
 ];
 
@@ -77,7 +79,9 @@ fn every_subcommand_answers_help() {
         assert!(out.contains(&format!("Usage: fanout {sub} ")));
     }
     // Every graph-reading subcommand documents --format and its four values.
-    for sub in ["check", "analyze", "simulate", "run", "convert"] {
+    for sub in [
+        "check", "analyze", "simulate", "run", "convert", "export", "import",
+    ] {
         let out = fanout(&[sub, "--help"]).1;
         assert!(out.contains("-f, --format <FORMAT>"), "{sub}:\n{out}");
         for f in ["dag", "json", "stg", "dot"] {

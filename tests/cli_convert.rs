@@ -3,28 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use fanout::lang::{parse, Format};
-use std::process::Command;
-
-fn fanout(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
-/// Writes a file under a name of its own (tests run in parallel: one name per test).
-fn write(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("fanout-convert-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_string_lossy().into_owned()
-}
+mod common;
+use common::cli::{fanout, temp_file};
 
 const GRAPH: &str = "workers 2\nlimit db 1\n\
 split \"split <it> & \\\"go\\\"\" : cpu 5ms\n\
@@ -46,7 +26,7 @@ fn read(text: &str, f: Format) -> fanout::graph::Graph {
 
 #[test]
 fn dag_and_json_are_exact() {
-    let src = write("g.dag", GRAPH);
+    let src = temp_file("convert", "g.dag", GRAPH);
     let want = read(GRAPH, Format::Dag);
     for (to, f) in [("dag", Format::Dag), ("json", Format::Json)] {
         let (code, out, err) = fanout(&["convert", &src, "--to", to]);
@@ -54,14 +34,14 @@ fn dag_and_json_are_exact() {
         assert_eq!(read(&out, f), want, "{to}:\n{out}");
     }
     // -o writes the file and nothing on stdout; STG converts too.
-    let dest = write("out.json", "");
+    let dest = temp_file("convert", "out.json", "");
     let (code, out, _) = fanout(&["convert", &src, "--to", "json", "-o", &dest]);
     assert_eq!((code, out.as_str()), (0, ""));
     assert_eq!(
         read(&std::fs::read_to_string(&dest).unwrap(), Format::Json),
         want
     );
-    let stg = write("g.stg", "1\n0 0 0\n1 7 1 0\n2 0 1 1\n");
+    let stg = temp_file("convert", "g.stg", "1\n0 0 0\n1 7 1 0\n2 0 1 1\n");
     let (code, out, _) = fanout(&["convert", &stg, "--to", "dag"]);
     assert_eq!(code, 0);
     assert_eq!(
@@ -77,7 +57,7 @@ fn dag_and_json_are_exact() {
 
 #[test]
 fn dot_keeps_tasks_labels_costs_and_edges() {
-    let src = write("for-dot.dag", GRAPH);
+    let src = temp_file("convert", "for-dot.dag", GRAPH);
     let (code, out, _) = fanout(&["convert", &src, "--to", "dot"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("digraph fanout {\n"), "{out}");
@@ -99,7 +79,7 @@ fn dot_keeps_tasks_labels_costs_and_edges() {
 
 #[test]
 fn mermaid_draws_every_task_and_edge_with_safe_text() {
-    let src = write("for-mermaid.dag", GRAPH);
+    let src = temp_file("convert", "for-mermaid.dag", GRAPH);
     let (code, out, err) = fanout(&["convert", &src, "--to", "mermaid"]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
@@ -116,7 +96,8 @@ fn mermaid_draws_every_task_and_edge_with_safe_text() {
         assert!(lines.contains(&e), "{e} missing:\n{out}");
     }
     // Ids that are Mermaid keywords, or look like syntax, stay inside quoted labels.
-    let tricky = write(
+    let tricky = temp_file(
+        "convert",
         "t.dag",
         "end : cpu 1ms\nclick : cpu 1ms after end\ngraph-TD : cpu 1ms after click\n",
     );

@@ -146,7 +146,18 @@ proptest! {
             }
         }
         for (e, pts) in grouping.edges.iter().zip(&l.edges) {
-            prop_assert!(pts[0][0] < pts[1][0], "edge {:?} runs left to right", e);
+            prop_assert!(pts.len() >= 2 && pts.len() % 2 == 0, "edge {:?}: {:?}", e, pts);
+            prop_assert!(pts[0][0] < pts[pts.len() - 1][0], "edge {:?} runs left to right", e);
+            prop_assert!(pts.windows(2).all(|w| w[0][0] <= w[1][0] + 1e-9), "edge {:?} never turns back: {:?}", e, pts);
+            // Across each column it skips, it runs level, through no box of that column.
+            for k in (1..pts.len() - 1).step_by(2) {
+                let ([x0, y0], [x1, y1]) = (pts[k], pts[k + 1]);
+                prop_assert!((y0 - y1).abs() < 1e-9);
+                for b in &l.nodes {
+                    let across = b.x - b.width / 2.0 < x1 - 1e-9 && b.x + b.width / 2.0 > x0 + 1e-9;
+                    prop_assert!(!(across && (b.y - y0).abs() < b.height / 2.0), "edge {:?} crosses box {:?} at y {}", e, b, y0);
+                }
+            }
         }
     }
 }

@@ -1,31 +1,12 @@
 //! The `fanout check` and `fanout analyze` commands, run as a user would.
 
-use std::process::Command;
-
-fn fanout(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
-        .args(args)
-        .output()
-        .expect("run fanout");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("fanout-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
+mod common;
+use common::cli::{fanout, temp_file};
 
 #[test]
 fn check_prints_file_line_col_and_exits_1_on_errors() {
-    let bad = temp_file("bad.dag", "a : cpu 1\nb : cpu 1 after zz\n");
-    let good = temp_file("good.dag", "a : cpu 1\n");
+    let bad = temp_file("cli", "bad.dag", "a : cpu 1\nb : cpu 1 after zz\n");
+    let good = temp_file("cli", "good.dag", "a : cpu 1\n");
     let (code, out, _) = fanout(&["check", &good, &bad]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -38,7 +19,11 @@ fn check_prints_file_line_col_and_exits_1_on_errors() {
 
 #[test]
 fn format_flag_overrides_the_extension() {
-    let f = temp_file("graph.txt", "digraph { a [cost=1]; b [cost=2]; a -> b }");
+    let f = temp_file(
+        "cli",
+        "graph.txt",
+        "digraph { a [cost=1]; b [cost=2]; a -> b }",
+    );
     assert_eq!(fanout(&["check", "--format", "dot", &f]).0, 0);
     assert_eq!(fanout(&["check", &f]).0, 1); // read as .dag, it is not valid
     assert_eq!(fanout(&["check", "--format", "xml", &f]).0, 2);
@@ -47,6 +32,7 @@ fn format_flag_overrides_the_extension() {
 #[test]
 fn analyze_json_has_the_documented_fields() {
     let f = temp_file(
+        "cli",
         "chain.dag",
         "a : cpu 10ms\nb : cpu 20ms after a\nc : cpu 5ms after a\n",
     );
@@ -65,7 +51,7 @@ fn analyze_json_has_the_documented_fields() {
 
 #[test]
 fn analyze_refuses_a_broken_graph() {
-    let f = temp_file("cycle.dag", "a : cpu 1 after b\nb : cpu 1 after a\n");
+    let f = temp_file("cli", "cycle.dag", "a : cpu 1 after b\nb : cpu 1 after a\n");
     let (code, out, err) = fanout(&["analyze", &f]);
     assert_eq!(code, 1);
     assert!(out.is_empty());

@@ -1,7 +1,7 @@
 //! `fanout convert FILE --to FORMAT [-o OUT]`: writes a graph in another format.
 
+use super::emit_to;
 use super::input::{load_graph, FormatOpt};
-use super::{emit, error, OK, USAGE};
 use fanout::lang::{to_dag, to_dot, to_json, to_mermaid};
 
 /// A format `convert` writes.
@@ -53,14 +53,5 @@ pub fn run(a: Args) -> u8 {
         ToFormat::Dot => to_dot(&graph),
         ToFormat::Mermaid => to_mermaid(&graph),
     };
-    match &a.output {
-        None => emit(&text),
-        Some(path) => match std::fs::write(path, &text) {
-            Ok(()) => OK,
-            Err(e) => {
-                error(format!("cannot write {path}: {e}"));
-                USAGE
-            }
-        },
-    }
+    emit_to(a.output.as_deref(), &text)
 }

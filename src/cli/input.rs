@@ -17,6 +17,8 @@ pub enum FormatArg {
     Stg,
     /// Graphviz DOT digraph (a node's `cost` is its work in ms)
     Dot,
+    /// A lesson: Markdown with ```fanout graph blocks (docs/lessons.md)
+    Md,
 }
 
 impl From<FormatArg> for Format {
@@ -26,6 +28,7 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Stg => Format::Stg,
             FormatArg::Dot => Format::Dot,
+            FormatArg::Md => Format::Md,
         }
     }
 }
@@ -62,6 +65,17 @@ pub fn format_for(file: &str, format: FormatOpt) -> Format {
 /// code, after a message on stderr: the file cannot be read.
 pub fn load(file: &str, format: FormatOpt) -> Result<Loaded, u8> {
     let fmt = format_for(file, format);
+    let (name, bytes) = match read_source(file)? {
+        (name, Ok(bytes)) => (name, bytes),
+        (name, Err(d)) => return Ok(refused(&name, d)),
+    };
+    let parsed = parse_bytes(&bytes, fmt);
+    Ok(Loaded { name, parsed })
+}
+
+/// Reads `file` (`-`: standard input) within the size limit: its name and bytes, or the
+/// diagnostic refusing it (too long). `Err` is an exit code, after a message on stderr.
+pub fn read_source(file: &str) -> Result<(String, Result<Vec<u8>, Diagnostic>), u8> {
     let limit = MAX_TEXT_BYTES as u64;
     let (name, bytes) = if file == "-" {
         let mut bytes = Vec::new();
@@ -91,7 +105,7 @@ pub fn load(file: &str, format: FormatOpt) -> Result<Loaded, u8> {
         };
         // Over the limit: refused from its size, before reading a byte.
         if let Some(d) = too_long(len) {
-            return Ok(refused(file, d));
+            return Ok((file.to_string(), Err(d)));
         }
         let mut bytes = Vec::new();
         if let Err(e) = f.take(limit + 1).read_to_end(&mut bytes) {
@@ -107,10 +121,9 @@ pub fn load(file: &str, format: FormatOpt) -> Result<Loaded, u8> {
             1,
             format!("the text is longer than the limit of {MAX_TEXT_BYTES} bytes"),
         );
-        return Ok(refused(&name, d));
+        return Ok((name, Err(d)));
     }
-    let parsed = parse_bytes(&bytes, fmt);
-    Ok(Loaded { name, parsed })
+    Ok((name, Ok(bytes)))
 }
 
 fn refused(name: &str, d: Diagnostic) -> Loaded {

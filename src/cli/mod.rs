@@ -8,6 +8,8 @@ mod analyze;
 mod check;
 mod completions;
 mod convert;
+mod export;
+mod import;
 mod input;
 mod run;
 mod simulate;
@@ -39,6 +41,8 @@ Examples:
   fanout run pipeline.dag --workers 2       run it for real on 2 OS threads
   fanout check --format json - < g.json     read standard input
   fanout convert pipeline.dag --to mermaid  a Mermaid flowchart for the docs
+  fanout export pipeline.dag --to dask -o p.py   a Python script that runs it on Dask
+  fanout import trace.json --graph pipeline.dag  a measured timeline beside the simulation
   fanout completions bash > ~/.local/share/bash-completion/completions/fanout
 
 Exit status: 0 ok, 1 the graph has errors or a run failed, 2 usage or I/O error.";
@@ -68,6 +72,8 @@ enum Command {
     Simulate(simulate::Args),
     Run(run::Args),
     Convert(convert::Args),
+    Export(export::Args),
+    Import(import::Args),
     Completions(completions::Args),
 }
 
@@ -81,6 +87,8 @@ pub fn main() -> ExitCode {
         Command::Simulate(a) => simulate::run(a),
         Command::Run(a) => run::run(a),
         Command::Convert(a) => convert::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
         Command::Completions(a) => completions::run(a),
     };
     ExitCode::from(code)
@@ -97,6 +105,20 @@ pub fn emit(text: &str) -> u8 {
             USAGE
         }
         _ => OK,
+    }
+}
+
+/// Writes `text` to the file `output` (`-o FILE`), or to standard output without one.
+pub fn emit_to(output: Option<&str>, text: &str) -> u8 {
+    match output {
+        None => emit(text),
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => OK,
+            Err(e) => {
+                error(format!("cannot write {path}: {e}"));
+                USAGE
+            }
+        },
     }
 }
 

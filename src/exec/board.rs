@@ -1,8 +1,8 @@
 //! Dispatch without a coordinator: the threads of a pool share the [`RunDriver`] under one
 //! lock, and whichever thread finishes an attempt hands out the next ones itself. Powers the
-//! native executor ([`super::native`]); the browser's threads mode keeps the coordinator of
-//! [`super::pool`] (its progress goes to JavaScript, which only the coordinating thread may
-//! call).
+//! native executor ([`super::native`]) and the browser's threads mode (`crate::wasm`'s
+//! `runThreads`, whose calling thread only starts the run and posts what `observe` collected
+//! to JavaScript, which only it may call).
 //!
 //! Protocol. The [`Board`] holds, under one `Mutex`, the driver, one queue of [`Job`]s per
 //! worker, which workers are parked, and how the run ended. Each worker runs
@@ -192,6 +192,17 @@ impl<'a> Board<'a> {
             .outcome
             .unwrap_or_else(|| Err(Stop::Failed("the run stopped before it ended".into())));
         (st.driver, outcome)
+    }
+
+    /// [`Board::finish`] for a board that is shared (an `Arc` a thread pool's job may drop
+    /// later): takes the driver and the outcome out. Call after every worker returned.
+    pub fn take(&self) -> (Option<RunDriver>, Result<(), Stop>) {
+        let mut st = self.lock();
+        let outcome = st
+            .outcome
+            .take()
+            .unwrap_or_else(|| Err(Stop::Failed("the run stopped before it ended".into())));
+        (st.driver.take(), outcome)
     }
 
     fn lock(&self) -> MutexGuard<'_, State<'a>> {

@@ -16,6 +16,7 @@ mod faults;
 mod json;
 mod lexer;
 pub mod limits;
+pub mod markdown;
 mod mermaid;
 mod source;
 mod spread;
@@ -64,11 +65,20 @@ pub enum Format {
     Stg,
     /// Graphviz DOT digraphs; a node's `cost` attribute is its work in ms.
     Dot,
+    /// Lesson files: Markdown with ```` ```fanout ```` blocks ([`markdown`]); read as one
+    /// graph, the first block not marked `broken`.
+    Md,
 }
 
 impl Format {
     /// Every format, in the order the docs list them.
-    pub const ALL: [Format; 4] = [Format::Dag, Format::Json, Format::Stg, Format::Dot];
+    pub const ALL: [Format; 5] = [
+        Format::Dag,
+        Format::Json,
+        Format::Stg,
+        Format::Dot,
+        Format::Md,
+    ];
 
     /// The format's name, also its usual file extension: `dag`, `json`, `stg`, `dot`.
     pub fn name(self) -> &'static str {
@@ -77,16 +87,19 @@ impl Format {
             Format::Json => "json",
             Format::Stg => "stg",
             Format::Dot => "dot",
+            Format::Md => "md",
         }
     }
 
-    /// Parses a format name (`dag`, `json`, `stg`, `dot`; `gv` also means DOT), ignoring case.
+    /// Parses a format name (`dag`, `json`, `stg`, `dot`, `md`; `gv` also means DOT, `markdown`
+    /// Md), ignoring case.
     pub fn from_name(name: &str) -> Option<Format> {
         match name.to_ascii_lowercase().as_str() {
             "dag" => Some(Format::Dag),
             "json" => Some(Format::Json),
             "stg" => Some(Format::Stg),
             "dot" | "gv" => Some(Format::Dot),
+            "md" | "markdown" => Some(Format::Md),
             _ => None,
         }
     }
@@ -117,6 +130,7 @@ pub fn parse(text: &str, format: Format) -> Parsed {
         Format::Json => json::parse(text, diags),
         Format::Stg => stg::parse(text, diags),
         Format::Dot => dot::parse(text, diags),
+        Format::Md => markdown::parse(text),
     };
     // In reading order; stable, so problems found at one place keep their order.
     parsed.diagnostics.sort_by_key(|d| (d.line, d.col));

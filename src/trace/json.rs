@@ -32,7 +32,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         cpu_share: result.cpu_share.clone(),
         breakers: result.breakers.clone(),
         deadlocks: result.deadlocks.clone(),
-        kernel_calibration: result.kernel_calibration.clone(),
+        kernel_calibration: result.kernel_calibration,
     };
     let text = serde_json::to_string_pretty(&head)?;
     const EMPTY: &str = "\n  \"tasks\": []";
@@ -42,7 +42,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
     let mut w: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     match text.find(EMPTY).filter(|_| !result.tasks.is_empty()) {
         Some(at) => {
-            w.extend_from_slice(text[..at].as_bytes());
+            w.extend_from_slice(&text.as_bytes()[..at]);
             w.extend_from_slice(b"\n  \"tasks\": [");
             for (k, t) in result.tasks.iter().enumerate() {
                 w.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
@@ -53,7 +53,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
                 }
             }
             w.extend_from_slice(b"\n  ]");
-            w.extend_from_slice(text[at + EMPTY.len()..].as_bytes());
+            w.extend_from_slice(&text.as_bytes()[at + EMPTY.len()..]);
         }
         None => w.extend_from_slice(text.as_bytes()),
     }

@@ -4,6 +4,7 @@
 mod build;
 pub mod chrome;
 pub mod gantt;
+pub mod import;
 mod json;
 pub mod svg;
 mod value;

@@ -89,8 +89,42 @@ pub fn simulate_compact(
 ) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
     let opts = sim_options(options)?;
-    let mut run =
+    let run =
         crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    columns(&graph, run, group_budget, expanded)
+}
+
+/// A real run's RunResult (`result_json`, as a run mode answers it) of `.dag` `text` in the
+/// columns of [`simulate_compact`], for a big graph: built in the engine worker, so the page
+/// never parses the per-task JSON (tens of MB at 100,000 tasks) or holds an object per task.
+#[wasm_bindgen]
+pub fn compact_run(
+    text: &str,
+    result_json: &str,
+    group_budget: usize,
+    expanded: Vec<String>,
+) -> Result<JsValue, JsValue> {
+    let graph = parse_or_throw(text)?;
+    let run: crate::trace::RunResult = serde_json::from_str(result_json)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&format!("not a RunResult: {e}"))))?;
+    if run.tasks.len() != graph.tasks.len() {
+        return Err(js_sys::Error::new(&format!(
+            "the run has {} task records for a graph of {} tasks",
+            run.tasks.len(),
+            graph.tasks.len()
+        ))
+        .into());
+    }
+    columns(&graph, run, group_budget, expanded)
+}
+
+/// The columns of `run`, a RunResult of `graph`: see [`simulate_compact`].
+fn columns(
+    graph: &Graph,
+    mut run: crate::trace::RunResult,
+    group_budget: usize,
+    expanded: Vec<String>,
+) -> Result<JsValue, JsValue> {
     let tasks = std::mem::take(&mut run.tasks);
     let result = std::mem::take(&mut run.result);
     let n = tasks.len();
@@ -269,7 +303,7 @@ pub fn simulate_compact(
         // ok < skipped < cancelled < timeout < rejected < failed, by status code.
         const RANK: [u8; 6] = [0, 5, 3, 2, 1, 4];
         let grouping = group(
-            &graph,
+            graph,
             &GroupOptions {
                 budget: group_budget,
                 expanded,
@@ -308,7 +342,7 @@ pub fn group_graph(text: &str, budget: usize, expanded: Vec<String>) -> JsValue 
     #[derive(Serialize)]
     struct Layout<'a> {
         nodes: Vec<Node>,
-        edges: &'a [[[f64; 2]; 2]],
+        edges: &'a [Vec<[f64; 2]>],
         width: f64,
         height: f64,
     }

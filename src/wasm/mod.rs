@@ -380,3 +380,47 @@ pub(crate) fn parse_or_throw(text: &str) -> Result<crate::graph::Graph, JsValue>
         _ => Err(invalid_graph(&parsed.diagnostics)),
     }
 }
+
+/// The graph of `.dag` text as a standalone Python script for `target` (`dask` or
+/// `asyncio`), as `fanout export` writes it: `{ text, errors: [{ line, col, message }] }`,
+/// `text` null when the target cannot express the graph. Throws `InvalidGraph` on bad text.
+#[wasm_bindgen]
+pub fn export_python(text: &str, target: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        text: Option<String>,
+        errors: Vec<crate::export::ExportError>,
+    }
+    let Some(t) = crate::export::Target::from_name(target) else {
+        return Err(js_sys::Error::new(&format!(
+            "cannot export to `{target}`: use dask or asyncio"
+        ))
+        .into());
+    };
+    let graph = parse_or_throw(text)?;
+    Ok(to_js(
+        &match crate::export::to_python(&graph, t, "graph.dag", Some(text)) {
+            Ok(s) => Out {
+                text: Some(s),
+                errors: vec![],
+            },
+            Err(errors) => Out { text: None, errors },
+        },
+    ))
+}
+
+/// A measured timeline (Chrome Trace Event JSON text) as a run of `.dag` text's graph (see
+/// `fanout::trace::import`): `{ result, lanes, unmatched: [[name, events]], missing,
+/// ignored_events }`. Empty `graph_text` imports every event's task. Throws an Error saying
+/// what is wrong with the trace, or `InvalidGraph`.
+#[wasm_bindgen]
+pub fn import_trace(trace: &str, graph_text: &str) -> Result<JsValue, JsValue> {
+    let graph = if graph_text.trim().is_empty() {
+        None
+    } else {
+        Some(parse_or_throw(graph_text)?)
+    };
+    crate::trace::import::import_trace(trace, graph.as_ref())
+        .map(|i| to_js(&i))
+        .map_err(|e| js_sys::Error::new(&e).into())
+}

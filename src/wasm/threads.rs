@@ -1,18 +1,19 @@
 //! The `threads` executor: a whole run in Rust on the wasm-bindgen-rayon pool, every thread
-//! sharing one wasm memory. The calling thread (the engine's dedicated worker) coordinates
-//! with [`crate::exec::pool::coordinate`] and blocks while it waits, which is why this must
-//! never run on the page's main thread. Each pool thread runs one
-//! [`crate::exec::pool::worker_loop`] for the whole run, so the lane a bar is drawn in is
-//! the thread that really ran it.
+//! sharing one wasm memory. Each pool thread runs [`crate::exec::board::Board::work`] for the
+//! whole run and dispatches for the others when it finishes an attempt, as the native
+//! executor's threads do, so the lane a bar is drawn in is the thread that really ran it.
+//! The calling thread (the engine's dedicated worker) starts the run, posts progress to
+//! JavaScript (which only it may call) and blocks while it waits, which is why this must
+//! never run on the page's main thread.
 
 use super::{now_abs_ms, parse_or_throw};
-use crate::exec::pool::{coordinate, worker_loop, Done, Event, Job, Stop, Wait, POLL};
+use crate::exec::board::Board;
+use crate::exec::pool::{Event, Stop, POLL};
 use crate::exec::RunDriver;
 use crate::graph::Micros;
 use crate::graph::Work;
 use crate::sched::Outcome;
-use std::sync::atomic::AtomicU64;
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -87,98 +88,117 @@ pub fn run_threads(
     let graph = parse_or_throw(text)?;
     let options = super::sim_options(options)?;
     let workers = rayon::current_num_threads();
-
-    let (done_tx, done_rx) = channel();
-    let (job_txs, job_rxs): (Vec<_>, Vec<Receiver<Option<Job>>>) =
-        (0..workers).map(|_| channel()).unzip();
-    let slots = Arc::new(Mutex::new(
-        job_rxs.into_iter().map(Some).collect::<Vec<_>>(),
-    ));
     if let Some(msg) = PANICKED.lock().ok().and_then(|p| p.clone()) {
         return Err(thread_panic(&msg));
     }
-    // Pool threads wake the coordinator after each report (see `wait_for`).
+    // Pool threads wake this thread when they leave the run, and the panic hook does.
     let coordinator = std::thread::current();
     if let Ok(mut c) = COORDINATOR.lock() {
         *c = Some(coordinator.clone());
     }
+    // The pool's threads dispatch for each other on a board (no coordinator on the path from
+    // one attempt's end to the next one's start: on a 2-core machine a third thread there
+    // waited for a core, up to 2 ms a dispatch). This thread only posts progress: what the
+    // board observes goes into `events`, posted from here every POLL.
+    let events: Arc<Mutex<Vec<f64>>> =
+        Arc::new(Mutex::new(Vec::with_capacity(PROGRESS_FIELDS * 1024)));
+    let sink = events.clone();
+    let board: Arc<Board<'static>> = Arc::new(Board::new(
+        workers,
+        move |e| {
+            if let Ok(mut b) = sink.lock() {
+                progress_record(&mut b, e);
+            }
+        },
+        || false, // a threads run is cancelled by stopping the engine worker, not from here
+    ));
     // The `counter` kernel's shared counter: one per run, in the memory every thread shares.
     let counter = Arc::new(AtomicU64::new(0));
     let shared = counter.clone();
     let rate = super::cpu_rate(); // set by the engine before the pool started (see engine.js)
-    rayon::spawn_broadcast(move |ctx| {
-        let worker = ctx.index();
-        let Some(jobs) = slots.lock().ok().and_then(|mut s| s[worker].take()) else {
-            return;
-        };
-        let report = |d: Done| {
-            let sent = done_tx.send(d).is_ok();
+    let left = Arc::new(AtomicUsize::new(workers));
+    let entered = Arc::new(AtomicUsize::new(0));
+    {
+        let board = board.clone();
+        let (left, entered) = (left.clone(), entered.clone());
+        let coordinator = coordinator.clone();
+        rayon::spawn_broadcast(move |ctx| {
+            entered.fetch_add(1, Ordering::SeqCst);
             coordinator.unpark();
-            sent
-        };
-        worker_loop(worker, jobs, report, now_abs_ms, |work, run_us| {
-            run_body(work, run_us, &shared, rate)
+            board.work(ctx.index(), now_abs_ms, |work, run_us| {
+                run_body(work, run_us, &shared, rate)
+            });
+            left.fetch_sub(1, Ordering::SeqCst);
+            coordinator.unpark();
         });
-    });
-
-    let mut driver =
-        RunDriver::with_options(graph, workers, &options, now_abs_ms()).map_err(js_error)?;
-    let mut last_flush = f64::NEG_INFINITY;
-    // The first exception the progress callback throws: the run still finishes (the pool
-    // must be released), then fails with it, so a broken consumer is never silent.
-    let callback_error = std::cell::RefCell::new(None);
+    }
+    // The run's clock starts once every pool thread is in the run: waking a parked pool
+    // thread takes from a few µs to milliseconds on a busy machine, and that is start-up,
+    // not the schedule's doing (a job handed to a thread still waking would start late).
+    while entered.load(Ordering::SeqCst) < workers
+        && !PANICKED.lock().map(|p| p.is_some()).unwrap_or(true)
+    {
+        std::thread::park_timeout(std::time::Duration::from_millis(1));
+    }
+    let driver = RunDriver::with_options(graph, workers, &options, now_abs_ms());
+    let driver = match driver {
+        Ok(d) => d,
+        Err(msg) => {
+            board.abort(Stop::Failed(msg.clone()));
+            wait_until_left(&left);
+            return Err(js_error(msg));
+        }
+    };
     // The task ids (index → id) go with the first batch only, from the graph parsed above.
-    let ids = std::cell::Cell::new(Some(
+    let mut ids = Some(
         driver
             .graph()
             .tasks
             .iter()
             .map(|t| JsValue::from_str(&t.id))
             .collect::<js_sys::Array>(),
-    ));
-    let flush = |batch: &mut Vec<f64>| {
-        if !batch.is_empty() {
-            let packed = js_sys::Float64Array::from(&batch[..]);
-            let sent = match ids.take() {
-                Some(ids) => progress.call2(&JsValue::NULL, &packed, &ids),
-                None => progress.call1(&JsValue::NULL, &packed),
-            };
-            if let Err(e) = sent {
-                callback_error.borrow_mut().get_or_insert(e);
-            }
-            batch.clear();
-        }
-    };
-    let batch = std::cell::RefCell::new(Vec::with_capacity(PROGRESS_FIELDS * 1024));
-    let observe = |e: Event| progress_record(&mut batch.borrow_mut(), e);
-    // Called after every wait, so at least every POLL: posts what happened since the last batch.
-    let tick = || {
-        let now = now_abs_ms();
-        if now - last_flush >= POLL.as_secs_f64() * 1000.0 {
-            flush(&mut batch.borrow_mut());
-            last_flush = now;
-        }
-        false // a threads run is cancelled by stopping the engine worker, not from here
-    };
-    let outcome = coordinate(
-        &mut driver,
-        &job_txs,
-        |limit| wait_for(&done_rx, limit),
-        now_abs_ms,
-        observe,
-        tick,
     );
-    flush(&mut batch.borrow_mut());
+    // The first exception the progress callback throws: the run still finishes (the pool
+    // must be released), then fails with it, so a broken consumer is never silent.
+    let mut callback_error = None;
+    let mut flush = || {
+        let batch = match events.lock() {
+            Ok(mut b) if !b.is_empty() => std::mem::take(&mut *b),
+            _ => return,
+        };
+        let packed = js_sys::Float64Array::from(&batch[..]);
+        let sent = match ids.take() {
+            Some(ids) => progress.call2(&JsValue::NULL, &packed, &ids),
+            None => progress.call1(&JsValue::NULL, &packed),
+        };
+        if let Err(e) = sent {
+            callback_error.get_or_insert(e);
+        }
+    };
+    board.start(driver, now_abs_ms());
+    // Posts progress every POLL until every pool thread has left the run (or one panicked).
+    while left.load(Ordering::SeqCst) > 0 {
+        if PANICKED.lock().map(|p| p.is_some()).unwrap_or(true) {
+            break;
+        }
+        std::thread::park_timeout(POLL);
+        flush();
+    }
     if let Some(msg) = PANICKED.lock().ok().and_then(|p| p.clone()) {
+        // The panicked thread may hold the board's lock: leave the board alone.
         return Err(thread_panic(&msg));
     }
-    if let Some(e) = callback_error.into_inner() {
+    flush();
+    drop(flush);
+    if let Some(e) = callback_error {
         return Err(e);
     }
+    let (driver, outcome) = board.take();
     match outcome {
         Ok(()) => {
-            let total = counter.load(std::sync::atomic::Ordering::SeqCst);
+            let total = counter.load(Ordering::SeqCst);
             let r = driver
+                .ok_or_else(|| js_error("the run never started".into()))?
                 .result_with_counter("threads", total)
                 .map_err(js_error)?;
             serde_json::to_string(&r)
@@ -190,26 +210,10 @@ pub fn run_threads(
     }
 }
 
-/// Waits up to `limit` for a completion. std cannot time a wait on wasm32-unknown-unknown
-/// (`Instant::now` panics there), so this parks the thread with a time-out (an atomic wait,
-/// which needs no clock) and measures the time on the `performance` clock; pool threads
-/// unpark the coordinator after each report, so a completion ends the wait at once.
-fn wait_for(rx: &Receiver<Done>, limit: std::time::Duration) -> Wait {
-    let deadline = now_abs_ms() + limit.as_secs_f64() * 1000.0;
-    loop {
-        if PANICKED.lock().map(|p| p.is_some()).unwrap_or(true) {
-            return Wait::Closed; // the run reports the panic (see `run_threads`)
-        }
-        match rx.try_recv() {
-            Ok(d) => return Wait::Got(d),
-            Err(TryRecvError::Disconnected) => return Wait::Closed,
-            Err(TryRecvError::Empty) => {}
-        }
-        let left_ms = deadline - now_abs_ms();
-        if left_ms <= 0.0 {
-            return Wait::TimedOut;
-        }
-        std::thread::park_timeout(std::time::Duration::from_secs_f64(left_ms / 1000.0));
+/// Parks until every pool thread has left the run (each unparks this thread as it leaves).
+fn wait_until_left(left: &AtomicUsize) {
+    while left.load(Ordering::SeqCst) > 0 {
+        std::thread::park_timeout(POLL);
     }
 }
 

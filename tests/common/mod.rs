@@ -1,5 +1,8 @@
 //! Test support shared by the integration tests (each `tests/*.rs` that needs it declares
-//! `mod common;`).
+//! `mod common;`). Not every suite uses every helper.
+#![allow(dead_code)]
+
+pub mod cli;
 
 use fanout::exec::RunDriver;
 use fanout::graph::Graph;

@@ -51,8 +51,16 @@ describe('served with the cross-origin isolation headers', () => {
       // rate, so it is rarely shorter; a busy machine makes it longer).
       assert.ok(task.end_ms - task.start_ms >= 40, `${task.id} ran ${task.end_ms - task.start_ms} ms, far less than its 50 ms`);
     }
-    assert.ok(r.makespan_ms < 320, `makespan ${r.makespan_ms} ms is not well under the 400 ms sequential sum`);
-    t.diagnostic(`threads: 8 x 50 ms on 2 workers, makespan ${r.makespan_ms.toFixed(1)} ms`);
+    // In parallel: the lanes' measured bars overlap in time, so together they last much
+    // longer than the run (2× at best on 2 workers; 1× if the pool ran one task at a time).
+    // This holds on a machine busy with other work too, where every bar stretches alike.
+    const busy = r.tasks.reduce((s, x) => s + (x.end_ms - x.start_ms), 0);
+    assert.ok(busy / r.makespan_ms > 1.6, `the lanes overlapped only ${(busy / r.makespan_ms).toFixed(2)}×: ${busy.toFixed(0)} ms of bars in a ${r.makespan_ms} ms run`);
+    // And the engine's own part (the makespan with the time other programs took from the
+    // workers' cores taken out: × cpu_share) is well under the 400 ms a single worker needs.
+    const own = r.makespan_ms * Math.min(1, r.cpu_share.share);
+    assert.ok(own < 320, `makespan ${r.makespan_ms} ms (${own.toFixed(0)} ms at the ${(r.cpu_share.share * 100).toFixed(0)} % of the cores the workers got) is not well under the 400 ms sequential sum`);
+    t.diagnostic(`threads: 8 x 50 ms on 2 workers, makespan ${r.makespan_ms.toFixed(1)} ms, workers got ${(r.cpu_share.share * 100).toFixed(0)} % of the time they asked for`);
   });
 
   test('a chain a -> b -> c runs in order', async () => {

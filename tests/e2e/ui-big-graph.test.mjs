@@ -121,6 +121,45 @@ describe('big graphs in the tab', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('Run for real on 50,000 tasks: the result crosses in columns, no main-thread task over 100 ms', async (t) => {
+    const N = 50_000;
+    await page.fill('#workers', '2');
+    /** Types `text`, waits for its graph, presses Run, waits for `bars` bars; returns the
+     *  longest main-thread task from the click on, and the time to the end. */
+    async function runThroughUI(text, drawn, bars) {
+      await setGraph(page, text);
+      await page.waitForFunction(drawn, null, { timeout: 120_000, polling: 100 });
+      await page.waitForTimeout(300);
+      const since = await page.evaluate(() => performance.now());
+      const started = Date.now();
+      await page.click('#run');
+      await page.waitForFunction((n) => window.fanoutUI.timeline.viewModel().bars === n && !document.querySelector('#run').disabled, bars, { timeout: 120_000, polling: 100 });
+      const totalMs = Date.now() - started;
+      await page.waitForTimeout(1000);
+      return { longest: await longestSince(page, since), totalMs };
+    }
+    const small = [], big = [];
+    for (let rep = 0; rep < 2; rep++) {
+      small.push(await runThroughUI(`split : cpu 0ms\nw[1..20] : cpu 0ms after split\n# ${rep}\n`,
+        () => document.querySelectorAll('#dag g.node').length === 21, 21));
+      big.push(await runThroughUI(`split : cpu 0ms\nw[1..${N}] : cpu 0ms after split\n# ${rep}\n`,
+        () => document.querySelector('#dag').dataset.tasks === '50001' && document.querySelectorAll('#dag g.group').length > 0, N + 1));
+    }
+    for (const [name, list] of [['21 tasks (control)', small], ['50,001 tasks', big]]) {
+      for (const r of list) t.diagnostic(`Run, ${name}: ran and drawn ${r.totalMs} ms after the click; longest main-thread task ${r.longest.toFixed(0)} ms`);
+    }
+    const control = Math.min(...small.map((r) => r.longest));
+    const longest = Math.min(...big.map((r) => r.longest));
+    const limit = Math.max(100, 2 * control + 50);
+    assert.ok(longest <= limit, `longest main-thread task ${longest.toFixed(0)} ms running 50,001 tasks, against ${control.toFixed(0)} ms with 21 (limit ${limit.toFixed(0)} ms)`);
+    assert.match(await page.textContent('#run-status'), /Ran 50,001 tasks in workers mode/);
+    const r = await page.evaluate(() => ({ columns: Boolean(window.fanout.lastResult.columns), n: window.fanout.lastResult.columns?.n, mode: window.fanout.lastResult.mode, vm: window.fanoutUI.timeline.viewModel() }));
+    assert.deepEqual([r.columns, r.n, r.mode], [true, N + 1, 'workers'], 'the real run came in columns');
+    assert.equal(r.vm.compact, true);
+    assert.equal(r.vm.workersUsed ?? 2, 2);
+    assert.deepEqual(page.errors, []);
+  });
+
   test('a 10,000-task graph: groups drawn, a family expands on click and folds back', async (t) => {
     const text = 'split : cpu 1ms\nmap[1..1000] : cpu 2ms after split\nfetch[1..8997] : io 3ms after split\nmerge : cpu 1ms after map[1..1000]\nreport : cpu 1ms after merge, fetch[1..50]\n';
     const since = await page.evaluate(() => performance.now());

@@ -70,12 +70,25 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
     else onSelect(gr.label);
   }
 
+  /** The SVG path of a group edge's polyline (src/analysis/group_layout.rs): a curve with
+   *  level ends between columns, and straight across each column it skips, at its waypoint
+   *  (points 1-2, 3-4, …), where no box is. */
+  function edgePath(pts) {
+    const f = (v) => v.toFixed(1);
+    let d = `M${f(pts[0][0])},${f(pts[0][1])}`;
+    for (let k = 1; k < pts.length; k++) {
+      const [[x0, y0], [x1, y1]] = [pts[k - 1], pts[k]];
+      if (k % 2 === 0) { d += `L${f(x1)},${f(y1)}`; continue; }
+      const dx = Math.max((x1 - x0) / 2, 12);
+      d += `C${f(x0 + dx)},${f(y0)} ${f(x1 - dx)},${f(y1)} ${f(x1)},${f(y1)}`;
+    }
+    return d;
+  }
+
   function drawGroups() {
     const { layout: lay, groups, groupEdges } = groupInfo;
     const edges = groupEdges.map((e, i) => {
-      const [[x0, y0], [x1, y1]] = lay.edges[i];
-      const dx = Math.max((x1 - x0) / 2, 12);
-      const d = `M${x0.toFixed(1)},${y0.toFixed(1)}C${(x0 + dx).toFixed(1)},${y0.toFixed(1)} ${(x1 - dx).toFixed(1)},${y1.toFixed(1)} ${x1.toFixed(1)},${y1.toFixed(1)}`;
+      const d = edgePath(lay.edges[i]);
       const p = el('path', { class: 'edge group-edge', d, 'data-from': e.from, 'data-to': e.to, 'marker-end': 'url(#dag-arrow-group)' });
       p.style.strokeWidth = String(Math.min(3.5, 1.2 + 0.5 * Math.log10(e.count)));
       p.append(el('title', {}, `${thousands(e.count)} ${e.count === 1 ? 'dependency' : 'dependencies'}`));

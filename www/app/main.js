@@ -13,6 +13,7 @@ import { createResultsPanel } from './results.js';
 import { createSavedText } from './saved-text.js';
 import { createShare, linkInAddress } from './share.js';
 import { createRunHistory } from './run-history.js';
+import { mountEngines } from './engines.js';
 import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
@@ -21,6 +22,8 @@ import { createSeedChart } from './seed-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
+import { watchModeNote } from './mode-note.js';
+import { fillLessonMenu, lessonFromUrl, openLesson } from './lesson-panel.js';
 
 const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, seedSweep, simulate } = client;
 
@@ -41,7 +44,8 @@ const status = $('run-status');
 // Everything the client offers, for devtools and tests.
 const api = {
   run, simulate, makespans, seedSweep, analyze, check, graph, convert, chromeTrace, capabilities,
-  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary, lastResult: null,
+  prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary,
+  exportPython: client.exportPython, importTrace: client.importTrace, lastResult: null,
 };
 window.fanout = api;
 
@@ -365,7 +369,8 @@ function afterNextPaint() {
 async function onRun(simulateOnly = false) {
   const { workers, policy, seed, ...settings } = runSettings();
   const mode = simulateOnly ? 'simulated' : settings.mode;
-  const runText = editor.text();
+  // A lesson with `real_scale` runs its graph with durations scaled, as it says it will.
+  const runText = lessonPanel && mode !== 'simulated' ? lessonPanel.scaled(editor.text()) : editor.text();
   runButton.disabled = true;
   simulateButton.disabled = true;
   speedup.setRunBusy(true);
@@ -393,8 +398,16 @@ async function onRun(simulateOnly = false) {
   // page's own work takes next to nothing from the workers on a machine with few cores.
   const attemptsSeen = new Map();
   const finished = new Set();
+  let finishedCount = 0;
   const onProgress = (events, total) => {
     progressBar.max = Math.max(total, 1);
+    if (big) {
+      // A big graph keeps no object per task: the bar counts what ended, the timeline is
+      // drawn from the result's columns when the run is over.
+      for (const e of events) if (e.state === 'ok') finishedCount++;
+      progressBar.value = finishedCount;
+      return;
+    }
     const bars = [];
     for (const e of events) {
       if (e.state === 'running') {
@@ -418,6 +431,13 @@ async function onRun(simulateOnly = false) {
       ? await simulate(runText, { workers, policy, seed })
       : await run(runText, { workers, mode, policy, seed, onProgress, progressEveryMs: LIVE_MS, signal: controller.signal });
     await showResult(result, runText, { workers, mode, policy, seed });
+    if (mode !== 'simulated' && lessonPanel) {
+      // A lesson compares the run with the exact simulation of the same graph and settings:
+      // both go to the run history, so the Compare view shows them on one time scale.
+      const twin = await simulate(runText, { workers: result.workers, policy, seed });
+      runHistory.add({ text: runText, settings: { workers: result.workers, mode: 'simulated', policy, seed }, result: twin, model: normalizeRun(twin), graph: tasks });
+      lessonPanel.afterRun(result);
+    }
   } catch (e) {
     if (e.name === 'AbortError' && e.result) {
       showResult(e.result, runText);
@@ -462,7 +482,11 @@ async function showBigResult(result, text, settings) {
   $('progress').value = counts.ok;
   const speedupX = result.makespan_ms > 0 ? result.sequential_ms / result.makespan_ms : 0;
   const bound = result.lower_bound_ms ? `; no schedule on ${result.workers} workers can beat ${formatMs(result.lower_bound_ms)}` : '';
-  setStatus(`Ran ${thousands(c.n)} tasks simulated exactly (nothing ran) on ${result.workers} workers. Makespan ${formatMs(result.makespan_ms)} ` +
+  const how = result.mode === 'simulated'
+    ? 'simulated exactly (nothing ran)'
+    : `in ${result.mode} mode — ${MODES[result.mode]} —`;
+  const why = result.mode !== 'simulated' && result.reason ? ` (${result.reason})` : '';
+  setStatus(`Ran ${thousands(c.n)} tasks ${how} on ${result.workers} workers${why}. Makespan ${formatMs(result.makespan_ms)} ` +
     `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.`);
   status.dataset.mode = result.mode;
   timeline.setCompact(c, { makespan: result.makespan_ms, workers: result.workers });
@@ -502,7 +526,7 @@ function showResult(result, text, settings = {}) {
   model = normalizeRun(result);
   showDiagnostics([]);
   $('progress').value = result.tasks.filter((t) => t.status === 'ok').length;
-  const speedup = result.makespan_ms > 0 ? result.sequential_ms / result.makespan_ms : 0;
+  const speedupX = result.makespan_ms > 0 ? result.sequential_ms / result.makespan_ms : 0;
   const how = result.mode === 'simulated'
     ? 'simulated exactly (nothing ran)'
     : `in ${result.mode} mode — ${MODES[result.mode]} —`;
@@ -513,7 +537,7 @@ function showResult(result, text, settings = {}) {
     ? ` The engine's start-up (loading the wasm, calibrating, starting the workers) took ${formatMs(result.startup_ms)} before the run's clock started.`
     : '';
   setStatus(`Ran ${result.tasks.length} tasks ${how} on ${result.workers} workers${why}. Makespan ${formatMs(result.makespan_ms)} ` +
-    `against ${formatMs(result.sequential_ms)} of work: ${speedup.toFixed(2)}× speedup${bound}.${startup}`);
+    `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.${startup}`);
   // A deadlock (uses a then b) is named, with the tasks it froze and how it was resolved.
   if (result.deadlocks?.length) {
     const d = result.deadlocks[0];
@@ -524,6 +548,12 @@ function showResult(result, text, settings = {}) {
   } else delete status.dataset.deadlock;
   status.dataset.mode = result.mode;
   timeline.setResult(model);
+  // A one-worker run the speedup chart's Measure made of this same graph is the honest
+  // reference for this run's speedup (results.js says which reference it used).
+  if (result.mode !== 'simulated' && result.one_worker_ms === undefined) {
+    const one = speedup.oneWorkerMs(text, result.mode);
+    if (one > 0) result.one_worker_ms = one;
+  }
   if (tasks.length) dag.setStates(statesAfterRun(tasks, model));
   if (tasks.length > GROUP_ABOVE) groupsOnce(text).then((info) => { if (text === drawnText) dag.setGroupStates(groupStatesOfModel(info, model)); }, () => {});
   timeline.select(selection.get());
@@ -585,6 +615,11 @@ $('export-json').addEventListener('click', async () => {
 $('export-trace').addEventListener('click', async () => {
   if (api.lastResult) exportJson(await chromeTrace(lastRunText, api.lastResult), 'trace.json');
 });
+const engines = mountEngines({
+  client, history: runHistory, setStatus,
+  getInput: () => ({ text: editor.text(), graph: tasks, seed: runSettings().seed }),
+  download: (text, filename) => exportGraphText(text, filename),
+});
 $('dag-zoom-in').addEventListener('click', () => dag.zoomIn());
 $('dag-zoom-out').addEventListener('click', () => dag.zoomOut());
 $('dag-fit').addEventListener('click', () => dag.fit());
@@ -603,7 +638,29 @@ sharing = createShare({
 for (const id of ['workers', 'mode', 'policy', 'seed']) $(id).addEventListener('change', () => sharing.changed());
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { editor, dag, timeline, selection, results, speedup, seedChart, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { engines, editor, dag, timeline, selection, results, speedup, seedChart, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+// A lesson (?lesson=<id> or ?lesson-url=<url>): its panel beside the editor (lesson-panel.js).
+let lessonPanel = null;
+watchModeNote();
+fillLessonMenu($('lesson-menu'));
+try {
+  // A share link may carry a whole lesson (share-link.js's optional `lesson` key).
+  const lessonText = opened?.ok && opened.lesson !== undefined ? opened.lesson : await lessonFromUrl();
+  if (lessonText !== null) lessonPanel = await openLesson($('lesson'), lessonText, { editor, fanout: api, setWorkers: (w) => { workersInput.value = w; timeline.reserve(w); } });
+} catch (e) {
+  setStatus(`The lesson could not be opened: ${e.message}`, true);
+}
+// A teacher's lesson from a file (docs/lessons.md).
+$('lesson-file').addEventListener('change', async (e) => {
+  const file = e.target.files?.[0];
+  if (!file) return;
+  try {
+    lessonPanel = await openLesson($('lesson'), await file.text(), { editor, fanout: api, setWorkers: (w) => { workersInput.value = w; timeline.reserve(w); } });
+  } catch (err) {
+    setStatus(`The lesson could not be opened: ${err.message}`, true);
+  }
+});
+window.fanoutUI.lesson = () => lessonPanel;
 await refreshGraph();
 performance.mark('fanout-ready');
 document.documentElement.dataset.ready = 'true';

@@ -173,7 +173,7 @@ export function metricRows(f) {
     } else if (f.speedup >= 1) {
       s = `${capital(who(f))} finished ${ratio(f.speedup)} times as fast as one worker would by the model: ${ms(f.work)} of modelled work in ${ms(f.makespan)}${early}.`;
     } else {
-      s = `${capital(who(f))} took ${ms(f.makespan)} for ${ms(f.work)} of modelled work, ${ratio(f.speedup)}× by the model; whether one worker would have been faster, only a one-worker run measured here can say${early}.`;
+      s = `${capital(who(f))} took ${ms(f.makespan)} for ${ms(f.work)} of modelled work, ${ratio(f.speedup)}× by the model; whether one worker would have been faster, only a one-worker run measured here can say (the speedup chart's Measure runs one)${early}.`;
     }
     add('speedup', 'Speedup', `${ratio(f.speedup)}×`, s);
   }

@@ -368,6 +368,14 @@ export function createSpeedupChart(root, { makespans, analyze, run, getText, get
   updateButtons();
   return {
     refresh, measure, cancel,
+    /** The makespan Measure measured on one worker for `text` with the panel's policy and
+     *  seed in `mode`, or undefined: the honest reference for a run's speedup
+     *  (`one_worker_ms`, see results.js). */
+    oneWorkerMs(text, mode) {
+      const { policy, seed } = getSettings();
+      if (measuredKey !== JSON.stringify([text, policy ?? '', seed ?? ''])) return undefined;
+      return measured.find((m) => m.workers === 1 && m.mode === mode)?.makespan;
+    },
     /** A normal run is going (true) or over (false): measuring waits for it. */
     setRunBusy(busy) { runBusy = busy; updateButtons(); },
     /** The plotted numbers: `{ view, work, span, policy, seed, workers, makespans, simulated,

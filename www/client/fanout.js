@@ -336,12 +336,14 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const options = { policy, seed, on_error };
-    const { resultJson, faults } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
+    const { resultJson, compact, faults } = await handle.request({ type: ToEngine.run, text: String(graphText), options }, (packed, ids) => batcher.push(packed, ids));
     performance.mark('fanout-run-end');
-    const result = JSON.parse(resultJson);
+    // A big result arrives in columns (see compact.js): its tasks become objects only if read.
+    const result = compact ? compactRun(compact) : JSON.parse(resultJson);
     batcher.flush();
     if (faults) attachFaults(result, faults, batcher.ids);
-    return { ...result, startup_ms, isolated: caps.isolated, reason: choice.reason };
+    // Assigned, not spread: spreading would read a compact result's lazy `tasks`.
+    return Object.assign(result, { startup_ms, isolated: caps.isolated, reason: choice.reason });
   } catch (e) {
     if (e?.name !== ENGINE_FAILURE) throw e;
     // The engine died mid-run: what ended so far stands, the rest is cancelled.
@@ -484,4 +486,23 @@ export async function chromeTrace(graphText, result) {
 export async function ganttSvg(graphText, { workers, policy, seed, on_error } = {}, width = 640) {
   if (workers !== undefined) validateWorkers(workers, 4096);
   return callCore('gantt_svg', String(graphText), { workers, policy, seed, on_error }, Number(width));
+}
+
+/**
+ * The graph as a standalone Python script for `target` (`'dask'` or `'asyncio'`), as
+ * `fanout export` writes it: `{ text, errors: [{ line, col, message }] }`, `text` null when
+ * the target cannot express the graph.
+ */
+export async function exportPython(graphText, target) {
+  return callCore('export_python', String(graphText), String(target));
+}
+
+/**
+ * A measured timeline (Chrome Trace Event JSON text: an exported script's trace, fanout's own,
+ * a Dask task stream, Ray's ray.timeline()) as a run of `graphText`'s graph: `{ result,
+ * lanes, unmatched: [[name, events]], missing, ignored_events }`; `result` has the RunResult
+ * shape (mode `imported …`). Rejects with the reason when the trace is not one.
+ */
+export async function importTrace(traceText, graphText = '') {
+  return callCore('import_trace', String(traceText), String(graphText));
 }

@@ -99,7 +99,7 @@ workersInput.max = String(MAX_EMBED_WORKERS);
 if (readonly) { workersInput.disabled = true; workersInput.title = 'This embed is read-only'; }
 const requestedMode = query.has('mode') ? params.mode : (state.mode ?? 'auto');
 const warnings = [...params.warnings];
-if (!fragment.ok) warnings.unshift(`No graph to show: ${fragment.error}.`);
+if (!fragment.ok && !query.has('lesson')) warnings.unshift(`No graph to show: ${fragment.error}.`);
 $('warnings').replaceChildren(...warnings.map((w) => Object.assign(document.createElement('li'), { textContent: w })));
 
 function setStatus(text, isError = false) {
@@ -131,7 +131,7 @@ let dag = null;
 let speedup = null;
 let results = null;
 const bodies = {};
-const TITLES = { editor: 'Task graph', graph: 'Graph', timeline: 'Timeline', results: 'Results', speedup: 'Speedup by workers' };
+const TITLES = { editor: 'Task graph', graph: 'Graph', timeline: 'Timeline', results: 'Results', speedup: 'Speedup by workers', lessons: 'Lesson' };
 for (const name of params.panels) bodies[name] = panel(name, TITLES[name]);
 
 const currentSettings = () => ({ workers: Number(workersInput.value), mode: requestedMode, policy: state.policy, seed: state.seed });
@@ -271,6 +271,7 @@ async function runGraph() {
     post({ type: 'progress', done: result.tasks.filter((t) => t.status === 'ok').length, total: result.tasks.length });
     post({ type: 'result', result });
     window.fanoutEmbed.lastResult = result;
+    if (result.mode !== 'simulated') window.fanoutEmbed.lesson?.()?.afterRun(result);
   } catch (e) {
     const n = e.diagnostics?.length;
     setStatus(n ? `The graph has ${plural(n, 'error')}.` : `Run failed: ${e.message}`, true);
@@ -332,6 +333,20 @@ async function start() {
       });
     }));
   }
+  let lessonPanel = null;
+  if (bodies.lessons) {
+    // The lesson of `lesson=<id>` (a file of lessons/) or the one the fragment's link carries.
+    loads.push(import('../app/lesson-panel.js').then(async ({ openLesson, lessonFromUrl }) => {
+      const source = state.lesson ?? await lessonFromUrl(query.has('lesson') ? `?lesson=${encodeURIComponent(query.get('lesson'))}` : '').catch(() => null);
+      if (source === null) { bodies.lessons.textContent = 'No lesson: give lesson=<id> or a link that carries one.'; return; }
+      const host = {
+        text: () => text,
+        setText(t) { text = t; if (editor) editor.setText(t); else showGraph().then((ok) => { if (ok) showPreview(); }); },
+      };
+      lessonPanel = await openLesson(bodies.lessons, source, { editor: host, fanout: client, keepLayout: true });
+    }));
+  }
+  window.fanoutEmbed.lesson = () => lessonPanel;
   const tierPromise = isolationTier();
   await Promise.all(loads);
   const tier = await tierPromise;
@@ -340,9 +355,9 @@ async function start() {
   $('tier').textContent = `${tier.text} Run uses ${choice.mode} mode${auto ? '' : `: ${choice.reason}`}.`;
   $('tier').dataset.tier = String(tier.tier);
   root.dataset.tier = String(tier.tier);
-  const ok = fragment.ok && await showGraph();
+  const ok = (fragment.ok || lessonPanel !== null) && await showGraph();
   if (ok) await showPreview();
-  else if (!fragment.ok) setStatus(`No graph to show: ${fragment.error}.`, true);
+  else if (!fragment.ok && !lessonPanel) setStatus(`No graph to show: ${fragment.error}.`, true);
   runButton.disabled = !ok;
   runButton.addEventListener('click', runGraph);
   workersInput.addEventListener('change', () => {

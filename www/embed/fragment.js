@@ -21,5 +21,5 @@ export function decodeFragment(fragment) {
   if (f === '') return { ok: false, kind: 'empty', error: 'The link holds no graph: its fragment after # is empty.' };
   const r = decodeShare(f);
   if (!r.ok) return { ok: false, kind: r.kind, error: r.error };
-  return { ok: true, state: { graph: r.text, ...r.settings } };
+  return { ok: true, state: { graph: r.text, ...r.settings, ...(r.lesson !== undefined ? { lesson: r.lesson } : {}) } };
 }

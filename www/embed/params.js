@@ -1,6 +1,7 @@
 // The embed's settings, from embed.html's query parameters (the public contract of issue 10):
-//   panels   any of editor, graph, timeline, results, speedup (comma-separated; default
-//            graph,timeline,results), in the order given
+//   panels   any of editor, graph, timeline, results, speedup, lessons (comma-separated;
+//            default graph,timeline,results), in the order given; `lessons` shows the lesson
+//            of `lesson=<id>` or of the fragment's share link (docs/lessons.md)
 //   readonly the reader cannot edit the graph or change the settings (present, 1 or true)
 //   autorun  run once as soon as the embed is ready (present, 1 or true)
 //   mode     auto (default), threads, workers, async or simulated
@@ -11,7 +12,7 @@
 // Guarantees: `parseParams` never throws; every value it returns is valid; every parameter
 // it could not use is named in `warnings` with why (the embed shows them).
 
-export const PANELS = Object.freeze(['editor', 'graph', 'timeline', 'results', 'speedup']);
+export const PANELS = Object.freeze(['editor', 'graph', 'timeline', 'results', 'speedup', 'lessons']);
 export const DEFAULT_PANELS = Object.freeze(['graph', 'timeline', 'results']);
 export const EMBED_MODES = Object.freeze(['auto', 'threads', 'workers', 'async', 'simulated']);
 export const THEMES = Object.freeze(['light', 'dark', 'auto']);

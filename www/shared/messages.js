@@ -15,17 +15,20 @@ export const ToEngine = Object.freeze({
 
 /**
  * The core's pure functions the page may call through the engine (see src/wasm/mod.rs):
- * check, parse, analyze, convert, simulate, makespans, simulate_seeds, chrome_trace, gantt_svg, and for
- * `npm run bench` benchmark_simulate.
+ * check, parse, analyze, convert, simulate, makespans, chrome_trace, gantt_svg, and for
+ * `npm run bench` benchmark_simulate; export_python (Dask and asyncio scripts) and import_trace
+ * (measured Chrome traces as runs).
  */
-export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary', 'simulate_seeds']);
+export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary', 'export_python', 'import_trace', 'simulate_seeds']);
 
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core') } */
   ready: 'ready',
   /** { type, id, resultJson: string (a RunResult), retire?: true }: JSON text is one copy,
    *  where a RunResult object costs one per field of every record; `retire` asks the client
-   *  to replace this engine (its wasm instance trapped on a panic) */
+   *  to replace this engine (its wasm instance trapped on a panic). A big result comes as
+   *  `compact` instead: the columns of src/wasm/compact.rs's `compact_run` (typed arrays,
+   *  transferred), so the page never parses tens of MB of JSON or holds an object per task */
   result: 'result',
   /** { type, id, packed: Float64Array, ids?: string[] }, any number before the Result:
    *  five numbers per event (task, worker, state code 0 running / 1 ok / 2 failed /

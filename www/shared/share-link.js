@@ -1,13 +1,15 @@
 // Share links: a graph and its run settings in a URL fragment, `#v1/PAYLOAD`, where PAYLOAD is
 // lz-string's URI-safe compression (compressToEncodedURIComponent) of the JSON
-// `{"text": "...", "settings": {"workers": 4, "mode": "auto", "policy": "fifo", "seed": 7}}`.
+// `{"text": "...", "settings": {"workers": 4, "mode": "auto", "policy": "fifo", "seed": 7}}`,
+// optionally with `"lesson": "..."`, a whole lesson file (docs/lessons.md) whose own graph is
+// `text`: a v1 reader that knows no lessons ignores the key and opens the graph.
 // The format and its limits are documented in docs/sharing.md; src/share.rs is the same
 // decoder in Rust (fuzzed: fuzz/fuzz_targets/share_link.rs), and both are checked against
 // tests/data/share/vectors.json.
 //
 //   encodeShare({ text, settings }) -> fragment string (without the '#'); throws a
 //       ShareError (kind 'too-long') when the link would be over MAX_LINK_CHARS
-//   decodeShare(fragment) -> { ok: true, text, settings } | { ok: false, kind, error }
+//   decodeShare(fragment) -> { ok: true, text, settings, lesson? } | { ok: false, kind, error }
 //   isShareFragment(fragment) -> whether a fragment claims to be a share link (`v<digits>…`)
 //
 // decodeShare never throws and never does work beyond the limits: it refuses a payload over
@@ -82,14 +84,15 @@ function checkSettings(settings) {
 
 /**
  * The fragment (no '#') of a link to `text` with `settings` ({ workers, mode, policy, seed },
- * each optional; unset ones are left out). Throws a ShareError: 'not-a-graph' for settings
+ * each optional; unset ones are left out), and optionally a whole `lesson` (its Markdown). Throws a ShareError: 'not-a-graph' for settings
  * outside the values above, 'too-long' when the payload would exceed MAX_LINK_CHARS.
  */
-export function encodeShare({ text, settings = {} }) {
+export function encodeShare({ text, settings = {}, lesson }) {
   if (typeof text !== 'string') throw new ShareError('not-a-graph', '`text` must be a string');
+  if (lesson !== undefined && typeof lesson !== 'string') throw new ShareError('not-a-graph', '`lesson` must be a string');
   const checked = checkSettings(settings);
   if (checked instanceof ShareError) throw checked;
-  const json = JSON.stringify({ text, settings: checked });
+  const json = JSON.stringify(lesson === undefined ? { text, settings: checked } : { text, settings: checked, lesson });
   if (json.length > MAX_DECODED_CHARS) {
     throw new ShareError('too-long', `This graph is too large to share by link: ${number(json.length)} characters, and a link holds at most ${number(MAX_DECODED_CHARS)}. Export it as a .dag file instead.`);
   }
@@ -228,5 +231,7 @@ export function decodeShare(fragment) {
   if (!data.text.isWellFormed()) return fail('not-a-graph', 'This link holds no fanout graph: its `text` is not valid Unicode.');
   const settings = checkSettings(data.settings);
   if (settings instanceof ShareError) return fail('not-a-graph', `This link holds no fanout graph: ${settings.message}.`);
-  return { ok: true, text: data.text, settings };
+  // A lesson rides along as an optional key; one that is not a well-formed string is left out.
+  const lesson = typeof data.lesson === 'string' && data.lesson.isWellFormed() ? data.lesson : undefined;
+  return lesson === undefined ? { ok: true, text: data.text, settings } : { ok: true, text: data.text, settings, lesson };
 }

@@ -4,8 +4,9 @@
 //    threads (Web Workers sharing this worker's wasm memory), blocking this worker meanwhile.
 //  - workers: the plain build; the Rust scheduler (Engine) runs here and tasks are posted to
 //    a pool of task workers, each with its own instance of the same compiled module.
-//  - async: the plain build on this worker's one event loop: up to `workers` tasks in flight;
-//    `io` tasks are timers that overlap, `cpu` tasks block the loop (and every timer).
+//  - async: the plain build on this worker's one event loop: every ready task in flight at
+//    once (the worker count does not bound it; `limit` does): `io` tasks are timers that
+//    overlap, `cpu` tasks block the loop (and every timer), so they run one at a time.
 //  - core: the core's pure functions only (parse, check, analyze, simulate…), never blocked
 //    by a run, so the views stay live while a threads run blocks its engine. It runs no
 //    graphs and measures no CPU rate. It loads the build the page's runs load: the threaded
@@ -292,7 +293,7 @@ class ProgressStream {
  */
 function drive(text, options, progress, executor) {
   const { pkg, workers, mode } = state;
-  const engine = new pkg.Engine(text, workers, progress.start, options); // throws InvalidGraph
+  const engine = new pkg.Engine(text, executor.slots?.(text) ?? workers, progress.start, options); // throws InvalidGraph
   progress.ids = engine.taskIds(); // from the graph just parsed, before the first batch
   return new Promise((resolve, reject) => {
     let over = false;
@@ -451,6 +452,13 @@ function runOnPool(text, options, progress) {
   return running.finally(() => { onTaskWorkerDeath = null; });
 }
 
+/** The slots an async run gets: one per task of `text` (1..=4096), so the worker count
+ *  never serialises io waits; the page says so in its run panel. */
+function asyncSlots(text) {
+  const n = state.pkg.parse(text).tasks.length;
+  return Math.max(1, Math.min(4096, n));
+}
+
 /** async mode: every attempt runs on this worker's own event loop. An `io` attempt is a
  *  timer, cut at its timeout; a `cpu` or kernel attempt blocks the loop and cannot be
  *  interrupted, so its timeout is judged when it ends. */
@@ -459,6 +467,9 @@ function runOnEventLoop(text, options, progress) {
   pkg.reset_counter();
   const ioTimers = new Map(); // "task:worker" -> timer of a running io attempt
   return drive(text, options, progress, {
+    // One slot per task (within the scheduler's 4096): one event loop has no fixed number
+    // of workers, so every ready task is started and io waits overlap; see asyncSlots.
+    slots: asyncSlots,
     counterTotal: () => pkg.counter_value(),
     // A hedge copy that lost: an io attempt's timer is cleared (a cpu attempt has ended
     // already: this loop runs one at a time).
@@ -498,6 +509,13 @@ function runOnEventLoop(text, options, progress) {
     },
   });
 }
+
+/** Above this many characters of RunResult JSON (about 5,000 tasks), a run's result goes
+ *  to the page in columns (`compact_run`), as a simulation's always does. */
+const COMPACT_RESULT_ABOVE = 2_000_000;
+/** The group budget of the page's graph view (GROUP_BUDGET in client/fanout.js): the
+ *  columns carry each group's worst status for it. */
+const GROUP_BUDGET = 160;
 
 /** Runs `text` in this engine's mode; `options` ({ policy, seed, on_error }) override the
  *  graph's declarations. Resolves to the RunResult as JSON text. */
@@ -546,7 +564,13 @@ async function handle(data) {
         break;
       case ToEngine.run: {
         const resultJson = await runGraph(data.id, data.text, data.options);
-        postMessage({ type: FromEngine.result, id: data.id, resultJson, retire: state.retire, faults: faultsOfRun() });
+        if (resultJson.length > COMPACT_RESULT_ABOVE) {
+          // A big result goes to the page in columns, built here, off the page's thread.
+          const compact = state.pkg.compact_run(data.text, resultJson, GROUP_BUDGET, []);
+          postMessage({ type: FromEngine.result, id: data.id, compact, retire: state.retire, faults: faultsOfRun() }, transferables(compact));
+        } else {
+          postMessage({ type: FromEngine.result, id: data.id, resultJson, retire: state.retire, faults: faultsOfRun() });
+        }
         break;
       }
       case ToEngine.call:

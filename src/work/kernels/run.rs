@@ -49,11 +49,17 @@ pub fn calibration_sample(class: CostClass) -> Option<KernelWork> {
     KernelWork::parse(name, &args.split_whitespace().collect::<Vec<_>>()).ok()
 }
 
+/// How long [`calibrate_kernels`] measures each kernel class at least (ms).
+pub const MIN_CLASS_MS: f64 = 25.0;
+
 /// Measures every kernel's nanoseconds per cost unit with `now_ms` (a clock in
 /// milliseconds): each class's sample (repeated until one sample takes at least 2 ms on
-/// this clock), keeping the fastest sample (stopping after 6 without a 2 % gain), since
-/// other load only ever slows a sample down. The first samples also warm the code up
-/// (engines that compile in tiers). `panic` keeps its default. About 150 to 400 ms.
+/// this clock), keeping the fastest sample (stopping after 6 without a 2 % gain, once the
+/// class has been measured for [`MIN_CLASS_MS`]), since other load only ever slows a sample
+/// down. The first samples also warm the code up: an engine that compiles in tiers (V8's
+/// wasm) runs a function's first calls in its baseline tier, 2-4× slower, until its
+/// optimised code is ready, which on a busy machine (another module compiling beside it)
+/// takes longer than six samples did. `panic` keeps its default. About 200 to 400 ms.
 pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
     let mut cal = KernelCalibration::DEFAULT;
     cal.source = CalibrationSource::Measured;
@@ -66,7 +72,8 @@ pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
         let mut reps = 1u64;
         let mut best = f64::INFINITY;
         let mut since_better = 0;
-        for _ in 0..60 {
+        let began = now_ms();
+        for _ in 0..200 {
             let t0 = now_ms();
             for _ in 0..reps {
                 std::hint::black_box(run(std::hint::black_box(&k), &counter));
@@ -82,7 +89,7 @@ pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
                 since_better = 0;
             } else {
                 since_better += 1;
-                if since_better >= 6 {
+                if since_better >= 6 && now_ms() - began >= MIN_CLASS_MS {
                     break;
                 }
             }

@@ -66,6 +66,14 @@ pub fn run(a: Args) -> u8 {
         r.depth, r.max_width
     );
     let _ = writeln!(o, "critical path  {}", r.critical_path.join(" -> "));
+    let varying = graph
+        .tasks
+        .iter()
+        .filter(|t| t.options.spread.is_some())
+        .count();
+    if varying > 0 {
+        let _ = writeln!(o, "variable       {varying} task(s) with variable durations: work and span are expected values; `fanout simulate FILE --seeds 100` shows the makespans they give");
+    }
     if r.kernel_calibration.is_some() {
         let _ = writeln!(o, "kernels        priced by their cost model with the committed default calibration (measured natively on the project's machine; `fanout run` measures its own)");
     }

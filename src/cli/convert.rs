@@ -1,7 +1,7 @@
 //! `fanout convert FILE --to FORMAT [-o OUT]`: writes a graph in another format.
 
-use super::input::{load_graph, FormatOpt};
 use super::emit_to;
+use super::input::{load_graph, FormatOpt};
 use fanout::lang::{to_dag, to_dot, to_json, to_mermaid};
 
 /// A format `convert` writes.

@@ -68,6 +68,47 @@ pub struct Args {
     /// Also write the simulated timeline as an SVG picture (one lane per worker) to this file
     #[arg(long, value_name = "OUT")]
     svg: Option<String>,
+    /// Simulate K times, seeds from --seed (else the file's, else 0) upwards, and print the
+    /// makespan percentiles (with --json: the SeedSweep JSON) instead of one run
+    #[arg(long, value_name = "K",
+          value_parser = clap::value_parser!(u32).range(1..=fanout::sim::seeds::MAX_SEEDS as i64))]
+    seeds: Option<u32>,
+}
+
+/// `--seeds K`: the makespan distribution over K seeds.
+fn run_seeds(
+    name: &str,
+    graph: &fanout::graph::Graph,
+    opts: &SimOptions,
+    k: u32,
+    json: bool,
+) -> u8 {
+    let s = match fanout::sim::sweep(graph, opts, k) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{name}: error: {e}");
+            return FAILED;
+        }
+    };
+    let text = if json {
+        serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
+    } else {
+        format!(
+            "{k} runs, seeds {}..{}\nmakespan p50 {:.3} ms   p90 {:.3} ms   p99 {:.3} ms   mean {:.3} ms   min {:.3} ms   max {:.3} ms\nwork done (mean over runs) {:.3} ms   hedges {:.2}   lost to hedges {:.3} ms\n",
+            s.first_seed,
+            s.first_seed.wrapping_add(u64::from(k) - 1),
+            s.p50_ms, s.p90_ms, s.p99_ms, s.mean_ms, s.min_ms, s.max_ms, s.mean_busy_ms, s.mean_hedges, s.mean_hedge_lost_ms
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+        Err(e) => {
+            error(format!("cannot write the result: {e}"));
+            USAGE
+        }
+    }
 }
 
 fn summary(r: &RunResult) -> String {
@@ -152,6 +193,9 @@ pub fn run(a: Args) -> u8 {
             OnErrorArg::Continue => OnError::Continue,
         }),
     };
+    if let Some(k) = a.seeds {
+        return run_seeds(&name, &graph, &opts, k, a.json);
+    }
     let r = match simulate(&graph, &opts) {
         Ok(r) => r,
         Err(e) => {

@@ -46,6 +46,9 @@ pub struct Board<'a> {
     wake: Vec<Condvar>,
     /// Set once the run has ended, for a worker to see without the lock.
     ended: AtomicBool,
+    /// Per worker: its running attempt lost its hedge and should stop (see
+    /// [`Board::stop_asked`]).
+    stop: Vec<AtomicBool>,
 }
 
 type Observe<'a> = Box<dyn FnMut(Event) + Send + 'a>;
@@ -85,6 +88,7 @@ impl<'a> Board<'a> {
             }),
             wake: (0..workers).map(|_| Condvar::new()).collect(),
             ended: AtomicBool::new(false),
+            stop: (0..workers).map(|_| AtomicBool::new(false)).collect(),
         }
     }
 
@@ -158,6 +162,7 @@ impl<'a> Board<'a> {
                 }
             }
             if let Some(Job { task, work, run_us }) = mine.pop_front() {
+                self.stop[worker].store(false, Ordering::Release);
                 let start_abs_ms = now_ms();
                 let value = body(&work, run_us);
                 let end_abs_ms = now_ms();
@@ -170,6 +175,14 @@ impl<'a> Board<'a> {
                 });
             }
         }
+    }
+
+    /// Whether `worker`'s running attempt should stop now: it lost its hedge (its other copy
+    /// ended first). A body that can stop early (an `io` wait) polls this.
+    pub fn stop_asked(&self, worker: usize) -> bool {
+        self.stop
+            .get(worker)
+            .is_some_and(|s| s.load(Ordering::Acquire))
     }
 
     /// The driver (once started) and how the run ended. Call after every worker returned.
@@ -222,6 +235,12 @@ impl<'a> Board<'a> {
                     outcome = Some(Err(Stop::Failed(msg)));
                     break;
                 }
+            }
+        }
+        // A hedge's winner cancelled the other copy: ask its worker to stop it.
+        for (_, w) in driver.take_lost() {
+            if let Some(s) = self.stop.get(w) {
+                s.store(true, Ordering::Release);
             }
         }
         if outcome.is_none() && tick() {

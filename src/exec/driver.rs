@@ -24,12 +24,12 @@ pub struct Dispatch {
     pub task: usize,
     /// 0-based worker to run it on.
     pub worker: usize,
-    /// What to run.
+    /// What to run; a `cpu` or `io` task's duration is this attempt's (drawn) one.
     pub work: Work,
 }
 
 impl Dispatch {
-    /// The task's nominal duration.
+    /// The attempt's duration (drawn, for a variable duration).
     pub fn duration_us(&self) -> Micros {
         self.work.duration_us()
     }
@@ -159,10 +159,20 @@ impl RunDriver {
 
     fn dispatch(&mut self, now: Micros) -> Option<Dispatch> {
         let s = self.scheduler.next(now)?;
+        // A variable duration runs what this attempt drew (the plan), not the mean.
+        let work = match &self.graph.tasks[s.task].work {
+            Work::Cpu { .. } => Work::Cpu {
+                duration_us: s.plan.duration_us,
+            },
+            Work::Io { .. } => Work::Io {
+                duration_us: s.plan.duration_us,
+            },
+            k => k.clone(),
+        };
         Some(Dispatch {
             task: s.task,
             worker: s.worker % self.lanes,
-            work: self.graph.tasks[s.task].work.clone(),
+            work,
         })
     }
 
@@ -183,6 +193,16 @@ impl RunDriver {
             .plan(task, self.scheduler.attempt(task).max(1))
     }
 
+    /// The plan of the attempt of `task` running on (lane) `worker`: a hedged task's two
+    /// copies draw their own durations and failures.
+    pub fn plan_on(&self, task: usize, worker: usize) -> AttemptPlan {
+        if self.depth() > 1 {
+            return self.plan(task);
+        }
+        self.scheduler
+            .plan(task, self.scheduler.attempt_on(task, worker).max(1))
+    }
+
     /// Records that `task` ran on `worker` from `start_abs_ms` to `end_abs_ms`. Its outcome
     /// is judged from its plan: `timeout` if it ran longer than its timeout, else `failed`
     /// if the seeded draw says this attempt fails, else `ok` — the same outcome a
@@ -200,7 +220,7 @@ impl RunDriver {
         let elapsed = self
             .to_us(end_abs_ms)
             .saturating_sub(self.to_us(start_abs_ms));
-        let outcome = self.plan(task).judge(elapsed);
+        let outcome = self.plan_on(task, worker).judge(elapsed);
         self.finished_with(task, worker, start_abs_ms, end_abs_ms, outcome)?;
         Ok(outcome)
     }
@@ -216,7 +236,7 @@ impl RunDriver {
         outcome: Outcome,
     ) -> Result<(), String> {
         if let Some(w) = self.scheduler.worker_of(task) {
-            if w % self.lanes != worker {
+            if w % self.lanes != worker && !self.scheduler.runs_on(task, worker) {
                 return Err(format!(
                     "task {task} runs on worker {}, not {worker}",
                     w % self.lanes
@@ -225,8 +245,16 @@ impl RunDriver {
         }
         let (start, end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
         self.latest_us = self.latest_us.max(end);
+        // Unpipelined runs (every run with hedges) name the scheduler's own worker.
+        let slot = (self.depth() == 1).then_some(worker);
         self.scheduler
-            .finish_timed(task, outcome, Some(start.min(end)), end)
+            .finish_on(task, slot, outcome, Some(start.min(end)), end)
+    }
+
+    /// The (task, worker) of attempts that lost their hedge since the last call: an executor
+    /// that can stop an attempt stops these (their later reports are accepted and ignored).
+    pub fn take_lost(&mut self) -> Vec<(usize, usize)> {
+        self.scheduler.take_lost()
     }
 
     /// When to call [`RunDriver::next_at`] again if no task ends before (a backoff ends, a
@@ -355,6 +383,8 @@ fn pipelinable(graph: &Graph) -> bool {
                 && t.options.timeout_us.is_none()
                 && t.options.retry == 0
                 && t.options.uses.is_empty()
+                && t.options.spread.is_none()
+                && t.options.hedge_us.is_none()
         })
 }
 

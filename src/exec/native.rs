@@ -42,7 +42,7 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
                 .name(format!("fanout-worker-{w}"))
                 .spawn_scoped(s, move || {
                     board.work(w, now, |work, run_us| {
-                        run_body(work, run_us, counter, cpu_us)
+                        run_body(work, run_us, counter, cpu_us, &|| board.stop_asked(w))
                     })
                 });
             if let Err(e) = spawned {
@@ -119,6 +119,7 @@ fn run_body(
     run_us: Micros,
     counter: &AtomicU64,
     cpu_us: &AtomicU64,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Option<i64>, String> {
     match work {
         Work::Cpu { duration_us } => {
@@ -132,7 +133,15 @@ fn run_body(
             Ok(None)
         }
         Work::Io { .. } => {
-            std::thread::sleep(Duration::from_micros(run_us));
+            // In slices of at most 2 ms, so an attempt that lost its hedge stops soon.
+            let until = Instant::now() + Duration::from_micros(run_us);
+            loop {
+                let now = Instant::now();
+                if now >= until || stop() {
+                    break;
+                }
+                std::thread::sleep((until - now).min(Duration::from_millis(2)));
+            }
             Ok(None)
         }
         Work::Kernel(k) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

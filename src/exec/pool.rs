@@ -62,9 +62,13 @@ pub enum Stop {
 /// duration cut at its timeout.
 pub(crate) fn job_for(driver: &RunDriver, task: usize, work: Work) -> Job {
     let plan = driver.plan(task);
-    let run_us = plan
-        .timeout_us
-        .map_or(plan.duration_us, |t| plan.duration_us.min(t));
+    // A `cpu` or `io` dispatch carries this run's length (a drawn duration, or one phase
+    // of a `uses a then b` attempt).
+    let length = match &work {
+        Work::Cpu { duration_us } | Work::Io { duration_us } => *duration_us,
+        Work::Kernel(_) => plan.duration_us,
+    };
+    let run_us = plan.timeout_us.map_or(length, |t| length.min(t));
     Job { task, work, run_us }
 }
 

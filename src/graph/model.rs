@@ -97,6 +97,17 @@ pub struct TaskOptions {
     /// declares), run back to back on one worker. 0 or 1: not batched.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub batch: u32,
+    /// A variable duration (`io 100ms..2s`): each attempt draws its own; the work's
+    /// `duration_us` is then the expected value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<super::Spread>,
+    /// `hedge D`: an attempt still running after D gets a second copy on another worker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge_us: Option<Micros>,
+    /// `uses a then b`: the resource taken second, while still holding `uses` (hold and
+    /// wait), and the share of the work done before taking it (`uses a 30% then b`: 0.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then_uses: Option<(String, f64)>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -185,6 +196,19 @@ pub enum OnError {
     Continue,
 }
 
+/// `on_deadlock`: what the scheduler does when tasks holding resources wait for each other
+/// in a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnDeadlock {
+    /// Stop the run: every task not yet ended is cancelled.
+    #[default]
+    FailRun,
+    /// Fail the attempt that started last among the cycle (releasing what it holds), as
+    /// databases choose a victim; retries and `on_error` apply to it.
+    FailYoungest,
+}
+
 /// `limit <resource> N`: at most N tasks using the resource run at once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Limit {
@@ -198,6 +222,17 @@ pub struct Limit {
 pub struct Rate {
     pub resource: String,
     pub per_second: f64,
+    pub span: Span,
+}
+
+/// `breaker <resource> after N failures open <duration>`: a circuit breaker on a resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerDecl {
+    pub resource: String,
+    /// Consecutive failed attempts that open it.
+    pub after: u32,
+    /// How long it stays open before a probe is let through.
+    pub open_us: Micros,
     pub span: Span,
 }
 
@@ -225,6 +260,12 @@ pub struct Declarations {
     /// `worker_start D`: how long a new worker takes before it takes work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_start_us: Option<Micros>,
+    /// What a deadlock does (`on_deadlock`); `None`: `fail-run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_deadlock: Option<OnDeadlock>,
+    /// Circuit breakers (`breaker`), one per resource.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers: Vec<BreakerDecl>,
 }
 
 /// A task graph: tasks in declaration order, plus declarations.

@@ -11,6 +11,7 @@ use super::diagnostic::{did_you_mean, suggestion_suffix};
 use super::duration::{parse_duration, parse_plain_number};
 use super::lexer::{lex_line_into, Tok, Token};
 use super::limits::*;
+use super::spread::parse_amount;
 use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
 use super::Parsed;
 use crate::graph::kernel::{KernelWork, KERNELS};
@@ -18,7 +19,7 @@ use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
 use std::borrow::Cow;
 
 /// Declaration keywords, in the order the docs list them.
-pub(crate) const DECLARATIONS: [&str; 10] = [
+pub(crate) const DECLARATIONS: [&str; 12] = [
     "workers",
     "limit",
     "rate",
@@ -29,13 +30,15 @@ pub(crate) const DECLARATIONS: [&str; 10] = [
     "scale_up",
     "scale_down",
     "worker_start",
+    "breaker",
+    "on_deadlock",
 ];
 /// The kinds of work that are not kernels (kernels: `crate::graph::kernel::KERNELS`).
 pub(crate) const BASIC_KINDS: [&str; 2] = ["cpu", "io"];
 /// Task option keywords (and `after`).
-pub(crate) const OPTIONS: [&str; 10] = [
+pub(crate) const OPTIONS: [&str; 11] = [
     "retry", "backoff", "timeout", "fail", "priority", "uses", "reduce", "after", "attempts",
-    "batch",
+    "batch", "hedge",
 ];
 /// `reduce` operators.
 pub(crate) const REDUCERS: [(&str, Reduce); 7] = [
@@ -206,7 +209,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             if !self.toks.iter().any(|t| t.tok == Tok::Colon) {
                 let msg = match did_you_mean(w, DECLARATIONS) {
                     Some(s) if is_decl_shape => format!("unknown declaration `{w}` (did you mean `{s}`?)"),
-                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed, steal_cost, scale_up, scale_down, worker_start); this line has no `:`".to_string(),
+                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed, steal_cost, scale_up, scale_down, worker_start, breaker, on_deadlock); this line has no `:`".to_string(),
                 };
                 return self.err(first, msg);
             }
@@ -217,6 +220,40 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
     fn declaration(&mut self, kw: &'static str, raw: &mut RawGraph<'a>) {
         let kw_tok = &self.toks[0];
         let kw_loc = self.loc(kw_tok);
+        if kw == "breaker" {
+            let words: Vec<&str> = self.toks[1..]
+                .iter()
+                .map(|t| match t.tok {
+                    Tok::Word(w) => w,
+                    _ => "",
+                })
+                .collect();
+            match super::faults::parse_breaker(&words) {
+                Ok(mut b) => {
+                    if let Some(prev) = raw.decls.breakers.iter().find(|p| p.resource == b.resource)
+                    {
+                        let line = prev.span.line;
+                        return self.err(
+                            kw_tok,
+                            format!(
+                                "a breaker on `{}` is already declared on line {line}",
+                                b.resource
+                            ),
+                        );
+                    }
+                    b.span = kw_loc.span();
+                    raw.decls.breakers.push(b);
+                }
+                Err((i, m)) => match self.toks.get(i + 1) {
+                    Some(t) => {
+                        let t = t.clone();
+                        self.err(&t, m)
+                    }
+                    None => self.err_at_end(m),
+                },
+            }
+            return;
+        }
         let already = |raw: &RawGraph<'_>| {
             raw.decl_locs
                 .iter()
@@ -233,6 +270,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
             "policy" => "policy critical-path|fifo|priority|waves|random|work-stealing",
             "steal_cost" => "steal_cost <duration>",
             "on_error" => "on_error fail-fast|skip-dependents|continue",
+            "on_deadlock" => "on_deadlock fail-run|fail-youngest",
             _ => "seed N",
         };
         let nargs = if matches!(kw, "limit" | "rate") { 2 } else { 1 };
@@ -277,6 +315,25 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                             .err(vt, format!("{e} (in `{kw} <duration>`, like `{kw} 50ms`)"))
                     }
                 }
+                raw.decl_locs.push((kw, vloc));
+            }
+            "on_deadlock" => {
+                if let Some(prev) = already(raw) {
+                    return self.err(kw_tok, format!("`{kw}` is already declared on {prev}"));
+                }
+                raw.decls.on_deadlock = Some(match v {
+                    "fail-run" => crate::graph::OnDeadlock::FailRun,
+                    "fail-youngest" => crate::graph::OnDeadlock::FailYoungest,
+                    _ => {
+                        return self.err(
+                            vt,
+                            format!(
+                            "unknown on_deadlock mode `{v}`: expected fail-run or fail-youngest{}",
+                            suggestion_suffix(did_you_mean(v, ["fail-run", "fail-youngest"]))
+                        ),
+                        )
+                    }
+                });
                 raw.decl_locs.push((kw, vloc));
             }
             "workers" | "seed" | "policy" | "on_error" => {
@@ -463,16 +520,30 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                         tok: Tok::Word(d), ..
                     },
                 ) if !OPTIONS.contains(d) => {
-                    self.pos += 1;
-                    match parse_duration(d) {
-                        Ok(us) => {
+                    // Up to three words: `100ms`, `100ms..2s`, `100ms ~ 30%`, `lognormal 100ms 0.8`.
+                    let words: Vec<&str> = self.toks[self.pos..]
+                        .iter()
+                        .take(3)
+                        .map_while(|t| match t.tok {
+                            Tok::Word(w) if !OPTIONS.contains(&w) => Some(w),
+                            _ => None,
+                        })
+                        .collect();
+                    match parse_amount(&words) {
+                        Ok(((us, spread), n)) => {
+                            self.pos += n;
+                            task.options.spread = spread;
                             task.work = if kind == "cpu" {
                                 Work::Cpu { duration_us: us }
                             } else {
                                 Work::Io { duration_us: us }
                             }
                         }
-                        Err(m) => self.err(dt, m),
+                        Err((i, m)) => {
+                            let at = self.toks.get(self.pos + i).unwrap_or(dt).clone();
+                            self.pos += (i + 1).min(words.len());
+                            self.err(&at, m)
+                        }
                     }
                 }
                 _ => self.err(kt, format!("`{kind}` needs a duration, like `{kind} 50ms`")),
@@ -532,7 +603,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
     fn options(&mut self, task: &mut RawTask<'a>) {
         while let Some(t) = self.next() {
             let Tok::Word(w) = t.tok else {
-                self.err(t, format!("unexpected {}: expected an option (retry, backoff, timeout, fail, priority, uses, reduce) or `after`", show(t)));
+                self.err(t, format!("unexpected {}: expected an option (retry, backoff, timeout, hedge, fail, priority, uses, reduce) or `after`", show(t)));
                 continue;
             };
             let mut name: &'static str = match w {
@@ -540,6 +611,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "retry" => "retry",
                 "backoff" => "backoff",
                 "timeout" => "timeout",
+                "hedge" => "hedge",
                 "fail" => "fail",
                 "priority" => "priority",
                 "uses" => "uses",
@@ -547,7 +619,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "batch" => "batch",
                 _ => {
                     let hint = suggestion_suffix(did_you_mean(w, OPTIONS));
-                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, fail, priority, uses, reduce, batch or `after`{hint}"));
+                    self.err(t, format!("unknown option `{w}`: expected retry, backoff, timeout, hedge, fail, priority, uses, reduce, batch or `after`{hint}"));
                     // Skip to the next known option.
                     while self.peek().is_some_and(|t| !matches!(t.tok, Tok::Word(w) if OPTIONS.contains(&w) && w != "attempts")) {
                         self.pos += 1;
@@ -590,6 +662,13 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "backoff" | "timeout" => parse_duration(v).map(|d| {
                     if name == "backoff" { o.backoff_us = Some(d) } else { o.timeout_us = Some(d) }
                 }),
+                "hedge" => parse_duration(v).and_then(|d| {
+                    if d == 0 {
+                        return Err("`hedge 0` would start two copies of every attempt at once: give the time after which the second copy starts, like `hedge 200ms`".to_string());
+                    }
+                    o.hedge_us = Some(d);
+                    Ok(())
+                }),
                 "fail" => {
                     let p = match v.strip_suffix('%') {
                         Some(pct) => parse_plain_number(pct).map(|x| x / 100.0),
@@ -611,6 +690,40 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 "uses" => {
                     o.uses.push(v.to_string());
                     task.uses_locs.push(self.loc(vt));
+                    // `uses a then b`, `uses a 30% then b`: hold and wait.
+                    let word = |k: usize| match self.toks.get(self.pos + k).map(|t| &t.tok) {
+                        Some(Tok::Word(w)) => Some(*w),
+                        _ => None,
+                    };
+                    let (at, skip) = match (word(0), word(1)) {
+                        (Some("then"), _) => (Some(Ok(0.5)), 1),
+                        (Some(p), Some("then")) if p.ends_with('%') => (
+                            Some(
+                                parse_plain_number(&p[..p.len() - 1])
+                                    .map(|x| x / 100.0)
+                                    .filter(|x| *x > 0.0 && *x < 1.0)
+                                    .ok_or(p),
+                            ),
+                            2,
+                        ),
+                        _ => (None, 0),
+                    };
+                    if let Some(at) = at {
+                        let at_tok = self.toks[self.pos].clone();
+                        self.pos += skip;
+                        match (at, self.next_word()) {
+                            (Err(p), _) => self.err(&at_tok, format!("`{p}` is not a split: write a percentage of the work done before the second resource, from 1% to 99%, like `uses a 30% then b`")),
+                            (Ok(_), None) => self.err_at_end("expected a resource after `then`, like `uses a then b`"),
+                            (Ok(at), Some((rt, r))) => {
+                                if task.options.then_uses.is_some() {
+                                    self.err(rt, "a task takes at most two resources in turn: `uses a then b`");
+                                } else {
+                                    task.options.then_uses = Some((r.to_string(), at));
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     // `uses a, b`: more resources after commas.
                     while self.peek().is_some_and(|t| t.tok == Tok::Comma) {
                         self.pos += 1;
@@ -716,6 +829,7 @@ fn example(option: &str) -> &'static str {
         "fail attempts" => "fail attempts 1",
         "backoff" => "backoff 100ms",
         "timeout" => "timeout 2s",
+        "hedge" => "hedge 200ms",
         "fail" => "fail 0.1",
         "priority" => "priority 5",
         "uses" => "uses db",

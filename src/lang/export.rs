@@ -53,6 +53,15 @@ pub fn to_dag(graph: &Graph) -> String {
             let _ = writeln!(out, "{kw} {}", format_duration(v));
         }
     }
+    for b in &d.breakers {
+        let _ = writeln!(
+            out,
+            "breaker {} after {} failures open {}",
+            b.resource,
+            b.after,
+            format_duration(b.open_us)
+        );
+    }
     if !out.is_empty() && !graph.tasks.is_empty() {
         out.push('\n');
     }
@@ -100,7 +109,7 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
                 out,
                 " : {} {}",
                 w.kind_name(),
-                format_duration(w.duration_us())
+                super::spread::format_amount(w.duration_us(), t.options.spread.as_ref())
             );
         }
     }
@@ -114,6 +123,9 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
     if let Some(b) = o.timeout_us {
         let _ = write!(out, " timeout {}", format_duration(b));
     }
+    if let Some(b) = o.hedge_us {
+        let _ = write!(out, " hedge {}", format_duration(b));
+    }
     if o.fail_probability != 0.0 {
         let _ = write!(out, " fail {}", o.fail_probability);
     }
@@ -125,6 +137,13 @@ fn write_task(out: &mut String, graph: &Graph, t: &Task) {
     }
     if !o.uses.is_empty() {
         let _ = write!(out, " uses {}", o.uses.join(", "));
+        if let Some((b, at)) = &o.then_uses {
+            if (*at - 0.5).abs() < 1e-12 {
+                let _ = write!(out, " then {b}");
+            } else {
+                let _ = write!(out, " {}% then {b}", (at * 1e4).round() / 100.0);
+            }
+        }
     }
     if o.batch != 0 {
         let _ = write!(out, " batch {}", o.batch);
@@ -154,6 +173,15 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
     let d = &graph.decls;
     JsonGraph {
         workers: d.workers,
+        breakers: d
+            .breakers
+            .iter()
+            .map(|b| super::json::JsonBreaker {
+                resource: b.resource.clone(),
+                after: b.after,
+                open: format_duration(b.open_us),
+            })
+            .collect(),
         limits: d
             .limits
             .iter()
@@ -198,7 +226,10 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     kind: t.work.kind_name().to_string(),
                     duration: match &t.work {
                         Work::Kernel(_) => serde_json::Value::Null,
-                        w => dur(w.duration_us()),
+                        w => serde_json::Value::String(super::spread::format_amount(
+                            w.duration_us(),
+                            o.spread.as_ref(),
+                        )),
                     },
                     args: match &t.work {
                         Work::Kernel(k) => Some(k.args()),
@@ -212,6 +243,9 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     retry: o.retry,
                     backoff: o.backoff_us.map(dur),
                     timeout: o.timeout_us.map(dur),
+                    hedge: o.hedge_us.map(dur),
+                    then: o.then_uses.as_ref().map(|(b, _)| b.clone()),
+                    then_at: o.then_uses.as_ref().map(|(_, at)| *at),
                     fail: o.fail_probability,
                     fail_attempts: o.fail_attempts,
                     priority: o.priority,

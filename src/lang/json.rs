@@ -52,7 +52,19 @@ pub struct JsonGraph {
     pub scale_down: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_start: Option<serde_json::Value>,
+    /// Circuit breakers: `[{"resource": "api", "after": 3, "open": "500ms"}]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers: Vec<JsonBreaker>,
     pub tasks: Vec<JsonTask>,
+}
+
+/// `{"resource": "api", "after": 3, "open": "500ms"}`: `breaker api after 3 failures open 500ms`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonBreaker {
+    pub resource: String,
+    pub after: u32,
+    pub open: String,
 }
 
 /// `{"resource": "db", "max": 2}`
@@ -96,6 +108,14 @@ pub struct JsonTask {
     pub backoff: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<serde_json::Value>,
+    /// `hedge`: a duration, as `timeout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<serde_json::Value>,
+    /// `uses a then b`: `"then": "b"`, with `"then_at"` the share done before it (0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then_at: Option<f64>,
     #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub fail: f64,
     #[serde(default, skip_serializing_if = "is_zero_u32")]
@@ -119,14 +139,48 @@ fn json_work(
     duration: &serde_json::Value,
     field: &dyn Fn(&'static str) -> Loc,
     diags: &mut Diags,
-) -> Work {
-    let duration_us = match json_duration(duration) {
-        Ok(d) => d,
-        Err(m) => {
-            diags.error(&field("duration"), m);
-            0
+) -> (Work, Option<crate::graph::Spread>) {
+    // A string with a spread: `"100ms..2s"`, `"100ms ~ 30%"`, `"lognormal 100ms 0.8"`.
+    let mut spread = None;
+    let varies = |s: &str| s.contains("..") || s.contains('~') || s.starts_with("lognormal");
+    let duration_us = match duration {
+        serde_json::Value::String(s) if varies(s) => {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            match super::spread::parse_amount(&words) {
+                Ok(((d, sp), n)) if n == words.len() => {
+                    spread = sp;
+                    d
+                }
+                Ok(_) => {
+                    diags.error(
+                        &field("duration"),
+                        format!("`{s}` has words after its duration"),
+                    );
+                    0
+                }
+                Err((_, m)) => {
+                    diags.error(&field("duration"), m);
+                    0
+                }
+            }
         }
+        _ => match json_duration(duration) {
+            Ok(d) => d,
+            Err(m) => {
+                diags.error(&field("duration"), m);
+                0
+            }
+        },
     };
+    (json_kind(kind, duration_us, field, diags), spread)
+}
+
+fn json_kind(
+    kind: &str,
+    duration_us: u64,
+    field: &dyn Fn(&'static str) -> Loc,
+    diags: &mut Diags,
+) -> Work {
     match kind {
         "cpu" => Work::Cpu { duration_us },
         "io" => Work::Io { duration_us },
@@ -196,6 +250,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         scale_up,
         scale_down,
         worker_start,
+        breakers,
         tasks,
     } = doc;
     raw.decls.workers_min = workers_min;
@@ -227,6 +282,22 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         match json_duration(v) {
             Ok(us) => raw.decls.steal_cost_us = Some(us),
             Err(m) => diags.error(&Loc::Json(JPath::Root("steal_cost")), m),
+        }
+    }
+    for (i, b) in breakers.into_iter().enumerate() {
+        let words = [
+            b.resource.as_str(),
+            "after",
+            &b.after.to_string(),
+            "failures",
+            "open",
+            b.open.as_str(),
+        ]
+        .map(String::from);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        match super::faults::parse_breaker(&words) {
+            Ok(d) => raw.decls.breakers.push(d),
+            Err((_, m)) => diags.error(&Loc::Json(JPath::Item("breakers", i)), m),
         }
     }
     raw.decls.workers = workers;
@@ -263,6 +334,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     raw.tasks.reserve(tasks.len());
     for (i, t) in tasks.into_iter().enumerate() {
         let field = |f: &'static str| Loc::Json(JPath::TaskField(i, f));
+        let mut spread = None;
         let work = if KERNELS.contains(&t.kind.as_str()) {
             if !t.duration.is_null() {
                 diags.error(
@@ -285,7 +357,9 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     format!("only kernels take `args`; `{}` takes a `duration`", t.kind),
                 );
             }
-            json_work(&t.kind, &t.duration, &field, &mut diags)
+            let (w, sp) = json_work(&t.kind, &t.duration, &field, &mut diags);
+            spread = sp;
+            w
         };
         let opt_dur = |v: &Option<serde_json::Value>, name: &'static str, diags: &mut Diags| {
             v.as_ref().and_then(|v| {
@@ -296,11 +370,13 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         };
         let backoff_us = opt_dur(&t.backoff, "backoff", &mut diags);
         let timeout_us = opt_dur(&t.timeout, "timeout", &mut diags);
+        let hedge_us = opt_dur(&t.hedge, "hedge", &mut diags);
         let mut option_locs = Vec::new();
         for (name, given, key) in [
             ("retry", t.retry != 0, "retry"),
             ("backoff", t.backoff.is_some(), "backoff"),
             ("timeout", t.timeout.is_some(), "timeout"),
+            ("hedge", t.hedge.is_some(), "hedge"),
             ("fail", t.fail != 0.0, "fail"),
             ("fail attempts", t.fail_attempts != 0, "fail_attempts"),
             ("priority", t.priority != 0, "priority"),
@@ -338,6 +414,11 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 uses: t.uses,
                 reduce: t.reduce,
                 batch: t.batch,
+                spread,
+                hedge_us,
+                then_uses: t
+                    .then
+                    .map(|b| (b, t.then_at.unwrap_or(0.5).clamp(0.01, 0.99))),
             },
             option_locs,
             uses_locs,

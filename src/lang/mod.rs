@@ -12,12 +12,14 @@ mod dot;
 mod dot_export;
 mod duration;
 mod export;
+mod faults;
 mod json;
 mod lexer;
 pub mod limits;
 pub mod markdown;
 mod mermaid;
 mod source;
+mod spread;
 mod stg;
 mod validate;
 

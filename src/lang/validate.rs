@@ -286,10 +286,12 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         .iter()
         .map(|l| l.resource.as_str())
         .chain(decls.rates.iter().map(|r| r.resource.as_str()))
+        .chain(decls.breakers.iter().map(|b| b.resource.as_str()))
         .collect();
     for t in &tasks {
         check_options(t, &resources, &mut diags);
     }
+    check_hold_and_wait(&tasks, &resources, &mut diags);
 
     // Limits before work: every reference and every name a `[*]` or range stands for counts
     // against the edge limit, summed over the whole graph before any is resolved.
@@ -526,6 +528,45 @@ fn check_resource_name(name: &str, loc: &Loc, diags: &mut Diags) {
                 "`{name}` is not a valid resource name: use ASCII letters, digits, `_` and `-`"
             ),
         );
+    }
+}
+
+/// `uses a then b`: the second resource must be declared, `hedge` and `timeout` do not
+/// combine with it, and two tasks taking the same resources in opposite orders can
+/// deadlock (a warning, at check time).
+fn check_hold_and_wait(tasks: &[RawTask<'_>], resources: &[&str], diags: &mut Diags) {
+    let mut orders: Vec<(&str, &str, usize)> = Vec::new();
+    for (i, t) in tasks.iter().enumerate() {
+        let Some((b, _)) = &t.options.then_uses else {
+            continue;
+        };
+        let at = t.option_loc("uses");
+        if !resources.contains(&b.as_str()) {
+            diags.error(
+                at,
+                format!("unknown resource `{b}` after `then`: declare it with `limit {b} N`"),
+            );
+        }
+        for name in ["hedge", "timeout"] {
+            if t.option_locs.iter().any(|(n, _)| *n == name) {
+                diags.error(t.option_loc(name), format!("`{name}` does not combine with `uses … then …` (a task holding a resource while it waits)"));
+            }
+        }
+        for a in &t.options.uses {
+            if let Some(&(_, _, j)) = orders
+                .iter()
+                .find(|(x, y, _)| *x == b.as_str() && *y == a.as_str())
+            {
+                diags.warning(
+                    at,
+                    format!(
+                        "`{}` takes `{a}` then `{b}`, `{}` takes `{b}` then `{a}`: opposite orders can deadlock (each holding one, waiting for the other); take them in one order, or atomically with `uses {a}, {b}`",
+                        t.id, tasks[j].id
+                    ),
+                );
+            }
+            orders.push((a.as_str(), b.as_str(), i));
+        }
     }
 }
 

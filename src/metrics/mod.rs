@@ -83,6 +83,13 @@ pub struct Metrics {
     pub tasks_skipped: usize,
     /// Tasks cancelled (`on_error fail-fast`).
     pub tasks_cancelled: usize,
+    /// Hedge copies started (`hedge`): the extra attempts that hedging cost.
+    #[serde(default)]
+    pub hedges: usize,
+    /// Worker time spent in attempts that lost their hedge (cancelled when the other copy
+    /// ended first): the extra work hedging cost.
+    #[serde(default)]
+    pub hedge_lost_ms: f64,
 }
 
 fn ms(us: Micros) -> f64 {
@@ -100,10 +107,14 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
     let (mut failed, mut cancelled) = (0u64, 0u64);
     let waits = sched.waits();
     let (blocked, queued, wave_wait) = (waits.blocked_us, waits.queued_us, waits.wave_us);
-    let mut retries = 0;
+    let mut retries: usize = 0;
     let mut measured = 0u64;
+    let mut lost = 0u64;
     for a in sched.attempts() {
         let len = a.end_us.saturating_sub(a.start_us);
+        if a.status == Status::Cancelled && sched.lost_hedge(a.task as usize, a.attempt) {
+            lost += len;
+        }
         if a.status == Status::Ok {
             measured += len;
         }
@@ -112,7 +123,7 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
             b.1 += 1;
         }
         match a.status {
-            Status::Failed | Status::Timeout => failed += len,
+            Status::Failed | Status::Timeout | Status::Rejected => failed += len,
             Status::Cancelled => cancelled += len,
             _ => {}
         }
@@ -124,7 +135,7 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
     for t in 0..sched.len() {
         match sched.task_end(t).map(|e| e.status) {
             Some(Status::Ok) => counts[0] += 1,
-            Some(Status::Failed | Status::Timeout) => counts[1] += 1,
+            Some(Status::Failed | Status::Timeout | Status::Rejected) => counts[1] += 1,
             Some(Status::Skipped) => counts[2] += 1,
             Some(Status::Cancelled) => counts[3] += 1,
             None => {}
@@ -170,7 +181,10 @@ pub fn compute(sched: &Scheduler, makespan_us: Micros) -> Metrics {
         failed_ms: ms(failed),
         cancelled_ms: ms(cancelled),
         attempts: sched.attempts().len(),
-        retries,
+        // A hedge copy is not a retry.
+        retries: retries.saturating_sub(sched.hedges_started() as usize),
+        hedges: sched.hedges_started() as usize,
+        hedge_lost_ms: ms(lost),
         tasks_ok: counts[0],
         tasks_failed: counts[1],
         tasks_skipped: counts[2],

@@ -127,6 +127,7 @@ mod tests {
                 end_ms,
                 duration_ms: end_ms - start_ms,
                 status,
+                reason: None,
             })
             .collect();
         let last = attempts.last().cloned().unwrap();

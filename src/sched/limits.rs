@@ -71,6 +71,10 @@ impl Resources {
             let capacity = (per_s.floor() as Micros).max(1);
             r.list[i].rate = Some((interval, (capacity - 1) * interval));
         }
+        // A breaker's resource is a resource tasks may `uses`, limited or not.
+        for b in &decls.breakers {
+            r.index_or_insert(&b.resource);
+        }
         r
     }
 

@@ -17,9 +17,12 @@
 
 pub mod autoscale;
 pub mod batch;
+pub mod breaker;
 mod config;
 mod core;
+pub mod deadlock;
 mod gate;
+pub mod hedge;
 mod index;
 mod limits;
 mod policy;

@@ -55,6 +55,7 @@ pub fn to_unit(bits: u64) -> f64 {
 /// Domain tags so that different kinds of draws from one seed are independent.
 const FAIL_DOMAIN: u64 = 0x6661_696c; // "fail"
 const ORDER_DOMAIN: u64 = 0x6f72_6472; // "ordr"
+const DURATION_DOMAIN: u64 = 0x6475_7261; // "dura"
 
 /// The uniform [0, 1) draw deciding whether attempt `attempt` (0-based) of task `task`
 /// fails: `mix64(mix64(mix64(seed ^ FAIL) ^ task) ^ attempt)` mapped to [0, 1).
@@ -71,9 +72,78 @@ pub fn order_key(seed: u64, task: usize) -> u64 {
     mix64(mix64(seed ^ ORDER_DOMAIN) ^ (task as u64).wrapping_mul(GOLDEN))
 }
 
+/// The two random words a variable duration draws attempt `attempt` (0-based) of `task`
+/// from (see `crate::graph::Spread::draw`): a pure function of (seed, task, attempt),
+/// independent of the failure draw.
+pub fn duration_bits(seed: u64, task: usize, attempt: u32) -> (u64, u64) {
+    let a = mix64(seed ^ DURATION_DOMAIN);
+    let b = mix64(a ^ (task as u64).wrapping_mul(GOLDEN));
+    let c = mix64(b ^ (attempt as u64));
+    (c, mix64(c ^ GOLDEN))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::{Micros, Spread};
+
+    #[test]
+    fn uniform_stays_in_range_and_hits_both_ends() {
+        let s = Spread::Uniform {
+            lo_us: 10,
+            hi_us: 12,
+        };
+        let draws: Vec<_> = (0..300).map(|a| s.draw(duration_bits(1, 0, a))).collect();
+        assert!(draws.iter().all(|&d| (10..=12).contains(&d)));
+        assert!(draws.contains(&10) && draws.contains(&12));
+    }
+
+    #[test]
+    fn lognormal_median_and_mean_are_right() {
+        let s = Spread::Lognormal {
+            median_us: 100_000,
+            sigma: 0.8,
+        };
+        let mut d: Vec<_> = (0..20_000)
+            .map(|t| s.draw(duration_bits(3, t, 0)))
+            .collect();
+        d.sort_unstable();
+        let median = d[d.len() / 2] as f64;
+        assert!((median / 100_000.0 - 1.0).abs() < 0.03, "{median}");
+        let mean = d.iter().sum::<u64>() as f64 / d.len() as f64;
+        assert!((mean / s.mean_us() as f64 - 1.0).abs() < 0.03, "{mean}");
+        assert_eq!(s.mean_us(), 137_713);
+    }
+
+    #[test]
+    fn normal_is_clipped_at_zero() {
+        let s = Spread::Normal {
+            mean_us: 1000,
+            rel_sd: 2.0,
+        };
+        let d: Vec<_> = (0..5000).map(|t| s.draw(duration_bits(0, t, 0))).collect();
+        assert!(d.contains(&0));
+        let mean = d.iter().sum::<u64>() as f64 / d.len() as f64;
+        assert!(
+            (mean / s.mean_us() as f64 - 1.0).abs() < 0.06,
+            "{mean} vs {}",
+            s.mean_us()
+        );
+    }
+
+    /// `lognormal 100ms 0.8`, seed 42, tasks 0..4, first attempt: the same µs on every
+    /// platform (tests/wasm checks the same numbers in the wasm build).
+    pub(crate) const GOLDEN_LOGNORMAL: [Micros; 4] = [236_008, 186_987, 99_356, 336_780];
+
+    #[test]
+    fn duration_draws_match_golden_values() {
+        let s = Spread::Lognormal {
+            median_us: 100_000,
+            sigma: 0.8,
+        };
+        let d: Vec<_> = (0..4).map(|t| s.draw(duration_bits(42, t, 0))).collect();
+        assert_eq!(d, GOLDEN_LOGNORMAL);
+    }
 
     #[test]
     fn splitmix_matches_reference_values() {

@@ -13,4 +13,6 @@ pub enum Status {
     Timeout,
     Cancelled,
     Skipped,
+    /// Refused at once, without running, by an open circuit breaker (`breaker`).
+    Rejected,
 }

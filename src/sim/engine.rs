@@ -5,11 +5,13 @@ use crate::sched::{Outcome, Scheduler};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+/// An attempt's end: (end time, start sequence, task, outcome, worker); ties by start order.
+type Event = (Micros, u64, u32, u8, u32);
+
 /// Runs `sched` to completion in virtual time from 0; returns the makespan in µs (the time
 /// of the last event). Errors only if the scheduler stalls, which would be a bug.
 pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
-    // (end time, start sequence, task, outcome): ties by start order.
-    let mut events: BinaryHeap<Reverse<(Micros, u64, u32, u8)>> = BinaryHeap::new();
+    let mut events: BinaryHeap<Reverse<Event>> = BinaryHeap::new();
     let mut seq = 0u64;
     let mut now: Micros = 0;
     let mut makespan = 0;
@@ -21,6 +23,7 @@ pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
                 seq,
                 s.task as u32,
                 outcome as u8,
+                s.worker as u32,
             )));
             seq += 1;
         }
@@ -35,7 +38,7 @@ pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
             (None, None) => return Err(format!("simulation stalled at {now} µs (scheduler bug)")),
         };
         makespan = makespan.max(now);
-        while let Some(&Reverse((t, _, task, o))) = events.peek() {
+        while let Some(&Reverse((t, _, task, o, worker))) = events.peek() {
             if t != now {
                 break;
             }
@@ -45,7 +48,8 @@ pub fn run(sched: &mut Scheduler) -> Result<Micros, String> {
                 1 => Outcome::Failed,
                 _ => Outcome::Timeout,
             };
-            sched.finish(task as usize, outcome, now)?;
+            // By worker: a hedged task's two copies end apart (a loser's end is ignored).
+            sched.finish_on(task as usize, Some(worker as usize), outcome, None, now)?;
         }
     }
 }

@@ -8,9 +8,11 @@
 //! the scheduler grants at that time. The same graph and options always give the same run.
 
 mod engine;
+pub mod seeds;
 pub mod testkit;
 
 pub use engine::run;
+pub use seeds::{sweep, SeedSweep};
 
 use crate::graph::{Graph, OnError, Policy};
 use crate::sched::{SchedConfig, Scheduler};

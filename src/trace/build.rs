@@ -51,7 +51,8 @@ pub fn run_result_with(
     let mut tasks = Vec::with_capacity(n);
     for (t, (task, value)) in graph.tasks.iter().zip(values).enumerate() {
         let end = sched.task_end(t).ok_or("the run has not finished")?;
-        // Attempts of one task are sequential, so report order is attempt order.
+        // Attempts of one task are sequential (a hedge's two copies are recorded in
+        // attempt order when they end), so report order is attempt order.
         let attempts: Vec<Attempt> = by_task[count[t] as usize..count[t + 1] as usize]
             .iter()
             .map(|&i| {
@@ -63,11 +64,20 @@ pub fn run_result_with(
                     end_ms: ms(a.end_us),
                     duration_ms: ms(a.end_us.saturating_sub(a.start_us)),
                     status: a.status,
+                    reason: if sched.lost_hedge(t, a.attempt) {
+                        Some(crate::sched::hedge::LOST_THE_HEDGE.to_string())
+                    } else if sched.deadlock_victim(t, a.attempt) {
+                        Some(crate::sched::deadlock::DEADLOCK_VICTIM.to_string())
+                    } else {
+                        None
+                    },
                 }
             })
             .collect();
         makespan = makespan.max(end.end_us);
-        let (worker, start_ms, end_ms) = match attempts.last() {
+        // A hedge's losing copy may be recorded last: the record is the winner's.
+        let decided = attempts.iter().rev().find(|a| a.reason.is_none());
+        let (worker, start_ms, end_ms) = match decided.or(attempts.last()) {
             Some(a) => (a.worker, a.start_ms, a.end_ms),
             None => (0, ms(end.end_us), ms(end.end_us)),
         };
@@ -109,6 +119,34 @@ pub fn run_result_with(
         steals: steal_report(graph, sched),
         batches,
         pool: pool_report(sched, makespan),
+        breakers: breaker_bands(sched),
+        deadlocks: sched
+            .deadlocks()
+            .into_iter()
+            .map(|(f, names)| {
+                let id = |t: u32| graph.tasks[t as usize].id.clone();
+                let cycle: Vec<String> = f
+                    .cycle
+                    .iter()
+                    .zip(&names)
+                    .map(|(&(t, _, _), (h, w))| format!("{} holds {h}, waits for {w}", id(t)))
+                    .collect();
+                let mut frozen = f.frozen.clone();
+                frozen.sort_unstable();
+                super::DeadlockReport {
+                    at_ms: ms(f.at_us),
+                    cycle: cycle.join("; "),
+                    frozen: frozen.into_iter().map(id).collect(),
+                    resolution: if f.victim.is_some() {
+                        "fail-youngest"
+                    } else {
+                        "fail-run"
+                    }
+                    .into(),
+                    victim: f.victim.map(id),
+                }
+            })
+            .collect(),
     })
 }
 
@@ -226,6 +264,26 @@ fn steal_report(graph: &Graph, sched: &Scheduler) -> Option<super::StealReport> 
             })
             .collect(),
     })
+}
+
+/// The breakers' bands of the run `sched` scheduled.
+fn breaker_bands(sched: &Scheduler) -> Vec<super::BreakerBand> {
+    let (names, changes) = sched.breaker_history();
+    names
+        .iter()
+        .enumerate()
+        .map(|(b, name)| super::BreakerBand {
+            resource: name.clone(),
+            changes: changes
+                .iter()
+                .filter(|c| c.breaker as usize == b)
+                .map(|c| super::BreakerChangeMs {
+                    at_ms: ms(c.at_us),
+                    state: c.state.to_string(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Every task's value (see `value.rs` for the rules), `None` for tasks that did not end ok;

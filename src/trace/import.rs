@@ -45,6 +45,7 @@ fn status_of(s: &str) -> Option<Status> {
         "timeout" => Status::Timeout,
         "cancelled" => Status::Cancelled,
         "skipped" => Status::Skipped,
+        "rejected" => Status::Rejected,
         _ => return None,
     })
 }
@@ -256,6 +257,7 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
             end_ms,
             duration_ms: end_ms - start_ms,
             status: *status,
+            reason: None,
         });
     }
     let (order, unmatched, missing): (Vec<String>, Vec<(String, usize)>, Vec<String>) = match graph
@@ -330,6 +332,8 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
             steals: None,
             batches: None,
             pool: None,
+            breakers: Vec::new(),
+            deadlocks: Vec::new(),
         },
         lanes: lane_names,
         unmatched,

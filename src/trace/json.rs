@@ -33,6 +33,8 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         steals: result.steals.clone(),
         batches: result.batches.clone(),
         pool: result.pool.clone(),
+        breakers: result.breakers.clone(),
+        deadlocks: result.deadlocks.clone(),
         kernel_calibration: result.kernel_calibration,
     };
     let text = serde_json::to_string_pretty(&head)?;
@@ -117,6 +119,10 @@ fn attempt(w: &mut Vec<u8>, a: &Attempt) -> io::Result<()> {
     float(w, a.duration_ms)?;
     w.write_all(b",\n          \"status\": ")?;
     status(w, a.status)?;
+    if let Some(r) = &a.reason {
+        w.write_all(b",\n          \"reason\": ")?;
+        serde_json::to_writer(&mut *w, r)?;
+    }
     w.write_all(b"\n        }")
 }
 
@@ -127,6 +133,7 @@ fn status(w: &mut Vec<u8>, s: Status) -> io::Result<()> {
         Status::Timeout => b"\"timeout\"",
         Status::Cancelled => b"\"cancelled\"",
         Status::Skipped => b"\"skipped\"",
+        Status::Rejected => b"\"rejected\"",
     })
 }
 

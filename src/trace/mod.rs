@@ -33,6 +33,10 @@ pub struct Attempt {
     pub duration_ms: f64,
     /// `ok`, `failed`, `timeout` or `cancelled`.
     pub status: Status,
+    /// Why a cancelled attempt was cancelled, when it is not the run's fail-fast:
+    /// `"lost the hedge"` (its other copy ended first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One task's record. `worker`, `start_ms` and `end_ms` are those of its last attempt;
@@ -123,6 +127,13 @@ pub struct RunResult {
     /// `workers MIN..MAX`: how the autoscaling pool grew and shrank (absent for a fixed pool).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<PoolReport>,
+    /// Circuit breakers (`breaker`): each one's states over the run, for the timeline's
+    /// band per resource. Absent when the graph declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakers: Vec<BreakerBand>,
+    /// Deadlocks the scheduler found (`uses a then b`), in the order found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<DeadlockReport>,
 }
 
 /// An autoscaling pool's run: its lanes and what it cost against a fixed pool.
@@ -197,6 +208,39 @@ pub struct StealRecord {
     pub victim: usize,
     /// When the steal was decided.
     pub at_ms: f64,
+}
+
+/// A deadlock: the cycle, named (`"t1 holds a, waits for b; t2 holds b, waits for a"`),
+/// the tasks it froze, and how `on_deadlock` resolved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadlockReport {
+    /// When it was found.
+    pub at_ms: f64,
+    /// The cycle in words.
+    pub cycle: String,
+    /// Every task frozen by it, in declaration order.
+    pub frozen: Vec<String>,
+    /// `fail-run` (the run was stopped) or `fail-youngest`.
+    pub resolution: String,
+    /// The task whose attempt was failed (`fail-youngest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub victim: Option<String>,
+}
+
+/// One breaker's states over a run: closed from 0, then each change in time order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerBand {
+    /// The resource it guards.
+    pub resource: String,
+    /// Every change: from `at_ms` on, `state` (`"open"`, `"half-open"` or `"closed"`).
+    pub changes: Vec<BreakerChangeMs>,
+}
+
+/// A breaker's state from `at_ms` on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakerChangeMs {
+    pub at_ms: f64,
+    pub state: String,
 }
 
 /// What happened to the shared counter of the `counter` kernel in one real run.

@@ -48,6 +48,7 @@ fn fill(status: Status) -> (&'static str, &'static str, &'static str) {
         Status::Timeout => ("timeout", "#e07b1a", "#1d1f24"),
         Status::Cancelled => ("cancelled", "#6b5fa5", "#ffffff"),
         Status::Skipped => ("skipped", "#9aa0ab", "#1d1f24"),
+        Status::Rejected => ("rejected", "#7a3e9d", "#ffffff"),
     }
 }
 
@@ -212,6 +213,7 @@ mod tests {
                         end_ms,
                         duration_ms: end_ms - start_ms,
                         status: Status::Ok,
+                        reason: None,
                     }],
                     value: None,
                 })
@@ -222,6 +224,8 @@ mod tests {
             steals: None,
             batches: None,
             pool: None,
+            breakers: Vec::new(),
+            deadlocks: Vec::new(),
             kernel_calibration: None,
         }
     }

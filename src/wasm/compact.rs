@@ -12,7 +12,8 @@ use js_sys::{Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// Status codes of the compact forms (index into `ok, failed, timeout, cancelled, skipped`).
+/// Status codes of the compact forms (index into `ok, failed, timeout, cancelled, skipped,
+/// rejected`).
 fn status_code(s: Status) -> u8 {
     match s {
         Status::Ok => 0,
@@ -20,6 +21,7 @@ fn status_code(s: Status) -> u8 {
         Status::Timeout => 2,
         Status::Cancelled => 3,
         Status::Skipped => 4,
+        Status::Rejected => 5,
     }
 }
 
@@ -51,6 +53,7 @@ fn regular(r: &TaskRecord) -> bool {
             && a.end_ms == r.end_ms
             && a.duration_ms == a.end_ms - a.start_ms
             && a.status == r.status
+            && a.reason.is_none()
     };
     one && match r.value {
         None => true,
@@ -242,7 +245,7 @@ fn columns(
     set(&out, "bars", &b);
     set(&out, "laneEnds", &Uint32Array::from(&lane_ends[..]));
 
-    let mut counts = [0u32; 5];
+    let mut counts = [0u32; 6];
     let mut troubled: Vec<u32> = Vec::new();
     for (i, &c) in status.iter().enumerate() {
         counts[c as usize] += 1;
@@ -297,8 +300,8 @@ fn columns(
         &Uint8Array::from(&density_failed[..]),
     );
     if group_budget > 0 {
-        // ok < skipped < cancelled < timeout < failed, by status code.
-        const RANK: [u8; 5] = [0, 4, 3, 2, 1];
+        // ok < skipped < cancelled < timeout < rejected < failed, by status code.
+        const RANK: [u8; 6] = [0, 5, 3, 2, 1, 4];
         let grouping = group(
             graph,
             &GroupOptions {

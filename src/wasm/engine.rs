@@ -119,6 +119,16 @@ impl Engine {
 
     /// Reports an attempt the executor ended itself: `outcome` is `timeout` (stopped at its
     /// timeout) or `failed` (its worker crashed). Returns the outcome's code (see `finished`).
+    /// The attempts that lost their hedge since the last call, as `[task, worker, …]` pairs:
+    /// the executor stops them (a later report of them is ignored).
+    pub fn lost(&mut self) -> Vec<u32> {
+        self.driver
+            .take_lost()
+            .into_iter()
+            .flat_map(|(t, w)| [t as u32, w as u32])
+            .collect()
+    }
+
     #[wasm_bindgen(js_name = finishedAs)]
     pub fn finished_as(
         &mut self,

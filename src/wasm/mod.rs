@@ -186,6 +186,18 @@ pub fn makespans(text: &str, max_workers: usize, options: JsValue) -> Result<Vec
         .collect()
 }
 
+/// The makespan distribution of `seeds` simulations of `text`, seeds from `options.seed`
+/// (else the graph's, else 0) upwards: a `SeedSweep` (`makespans_ms`, `busy_ms`, `p50_ms`,
+/// `p90_ms`, `p99_ms`, …; see `fanout::sim::seeds`). `options` as for [`simulate`].
+#[wasm_bindgen]
+pub fn simulate_seeds(text: &str, seeds: u32, options: JsValue) -> Result<JsValue, JsValue> {
+    let graph = parse_or_throw(text)?;
+    let opts = sim_options(options)?;
+    let sweep = crate::sim::sweep(&graph, &opts, seeds)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+    Ok(to_js(&sweep))
+}
+
 /// The Chrome Trace Event Format JSON (for Perfetto or chrome://tracing) of a RunResult
 /// of `text`: one thread per worker, one complete event per attempt, flows for dependencies.
 #[wasm_bindgen]

@@ -125,8 +125,9 @@ pub fn run_threads(
         rayon::spawn_broadcast(move |ctx| {
             entered.fetch_add(1, Ordering::SeqCst);
             coordinator.unpark();
-            board.work(ctx.index(), now_abs_ms, |work, run_us| {
-                run_body(work, run_us, &shared, rate)
+            let w = ctx.index();
+            board.work(w, now_abs_ms, |work, run_us| {
+                run_body(work, run_us, &shared, rate, &|| board.stop_asked(w))
             });
             left.fetch_sub(1, Ordering::SeqCst);
             coordinator.unpark();
@@ -218,12 +219,14 @@ fn wait_until_left(left: &AtomicUsize) {
 }
 
 /// What one attempt does on a pool thread, for `run_us` (its duration cut at its timeout);
-/// returns a kernel's value. `counter` is the run's shared counter, `rate` the CPU rate.
+/// returns a kernel's value. `counter` is the run's shared counter, `rate` the CPU rate; `stop` says
+/// the attempt lost its hedge (an `io` wait then ends early).
 fn run_body(
     work: &Work,
     run_us: Micros,
     counter: &AtomicU64,
     rate: crate::work::CpuRate,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Option<i64>, String> {
     match work {
         Work::Cpu { .. } => {
@@ -231,8 +234,17 @@ fn run_body(
             Ok(None)
         }
         // Blocking I/O holds its thread without using the core.
+        // In slices of at most 2 ms, so an attempt that lost its hedge stops soon (on the
+        // `performance` clock: std cannot read one on wasm32).
         Work::Io { .. } => {
-            std::thread::sleep(std::time::Duration::from_micros(run_us));
+            let until = now_abs_ms() + run_us as f64 / 1000.0;
+            loop {
+                let left = until - now_abs_ms();
+                if left <= 0.0 || stop() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_secs_f64(left.min(2.0) / 1000.0));
+            }
             Ok(None)
         }
         // wasm cannot unwind: a panic here aborts this thread (see `PANICKED`).

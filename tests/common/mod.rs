@@ -24,7 +24,11 @@ pub fn drive_with_virtual_clock(graph: &Graph, cfg: SchedConfig, t0: f64) -> Run
     let mut busy_until: Vec<u64> = Vec::new();
     while !d.is_done() {
         while let Some(x) = d.next_at(abs(now)) {
-            let (len, _) = d.plan(x.task).simulate();
+            // The dispatch's own length where it is shorter: one phase of `uses a then b`.
+            let (mut len, _) = d.plan(x.task).simulate();
+            if !matches!(x.work, fanout::graph::Work::Kernel(_)) {
+                len = len.min(x.duration_us());
+            }
             if busy_until.len() <= x.worker {
                 busy_until.resize(x.worker + 1, 0);
             }

@@ -34,7 +34,8 @@ async function loadScenario(page, id) {
 
 async function runAndWait(page, tasks) {
   await page.click('#run');
-  await page.waitForSelector(`#gantt[data-bars="${tasks}"]`, { timeout: 60_000 });
+  // One bar per attempt: retries, rejections and hedge copies add bars.
+  await page.waitForFunction((n) => Number(document.querySelector('#gantt')?.dataset.bars) >= n, tasks, { timeout: 60_000 });
   await page.waitForFunction(() => !document.querySelector('#run').disabled);
 }
 
@@ -151,7 +152,10 @@ describe('playground UI', () => {
     for (const id of scenarios) {
       await loadScenario(page, id);
       const text = await graphText(page);
-      assert.deepEqual(await page.evaluate((x) => window.fanout.check(x), text), [], `${id} has no diagnostics`);
+      // No errors; a warning is allowed where it is the lesson (the deadlock starter's).
+      const diags = await page.evaluate((x) => window.fanout.check(x), text);
+      assert.deepEqual(diags.filter((d) => d.severity === 'error'), [], `${id} has no errors`);
+      assert.ok(diags.length === 0 || id === 'deadlock', `${id} has no diagnostics: ${JSON.stringify(diags)}`);
       const n = await page.evaluate(() => window.fanoutUI.tasks.length);
       const started = Date.now();
       await runAndWait(page, n);

@@ -14,9 +14,10 @@ import {
 import { tags } from '@lezer/highlight';
 
 const KINDS = new Set(['cpu', 'io']);
-const KEYWORDS = new Set(['after']);
-const OPTIONS = new Set(['retry', 'backoff', 'timeout', 'fail', 'attempts', 'priority', 'uses', 'reduce',
-  'workers', 'limit', 'rate', 'policy', 'on_error', 'seed', 'steal_cost', 'batch']);
+const KEYWORDS = new Set(['after', 'then', 'lognormal']);
+const OPTIONS = new Set(['retry', 'backoff', 'timeout', 'fail', 'attempts', 'priority', 'uses', 'reduce', 'hedge',
+  'workers', 'limit', 'rate', 'policy', 'on_error', 'seed', 'steal_cost', 'batch', 'breaker', 'on_deadlock',
+  'scale_up', 'scale_down', 'worker_start']);
 
 /** The task-graph language as a stream mode: comments, ids, ':', kinds, durations, keywords. */
 export const dagLanguage = StreamLanguage.define({

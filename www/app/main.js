@@ -18,6 +18,7 @@ import { normalizeRun, statesAfterRun, statesBeforeRun } from './run-model.js';
 import { DEFAULT_TEXT, fillScenarioMenu, scenarioById } from './scenarios.js';
 import { createSelection } from './selection.js';
 import { createSpeedupChart } from './speedup-chart.js';
+import { createSeedChart } from './seed-chart.js';
 import { installStateColors, legend, stateOfStatus } from './states.js';
 import { statusCounts } from '../client/compact.js';
 import { createTimeline } from './timeline.js';
@@ -35,7 +36,7 @@ const overlaysOf = (result) => [
   ...(result?.pool ? [poolOverlay(poolOf(result))] : []),
 ];
 
-const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, simulate } = client;
+const { MAX_WORKERS, analyze, analyzeSummary, capabilities, check, chromeTrace, convert, defaultWorkers, graph, groups, makespans, prewarm, run, seedSweep, simulate } = client;
 
 /** Above this many tasks the graph view draws the core's groups instead of every task. */
 export const GROUP_ABOVE = 1000;
@@ -53,7 +54,7 @@ const status = $('run-status');
 
 // Everything the client offers, for devtools and tests.
 const api = {
-  run, simulate, makespans, analyze, check, graph, convert, chromeTrace, capabilities,
+  run, simulate, makespans, seedSweep, analyze, check, graph, convert, chromeTrace, capabilities,
   prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary,
   exportPython: client.exportPython, importTrace: client.importTrace, lastResult: null,
 };
@@ -92,6 +93,9 @@ const speedup = createSpeedupChart($('speedup'), {
   makespans, analyze: (text) => analyzeOnce(text), run, getText: () => editor.text(), getSettings: () => runSettings(),
   onMeasuring(busy) { runButton.disabled = busy; simulateButton.disabled = busy; },
 });
+
+// Variable durations: the makespan histogram over seeds, under the speedup chart.
+const seedChart = createSeedChart($('seed-chart'), { seedSweep, getSettings: () => runSettings() });
 
 /** `fn(text)`, asked once per text: the last text's promise is reused until the text
  *  changes (a failed call is asked again next time). */
@@ -144,10 +148,10 @@ function groupStatesOfModel(info, m) {
 /** Per group of `info`, the state its tasks ended in after the compact run `c`: failed,
  *  timeout, skipped or cancelled if any task did (in that order), else done. */
 function groupStatesOf(info, c) {
-  const name = (code) => stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped'][code]);
+  const name = (code) => stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped', 'rejected'][code]);
   // The core coloured the default grouping already (simulate_compact's groupStates).
   if (!expanded.length && c.groupStates && c.groupStates.length === info.groups.length) return Array.from(c.groupStates, name);
-  const rank = [0, 4, 3, 1, 2]; // by status code (ok failed timeout cancelled skipped): how bad
+  const rank = [0, 5, 4, 1, 2, 3]; // by status code (ok failed timeout cancelled skipped rejected): how bad
   const worst = new Uint8Array(info.groups.length);
   const seen = new Uint8Array(info.groups.length);
   for (let i = 0; i < info.groupOf.length && i < c.status.length; i++) {
@@ -155,7 +159,7 @@ function groupStatesOf(info, c) {
     seen[g] = 1;
     if (rank[c.status[i]] > rank[worst[g]]) worst[g] = c.status[i];
   }
-  return Array.from(worst, (code, g) => (seen[g] ? stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped'][code]) : 'waiting'));
+  return Array.from(worst, (code, g) => (seen[g] ? stateOfStatus(['ok', 'failed', 'timeout', 'cancelled', 'skipped', 'rejected'][code]) : 'waiting'));
 }
 const runHistory = createRunHistory(10); // not `history`: that is window.history
 const compare = createCompare($('compare'), {
@@ -241,6 +245,7 @@ async function refreshGraph() {
   $('dag').dataset.stale = String(n === 0 && parsed.diagnostics.length > 0);
   if (!n && parsed.diagnostics.length) return; // keep the last good drawing
   speedup.refresh(text);
+  seedChart.refresh(text, n);
   if (text !== drawnText) expanded = [];
   if (n > COMPACT_ABOVE) { await showBigGraph(text, parsed.info, seq); return; }
   big = null;
@@ -524,6 +529,7 @@ function summaryOf(result, counts) {
 }
 
 function showResult(result, text, settings = {}) {
+  timeline.setBreakers(result.breakers ?? []);
   if (result.columns && result.columns.n > COMPACT_ABOVE) return showBigResult(result, text, settings);
   api.lastResult = result;
   lastRunText = text;
@@ -544,6 +550,14 @@ function showResult(result, text, settings = {}) {
     : '';
   setStatus(`Ran ${result.tasks.length} tasks ${how} on ${result.workers} workers${why}. Makespan ${formatMs(result.makespan_ms)} ` +
     `against ${formatMs(result.sequential_ms)} of work: ${speedupX.toFixed(2)}× speedup${bound}.${startup}`);
+  // A deadlock (uses a then b) is named, with the tasks it froze and how it was resolved.
+  if (result.deadlocks?.length) {
+    const d = result.deadlocks[0];
+    const how = d.resolution === 'fail-run' ? 'the run was stopped (on_deadlock fail-run)' : `${d.victim}'s attempt was failed to break it (on_deadlock fail-youngest)`;
+    const more = result.deadlocks.length > 1 ? ` ${result.deadlocks.length - 1} more deadlock(s) followed.` : '';
+    setStatus(`Deadlock at ${formatMs(d.at_ms)}: ${d.cycle}. Frozen: ${d.frozen.join(', ')}; ${how}.${more} ${status.textContent}`, d.resolution === 'fail-run');
+    status.dataset.deadlock = d.cycle;
+  } else delete status.dataset.deadlock;
   status.dataset.mode = result.mode;
   timeline.setResult(model);
   timeline.setOverlays(overlaysOf(result));
@@ -599,7 +613,7 @@ workersInput.addEventListener('input', () => {
 });
 runButton.addEventListener('click', () => onRun(false));
 simulateButton.addEventListener('click', () => onRun(true));
-for (const id of ['workers', 'policy', 'seed']) $(id).addEventListener('change', () => speedup.refresh());
+for (const id of ['workers', 'policy', 'seed']) $(id).addEventListener('change', () => { speedup.refresh(); seedChart.refresh(); });
 $('cancel').addEventListener('click', () => controller?.abort());
 fillScenarioMenu($('scenario'));
 $('load-scenario').addEventListener('click', () => loadScenario($('scenario').value));
@@ -637,7 +651,7 @@ sharing = createShare({
 for (const id of ['workers', 'mode', 'policy', 'seed']) $(id).addEventListener('change', () => sharing.changed());
 timeline.clear(Number(workersInput.value));
 describeSelection(null);
-window.fanoutUI = { engines, editor, dag, timeline, selection, results, speedup, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
+window.fanoutUI = { engines, editor, dag, timeline, selection, results, speedup, seedChart, loadScenario, normalizeRun, compare, history: runHistory, get chain() { return chain; }, get model() { return model; }, get tasks() { return tasks; } };
 // A lesson (?lesson=<id> or ?lesson-url=<url>): its panel beside the editor (lesson-panel.js).
 let lessonPanel = null;
 watchModeNote();

@@ -16,7 +16,7 @@ const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
 
 /** What a status is called in a sentence. */
-const STATUS_WORDS = { ok: 'ok', failed: 'failed', timeout: 'timed out', skipped: 'skipped', cancelled: 'cancelled' };
+const STATUS_WORDS = { ok: 'ok', failed: 'failed', timeout: 'timed out', skipped: 'skipped', cancelled: 'cancelled', rejected: 'rejected by an open breaker' };
 
 function plain(value) {
   if (value === null || value === undefined) return 'null';

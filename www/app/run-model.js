@@ -28,7 +28,9 @@ export function attemptsOf(record) {
     const start = Number(a.start_ms ?? a.start ?? 0);
     const end = Math.max(start, Number(a.end_ms ?? a.end ?? start));
     const status = a.status ?? 'ok';
-    return { task: record.id, attempt: i + 1, worker: Number(a.worker ?? record.worker ?? 0), start, end, status, state: stateOfStatus(status) };
+    const bar = { task: record.id, attempt: i + 1, worker: Number(a.worker ?? record.worker ?? 0), start, end, status, state: stateOfStatus(status) };
+    if (a.reason) bar.reason = String(a.reason); // "lost the hedge"
+    return bar;
   });
 }
 
@@ -48,14 +50,17 @@ export function segmentsOf(record, attempts) {
   }
   for (let i = 1; i < attempts.length; i++) {
     const prev = attempts[i - 1], next = attempts[i];
-    if (next.start > prev.end) out.push({ task: record.id, worker: next.worker, kind: 'waiting', start: prev.end, end: next.start });
+    if (next.start > prev.end && !next.reason && !prev.reason) out.push({ task: record.id, worker: next.worker, kind: 'waiting', start: prev.end, end: next.start });
   }
   return out;
 }
 
-/** The state a task shows once the run is over: its last attempt's. */
+/** The state a task shows once the run is over: its last attempt's (not counting a hedge
+ *  copy that lost: the winner, recorded before it, says how the task ended). */
 export function finalState(attempts) {
-  return attempts.length ? attempts[attempts.length - 1].state : 'waiting';
+  const decided = attempts.filter((a) => !a.reason);
+  const last = decided.length ? decided : attempts;
+  return last.length ? last[last.length - 1].state : 'waiting';
 }
 
 /**

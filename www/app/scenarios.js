@@ -1,6 +1,7 @@
 // Starter graphs for the scenario menu, in today's language (`id : cpu <dur> [after a, b]`).
-// Guarantees: every scenario parses without diagnostics (tested end to end) and says in its
-// comment roughly how long it runs.
+// Guarantees: every scenario parses without diagnostics (tested end to end; the deadlock
+// starter's one warning is its lesson) and says in its comment roughly how long it runs.
+import { TAIL_SCENARIOS } from './scenarios-tails.js';
 
 export const SCENARIOS = [
   {
@@ -105,6 +106,7 @@ w[1..400] : cpu 250us batch 20
 total : cpu 1ms after w[*]
 `,
   },
+  ...TAIL_SCENARIOS,
 ];
 
 /** The default text for a first visit. */

@@ -12,6 +12,7 @@ export const STATES = Object.freeze({
   timeout:   { fill: '#e07b1a', text: '#1d1f24', label: 'timed out' },
   skipped:   { fill: '#9aa0ab', text: '#1d1f24', label: 'skipped' },
   cancelled: { fill: '#6b5fa5', text: '#ffffff', label: 'cancelled' },
+  rejected:  { fill: '#7a3e9d', text: '#ffffff', label: 'rejected (breaker open)' },
 });
 
 /** The colour of the critical path outline in both views. */

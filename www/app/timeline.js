@@ -109,6 +109,10 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   // Overlays (setOverlays): `{ name, draw(ctx, view), viewModel() }` drawn over the bars,
   // e.g. steal marks (steal-marks.js). `view` gives x of a time and y/height of a lane.
   let overlays = [];
+  // Circuit breakers' states (RunResult.breakers): one band per resource above the lanes.
+  let bands = [];
+  const BAND_H = 11;
+  const BAND_FILL = { open: '#b3261e', 'half-open': '#f3c349', closed: '#dfe3ea' };
   // A compact run (setCompact): its columns, the lanes' ranges of bars and longest bars.
   let compact = null;
   // The critical-path overlay: path ids, whether it shows, and (built lazily from the bars)
@@ -116,7 +120,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   const crit = { ids: [], show: true, list: [], dirty: false, drawn: { outlines: 0, connectors: 0, tasks: [] } };
 
   const geom = () => {
-    const left = size.w < 480 ? 50 : 66, right = 10, top = markers.length ? 18 : 6, axis = 26;
+    const left = size.w < 480 ? 50 : 66, right = 10, top = (markers.length ? 18 : 6) + bands.length * BAND_H, axis = 26;
     const n = Math.max(lanes.length, 1);
     const laneH = Math.min(34, Math.max(6, (size.h - top - axis) / n));
     return { left, right, top, axis, laneH, plotW: Math.max(size.w - left - right, 10), n };
@@ -159,6 +163,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         ctx.fillText(size.w < 480 ? `w${w}` : `worker ${w}`, g.left - 6, y + g.laneH / 2);
       }
     }
+    drawBands(g);
     // Ticks.
     const span = view.end - view.start;
     const step = tickStep(span, Math.max(2, Math.floor(g.plotW / 90)));
@@ -208,6 +213,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         const f = STATES[b.state]?.fill ?? STATES.done.fill;
         if (f !== fill) { ctx.fillStyle = f; fill = f; }
         ctx.fillRect(x0, barY, wpx >= 3 ? wpx - 1 : Math.max(wpx, 1), barH);
+        if (b.reason && wpx >= 3) lostMark(b, x0, wpx, barY, barH);
         lastPx = Math.max(lastPx, x0 + Math.max(wpx, 1));
         drawn++;
         if (wpx > 24 && barH >= 10) labels.push([b, x0, wpx, barY + barH / 2]);
@@ -215,7 +221,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     }
     ctx.textAlign = 'left';
     for (const [b, x0, wpx, cy] of labels.slice(0, 2000)) {
-      const text = b.attempt > 1 ? `${b.task} #${b.attempt}` : b.task;
+      const text = b.reason ? `${b.task} #${b.attempt} ${b.reason}` : b.attempt > 1 ? `${b.task} #${b.attempt}` : b.task;
       if (ctx.measureText(text).width + 8 > wpx) continue;
       ctx.fillStyle = STATES[b.state]?.text ?? '#fff';
       ctx.fillText(text, Math.max(x0, g.left) + 4, cy);
@@ -228,6 +234,36 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     if (hover) outline(hover, g, '#5b6170', 1.5);
     ctx.restore();
     stats = { drawn, density, arrows, ticks, drawMs: performance.now() - t0 };
+  }
+
+  /** The breakers' bands: closed grey, open red, half-open amber, from each change to the
+   *  next (the last to the end of the run). */
+  function drawBands(g) {
+    bands.forEach((band, i) => {
+      const y = g.top - (bands.length - i) * BAND_H;
+      ctx.fillStyle = '#4d5361';
+      ctx.textAlign = 'right';
+      ctx.fillText(band.resource, g.left - 6, y + BAND_H / 2);
+      const changes = [{ at_ms: 0, state: 'closed' }, ...band.changes];
+      changes.forEach((c, k) => {
+        const end = k + 1 < changes.length ? changes[k + 1].at_ms : Math.max(extent, view.end);
+        const x0 = Math.max(xOf(c.at_ms, g), g.left), x1 = Math.min(xOf(end, g), g.left + g.plotW);
+        if (x1 <= x0) return;
+        ctx.fillStyle = BAND_FILL[c.state] ?? BAND_FILL.closed;
+        ctx.fillRect(x0, y + 1, x1 - x0, BAND_H - 3);
+      });
+    });
+  }
+
+  /** A hedge copy that lost (a bar with a `reason`): dashed outline, so it reads as work
+   *  thrown away next to the copy that won. */
+  function lostMark(b, x0, wpx, y, h) {
+    ctx.save();
+    ctx.setLineDash([3, 2]);
+    ctx.strokeStyle = '#1d1f24';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + 0.5, y + 0.5, Math.max(wpx - 2, 1), h - 1);
+    ctx.restore();
   }
 
   /** The bar `k` of the compact run as the object the other drawing code uses. */
@@ -566,7 +602,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     tip.hidden = false;
     const strong = document.createElement('strong');
     strong.textContent = b.task;
-    tip.replaceChildren(strong, ` · attempt ${b.attempt} · worker ${b.worker} · ${b.status}`, document.createElement('br'),
+    tip.replaceChildren(strong, ` · attempt ${b.attempt} · worker ${b.worker} · ${b.status}${b.reason ? ` (${b.reason})` : ''}`, document.createElement('br'),
       `${formatMs(b.start)} → ${formatMs(b.end)} (${formatMs(b.end - b.start)})`);
     const maxX = size.w - tip.offsetWidth - 4;
     tip.style.left = `${Math.max(0, Math.min(px + 12, maxX))}px`;
@@ -704,6 +740,13 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       const px = Math.round(Math.min(420, Math.max(110, 6 + 28 + reservedLanes * 34)));
       canvas.style.height = `${px}px`;
     },
+    /** The circuit breakers' states to draw as bands (RunResult.breakers; [] for none). */
+    setBreakers(list) {
+      bands = Array.isArray(list) ? list : [];
+      requestDraw();
+    },
+    /** The bands drawn (for tests). */
+    breakerBands: () => bands,
     /** Replaces everything with a normalized run (run-model.js normalizeRun). */
     setResult(model) {
       api.clear(model.workers);
@@ -802,7 +845,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       return { x: r.x + r.w / 2, y: r.y + r.h / 2, w: r.w, h: r.h };
     },
     /** The attempts drawn for a task, in order. */
-    attemptsOf: (id) => (compact ? (() => { const i = compact.c.idTable.indexOf(id); return i < 0 ? [] : compactBarsOf(i); })() : byTask.get(id) ?? []).map(({ task, attempt, worker, start, end, status, state }) => ({ task, attempt, worker, start, end, status, state })),
+    attemptsOf: (id) => (compact ? (() => { const i = compact.c.idTable.indexOf(id); return i < 0 ? [] : compactBarsOf(i); })() : byTask.get(id) ?? []).map(({ task, attempt, worker, start, end, status, state, reason }) => ({ task, attempt, worker, start, end, status, state, ...(reason ? { reason } : {}) })),
     viewModel() {
       return {
         lanes: lanes.length, bars: total, segments: segCount,

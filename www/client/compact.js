@@ -4,7 +4,7 @@
 // read (then kept), equal to what `simulate` returned as objects; `c.columns` stays
 // available for views that draw from typed arrays (`idAt`, `indexOf`, the bars per lane).
 
-const STATUS = ['ok', 'failed', 'timeout', 'cancelled', 'skipped'];
+const STATUS = ['ok', 'failed', 'timeout', 'cancelled', 'skipped', 'rejected'];
 export const STATUS_NAMES = STATUS;
 
 const decoder = new TextDecoder();
@@ -45,6 +45,8 @@ export function compactRun(c) {
   const record = (i) => {
     const x = extraMap().get(i);
     if (x) return x;
+    // A regular record has one attempt and no `reason` (a hedged task's two attempts, one
+    // "lost the hedge", come whole in `extra`).
     const status = STATUS[c.status[i]];
     return {
       id: ids.idAt(i), worker: c.worker[i], start_ms: c.start[i], end_ms: c.end[i], status,
@@ -71,7 +73,7 @@ export function compactRun(c) {
   return out;
 }
 
-/** Counts by status of the compact columns: `{ ok, failed, timeout, cancelled, skipped }`. */
+/** Counts by status of the compact columns: `{ ok, failed, timeout, cancelled, skipped, rejected }`. */
 export function statusCounts(c) {
   return Object.fromEntries(STATUS.map((s, k) => [s, c.counts[k]]));
 }

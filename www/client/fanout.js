@@ -8,6 +8,7 @@
 //     lazily from compact columns; `result.columns` holds them)
 //   groups(graphText, { budget, expanded }) -> Promise<grouped graph + layout>, for big graphs
 //   makespans(graphText, { maxWorkers }) -> Promise<number[]>, chromeTrace(graphText, result)
+//   seedSweep(graphText, { seeds, workers, policy, on_error }) -> Promise<SeedSweep> (makespan percentiles)
 //   capabilities() -> what the page allows
 // It owns two engine workers: the run engine, one per (mode, workers), replaced when either
 // changes or a run is cancelled; and the core engine (mode 'core': the threaded build on
@@ -458,6 +459,15 @@ export async function analyzeSummary(graphText, { workers = defaultWorkers() } =
 export async function makespans(graphText, { maxWorkers = defaultWorkers(), policy, seed, on_error } = {}) {
   validateWorkers(maxWorkers, 4096);
   return Array.from(await callCore('makespans', String(graphText), maxWorkers, { policy, seed, on_error }));
+}
+
+/** The makespan distribution over `seeds` simulations (seeds `seed`, `seed`+1, …): a
+ *  SeedSweep `{ first_seed, makespans_ms, busy_ms, p50_ms, p90_ms, p99_ms, mean_ms, min_ms,
+ *  max_ms, mean_busy_ms }` (src/sim/seeds.rs). */
+export async function seedSweep(graphText, { seeds = 100, workers, policy, seed, on_error } = {}) {
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10000) throw new RangeError('seeds must be a whole number from 1 to 10000');
+  if (workers !== undefined) validateWorkers(workers, 4096);
+  return callCore('simulate_seeds', String(graphText), seeds, { workers, policy, seed, on_error });
 }
 
 /** For benchmarks: simulates a generated DAG of `tasks` tasks on `workers` workers in the

@@ -19,7 +19,7 @@ export const ToEngine = Object.freeze({
  * `npm run bench` benchmark_simulate; export_python (Dask and asyncio scripts) and import_trace
  * (measured Chrome traces as runs).
  */
-export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary', 'export_python', 'import_trace']);
+export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary', 'export_python', 'import_trace', 'simulate_seeds']);
 
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core') } */

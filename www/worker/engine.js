@@ -322,6 +322,9 @@ function drive(text, options, progress, executor) {
           try {
             const code = outcome ? engine.finishedAs(task, worker, s, e, outcome) : engine.finished(task, worker, s, e, value ?? undefined);
             progress.push(task, worker, code, s, e);
+            // A hedge's winner cancels the other copy: stop it where the executor can.
+            const lost = engine.lost();
+            for (let k = 0; k < lost.length; k += 2) executor.cancel?.(lost[k], lost[k + 1]);
             // Ends reported together (one reply of a worker) are judged together, then
             // dispatched once, right after.
             if (!dispatchQueued) {
@@ -433,6 +436,12 @@ function runOnPool(text, options, progress) {
       }
     },
     counterTotal: () => [...counters.values()].reduce((a, b) => a + b, 0),
+    // A hedge copy that lost: its worker is stopped and replaced, as after a timeout (hedged
+    // runs are never pipelined, so it runs nothing else).
+    cancel(task, slot) {
+      const r = inFlight[slot][0];
+      if (r && r.msg[1] === task) settle(slot, 'failed');
+    },
   });
   // A worker that died (killed, crashed: no event says so, see liveness.js) fails its
   // attempt with the reason, and a fresh worker takes its slot, as after a crash.
@@ -465,21 +474,34 @@ function runOnEventLoop(text, options, progress) {
     q.shift();
     if (q.length) q[0]();
   };
+  const ioTimers = new Map(); // "task:worker" -> timer of a running io attempt
   return drive(text, options, progress, {
     // One slot per task (within the scheduler's 4096): one event loop has no fixed number
     // of workers, so every ready task is started and io waits overlap; see asyncSlots.
     slots: asyncSlots,
     counterTotal: () => pkg.counter_value(),
+    // A hedge copy that lost: an io attempt's timer is cleared (a cpu attempt has ended
+    // already: this loop runs one at a time).
+    cancel(task, worker) {
+      const key = `${task}:${worker}`;
+      if (!ioTimers.has(key)) return;
+      clearTimeout(ioTimers.get(key));
+      ioTimers.delete(key);
+      // The worker's next io attempt (a batch member) goes on.
+      if (ioQueues.get(worker)?.length) nextIo(worker);
+    },
     start(d, kernel, end) {
       const [, worker, kind, duration, timeout] = d;
       if (kind === 1) {
         const go = () => {
           const s = nowAbsMs();
           const cut = timeout >= 0 && timeout < duration;
-          setTimeout(() => {
+          const key = `${d[0]}:${d[1]}`;
+          ioTimers.set(key, setTimeout(() => {
+            ioTimers.delete(key);
             if (cut) end(s, nowAbsMs(), 'timeout'); else end(s, nowAbsMs());
             nextIo(worker);
-          }, (cut ? timeout : duration) / 1000);
+          }, (cut ? timeout : duration) / 1000));
         };
         if (!ioQueues.has(worker)) ioQueues.set(worker, []);
         const q = ioQueues.get(worker);

@@ -117,7 +117,10 @@ pub fn to_python(
     let mut errors = Vec::new();
     let tname = target.name();
     let policy = graph.decls.policy.unwrap_or_default();
-    if matches!(policy, Policy::Waves | Policy::Random | Policy::WorkStealing) {
+    if matches!(
+        policy,
+        Policy::Waves | Policy::Random | Policy::WorkStealing
+    ) {
         errors.push(ExportError {
             line: decl_line(source, "policy"),
             col: 1,

@@ -2,12 +2,16 @@
 
 use super::autoscale::{Autoscaler, PoolEvent};
 use super::batch::{BatchMark, Families};
+use super::breaker::Breakers;
 use super::config::SchedConfig;
+use super::deadlock::{cycle_in, frozen, DeadlockFound, HoldWait, Phase};
 use super::gate::Gate;
+use super::hedge::{Copy, Hedges};
 use super::index::{prepare_with, Csr};
 use super::limits::Resources;
 use super::policy::{Key, Ordering, ReadyQueue};
-use super::rng::failure_draw;
+
+use super::rng::{duration_bits, failure_draw};
 use super::steal::{Deques, StealMark};
 use super::Status;
 use crate::graph::{Graph, Micros, OnError, Policy};
@@ -45,6 +49,8 @@ pub enum TaskState {
     Timeout,
     Skipped,
     Cancelled,
+    /// Its last attempt was rejected by an open circuit breaker, and no retry was left.
+    Rejected,
 }
 
 impl TaskState {
@@ -57,6 +63,7 @@ impl TaskState {
                 | TaskState::Timeout
                 | TaskState::Skipped
                 | TaskState::Cancelled
+                | TaskState::Rejected
         )
     }
 
@@ -68,6 +75,7 @@ impl TaskState {
             TaskState::Timeout => Status::Timeout,
             TaskState::Skipped => Status::Skipped,
             TaskState::Cancelled => Status::Cancelled,
+            TaskState::Rejected => Status::Rejected,
             _ => return None,
         })
     }
@@ -184,6 +192,12 @@ struct Special {
     timeout: Option<Micros>,
     fail_p: f64,
     fail_attempts: u32,
+    /// A variable duration: each attempt draws its own.
+    spread: Option<crate::graph::Spread>,
+    /// `hedge D`: start a second copy when an attempt has run this long.
+    hedge: Option<Micros>,
+    /// `uses a then b`: the second resource and the share of work done before it.
+    then: Option<(u16, f64)>,
     uses: Vec<u16>,
     /// The gate group of `uses` (`u32::MAX` if none).
     group: u32,
@@ -200,7 +214,11 @@ struct Slot {
     first_ready: Micros,
     first_unblocked: Micros,
     end: Micros,
+    /// Attempts started (the latest attempt number).
     attempts: u32,
+    /// The attempt number of the attempt the slot runs (differs from `attempts` only while
+    /// a hedge copy runs, or after one failed).
+    cur: u32,
     worker: u32,
     opts: u32,
     seq: u32,
@@ -260,6 +278,10 @@ pub struct Scheduler {
     stale: usize,
     /// `workers MIN..MAX`: the autoscaling pool (`None`: a fixed pool).
     pool: Option<Autoscaler>,
+    hedges: Hedges,
+    breakers: Breakers,
+    hw: HoldWait,
+    on_deadlock: crate::graph::OnDeadlock,
 }
 
 impl Scheduler {
@@ -297,6 +319,9 @@ impl Scheduler {
                 || o.timeout_us.is_some()
                 || p > 0.0
                 || o.fail_attempts > 0
+                || o.spread.is_some()
+                || o.hedge_us.is_some()
+                || o.then_uses.is_some()
                 || !uses.is_empty();
             let opts = if special {
                 specials.push(Special {
@@ -305,6 +330,11 @@ impl Scheduler {
                     timeout: o.timeout_us,
                     fail_p: p,
                     fail_attempts: o.fail_attempts,
+                    spread: o.spread,
+                    hedge: o.hedge_us,
+                    then: o.then_uses.as_ref().and_then(|(b, at)| {
+                        resources.index(b).map(|i| (i as u16, at.clamp(0.01, 0.99)))
+                    }),
                     group: if uses.is_empty() {
                         u32::MAX
                     } else {
@@ -319,6 +349,7 @@ impl Scheduler {
             slots.push(Slot {
                 state: TaskState::Waiting,
                 attempts: 0,
+                cur: 0,
                 worker: u32::MAX,
                 opts,
                 start: NONE,
@@ -385,9 +416,18 @@ impl Scheduler {
                     a.worker_start_us,
                 )
             }),
+            hedges: Hedges::default(),
+            breakers: Breakers::default(),
+            hw: HoldWait::default(),
+            on_deadlock: graph.decls.on_deadlock.unwrap_or_default(),
         };
         if s.families.is_some() {
             s.batch_left = vec![0; cfg.workers];
+        }
+        for b in &graph.decls.breakers {
+            if let Some(i) = s.resources.index(&b.resource) {
+                s.breakers.add(&b.resource, i as u16, b.after, b.open_us);
+            }
         }
         // Sources, in index order.
         for t in 0..n {
@@ -442,10 +482,18 @@ impl Scheduler {
         if let Some(w) = self.pool.as_mut().and_then(|p| p.take_ready(now)) {
             self.free_workers.push(Reverse(w as u32));
         }
+        self.hedges_due(now);
+        if let Some(start) = self.second_phase(now) {
+            return Some(start);
+        }
         let Some(&Reverse(worker)) = self.free_workers.peek() else {
             self.refresh_gate(now);
             return self.end_round(now);
         };
+        // A due hedge copy goes before any new task: it is on a run's tail.
+        if let Some(start) = self.start_hedge(worker, now) {
+            return Some(start);
+        }
         let mut stolen_from = None;
         if let Some(d) = self.deques.as_mut() {
             // Work stealing: own deque, else a steal, else a gated task whose resources
@@ -465,44 +513,55 @@ impl Scheduler {
             };
             return Some(self.start_on(task as usize, worker, now, stolen_from));
         }
-        if self.stale > 0 {
-            // Batch members a keyed queue could not remove: drop them as they surface.
-            while let Some(t) = self.ready.peek() {
-                if self.slots[t].state == TaskState::Ready {
-                    break;
+        loop {
+            if self.stale > 0 {
+                // Batch members a keyed queue could not remove: drop them as they surface.
+                while let Some(t) = self.ready.peek() {
+                    if self.slots[t].state == TaskState::Ready {
+                        break;
+                    }
+                    self.ready.pop();
+                    self.stale -= 1;
                 }
-                self.ready.pop();
-                self.stale -= 1;
             }
+            // The best startable task: the top of the ready heap (tasks without resources) or
+            // the best-keyed gated task whose resources have room now, whichever key is larger.
+            let from_gate = self.gate.best_startable(&self.resources, now);
+            let from_ready = match (self.ready.peek(), from_gate) {
+                (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), t as u32)),
+                (Some(t), None) => Some(((0, 0), t as u32)),
+                (None, _) => None,
+            };
+            // Larger key first; equal keys: lower index first.
+            let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| {
+                (gk, Reverse(gt)) > (rk, Reverse(rt))
+            };
+            let (task, queued) = match (from_ready, from_gate) {
+                (Some(r), Some(g)) if better(g, r) => (self.take_gated(g, now), false),
+                (None, Some(g)) => (self.take_gated(g, now), false),
+                (Some(_), _) => (self.ready.pop()? as u32, true),
+                (None, None) => {
+                    self.refresh_gate(now);
+                    return self.end_round(now);
+                }
+            };
+            let task = task as usize;
+            // An open circuit breaker rejects the attempt at once, without a worker.
+            if !self.breakers.is_empty() && !self.uses(task).is_empty() {
+                let attempt = self.slots[task].attempts + 1;
+                let uses = self.uses(task).to_vec();
+                if !self.breakers.admit(task as u32, attempt, &uses, now) {
+                    self.reject(task, worker, now);
+                    continue;
+                }
+            }
+            if queued {
+                if let Some(batch) = self.take_batch(task) {
+                    return Some(self.start_batch(task, batch, worker, now));
+                }
+            }
+            return Some(self.start_on(task, worker, now, None));
         }
-        // The best startable task: the top of the ready heap (tasks without resources) or
-        // the best-keyed gated task whose resources have room now, whichever key is larger.
-        let from_gate = self.gate.best_startable(&self.resources, now);
-        let from_ready = match (self.ready.peek(), from_gate) {
-            (Some(t), Some(_)) => Some((self.key(t, self.slots[t].eligible), t as u32)),
-            (Some(t), None) => Some(((0, 0), t as u32)),
-            (None, _) => None,
-        };
-        // Larger key first; equal keys: lower index first.
-        let better = |(gk, gt, _): (Key, u32, u32), (rk, rt): (Key, u32)| {
-            (gk, Reverse(gt)) > (rk, Reverse(rt))
-        };
-        let task = match (from_ready, from_gate) {
-            (Some(r), Some(g)) if better(g, r) => self.take_gated(g, now),
-            (None, Some(g)) => self.take_gated(g, now),
-            (Some(_), _) => {
-                let t = self.ready.pop()?;
-                if let Some(batch) = self.take_batch(t) {
-                    return Some(self.start_batch(t, batch, worker, now));
-                }
-                t as u32
-            }
-            (None, None) => {
-                self.refresh_gate(now);
-                return self.end_round(now);
-            }
-        };
-        Some(self.start_on(task as usize, worker, now, stolen_from))
     }
 
     /// Nothing more starts now: lets an autoscaling pool add or remove workers, and tries
@@ -574,6 +633,7 @@ impl Scheduler {
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
         s.attempts += 1;
+        s.cur = s.attempts;
         s.worker = worker;
         s.start = now.saturating_add(delay);
         self.running += 1;
@@ -608,10 +668,21 @@ impl Scheduler {
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
         s.attempts += 1;
+        s.cur = s.attempts;
         s.worker = worker;
         s.start = now.saturating_add(delay);
         self.running += 1;
         let attempt = s.attempts;
+        if let Some(h) = self.special(task).and_then(|o| o.hedge) {
+            self.hedges
+                .timers
+                .push(Reverse((now.saturating_add(h), task as u32, attempt)));
+        }
+        let mut plan = self.plan(task, attempt);
+        if self.special(task).is_some_and(|o| o.then.is_some()) {
+            self.hw.phase.insert(task as u32, Phase::First);
+            plan = self.phase_plan(task, attempt, true);
+        }
         if let (Some(victim), Some(d)) = (stolen_from, self.deques.as_mut()) {
             d.marks.push(StealMark {
                 task: task as u32,
@@ -625,15 +696,23 @@ impl Scheduler {
             task,
             worker: worker as usize,
             attempt,
-            plan: self.plan(task, attempt),
+            plan,
             stolen_from: stolen_from.map(|v| v as usize),
             delay_us: delay,
         }
     }
 
-    /// The plan of attempt `attempt` (1-based) of `task`.
+    /// The plan of attempt `attempt` (1-based) of `task`. A task with a variable duration
+    /// draws it here, as a pure function of (seed, task, attempt).
     pub fn plan(&self, task: usize, attempt: u32) -> AttemptPlan {
-        let duration_us = self.slots[task].duration;
+        let mut duration_us = self.slots[task].duration;
+        if let Some(sp) = self.special(task).and_then(|o| o.spread.as_ref()) {
+            duration_us = sp.draw(duration_bits(
+                self.cfg.seed,
+                task,
+                attempt.saturating_sub(1),
+            ));
+        }
         match self.special(task) {
             None => AttemptPlan {
                 duration_us,
@@ -666,9 +745,50 @@ impl Scheduler {
         start_us: Option<Micros>,
         now: Micros,
     ) -> Result<(), String> {
+        self.finish_on(task, None, outcome, start_us, now)
+    }
+
+    /// Like [`Scheduler::finish_timed`], for the attempt of `task` on `worker` (when given):
+    /// what tells a hedged task's two copies apart. A report of an attempt that lost its
+    /// hedge is accepted and ignored.
+    pub fn finish_on(
+        &mut self,
+        task: usize,
+        worker: Option<usize>,
+        outcome: Outcome,
+        start_us: Option<Micros>,
+        now: Micros,
+    ) -> Result<(), String> {
         let Some(slot) = self.slots.get(task).copied() else {
             return Err(format!("task {task} does not exist"));
         };
+        if let Some(w) = worker {
+            if self.hedges.unreported.remove(&(task as u32, w as u32)) {
+                return Ok(());
+            }
+        }
+        if slot.state == TaskState::Running
+            && !self.hw.phase.is_empty()
+            && self.hw.phase.get(&(task as u32)) == Some(&Phase::First)
+        {
+            self.advance(now);
+            // The attempt started when its first phase did (as measured, in a real run).
+            self.slots[task].start = start_us.unwrap_or(slot.start);
+            self.phase_one_done(task);
+            return Ok(());
+        }
+        if !self.hedges.copies.is_empty() && slot.state == TaskState::Running {
+            if let Some(c) = self.hedges.copies.get(&(task as u32)).copied() {
+                return self.finish_hedged(
+                    task,
+                    worker.map(|w| w as u32),
+                    c,
+                    outcome,
+                    start_us,
+                    now,
+                );
+            }
+        }
         match slot.state {
             TaskState::Running => {}
             TaskState::Cancelled if self.aborted => return Ok(()),
@@ -686,19 +806,29 @@ impl Scheduler {
             Outcome::Failed => Status::Failed,
             Outcome::Timeout => Status::Timeout,
         };
-        self.record(task, start_us.unwrap_or(slot.start), end, status);
+        // A `then` attempt's record spans both phases: it started with the first.
+        let second =
+            !self.hw.phase.is_empty() && self.hw.phase.get(&(task as u32)) == Some(&Phase::Second);
+        let start = if second {
+            slot.start
+        } else {
+            start_us.unwrap_or(slot.start)
+        };
+        self.record(task, start, end, status);
         self.release_attempt(task);
         self.releaser = slot.worker;
+        self.breaker_ended(task, slot.cur, outcome == Outcome::Ok, now);
         let retry = self.special(task).map_or(0, |o| o.retry);
+        // Hedge copies do not use up retries.
+        let rounds = slot.attempts - self.hedges.extra(task);
         match outcome {
             Outcome::Ok => {
                 self.terminate(task, TaskState::Ok, end);
                 self.release_dependents(task, now);
             }
-            _ if slot.attempts <= retry => {
+            _ if rounds <= retry => {
                 let base = self.special(task).map_or(0, |o| o.backoff);
-                let delay =
-                    base.saturating_mul(1u64.checked_shl(slot.attempts - 1).unwrap_or(u64::MAX));
+                let delay = base.saturating_mul(1u64.checked_shl(rounds - 1).unwrap_or(u64::MAX));
                 self.slots[task].state = TaskState::Backoff;
                 if delay == 0 {
                     self.slots[task].eligible = now;
@@ -733,6 +863,10 @@ impl Scheduler {
             return None;
         }
         let timer = self.timers.peek().map(|Reverse((t, _))| *t);
+        let timer = match (timer, self.hedges.next_timer()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let token = if self.gate.is_empty() {
             None
         } else {
@@ -802,6 +936,44 @@ impl Scheduler {
     pub fn worker_of(&self, task: usize) -> Option<usize> {
         let s = self.slots.get(task)?;
         (s.state == TaskState::Running).then_some(s.worker as usize)
+    }
+
+    /// Whether an attempt of `task` runs on `worker` (a hedged task may run on two).
+    pub fn runs_on(&self, task: usize, worker: usize) -> bool {
+        self.worker_of(task) == Some(worker)
+            || self
+                .hedges
+                .copies
+                .get(&(task as u32))
+                .is_some_and(|c| c.worker as usize == worker)
+    }
+
+    /// The attempt number of `task`'s attempt running on `worker`, else its latest.
+    pub fn attempt_on(&self, task: usize, worker: usize) -> u32 {
+        match self.hedges.copies.get(&(task as u32)) {
+            Some(c) if c.worker as usize == worker => c.attempt,
+            _ => self.slots[task].cur,
+        }
+    }
+
+    /// Whether attempt `attempt` of `task` was cancelled because its other copy won.
+    pub fn lost_hedge(&self, task: usize, attempt: u32) -> bool {
+        !self.hedges.lost.is_empty() && self.hedges.lost.contains(&(task as u32, attempt))
+    }
+
+    /// The (task, worker) of every attempt that lost its hedge since the last call: a real
+    /// executor may stop them (their later reports are ignored either way).
+    pub fn take_lost(&mut self) -> Vec<(usize, usize)> {
+        self.hedges
+            .just_lost
+            .drain(..)
+            .map(|(t, w)| (t as usize, w as usize))
+            .collect()
+    }
+
+    /// How many hedge copies the run started.
+    pub fn hedges_started(&self) -> u32 {
+        self.hedges.started
     }
 
     /// How many attempts of `task` have started (its current attempt number, 1-based).
@@ -1003,10 +1175,23 @@ impl Scheduler {
         self.waits.wave_us += s.gated.saturating_sub(s.eligible);
         self.waits.blocked_us += s.admitted.saturating_sub(s.gated);
         self.waits.queued_us += s.start.saturating_sub(s.admitted);
+        let (attempt, worker) = (s.cur, s.worker);
+        self.record_as(task, attempt, worker, start, end, status);
+    }
+
+    fn record_as(
+        &mut self,
+        task: usize,
+        attempt: u32,
+        worker: u32,
+        start: Micros,
+        end: Micros,
+        status: Status,
+    ) {
         self.records.push(AttemptRecord {
             task: task as u32,
-            attempt: s.attempts,
-            worker: s.worker,
+            attempt,
+            worker,
             start_us: start,
             end_us: end,
             status,
@@ -1016,6 +1201,22 @@ impl Scheduler {
     /// Frees the worker and the resource slots of `task`'s running attempt.
     fn release_attempt(&mut self, task: usize) {
         let w = self.slots[task].worker;
+        self.release_on(task, w);
+    }
+
+    /// Frees worker `w` and the resource slots of the attempt of `task` it ran.
+    fn release_on(&mut self, task: usize, w: u32) {
+        if !self.hw.phase.is_empty() {
+            let t32 = task as u32;
+            if let Some(p) = self.hw.phase.remove(&t32) {
+                self.hw.waiting.retain(|&x| x != t32);
+                if p == Phase::Second {
+                    if let Some((b, _)) = self.special(task).and_then(|o| o.then) {
+                        self.resources.release(&[b]);
+                    }
+                }
+            }
+        }
         // A worker running a batch is free once its last member has ended.
         let held = match self.batch_left.get_mut(w as usize) {
             Some(left) if *left > 0 => {
@@ -1103,6 +1304,10 @@ impl Scheduler {
                 // A batch member that had not begun yet is cut at once.
                 self.record(t, self.slots[t].start.min(now), now, Status::Cancelled);
                 self.release_attempt(t);
+                if let Some(c) = self.hedges.copies.remove(&(t as u32)) {
+                    self.record_as(t, c.attempt, c.worker, c.start, now, Status::Cancelled);
+                    self.release_on(t, c.worker);
+                }
             }
             self.slots[t].state = TaskState::Cancelled;
             self.slots[t].end = now;
@@ -1118,5 +1323,417 @@ impl Scheduler {
         self.gate.clear();
         self.timers.clear();
         self.held.clear();
+        self.hedges.clear_pending();
+    }
+
+    // ---- hold and wait, deadlocks (see `sched/deadlock.rs`) -----------------------------
+
+    /// The plan of one phase of a `then` attempt: the first share of its duration (never
+    /// failing), or the rest (failing as the attempt's plan says).
+    fn phase_plan(&self, task: usize, attempt: u32, first: bool) -> AttemptPlan {
+        let full = self.plan(task, attempt);
+        let at = self.special(task).and_then(|o| o.then).map_or(0.5, |t| t.1);
+        let one = (full.duration_us as f64 * at).round() as Micros;
+        AttemptPlan {
+            duration_us: if first {
+                one
+            } else {
+                full.duration_us - one.min(full.duration_us)
+            },
+            fails: !first && full.fails,
+            timeout_us: None,
+        }
+    }
+
+    /// The first phase of `then` task `task` ended: it waits for its second resource,
+    /// holding its first ones and its worker. Checks for a deadlock.
+    fn phase_one_done(&mut self, task: usize) {
+        let t32 = task as u32;
+        self.hw.phase.insert(t32, Phase::Waiting);
+        self.hw.waiting.push(t32);
+        self.check_deadlock();
+    }
+
+    /// A waiting `then` task whose second resource has room takes it and starts its second
+    /// phase, on its own worker.
+    fn second_phase(&mut self, now: Micros) -> Option<Start> {
+        if self.hw.waiting.is_empty() || self.aborted {
+            return None;
+        }
+        for i in 0..self.hw.waiting.len() {
+            let task = self.hw.waiting[i] as usize;
+            let Some((b, _)) = self.special(task).and_then(|o| o.then) else {
+                continue;
+            };
+            if !self.resources.admits(&[b], now) {
+                continue;
+            }
+            self.hw.waiting.remove(i);
+            self.resources.take(&[b], now);
+            self.hw.phase.insert(task as u32, Phase::Second);
+            let s = self.slots[task];
+            return Some(Start {
+                task,
+                worker: s.worker as usize,
+                attempt: s.cur,
+                plan: self.phase_plan(task, s.cur, false),
+                stolen_from: None,
+                delay_us: 0,
+            });
+        }
+        None
+    }
+
+    /// The tasks holding resource `r` now: running attempts that use it (a `then` task's
+    /// second resource once in its second phase).
+    fn holders(&self, r: u16) -> Vec<u32> {
+        (0..self.slots.len())
+            .filter(|&t| self.slots[t].state == TaskState::Running)
+            .filter(|&t| {
+                self.uses(t).contains(&r)
+                    || (self.hw.phase.get(&(t as u32)) == Some(&Phase::Second)
+                        && self
+                            .special(t)
+                            .and_then(|o| o.then)
+                            .is_some_and(|x| x.0 == r))
+            })
+            .map(|t| t as u32)
+            .collect()
+    }
+
+    fn wants(&self, t: u32) -> u16 {
+        self.special(t as usize)
+            .and_then(|o| o.then)
+            .map_or(0, |x| x.0)
+    }
+
+    /// Finds a deadlock among the waiting tasks and resolves it by `on_deadlock`.
+    fn check_deadlock(&mut self) {
+        let now = self.now;
+        loop {
+            let waiting = self.hw.waiting.clone();
+            let stuck = frozen(
+                &waiting,
+                |t| self.wants(t),
+                |r| self.holders(r),
+                |r| self.resources.admits(&[r], now),
+            );
+            if stuck.is_empty() {
+                return;
+            }
+            let cycle = cycle_in(&stuck, |t| self.wants(t), |r| self.holders(r));
+            let described: Vec<(u32, u16, u16)> = cycle
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| {
+                    let prev = cycle[(i + cycle.len() - 1) % cycle.len()];
+                    (t, self.wants(prev), self.wants(t))
+                })
+                .collect();
+            let mut found = DeadlockFound {
+                at_us: now,
+                cycle: described,
+                frozen: stuck.clone(),
+                victim: None,
+            };
+            let policy = self.on_deadlock;
+            if policy == crate::graph::OnDeadlock::FailRun {
+                self.hw.found.push(found);
+                self.abort(now);
+                return;
+            }
+            // fail-youngest: the attempt of the cycle that started last (ties: larger index).
+            let victim = *cycle
+                .iter()
+                .max_by_key(|&&t| (self.slots[t as usize].start, t))
+                .unwrap_or(&cycle[0]);
+            found.victim = Some(victim);
+            self.hw.found.push(found);
+            let attempt = self.slots[victim as usize].cur;
+            self.hw.victims.push((victim, attempt));
+            let _ = self.finish_on(victim as usize, None, Outcome::Failed, None, now);
+            if self.aborted {
+                return;
+            }
+        }
+    }
+
+    /// Every deadlock found in the run, with the resource names.
+    pub fn deadlocks(&self) -> Vec<(DeadlockFound, Vec<(String, String)>)> {
+        let name = |r: u16| self.resources.list[r as usize].name.clone();
+        self.hw
+            .found
+            .iter()
+            .map(|f| {
+                let names = f
+                    .cycle
+                    .iter()
+                    .map(|&(_, h, w)| (name(h), name(w)))
+                    .collect();
+                (f.clone(), names)
+            })
+            .collect()
+    }
+
+    /// Whether attempt `attempt` of `task` was failed to break a deadlock.
+    pub fn deadlock_victim(&self, task: usize, attempt: u32) -> bool {
+        self.hw.victims.contains(&(task as u32, attempt))
+    }
+
+    // ---- circuit breakers (see `sched/breaker.rs`) ----------------------------------------
+
+    /// Tells the breakers on `task`'s resources how attempt `attempt` ended.
+    fn breaker_ended(&mut self, task: usize, attempt: u32, ok: bool, now: Micros) {
+        if self.breakers.is_empty() || self.uses(task).is_empty() {
+            return;
+        }
+        let uses = self.uses(task).to_vec();
+        self.breakers.ended(task as u32, attempt, &uses, ok, now);
+    }
+
+    /// Rejects the next attempt of `task` (taken from the ready queue or the gate at `now`,
+    /// `worker` the one it would have had): recorded `rejected`, zero long, on no worker's
+    /// time; its resources are released; then retries and `on_error` apply as to a failure.
+    fn reject(&mut self, task: usize, worker: u32, now: Micros) {
+        let uses = self.uses(task).to_vec();
+        if !uses.is_empty() {
+            // take_gated acquired them (a rate's token is spent: the request was made).
+            self.resources.release(&uses);
+            if !self.gate.is_empty() {
+                self.gate.dirty = true;
+            }
+        }
+        let s = &mut self.slots[task];
+        s.attempts += 1;
+        s.cur = s.attempts;
+        s.worker = worker;
+        s.start = now;
+        let attempts = s.attempts;
+        self.record(task, now, now, Status::Rejected);
+        let retry = self.special(task).map_or(0, |o| o.retry);
+        let rounds = attempts - self.hedges.extra(task);
+        if rounds <= retry {
+            let base = self.special(task).map_or(0, |o| o.backoff);
+            let delay = base.saturating_mul(1u64.checked_shl(rounds - 1).unwrap_or(u64::MAX));
+            self.slots[task].state = TaskState::Backoff;
+            if delay == 0 {
+                // Straight back into line: it will be rejected again until the breaker
+                // half-opens, so wait for that instead of spinning.
+                let at = self.breakers.next_change(now).unwrap_or(now);
+                if at > now {
+                    self.timers.push(Reverse((at, task as u32)));
+                } else {
+                    self.slots[task].eligible = now;
+                    self.enter_gate(task, now);
+                }
+            } else {
+                self.timers
+                    .push(Reverse((now.saturating_add(delay), task as u32)));
+            }
+            return;
+        }
+        self.terminate(task, TaskState::Rejected, now);
+        match self.cfg.on_error {
+            OnError::FailFast => self.abort(now),
+            OnError::SkipDependents => self.skip_dependents(task, now),
+            OnError::Continue => self.release_dependents(task, now),
+        }
+    }
+
+    /// The breakers' names (by resource) and every change of their states, in time order.
+    pub fn breaker_history(&self) -> (&[String], &[super::breaker::BreakerChange]) {
+        (&self.breakers.names, &self.breakers.changes)
+    }
+
+    // ---- hedged requests (see `sched/hedge.rs`) ----------------------------------------
+
+    /// Moves hedge timers that are due at `now` to the due queue, if their attempt still
+    /// runs alone.
+    fn hedges_due(&mut self, now: Micros) {
+        while let Some(&Reverse((t, task, attempt))) = self.hedges.timers.peek() {
+            if t > now {
+                break;
+            }
+            self.hedges.timers.pop();
+            let s = &self.slots[task as usize];
+            if s.state == TaskState::Running
+                && s.cur == attempt
+                && s.attempts == attempt
+                && !self.hedges.copies.contains_key(&task)
+            {
+                self.hedges.due.push_back(task);
+            }
+        }
+    }
+
+    /// Starts the oldest due hedge copy whose resources have room, on `worker`.
+    fn start_hedge(&mut self, worker: u32, now: Micros) -> Option<Start> {
+        if self.hedges.due.is_empty() {
+            return None;
+        }
+        let mut i = 0;
+        while i < self.hedges.due.len() {
+            let task = self.hedges.due[i] as usize;
+            let s = self.slots[task];
+            if s.state != TaskState::Running || self.hedges.copies.contains_key(&(task as u32)) {
+                self.hedges.due.remove(i);
+                continue;
+            }
+            let uses = self.uses(task).to_vec();
+            if !uses.is_empty() && !self.resources.admits(&uses, now) {
+                i += 1;
+                continue;
+            }
+            self.hedges.due.remove(i);
+            // No copy against an open breaker (it would be rejected anyway).
+            if !self.breakers.is_empty()
+                && !uses.is_empty()
+                && !self.breakers.admit(task as u32, s.attempts + 1, &uses, now)
+            {
+                continue;
+            }
+            if !uses.is_empty() {
+                self.resources.take(&uses, now);
+            }
+            self.free_workers.pop();
+            let attempt = s.attempts + 1;
+            self.slots[task].attempts = attempt;
+            self.hedges.copies.insert(
+                task as u32,
+                Copy {
+                    worker,
+                    start: now,
+                    attempt,
+                    primary_attempt: s.cur,
+                },
+            );
+            *self.hedges.extra.entry(task as u32).or_insert(0) += 1;
+            self.hedges.started += 1;
+            self.running += 1;
+            return Some(Start {
+                task,
+                worker: worker as usize,
+                attempt,
+                plan: self.plan(task, attempt),
+                stolen_from: None,
+                delay_us: 0,
+            });
+        }
+        None
+    }
+
+    /// An attempt of hedged `task` ended while its other copy `c` runs. `worker` says which
+    /// (the primary when `None` or not the copy's worker).
+    fn finish_hedged(
+        &mut self,
+        task: usize,
+        worker: Option<u32>,
+        c: Copy,
+        outcome: Outcome,
+        start_us: Option<Micros>,
+        now: Micros,
+    ) -> Result<(), String> {
+        let end = now;
+        self.advance(now);
+        let now = self.now;
+        let status = match outcome {
+            Outcome::Ok => Status::Ok,
+            Outcome::Failed => Status::Failed,
+            Outcome::Timeout => Status::Timeout,
+        };
+        let t32 = task as u32;
+        let copy_ended = worker == Some(c.worker);
+        let primary = (self.slots[task].worker, self.slots[task].start);
+        self.hedges.copies.remove(&t32);
+        match (copy_ended, outcome) {
+            (true, Outcome::Ok) => {
+                // The copy won: the primary is cancelled, then the copy's end is recorded.
+                let s = self.slots[task];
+                self.waits.queued_us += s.start.saturating_sub(s.admitted);
+                self.record_as(
+                    task,
+                    c.primary_attempt,
+                    primary.0,
+                    primary.1,
+                    end,
+                    Status::Cancelled,
+                );
+                self.hedges.lost.insert((t32, c.primary_attempt));
+                self.hedges.unreported.insert((t32, primary.0));
+                self.hedges.just_lost.push((t32, primary.0));
+                self.release_on(task, primary.0);
+                self.record_as(
+                    task,
+                    c.attempt,
+                    c.worker,
+                    start_us.unwrap_or(c.start),
+                    end,
+                    status,
+                );
+                self.release_on(task, c.worker);
+                self.breakers.forget_probe(t32, c.primary_attempt);
+                self.breaker_ended(task, c.attempt, true, now);
+                self.slots[task].worker = c.worker;
+                self.slots[task].start = c.start;
+                self.slots[task].cur = c.attempt;
+                self.terminate(task, TaskState::Ok, end);
+                self.release_dependents(task, now);
+            }
+            (false, Outcome::Ok) => {
+                let s = self.slots[task];
+                self.waits.queued_us += s.start.saturating_sub(s.admitted);
+                self.record_as(
+                    task,
+                    c.primary_attempt,
+                    primary.0,
+                    start_us.unwrap_or(primary.1),
+                    end,
+                    status,
+                );
+                self.release_on(task, primary.0);
+                self.breaker_ended(task, c.primary_attempt, true, now);
+                self.breakers.forget_probe(t32, c.attempt);
+                self.record_as(task, c.attempt, c.worker, c.start, end, Status::Cancelled);
+                self.hedges.lost.insert((t32, c.attempt));
+                self.hedges.unreported.insert((t32, c.worker));
+                self.hedges.just_lost.push((t32, c.worker));
+                self.release_on(task, c.worker);
+                self.terminate(task, TaskState::Ok, end);
+                self.release_dependents(task, now);
+            }
+            (true, _) => {
+                // The copy failed: the primary goes on alone.
+                self.record_as(
+                    task,
+                    c.attempt,
+                    c.worker,
+                    start_us.unwrap_or(c.start),
+                    end,
+                    status,
+                );
+                self.release_on(task, c.worker);
+                self.breaker_ended(task, c.attempt, false, now);
+            }
+            (false, _) => {
+                // The primary failed: the copy goes on as the task's attempt.
+                let s = self.slots[task];
+                self.waits.queued_us += s.start.saturating_sub(s.admitted);
+                self.record_as(
+                    task,
+                    c.primary_attempt,
+                    primary.0,
+                    start_us.unwrap_or(primary.1),
+                    end,
+                    status,
+                );
+                self.release_on(task, primary.0);
+                self.breaker_ended(task, c.primary_attempt, false, now);
+                let s = &mut self.slots[task];
+                s.worker = c.worker;
+                s.start = c.start;
+                s.cur = c.attempt;
+            }
+        }
+        Ok(())
     }
 }

@@ -54,6 +54,14 @@ pub fn drive_with_virtual_clock(graph: &Graph, cfg: SchedConfig, t0: f64) -> Run
         while running.last().is_some_and(|r| r.0 == now) {
             let (end, _, task, worker, start) = running.pop().unwrap();
             d.finished(task, worker, abs(start), abs(end)).unwrap();
+            // A copy that lost its hedge is stopped now, as the real executors stop it: its
+            // worker is free from here (its report would be accepted and ignored).
+            for (lost, w) in d.take_lost() {
+                running.retain(|r| !(r.2 == lost && r.3 == w));
+                if let Some(b) = busy_until.get_mut(w) {
+                    *b = (*b).min(now);
+                }
+            }
         }
     }
     d.result("fake").unwrap()

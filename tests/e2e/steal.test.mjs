@@ -46,7 +46,11 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
       // The measured cost of the steal: from the decision to the attempt's real start.
       const stolen = real.tasks.find((x) => x.id === real.steals.marks[0].task).attempts[0];
       const cost = stolen.start_ms - real.steals.marks[0].at_ms;
-      assert.ok(cost >= 0 && cost < 30, `steal to start took ${cost} ms`);
+      // Two clocks: the steal is timed in the engine worker, the start in the task worker. On a
+      // page that is not cross-origin isolated Chromium coarsens each worker's clock to 100 µs
+      // with jitter, so the start may read up to about 0.2 ms before the steal.
+      const slack = isolation ? 0 : 0.25;
+      assert.ok(cost >= -slack && cost < 30, `steal to start took ${cost} ms`);
       t.diagnostic(`${mode}: steal of ${real.steals.marks[0].task} at ${real.steals.marks[0].at_ms.toFixed(2)} ms, started ${cost.toFixed(3)} ms later; makespan ${real.makespan_ms.toFixed(1)} ms (simulated ${sim.makespan_ms})`);
     });
   });

@@ -42,14 +42,19 @@ impl CpuRate {
     }
 }
 
+/// How long [`calibrate`] samples at least, after its warm-up (ms).
+pub const MIN_SAMPLING_MS: f64 = 60.0;
+
 /// Measures the machine's rate with `now_ms` (a clock in milliseconds): short samples,
 /// keeping the fastest, since other load only ever slows a sample down.
 ///
 /// First it warms the code up for 50 ms: engines that compile in tiers (V8 runs new wasm
 /// code in a baseline tier and swaps in optimised code in the background) would otherwise
 /// be measured before optimisation, and every task afterwards would run many times too
-/// short. Then it samples until the best rate has not improved by 2% for 6 samples (at
-/// most 40 samples, each at least 2 ms on this clock). Takes about 80 to 150 ms.
+/// short. Then it samples until the best rate has not improved by 2% for 6 samples and it has
+/// sampled for at least [`MIN_SAMPLING_MS`] (at most 80 samples, each at least 2 ms on this
+/// clock): a few stable samples taken while another thread had the core are not the rate.
+/// Takes about 110 to 250 ms.
 pub fn calibrate(now_ms: impl Fn() -> f64) -> CpuRate {
     let warm_until = now_ms() + 50.0;
     while now_ms() < warm_until {
@@ -69,7 +74,8 @@ pub fn calibrate(now_ms: impl Fn() -> f64) -> CpuRate {
         units *= 2;
     }
     let mut since_better = 0;
-    for _ in 0..40 {
+    let began = now_ms();
+    for _ in 0..80 {
         let t0 = now_ms();
         std::hint::black_box(spin(units));
         let took_ms = now_ms() - t0;
@@ -84,7 +90,7 @@ pub fn calibrate(now_ms: impl Fn() -> f64) -> CpuRate {
             since_better += 1;
         }
         best = best.max(rate);
-        if since_better >= 6 {
+        if since_better >= 6 && now_ms() - began >= MIN_SAMPLING_MS {
             break;
         }
     }

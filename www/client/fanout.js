@@ -70,8 +70,12 @@ class EngineHandle {
     // The first engine measures the kernel calibration; one started meanwhile waits for it
     // (two measuring at once would slow each other's samples down) and is given it.
     const start = () => this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate, kernelCalibration, life });
-    if (kernelCalibration || !calibrating) start();
-    else calibrating.then(start);
+    // A run engine that measures the CPU rate does so once the page is quiet (the core
+    // engine has answered the page's start-up requests, the main thread has had an idle
+    // moment; at most about a second): measured beside them, with more busy threads than
+    // cores, every sample came out slow and every `cpu` task then ran up to 1.5x short.
+    const gate = kernelCalibration || !calibrating ? Promise.resolve() : calibrating;
+    (mode !== 'core' && !(cpuRate > 0) ? gate.then(() => pageQuiet()) : gate).then(start);
     if (!kernelCalibration && !calibrating) calibrating = this.ready.then((r) => r.kernelCalibration ?? null, () => null);
     this.ready.then((r) => {
       cpuRate ||= r.cpuRate ?? 0;

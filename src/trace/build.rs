@@ -160,7 +160,13 @@ fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport>
     for e in sched.pool_events() {
         let w = e.worker as usize;
         match e.kind {
-            PoolEventKind::Start => {
+            // A worker ready without a start (one on from the beginning) opens its lane too.
+            PoolEventKind::Ready if open[w].is_some() => {
+                if let Some(i) = open[w] {
+                    lanes[i].ready_ms = ms(e.at_us);
+                }
+            }
+            PoolEventKind::Start | PoolEventKind::Ready => {
                 open[w] = Some(lanes.len());
                 lanes.push(super::PoolLane {
                     worker: w,
@@ -170,19 +176,6 @@ fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport>
                 });
                 on += 1;
             }
-            PoolEventKind::Ready => match open[w] {
-                Some(i) => lanes[i].ready_ms = ms(e.at_us),
-                None => {
-                    open[w] = Some(lanes.len());
-                    lanes.push(super::PoolLane {
-                        worker: w,
-                        start_ms: ms(e.at_us),
-                        ready_ms: ms(e.at_us),
-                        stop_ms: None,
-                    });
-                    on += 1;
-                }
-            },
             PoolEventKind::Stop => {
                 if let Some(i) = open[w].take() {
                     lanes[i].stop_ms = Some(ms(e.at_us));

@@ -6,17 +6,11 @@
 
 mod common;
 
-use common::drive_with_virtual_clock;
+use common::{drive_with_virtual_clock, sim};
 use fanout::graph::{Graph, Span, Task, TaskOptions, Work};
 use fanout::lang::parse_dag;
 use fanout::sim::{simulate, SimOptions};
-use fanout::trace::RunResult;
 use proptest::prelude::*;
-
-fn sim(text: &str) -> RunResult {
-    let g = parse_dag(text).graph.expect("valid graph");
-    simulate(&g, &SimOptions::default()).unwrap()
-}
 
 /// One worker at first; three 10 ms tasks wait. At 5 ms (scale_up) worker 1 is asked for and
 /// takes work at 7 (worker_start 2ms); only one worker starts at a time, so worker 2 is asked

@@ -6,17 +6,11 @@
 
 mod common;
 
-use common::drive_with_virtual_clock;
+use common::{drive_with_virtual_clock, sim};
 use fanout::graph::{batch_family, Graph, OnError, Policy, Span, Task, TaskOptions, Work};
 use fanout::lang::parse_dag;
 use fanout::sim::{simulate, SimOptions};
-use fanout::trace::RunResult;
 use proptest::prelude::*;
-
-fn sim(text: &str) -> RunResult {
-    let g = parse_dag(text).graph.expect("valid graph");
-    simulate(&g, &SimOptions::default()).unwrap()
-}
 
 /// Six members with `batch 4` on 2 workers: w0 takes w1..w4 in one dispatch and runs them
 /// back to back (0-40 ms); w1 takes the other two (0-20 ms) and then the merge waits.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::drive_with_virtual_clock;
+use common::{drive_with_virtual_clock, sim};
 use fanout::graph::{Graph, Policy, Span, Task, TaskOptions, Work};
 use fanout::lang::parse_dag;
 use fanout::sim::{simulate, SimOptions};
@@ -21,11 +21,6 @@ c1 : cpu 10ms after a
 c2 : cpu 10ms after a
 c3 : cpu 10ms after a
 ";
-
-fn sim(text: &str) -> RunResult {
-    let g = parse_dag(text).graph.expect("valid graph");
-    simulate(&g, &SimOptions::default()).unwrap()
-}
 
 /// (id, worker, start ms, end ms) of every task's last attempt.
 fn rows(r: &RunResult) -> Vec<(&str, usize, f64, f64)> {

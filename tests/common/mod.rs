@@ -9,6 +9,12 @@ use fanout::graph::Graph;
 use fanout::sched::SchedConfig;
 use fanout::trace::RunResult;
 
+/// The simulation of `.dag` text with the default options (the text must be valid).
+pub fn sim(text: &str) -> RunResult {
+    let g = fanout::lang::parse_dag(text).graph.expect("valid graph");
+    fanout::sim::simulate(&g, &fanout::sim::SimOptions::default()).unwrap()
+}
+
 /// Drives `graph` through a RunDriver with a virtual clock in absolute ms starting at
 /// `t0`: each dispatch ends after its plan's simulated length. The clock counts whole µs
 /// (turned into absolute ms only to talk to the driver), so ends that a simulation has at

@@ -7,7 +7,20 @@ use crate::graph::Micros;
 /// Parses `200ms`, `1.5s`, `300us` or `7` (milliseconds) into whole microseconds (rounded to
 /// the nearest). Errors are messages a student understands.
 pub fn parse_duration(word: &str) -> Result<Micros, String> {
-    let split = word.find(|c: char| c.is_alphabetic()).unwrap_or(word.len());
+    // The unit starts at the first letter. Bytes first (units are ASCII, but for `µs`), the
+    // char search only from a non-ASCII byte on: the same index, without decoding.
+    let split = match word
+        .bytes()
+        .position(|b| b.is_ascii_alphabetic() || b >= 0x80)
+    {
+        Some(i) if word.as_bytes()[i] >= 0x80 => {
+            i + word[i..]
+                .find(|c: char| c.is_alphabetic())
+                .unwrap_or(word.len() - i)
+        }
+        Some(i) => i,
+        None => word.len(),
+    };
     let (num, unit) = word.split_at(split);
     let scale = match unit {
         "us" | "µs" => 1.0,
@@ -66,6 +79,21 @@ pub fn format_duration(us: Micros) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_unit_starts_at_the_first_letter_ascii_or_not() {
+        assert_eq!(parse_duration("5µs"), Ok(5));
+        assert_eq!(parse_duration("1.5s"), Ok(1_500_000));
+        assert_eq!(parse_duration("7"), Ok(7_000));
+        let e = parse_duration("5€ms").unwrap_err();
+        assert!(e.contains("is not a duration") || e.contains("unit"), "{e}");
+        assert!(parse_duration("5xs")
+            .unwrap_err()
+            .contains("unknown duration unit `xs`"));
+        assert!(parse_duration("5éms")
+            .unwrap_err()
+            .contains("unknown duration unit `éms`"));
+    }
 
     #[test]
     fn whole_numbers_parse_as_f64_parse_does() {

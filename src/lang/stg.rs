@@ -42,7 +42,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     let mut raw = RawGraph::default();
     let mut count: Option<u64> = None; // N + 2, once the header is read
     let mut last_line = 1u32;
-    for (n, line) in text.lines().enumerate() {
+    for (n, line) in super::source::lines(text).enumerate() {
         let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
         let code = line.split('#').next().unwrap_or("");
         let ws = words(code);

@@ -8,7 +8,7 @@
 //! attempt that started last in the cycle.
 
 use crate::graph::Micros;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The reason the attempt a deadlock failed carries in results (`fail-youngest`).
 pub const DEADLOCK_VICTIM: &str = "deadlock victim";
@@ -41,7 +41,7 @@ pub struct DeadlockFound {
 /// Phases of the running `then` attempts and what was found.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct HoldWait {
-    pub phase: HashMap<u32, Phase>,
+    pub phase: FxHashMap<u32, Phase>,
     /// Tasks waiting for their second resource, in the order they began waiting.
     pub waiting: Vec<u32>,
     pub found: Vec<DeadlockFound>,

@@ -7,8 +7,9 @@
 //! This module keeps the bookkeeping; `core/` makes the decisions with it.
 
 use crate::graph::Micros;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 
 /// The reason a hedge loser's attempt carries in results.
 pub const LOST_THE_HEDGE: &str = "lost the hedge";
@@ -32,14 +33,14 @@ pub(crate) struct Hedges {
     /// Tasks whose hedge is due, waiting for a free worker or room in a limit, oldest first.
     pub due: VecDeque<u32>,
     /// The running copy of each task that has one.
-    pub copies: HashMap<u32, Copy>,
+    pub copies: FxHashMap<u32, Copy>,
     /// Copies started per task (they do not use up `retry`).
-    pub extra: HashMap<u32, u32>,
+    pub extra: FxHashMap<u32, u32>,
     /// (task, attempt) of every attempt cancelled because the other copy won.
-    pub lost: HashSet<(u32, u32)>,
+    pub lost: FxHashSet<(u32, u32)>,
     /// (task, worker) of lost attempts whose real executor has not reported their end yet:
     /// that report is accepted and ignored.
-    pub unreported: HashSet<(u32, u32)>,
+    pub unreported: FxHashSet<(u32, u32)>,
     /// Copies started in the run.
     pub started: u32,
     /// (task, worker) of attempts lost since the caller last asked (`take_lost`): a real

@@ -763,7 +763,10 @@ impl Scheduler {
             return Err(format!("task {task} does not exist"));
         };
         if let Some(w) = worker {
-            if self.hedges.unreported.remove(&(task as u32, w as u32)) {
+            // (Checked for emptiness first: a hash per finish is a cost every run pays.)
+            if !self.hedges.unreported.is_empty()
+                && self.hedges.unreported.remove(&(task as u32, w as u32))
+            {
                 return Ok(());
             }
         }

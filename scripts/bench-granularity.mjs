@@ -1,8 +1,9 @@
 // The granularity sweep, as one bench section: the same 400 ms of work split into 10 …
 // 100,000 independent tasks, run on every core in threads and workers mode and natively,
 // each without and with batching (`batch B`, B members of about 2 ms of work in all per
-// dispatch, so a dispatch costs what one 2 ms task does). Speedup = 400 ms / wall time of
-// the call. Batching should recover what tiny tasks lose to per-task overhead.
+// dispatch, so a dispatch costs what one 2 ms task does). Speedup = 400 ms / the run's
+// makespan (what the results panel shows), and in the page also 400 ms / the wall time
+// of the whole call (parse, run, result to the page). Batching should recover what tiny tasks lose to per-task overhead.
 // `node scripts/bench-granularity.mjs` runs this section alone (needs both wasm builds, the
 // bundle and `cargo build --release --bin fanout` current); `npm run bench` runs it with the
 // others.
@@ -27,7 +28,7 @@ async function wall(page, text, opts) {
   return page.evaluate(async ([t, o]) => {
     const t0 = performance.now();
     const r = await window.fanout.run(t, o);
-    return { wall: performance.now() - t0, batches: r.batches?.length ?? 0 };
+    return { wall: performance.now() - t0, makespan: r.makespan_ms, batches: r.batches?.length ?? 0 };
   }, [text, opts]);
 }
 
@@ -54,8 +55,15 @@ export async function benchGranularity(page, { cores, table, reps = 1 }) {
       for (const text of [plain, batched]) {
         await wall(page, grainText(50, '0ms'), { workers: cores, mode }); // warm the pool
         const w = [];
-        for (let k = 0; k < reps; k++) w.push((await wall(page, text, { workers: cores, mode })).wall);
-        row.push(b > 1 || text === plain ? fmt(TOTAL_MS / median(w), 2) : '(same)');
+        const m = [];
+        for (let k = 0; k < reps; k++) {
+          const r = await wall(page, text, { workers: cores, mode });
+          w.push(r.wall);
+          m.push(r.makespan);
+        }
+        // The run's own speedup (its makespan: what the results panel shows), then the
+        // call's (parse, run, the result crossing to the page: what a caller waits for).
+        row.push(b > 1 || text === plain ? `${fmt(TOTAL_MS / median(m), 2)} (${fmt(TOTAL_MS / median(w), 2)})` : '(same)');
       }
     }
     for (const text of [plain, batched]) {
@@ -65,7 +73,7 @@ export async function benchGranularity(page, { cores, table, reps = 1 }) {
     }
     rows.push(row);
   }
-  table(`Granularity: speedup over the ${TOTAL_MS} ms of work on ${cores} workers, without and with \`batch B\` (B tasks ≈ ${BATCH_WORK_US / 1000} ms per dispatch; < 1: parallel no longer pays; page: call to result; native: makespan)`,
+  table(`Granularity: speedup over the ${TOTAL_MS} ms of work on ${cores} workers, without and with \`batch B\` (B tasks ≈ ${BATCH_WORK_US / 1000} ms per dispatch; < 1: parallel no longer pays; page: makespan (call to result); native: makespan)`,
     ['tasks', 'each', 'B', 'threads', 'threads batched', 'workers', 'workers batched', 'native', 'native batched'], rows);
   return rows;
 }

@@ -260,3 +260,146 @@ fn a_cycle_through_a_group_is_reported() {
     let e = errors("group g {\na : cpu 1ms after b\n}\nb : cpu 1ms after g");
     assert!(e.iter().any(|d| d.message.contains("cycle")), "{e:#?}");
 }
+
+// ---- other formats: JSON, DOT, Mermaid, Python -------------------------------------------
+
+mod formats {
+    include!("../fuzz/fuzz_targets/common.rs");
+
+    use fanout::graph::OnError;
+    use fanout::lang::{parse, parse_dag, to_dag, to_dot, to_json, to_mermaid, Format, Severity};
+
+    const NESTED: &str = "\
+on_error skip-dependents
+setup : cpu 1ms
+group research workers 2 on_error continue {
+  a[1..3] : cpu 20ms after setup
+  group inner workers 1 {
+    b : io 5ms after a1
+    c : cpu 2ms after b
+  }
+}
+report : cpu 1ms after research
+";
+
+    #[test]
+    fn json_round_trip_keeps_groups() {
+        let g = parse_dag(NESTED).graph.unwrap();
+        let json = to_json(&g);
+        assert!(json.contains("\"groups\""), "{json}");
+        assert!(json.contains("\"parent\": \"research\""), "{json}");
+        assert!(json.contains("\"group\": \"inner\""), "{json}");
+        let back = parse(&json, Format::Json).graph.unwrap();
+        assert_eq!(without_spans(back.clone()), without_spans(g.clone()));
+        assert_eq!(to_dag(&back), to_dag(&g));
+        // And every other round trip the fuzzers check (dag, JSON, DOT, Mermaid).
+        exercise(NESTED, Format::Dag);
+        exercise(&json, Format::Json);
+    }
+
+    #[test]
+    fn dag_export_writes_the_blocks() {
+        let g = parse_dag(NESTED).graph.unwrap();
+        let dag = to_dag(&g);
+        assert!(dag.contains("group research workers 2 on_error continue {\n  a1 : cpu 20ms after setup\n"), "{dag}");
+        assert!(dag.contains("  group inner workers 1 {\n    b : io 5ms after a1\n    c : cpu 2ms after b\n  }\n}\nreport : cpu 1ms after a2, a3, c\n"), "{dag}");
+    }
+
+    #[test]
+    fn json_group_diagnostics_have_paths() {
+        let bad = r#"{"groups": [{"name": "g", "parent": "nope"}], "tasks": [{"id": "a", "kind": "cpu", "duration": 1, "group": "h"}]}"#;
+        let p = parse(bad, Format::Json);
+        let es: Vec<_> = p.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let parent = es.iter().find(|d| d.message.contains("unknown parent group `nope`")).unwrap();
+        assert_eq!(parent.path.as_deref(), Some("groups[0].parent"));
+        assert_eq!((parent.line, parent.col), (1, 37));
+        let group = es.iter().find(|d| d.message.contains("unknown group `h`")).unwrap();
+        assert_eq!(group.path.as_deref(), Some("tasks[0].group"));
+        // g has no tasks (a's group is unknown).
+        assert!(es.iter().any(|d| d.message.contains("group `g` has no tasks")), "{es:#?}");
+        // A JSON graph's groups must be contiguous, as `.dag` writes them.
+        let split = r#"{"groups": [{"name": "g"}], "tasks": [
+          {"id": "a", "kind": "cpu", "duration": 1, "group": "g"},
+          {"id": "b", "kind": "cpu", "duration": 1},
+          {"id": "c", "kind": "cpu", "duration": 1, "group": "g"}]}"#;
+        let p = parse(split, Format::Json);
+        let e = p.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
+        assert!(e.message.contains("task `b` sits among the tasks of group `g`"), "{e:?}");
+        assert_eq!((e.path.as_deref(), e.line), (Some("tasks[1].id"), 3));
+        // Caps are checked as in `.dag`.
+        let zero = r#"{"groups": [{"name": "g", "workers": 0}], "tasks": [{"id": "a", "kind": "cpu", "duration": 1, "group": "g"}]}"#;
+        let p = parse(zero, Format::Json);
+        let e = p.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
+        assert_eq!(e.path.as_deref(), Some("groups[0].workers"), "{e:?}");
+        // `after` may name a group in JSON too.
+        let after = r#"{"groups": [{"name": "g"}], "tasks": [
+          {"id": "a", "kind": "cpu", "duration": 1, "group": "g"},
+          {"id": "b", "kind": "cpu", "duration": 1, "after": ["g"]}]}"#;
+        assert_eq!(parse(after, Format::Json).graph.unwrap().tasks[1].deps, [0]);
+    }
+
+    #[test]
+    fn dot_clusters_are_groups_both_ways() {
+        let text = r#"digraph g {
+  node [cost=10];
+  setup;
+  subgraph cluster_research {
+    workers=2; on_error=continue; label="Research";
+    a1; a2;
+    subgraph "cluster_inner" { b [cost=5] }
+    a1 -> b;
+  }
+  subgraph cluster_flat { x y }
+  subgraph plain { z }
+  setup -> a1;
+  a2 -> report; b -> report;
+}"#;
+        let p = parse(text, Format::Dot);
+        assert!(!p.has_errors(), "{:#?}", p.diagnostics);
+        let g = p.graph.unwrap();
+        let names: Vec<_> = g.groups.iter().map(|x| (x.name.as_str(), x.parent, x.workers, x.on_error)).collect();
+        assert_eq!(
+            names,
+            [("research", None, Some(2), Some(OnError::Continue)), ("inner", Some(0), None, None), ("flat", None, None, None)]
+        );
+        let ids = |k: usize| g.groups[k].tasks.iter().map(|&t| g.tasks[t].id.as_str()).collect::<Vec<_>>();
+        assert_eq!((ids(0), ids(1), ids(2)), (vec!["a1", "a2"], vec!["b"], vec!["x", "y"]));
+        // Export writes clusters, and reading them back gives the same groups.
+        let out = to_dot(&g);
+        assert!(out.contains("subgraph \"cluster_research\" {\n    workers=2;\n    on_error=\"continue\";\n    label=\"research (workers 2)\";"), "{out}");
+        dot_round_trip(&g);
+        // A node first seen outside its cluster is moved next to the cluster's other nodes.
+        let late = "digraph { a -> b; c; subgraph cluster_k { a; c } }";
+        let g = parse(late, Format::Dot).graph.unwrap();
+        let order: Vec<_> = g.tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(order, ["a", "c", "b"]);
+        assert!(g.check_structure().is_ok());
+        // Bad cluster attributes are errors where they are written.
+        let p = parse("digraph { subgraph cluster_k { workers=lots; a } }", Format::Dot);
+        let e = p.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
+        assert!(e.message.contains("not a group cap"), "{e:?}");
+        assert_eq!((e.line, e.col), (1, 40));
+    }
+
+    #[test]
+    fn mermaid_draws_subgraphs() {
+        let g = parse_dag(NESTED).graph.unwrap();
+        let m = to_mermaid(&g);
+        assert!(m.contains("  subgraph g0[\"research (workers 2)\"]\n    t1["), "{m}");
+        assert!(m.contains("    subgraph g1[\"inner (workers 1)\"]\n      t4["), "{m}");
+        mermaid_is_well_formed(&g);
+    }
+
+    #[test]
+    fn python_export_keeps_caps_and_modes() {
+        use fanout::export::python::{to_python, Target};
+        let g = parse_dag(NESTED).graph.unwrap();
+        for target in [Target::Dask, Target::Asyncio] {
+            let s = to_python(&g, target, "n.dag", Some(NESTED)).unwrap();
+            assert!(s.contains("LIMITS = {\"group research\": 2, \"group inner\": 1}"), "{s}");
+            // b is in inner (and research): it holds both caps; setup holds none.
+            assert!(s.contains("\"uses\": [\"group research\", \"group inner\"], \"reduce\": None, \"rank\": 8000, \"on_error\": \"continue\""), "{s}");
+            assert!(s.contains("\"uses\": [], \"reduce\": None, \"rank\": 29000, \"on_error\": \"skip-dependents\""), "{s}");
+        }
+    }
+}

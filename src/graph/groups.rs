@@ -6,7 +6,9 @@
 //!   the groups are listed parents first;
 //! - every task is a direct member (`Group::tasks`) of at most one group, its innermost;
 //!   its other groups are that group's ancestors;
-//! - every group has at least one task, its own or a nested group's.
+//! - every group has at least one task, its own or a nested group's;
+//! - a group's members are contiguous in task order (nothing else sits between its first
+//!   and its last member), so the `.dag` text can write each group as one block.
 //!
 //! A group's members are its own tasks and those of the groups nested in it, at any depth.
 //! Its sinks are the members with no successor among the members: what `after NAME` waits for.
@@ -40,7 +42,86 @@ pub struct Group {
 /// No group: the value of [`Graph::innermost_groups`] for a task outside every group.
 pub const NO_GROUP: u32 = u32::MAX;
 
+/// An order of tasks in which every group's tasks are contiguous: tasks and groups of each
+/// scope in the order of their first task, each group's tasks (nested groups' included)
+/// together. `inner[t]` is task t's innermost group ([`NO_GROUP`]: none), `parent[g]` group
+/// g's enclosing group (a parent must be an earlier group). Already contiguous tasks keep
+/// their order. Returns the task indices in the new order. O(tasks + groups).
+pub fn contiguous_order(inner: &[u32], parent: &[Option<usize>]) -> Vec<usize> {
+    let ng = parent.len();
+    let top = ng;
+    let parent_of = |g: usize| parent[g].filter(|&p| p < g);
+    // (first task, is a group, index) per scope; the last scope is the top level.
+    let mut items: Vec<Vec<(usize, bool, usize)>> = vec![Vec::new(); ng + 1];
+    let mut first = vec![usize::MAX; ng];
+    for (t, &g) in inner.iter().enumerate() {
+        let scope = if (g as usize) < ng { g as usize } else { top };
+        items[scope].push((t, false, t));
+        if scope < ng {
+            first[scope] = first[scope].min(t);
+        }
+    }
+    for g in (0..ng).rev() {
+        if let Some(p) = parent_of(g) {
+            first[p] = first[p].min(first[g]);
+        }
+    }
+    for g in 0..ng {
+        if first[g] != usize::MAX {
+            items[parent_of(g).unwrap_or(top)].push((first[g], true, g));
+        }
+    }
+    for list in &mut items {
+        list.sort_unstable();
+    }
+    // Pre-order walk, iterative: a stack of (scope, next item).
+    let mut order = Vec::with_capacity(inner.len());
+    let mut stack = vec![(top, 0usize)];
+    while let Some((scope, k)) = stack.pop() {
+        let Some(&(_, is_group, i)) = items[scope].get(k) else {
+            continue;
+        };
+        stack.push((scope, k + 1));
+        if is_group {
+            stack.push((i, 0));
+        } else {
+            order.push(i);
+        }
+    }
+    order
+}
+
 impl Graph {
+    /// Reorders the tasks so that every group's tasks are contiguous ([`contiguous_order`]),
+    /// renumbering dependencies and group members. A graph that holds the invariant is
+    /// unchanged.
+    pub fn make_groups_contiguous(&mut self) {
+        let parent: Vec<Option<usize>> = self.groups.iter().map(|g| g.parent).collect();
+        let order = contiguous_order(&self.innermost_groups(), &parent);
+        if order.iter().enumerate().all(|(k, &t)| k == t) {
+            return;
+        }
+        let mut new_of = vec![0usize; order.len()];
+        for (k, &t) in order.iter().enumerate() {
+            new_of[t] = k;
+        }
+        let mut old: Vec<Option<super::Task>> = std::mem::take(&mut self.tasks).into_iter().map(Some).collect();
+        for &t in &order {
+            if let Some(mut task) = old[t].take() {
+                for d in &mut task.deps {
+                    *d = new_of.get(*d).copied().unwrap_or(*d);
+                }
+                self.tasks.push(task);
+            }
+        }
+        for g in &mut self.groups {
+            for t in &mut g.tasks {
+                *t = new_of.get(*t).copied().unwrap_or(*t);
+            }
+            g.tasks.sort_unstable();
+        }
+    }
+
     /// For each task, the index of its innermost group ([`NO_GROUP`] if none).
     pub fn innermost_groups(&self) -> Vec<u32> {
         let mut of = vec![NO_GROUP; self.tasks.len()];
@@ -139,6 +220,7 @@ impl Graph {
     }
 
     /// Whether the group invariants (see `crate::graph::groups`) hold, except emptiness.
+    /// Costs O(tasks · depth + groups).
     pub fn check_groups(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
         let ids = self.id_map();
@@ -164,6 +246,27 @@ impl Graph {
                     }
                     Some(o) => *o = true,
                 }
+            }
+        }
+        // Contiguity: each group's members fill the range from its first to its last.
+        let inner = self.innermost_groups();
+        let mut count = vec![0usize; self.groups.len()];
+        let mut range = vec![(usize::MAX, 0usize); self.groups.len()];
+        for (t, &g) in inner.iter().enumerate() {
+            if g == NO_GROUP {
+                continue;
+            }
+            for h in self.group_path(g as usize) {
+                count[h] += 1;
+                range[h] = (range[h].0.min(t), range[h].1.max(t));
+            }
+        }
+        for (g, group) in self.groups.iter().enumerate() {
+            if count[g] > 0 && range[g].1 + 1 - range[g].0 != count[g] {
+                return Err(format!(
+                    "the tasks of group `{}` are not contiguous",
+                    group.name
+                ));
             }
         }
         Ok(())

@@ -8,7 +8,7 @@ mod model;
 mod topo;
 
 pub use distribution::{Spread, MAX_DRAW_US};
-pub use groups::{Group, NO_GROUP};
+pub use groups::{contiguous_order, Group, NO_GROUP};
 pub use levels::bottom_levels;
 pub use model::*;
 pub use topo::topo_order;

@@ -129,6 +129,45 @@ pub(crate) fn check<'g>(
             total[parent[g] as usize] += total[g];
         }
     }
+    // A group's tasks, nested groups' included, are listed together (as `.dag` writes them):
+    // the range from its first to its last member holds nothing else.
+    let mut span = vec![(usize::MAX, 0usize); groups.len()];
+    for (t, &g) in inner.iter().enumerate() {
+        if g != NO_GROUP {
+            let s = &mut span[g as usize];
+            *s = (s.0.min(t), s.1.max(t));
+        }
+    }
+    for g in (0..groups.len()).rev() {
+        if parent[g] != NO_GROUP && total[g] > 0 {
+            let (a, b) = span[g];
+            let s = &mut span[parent[g] as usize];
+            *s = (s.0.min(a), s.1.max(b));
+        }
+    }
+    let index = GroupIndex {
+        names,
+        parent,
+        depth,
+        inner,
+    };
+    for (g, grp) in groups.iter().enumerate() {
+        let (a, b) = span[g];
+        if total[g] > 0 && b + 1 - a != total[g] {
+            if let Some(t) = (a..=b).find(|&t| !index.contains_task(g, t)) {
+                diags.error(
+                    &tasks[t].loc,
+                    format!("task `{}` sits among the tasks of group `{}` but is not in it: list a group's tasks together (as `.dag` nests them in one block)", tasks[t].id, grp.name),
+                );
+            }
+        }
+    }
+    let GroupIndex {
+        names,
+        parent,
+        depth,
+        inner,
+    } = index;
     for (g, grp) in groups.iter().enumerate() {
         if total[g] == 0 {
             diags.error(

@@ -329,3 +329,48 @@ proptest! {
         prop_assert_eq!(&s.groups.iter().map(|g| g.peak).collect::<Vec<_>>(), &real.groups.iter().map(|g| g.peak).collect::<Vec<_>>());
     }
 }
+
+/// The groups starter of the page (www/app/scenarios.js, `GROUPS_STARTER`), read from there.
+fn starter() -> String {
+    let js = include_str!("../www/app/scenarios.js");
+    let start = js.find("export const GROUPS_STARTER = `").expect("the starter") + "export const GROUPS_STARTER = `".len();
+    let len = js[start..].find('`').expect("its end");
+    js[start..start + len].to_string()
+}
+
+/// The starter, as docs/scheduler.md walks through it: 4 workers, research capped at 2.
+/// Bottom levels: solo 200, a1 160, a2 140, a3 and a4 100, b 80, report 20.
+/// 0: solo w0, a1 w1, a2 w2; a3 and a4 wait for the cap while w3 idles. 80: a1 ends; a3
+/// (100) beats b (80) for the slot. 120: a2 ends; a4 beats b. 160: a3 ends; b takes the
+/// slot. 180: solo ends. 200: a4 ends. 220: b ends; report on w0, the lowest free worker.
+#[test]
+fn worked_example_the_groups_starter() {
+    let r = sim(&starter());
+    use Status::Ok;
+    assert_eq!(
+        timeline(&r),
+        tl(&[
+            ("a1", 1, 0.0, 80.0, Ok),
+            ("a2", 2, 0.0, 120.0, Ok),
+            ("a3", 1, 80.0, 160.0, Ok),
+            ("a4", 2, 120.0, 200.0, Ok),
+            ("b", 1, 160.0, 220.0, Ok),
+            ("solo", 0, 0.0, 180.0, Ok),
+            ("report", 0, 220.0, 240.0, Ok),
+        ])
+    );
+    // Every decision is at least 20 ms from the next: no two attempts end together.
+    let mut ends: Vec<f64> = r.tasks.iter().map(|t| t.end_ms).collect();
+    ends.sort_by(f64::total_cmp);
+    assert!(ends.windows(2).all(|w| w[1] - w[0] >= 20.0), "{ends:?}");
+    assert_eq!(r.groups[0].peak, Some(2));
+    // Worker 3 never runs anything: the cap, not the pool, is what limits research.
+    assert!(r.tasks.iter().all(|t| t.worker != 3));
+    // The same decisions on 7 workers (async mode's one slot per task).
+    let wide = simulate(
+        &fanout::lang::parse_dag(&starter()).graph.unwrap(),
+        &SimOptions { workers: Some(7), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(timeline(&wide), timeline(&r));
+}

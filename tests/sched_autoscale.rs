@@ -169,6 +169,7 @@ fn dag(max_tasks: usize) -> impl Strategy<Value = Graph> {
                     })
                     .collect(),
                 decls: Default::default(),
+                groups: Vec::new(),
             })
     })
 }

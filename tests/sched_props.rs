@@ -78,6 +78,7 @@ fn dag(max_tasks: usize, chaos: bool) -> impl Strategy<Value = Graph> {
             let mut g = Graph {
                 tasks,
                 decls: Default::default(),
+                groups: Vec::new(),
             };
             if chaos {
                 g.decls.limits.push(Limit {

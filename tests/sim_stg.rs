@@ -61,6 +61,7 @@ fn read_stg(text: &str) -> Result<Graph, String> {
     Ok(Graph {
         tasks,
         decls: Default::default(),
+        groups: Vec::new(),
     })
 }
 

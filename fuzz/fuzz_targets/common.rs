@@ -56,6 +56,14 @@ pub fn dot_round_trip(g: &fanout::graph::Graph) {
     assert!(!back.has_errors(), "{out}\n{:?}", back.diagnostics);
     let back = back.graph.expect("a graph");
     assert_eq!(back.tasks.len(), g.tasks.len(), "{out}");
+    // Groups are clusters: the same tree, caps, modes and members.
+    let tree = |g: &fanout::graph::Graph| -> Vec<_> {
+        g.groups
+            .iter()
+            .map(|x| (x.name.clone(), x.parent, x.workers, x.on_error, x.tasks.clone()))
+            .collect()
+    };
+    assert_eq!(tree(&back), tree(g), "{out}");
     for (b, t) in back.tasks.iter().zip(&g.tasks) {
         assert_eq!((&b.id, &b.label, &b.deps), (&t.id, &t.label, &t.deps), "{out}");
         assert_eq!(b.work.duration_us(), t.work.duration_us(), "{out}");
@@ -68,10 +76,31 @@ pub fn dot_round_trip(g: &fanout::graph::Graph) {
 }
 
 /// `to_mermaid`: a header, one node line per task, one arrow per edge, and no text that can
-/// end a label or open markup.
+/// end a label or open markup; each group a `subgraph` … `end` pair around its members.
 #[allow(dead_code)]
 pub fn mermaid_is_well_formed(g: &fanout::graph::Graph) {
     let out = fanout::lang::to_mermaid(g);
+    let mut depth = 0usize;
+    let mut groups = 0usize;
+    for line in out.lines() {
+        let l = line.trim_start();
+        if l.starts_with("subgraph g") {
+            assert_eq!(line.len() - l.len(), 2 * (depth + 1), "{line}");
+            assert!(l.ends_with("\"]") && !l["subgraph g".len()..l.len() - 2].split_once("[\"").is_none_or(|(_, t)| t.contains(['"', '<', '>'])), "{line}");
+            depth += 1;
+            groups += 1;
+        } else if l == "end" {
+            assert!(depth > 0, "{out}");
+            depth -= 1;
+        }
+    }
+    assert_eq!((depth, groups), (0, g.groups.len()), "{out}");
+    // Without the group lines, and unindented, the picture is what it is without groups.
+    let out: String = out
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("subgraph g") && l.trim_start() != "end")
+        .map(|l| if l.starts_with("  ") { format!("  {}\n", l.trim_start()) } else { format!("{l}\n") })
+        .collect();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 1 + g.tasks.len() + g.edge_count(), "{out}");
     assert_eq!(lines[0], "flowchart LR");
@@ -99,6 +128,9 @@ pub fn without_spans(mut g: fanout::graph::Graph) -> fanout::graph::Graph {
     }
     for r in &mut g.decls.rates {
         r.span = Default::default();
+    }
+    for x in &mut g.groups {
+        x.span = Default::default();
     }
     g
 }

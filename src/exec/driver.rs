@@ -67,7 +67,7 @@ impl RunDriver {
     /// the policy, seed and error handling the graph declares.
     ///
     /// A graph of tiny tasks only (none longer than [`PIPELINE_MAX_TASK_US`]) with no
-    /// timeouts, retries, limits or rates is pipelined: each worker is handed up to
+    /// timeouts, retries, limits, rates or group caps is pipelined: each worker is handed up to
     /// [`PIPELINE_DEPTH`] attempts at once, one running and the rest queued behind it in
     /// order, so it never waits a message round trip for its next task. (With lowest-free
     /// slot first, a task can queue behind another on a busy worker while a different
@@ -378,6 +378,7 @@ fn pipelinable(graph: &Graph) -> bool {
     !graph.tasks.is_empty()
         && graph.decls.limits.is_empty()
         && graph.decls.rates.is_empty()
+        && graph.groups.iter().all(|g| g.workers.is_none())
         && graph.tasks.iter().all(|t| {
             t.work.duration_us() <= PIPELINE_MAX_TASK_US
                 && t.options.timeout_us.is_none()

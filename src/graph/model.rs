@@ -273,6 +273,9 @@ pub struct Declarations {
 pub struct Graph {
     pub tasks: Vec<Task>,
     pub decls: Declarations,
+    /// Nested groups (`group NAME { … }`), parents first; see `crate::graph::groups`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<super::Group>,
 }
 
 impl Graph {
@@ -306,8 +309,8 @@ impl Graph {
         succ
     }
 
-    /// Whether the structural invariants (see the module doc) hold, except acyclicity,
-    /// which `crate::graph::topo_order` checks.
+    /// Whether the structural invariants (see the module doc, and `crate::graph::groups`
+    /// for groups) hold, except acyclicity, which `crate::graph::topo_order` checks.
     pub fn check_structure(&self) -> Result<(), String> {
         let mut seen = HashMap::new();
         for (i, t) in self.tasks.iter().enumerate() {
@@ -333,6 +336,6 @@ impl Graph {
                 }
             }
         }
-        Ok(())
+        self.check_groups()
     }
 }

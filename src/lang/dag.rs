@@ -12,7 +12,7 @@ use super::duration::{parse_duration, parse_plain_number};
 use super::lexer::{lex_line_into, Tok, Token};
 use super::limits::*;
 use super::spread::parse_amount;
-use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
+use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawGroup, RawTask, Target};
 use super::Parsed;
 use crate::graph::kernel::{KernelWork, KERNELS};
 use crate::graph::{Limit, OnError, Policy, Rate, Reduce, Work};
@@ -138,8 +138,8 @@ fn read_in_parallel<'a>(text: &'a str, chunks: usize) -> Option<(RawGraph<'a>, D
         raw.tasks
             .reserve(memchr::memchr_iter(b'\n', part.as_bytes()).count() + 1);
         let mut diags = Diags::default();
-        read_lines(part, first_line, &mut raw, &mut diags);
-        (raw, diags)
+        let open = read_lines(part, first_line, &mut raw, &mut diags);
+        (raw, diags, open)
     };
     let mut results = std::thread::scope(|scope| {
         let handles: Vec<_> = parts[1..]
@@ -154,13 +154,16 @@ fn read_in_parallel<'a>(text: &'a str, chunks: usize) -> Option<(RawGraph<'a>, D
         })
     })?
     .into_iter();
-    let (mut raw, diags) = results.next()?;
-    if diags.is_full() {
+    let (mut raw, diags, open) = results.next()?;
+    if diags.is_full() || open > 0 {
         return None;
     }
     let empty = crate::graph::Declarations::default();
-    for (part, part_diags) in results {
+    for (part, part_diags, _) in results {
+        // (A group in a later chunk, or one the first leaves open, would need the lines
+        // before it: an unclosed group is diagnosed, so the first chunk's diagnostics say so.)
         let simple = part_diags.is_empty()
+            && part.groups.is_empty()
             && part.decls == empty
             && part.decl_locs.is_empty()
             && part.limit_locs.is_empty()
@@ -170,8 +173,8 @@ fn read_in_parallel<'a>(text: &'a str, chunks: usize) -> Option<(RawGraph<'a>, D
             return None;
         }
         let offset = raw.tasks.len();
-        for (base, members) in part.groups {
-            raw.groups
+        for (base, members) in part.ranges {
+            raw.ranges
                 .entry(base)
                 .or_default()
                 .extend(members.into_iter().map(|i| i + offset));
@@ -183,9 +186,18 @@ fn read_in_parallel<'a>(text: &'a str, chunks: usize) -> Option<(RawGraph<'a>, D
 }
 
 /// Reads the lines of `text`, the first of them line `first_line` of the source, into `raw`.
-/// Stops when the diagnostics are full.
-fn read_lines<'a>(text: &'a str, first_line: u32, raw: &mut RawGraph<'a>, diags: &mut Diags) {
+/// Stops when the diagnostics are full. Returns how many groups were left open (each
+/// diagnosed).
+fn read_lines<'a>(
+    text: &'a str,
+    first_line: u32,
+    raw: &mut RawGraph<'a>,
+    diags: &mut Diags,
+) -> usize {
     let mut toks = Vec::new();
+    // The groups open at this line, innermost last: (index into `raw.groups`, or
+    // `usize::MAX` for one not recorded, and where its `{` is).
+    let mut open: Vec<(usize, Loc)> = Vec::new();
     for (n, line) in super::source::lines(text).enumerate() {
         if diags.is_full() {
             break;
@@ -195,6 +207,7 @@ fn read_lines<'a>(text: &'a str, first_line: u32, raw: &mut RawGraph<'a>, diags:
             .and_then(|n| n.checked_add(first_line))
             .unwrap_or(u32::MAX);
         let lex_err = lex_line_into(line, &mut toks);
+        let before = raw.tasks.len();
         let mut p = LineParser {
             line: number,
             toks: &toks,
@@ -212,17 +225,31 @@ fn read_lines<'a>(text: &'a str, first_line: u32, raw: &mut RawGraph<'a>, diags:
                 },
             ) = toks.first()
             {
-                if !DECLARATIONS.contains(id) && raw.tasks.len() < MAX_TASKS {
+                if !DECLARATIONS.contains(id) && *id != "group" && raw.tasks.len() < MAX_TASKS {
                     raw.tasks.push(placeholder(id, p.loc(t)));
                 }
             }
-            continue;
+        } else if !toks.is_empty() {
+            p.line_item(raw, &mut open);
         }
-        if toks.is_empty() {
-            continue;
+        // Tasks declared on this line belong to the innermost open group.
+        if raw.tasks.len() > before {
+            if let Some(&(g, _)) = open.last().filter(|(g, _)| *g != usize::MAX) {
+                raw.groups[g].tasks.extend(before..raw.tasks.len());
+            }
         }
-        p.line_item(raw);
     }
+    for (g, at) in open.iter().rev() {
+        let what = match raw.groups.get(*g) {
+            Some(grp) => format!("group `{}`", grp.name),
+            None => "this group".to_string(),
+        };
+        diags.error(
+            at,
+            format!("{what} is not closed: its `{{` on line {} has no matching `}}`; add a line `}}` after its last task", at.span().line),
+        );
+    }
+    open.len()
 }
 
 /// A task known only by its id so far (its work is filled in when the line parses).
@@ -240,6 +267,8 @@ fn show(t: &Token<'_>) -> String {
         Tok::LBracket => "`[`".into(),
         Tok::RBracket => "`]`".into(),
         Tok::Star => "`*`".into(),
+        Tok::LBrace => "`{`".into(),
+        Tok::RBrace => "`}`".into(),
     }
 }
 
@@ -311,28 +340,173 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
         }
     }
 
-    fn line_item(&mut self, raw: &mut RawGraph<'a>) {
+    fn line_item(&mut self, raw: &mut RawGraph<'a>, open: &mut Vec<(usize, Loc)>) {
         let first = &self.toks[0];
         let second = self.toks.get(1).map(|t| &t.tok);
+        if first.tok == Tok::RBrace {
+            return self.group_close(raw, open);
+        }
         if let Tok::Word(w) = first.tok {
             let is_decl_shape = !matches!(second, Some(Tok::Colon | Tok::Str(_) | Tok::LBracket));
+            if w == "group" && is_decl_shape {
+                return self.group_open(raw, open);
+            }
             if let Some(kw) = DECLARATIONS
                 .iter()
                 .find(|k| **k == w)
                 .filter(|_| is_decl_shape)
             {
+                if let Some(&(g, _)) = open.last() {
+                    let name = raw.groups.get(g).map_or("", |g| g.name.as_str());
+                    let hint = if matches!(*kw, "workers" | "on_error") {
+                        format!(": to set it for the group, write it on the group's line, like `group {name} {kw} …{{`")
+                    } else {
+                        String::new()
+                    };
+                    return self.err(
+                        first,
+                        format!("`{kw}` is a declaration for the whole graph: write it outside every group, not inside group `{name}`{hint}"),
+                    );
+                }
                 self.pos = 1;
                 return self.declaration(kw, raw);
             }
             if !self.toks.iter().any(|t| t.tok == Tok::Colon) {
-                let msg = match did_you_mean(w, DECLARATIONS) {
+                let msg = match did_you_mean(w, DECLARATIONS.iter().copied().chain(["group"])) {
                     Some(s) if is_decl_shape => format!("unknown declaration `{w}` (did you mean `{s}`?)"),
-                    _ => "expected a task like `id : cpu 50ms`, or a declaration (workers, limit, rate, policy, on_error, seed, steal_cost, scale_up, scale_down, worker_start, breaker, on_deadlock); this line has no `:`".to_string(),
+                    _ => "expected a task like `id : cpu 50ms`, a declaration (workers, limit, rate, policy, on_error, seed, steal_cost, scale_up, scale_down, worker_start, breaker, on_deadlock) or a group (`group NAME {`); this line has no `:`".to_string(),
                 };
                 return self.err(first, msg);
             }
         }
         self.task(raw);
+    }
+
+    /// `group NAME [workers N] [on_error MODE] {`: opens a group. The line opens one even
+    /// when it has errors, so that its `}` still matches.
+    fn group_open(&mut self, raw: &mut RawGraph<'a>, open: &mut Vec<(usize, Loc)>) {
+        let kw = &self.toks[0];
+        self.pos = 1;
+        let usage = "group NAME [workers N] [on_error fail-fast|skip-dependents|continue] {";
+        let name = match self.peek() {
+            Some(Token {
+                tok: Tok::Word(w), ..
+            }) if !matches!(*w, "workers" | "on_error") => self.next_word(),
+            _ => None,
+        };
+        let mut workers: Option<(u32, Loc)> = None;
+        let mut on_error: Option<OnError> = None;
+        let mut brace: Option<Loc> = None;
+        let mut seen: Vec<&str> = Vec::new();
+        while let Some(t) = self.next() {
+            match &t.tok {
+                Tok::LBrace => {
+                    brace = Some(self.loc(t));
+                    if let Some(extra) = self.peek() {
+                        let extra = extra.clone();
+                        self.err(&extra, format!("unexpected {} after `{{`: put the group's tasks on the lines below it, and its `}}` on a line of its own", show(&extra)));
+                    }
+                    break;
+                }
+                Tok::Word(opt @ ("workers" | "on_error")) => {
+                    if seen.contains(opt) {
+                        self.err(t, format!("`{opt}` is given twice for this group"));
+                    }
+                    seen.push(opt);
+                    let Some((vt, v)) = self.next_word() else {
+                        let msg = if *opt == "workers" {
+                            "`workers` needs a number: the most tasks of the group that run at once, like `workers 2`"
+                        } else {
+                            "`on_error` needs a mode: fail-fast, skip-dependents or continue"
+                        };
+                        self.err(t, msg);
+                        continue;
+                    };
+                    if *opt == "workers" {
+                        match v.parse::<u32>() {
+                            Ok(n) if (1..=MAX_WORKERS).contains(&n) => {
+                                workers = Some((n, self.loc(vt)))
+                            }
+                            _ => self.err(vt, format!("`{v}` is not a group cap: write a whole number from 1 to {MAX_WORKERS}, the most tasks of the group that run at once, like `workers 2`")),
+                        }
+                    } else {
+                        match ON_ERROR.iter().find(|(n, _)| *n == v) {
+                            Some((_, m)) => on_error = Some(*m),
+                            None => self.err(vt, format!(
+                                "unknown on_error mode `{v}`: expected fail-fast, skip-dependents or continue{}",
+                                suggestion_suffix(did_you_mean(v, ON_ERROR.iter().map(|(n, _)| *n)))
+                            )),
+                        }
+                    }
+                }
+                Tok::Word(w) => {
+                    let hint = suggestion_suffix(did_you_mean(w, ["workers", "on_error"]));
+                    self.err(t, format!("unknown group option `{w}`: expected `workers N`, `on_error MODE` or `{{`{hint}"));
+                    // Skip its value, if any.
+                    if matches!(self.peek().map(|t| &t.tok), Some(Tok::Word(v)) if !matches!(*v, "workers" | "on_error"))
+                    {
+                        self.pos += 1;
+                    }
+                }
+                _ => self.err(
+                    t,
+                    format!("unexpected {} in a group line: write `{usage}`", show(t)),
+                ),
+            }
+        }
+        let kw_loc = self.loc(kw);
+        let at = brace.clone().unwrap_or_else(|| kw_loc.clone());
+        if brace.is_none() {
+            self.err_at_end(format!(
+                "expected `{{` at the end of the group line: write `{usage}`"
+            ));
+        }
+        let Some((nt, name)) = name else {
+            self.err(
+                kw,
+                format!("`group` needs a name, like `group research {{` (write `{usage}`)"),
+            );
+            open.push((usize::MAX, at));
+            return;
+        };
+        if raw.groups.len() >= MAX_GROUPS {
+            self.err(kw, format!("too many groups: the limit is {MAX_GROUPS}"));
+            open.push((usize::MAX, at));
+            return;
+        }
+        let parent = open
+            .iter()
+            .rev()
+            .map(|(g, _)| *g)
+            .find(|&g| g != usize::MAX);
+        raw.groups.push(RawGroup {
+            name: name.to_string(),
+            loc: self.loc(nt),
+            parent,
+            workers: workers.as_ref().map(|w| w.0),
+            workers_loc: workers.map(|w| w.1),
+            on_error,
+            tasks: Vec::new(),
+        });
+        open.push((raw.groups.len() - 1, at));
+    }
+
+    /// A line `}`: closes the innermost open group.
+    fn group_close(&mut self, _raw: &mut RawGraph<'a>, open: &mut Vec<(usize, Loc)>) {
+        let close = &self.toks[0];
+        if open.pop().is_none() {
+            return self.err(close, "unexpected `}`: no group is open here (a group starts with a line like `group research {`)");
+        }
+        if let Some(t) = self.toks.get(1) {
+            let t = t.clone();
+            self.err(
+                &t,
+                format!(
+                    "unexpected {} after `}}`: a group's `}}` goes on a line of its own",
+                    show(&t)
+                ),
+            );
+        }
     }
 
     fn declaration(&mut self, kw: &'static str, raw: &mut RawGraph<'a>) {
@@ -611,7 +785,7 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
                 if raw.range_dep_copies > MAX_EDGES as u64 {
                     return self.err(first, format!("too many dependencies: this range copies its `after` list into more than {MAX_EDGES} in all"));
                 }
-                let members = raw.groups.entry(id.to_string()).or_default();
+                let members = raw.ranges.entry(id.to_string()).or_default();
                 for x in a..=b {
                     members.push(raw.tasks.len());
                     let mut t = task.clone();
@@ -983,6 +1157,9 @@ mod chunked_tests {
             1 => Just("x \"open string : cpu 1".to_string()),
             1 => Just("y : cpu 5parsecs".to_string()),
             1 => Just("z : cpu 1ms after nowhere".to_string()),
+            1 => (0u8..3).prop_map(|g| format!("group g{g} workers 2 {{")),
+            1 => Just("}".to_string()),
+            1 => (0u8..3).prop_map(|g| format!("after_g{g} : cpu 1ms after g{g}")),
         ]
     }
 
@@ -1003,14 +1180,15 @@ mod chunked_tests {
 
     fn read(text: &str, chunks: usize) -> String {
         let (raw, diags) = read_chunked(text, Diags::default(), chunks);
-        let mut groups: Vec<_> = raw.groups.iter().collect();
-        groups.sort();
+        let mut ranges: Vec<_> = raw.ranges.iter().collect();
+        ranges.sort();
         format!(
-            "{:?}\n{:?}\n{:?}\n{:?}\n{}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{:?}",
             raw.tasks,
             raw.decls,
             raw.decl_locs,
-            groups,
+            ranges,
+            raw.groups,
             raw.range_dep_copies,
             diags.into_vec()
         )

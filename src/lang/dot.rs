@@ -1,11 +1,14 @@
 //! Graphviz DOT digraphs. Each node is a task; `a -> b` makes b run after a. Node attributes:
 //! `cost` (the work, in ms, or any `.dag` duration like "2s"), `label`, and `kind` (`cpu`,
-//! the default, or `io`). `node [cost=...]` sets a default; subgraphs are flattened; other
-//! attributes are ignored. Parsing is iterative: nesting depth cannot overflow the stack.
+//! the default, or `io`). `node [cost=...]` sets a default. A subgraph named `cluster_NAME`
+//! (or `clusterNAME`) is the group NAME, nested as the clusters are; its statements
+//! `workers=N` and `on_error=MODE` are the group's; a node belongs to the innermost cluster
+//! it appears in. Other subgraphs are flattened; other attributes are ignored. Parsing is
+//! iterative: nesting depth cannot overflow the stack.
 
 use super::duration::parse_duration;
-use super::limits::MAX_TASKS;
-use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawTask, Target};
+use super::limits::{MAX_GROUPS, MAX_TASKS};
+use super::validate::{build, DepRef, Diags, Loc, RawGraph, RawGroup, RawTask, Target};
 use super::Parsed;
 use crate::graph::Work;
 use std::borrow::Cow;
@@ -320,12 +323,14 @@ impl Reader<'_> {
     }
 
     /// If a flat `{ a b c }` group (optionally `subgraph x { ... }`) starts here, its node
-    /// tokens and the position after it.
-    fn flat_group(&self) -> Option<(Vec<Tok>, usize)> {
+    /// tokens, the position after it, and the subgraph's name token.
+    fn flat_group(&self) -> Option<(Vec<Tok>, usize, Option<Tok>)> {
         let mut p = self.pos;
+        let mut name = None;
         if self.toks.get(p)?.is_kw("subgraph") {
             p += 1;
             if matches!(self.toks.get(p)?.t, T::Id(_)) {
+                name = Some(self.toks[p].clone());
                 p += 1;
             }
         }
@@ -339,7 +344,7 @@ impl Reader<'_> {
             match &t.t {
                 T::Id(_) => ids.push(t.clone()),
                 T::Semi | T::Comma => {}
-                T::RBrace => return Some((ids, p + 1)),
+                T::RBrace => return Some((ids, p + 1, name)),
                 _ => return None,
             }
             p += 1;
@@ -402,6 +407,12 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     }
 
     let mut depth = 1usize;
+    // Clusters written as flat operands (`subgraph cluster_x { a b }`) of this statement.
+    let mut flat_clusters: Vec<(usize, Vec<Tok>)> = Vec::new();
+    // The cluster of each open scope (`None`: the graph or a plain subgraph), innermost last.
+    let mut scopes: Vec<Option<usize>> = vec![None];
+    // Each node's innermost cluster so far.
+    let mut member: Vec<Option<usize>> = Vec::new();
     let mut node = |id_tok: &Tok,
                     raw: &mut RawGraph<'_>,
                     attrs: &mut Vec<Attrs>,
@@ -445,6 +456,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             T::RBrace => {
                 r.pos += 1;
                 depth -= 1;
+                scopes.pop();
             }
             T::Id(_)
                 if (t.is_kw("graph") || t.is_kw("node") || t.is_kw("edge"))
@@ -457,15 +469,26 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     r.attr_lists(None);
                 }
             }
-            T::Id(_) if r.toks.get(r.pos + 1).is_some_and(|n| n.t == T::Eq) => {
-                r.pos += 3; // `name = value` graph attribute: ignored
+            T::Id(key) if r.toks.get(r.pos + 1).is_some_and(|n| n.t == T::Eq) => {
+                // `name = value`: a cluster's `workers` and `on_error`; others are ignored.
+                if let (Some(&Some(g)), Some(v)) = (scopes.last(), r.toks.get(r.pos + 2).cloned()) {
+                    if let T::Id(value) = &v.t {
+                        cluster_attr(&mut raw.groups[g], key, value, &v, r.diags);
+                    }
+                }
+                r.pos += 3;
             }
             T::Id(_) | T::LBrace => {
                 // An edge chain, a node, or a subgraph scope.
                 let mut operands: Vec<Vec<Tok>> = Vec::new();
                 loop {
-                    if let Some((ids, after)) = r.flat_group() {
+                    if let Some((ids, after, name)) = r.flat_group() {
                         r.pos = after;
+                        if let Some(g) =
+                            name.and_then(|n| open_cluster(&n, &scopes, &mut raw, r.diags))
+                        {
+                            flat_clusters.push((g, ids.clone()));
+                        }
                         operands.push(ids);
                     } else if matches!(r.peek_t(), Some(T::Id(_)))
                         && !r.peek().is_some_and(|t| t.is_kw("subgraph"))
@@ -479,16 +502,23 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                             r.pos += 2;
                         }
                     } else if operands.is_empty() {
-                        // A subgraph scope that is not a flat group: flatten it.
+                        // A subgraph scope that is not a flat group: flatten it (a cluster
+                        // opens a group).
+                        let mut cluster = None;
                         if r.peek().is_some_and(|t| t.is_kw("subgraph")) {
                             r.pos += 1;
                             if matches!(r.peek_t(), Some(T::Id(_))) {
+                                let name = r.toks[r.pos].clone();
+                                cluster = Some(name);
                                 r.pos += 1;
                             }
                         }
                         if r.peek_t() == Some(&T::LBrace) {
                             r.pos += 1;
                             depth += 1;
+                            let g =
+                                cluster.and_then(|n| open_cluster(&n, &scopes, &mut raw, r.diags));
+                            scopes.push(g);
                         }
                         break;
                     } else {
@@ -508,6 +538,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     }
                 }
                 if operands.is_empty() {
+                    flat_clusters.clear();
                     continue;
                 }
                 let mut stmt_attrs = Attrs::default();
@@ -518,11 +549,28 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     None
                 });
                 let mut prev: Vec<(usize, Loc)> = Vec::new();
+                let here = scopes.iter().rev().find_map(|s| *s);
                 for group in &operands {
                     let mut cur = Vec::new();
                     for id_tok in group {
                         if let Some(i) = node(id_tok, &mut raw, &mut attrs, &defaults, r.diags) {
                             cur.push((i, id_tok.loc()));
+                            // The node is in the innermost cluster it appears in: a flat
+                            // cluster operand's, else the scope's.
+                            let at = flat_clusters
+                                .iter()
+                                .rev()
+                                .find(|(_, ids)| ids.iter().any(|t| t.t == id_tok.t))
+                                .map(|(g, _)| *g)
+                                .or(here);
+                            if member.len() <= i {
+                                member.resize(i + 1, None);
+                            }
+                            if let Some(g) = at {
+                                if member[i].is_none_or(|m| nested_in(&raw.groups, g, m)) {
+                                    member[i] = Some(g);
+                                }
+                            }
                         }
                     }
                     for &(dst, _) in &cur {
@@ -536,6 +584,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                     }
                     prev = cur;
                 }
+                flat_clusters.clear();
                 if is_node_stmt {
                     if let Some(&(i, _)) = prev.first() {
                         let a = &mut attrs[i];
@@ -557,6 +606,29 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             let loc = t.loc();
             r.diags
                 .error(&loc, "unexpected text after the end of the graph");
+        }
+    }
+    // Each cluster's nodes are listed together, in the order of its first node.
+    if !raw.groups.is_empty() {
+        member.resize(raw.tasks.len(), None);
+        let inner: Vec<u32> = member
+            .iter()
+            .map(|m| m.map_or(crate::graph::NO_GROUP, |g| g as u32))
+            .collect();
+        let parent: Vec<Option<usize>> = raw.groups.iter().map(|g| g.parent).collect();
+        let order = crate::graph::contiguous_order(&inner, &parent);
+        let mut tasks: Vec<Option<RawTask<'_>>> = std::mem::take(&mut raw.tasks)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut old_attrs: Vec<Option<Attrs>> = attrs.into_iter().map(Some).collect();
+        attrs = Vec::with_capacity(order.len());
+        for (k, &t) in order.iter().enumerate() {
+            raw.tasks.extend(tasks[t].take());
+            attrs.extend(old_attrs[t].take());
+            if let Some(g) = member[t] {
+                raw.groups[g].tasks.push(k);
+            }
         }
     }
     let mut costless = Vec::new();
@@ -589,4 +661,71 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         );
     }
     build(raw, diags)
+}
+
+/// If `name` names a cluster (`cluster_NAME`, `clusterNAME`), opens group NAME inside the
+/// innermost open cluster of `scopes` and returns its index.
+fn open_cluster(
+    name: &Tok,
+    scopes: &[Option<usize>],
+    raw: &mut RawGraph<'_>,
+    diags: &mut Diags,
+) -> Option<usize> {
+    let T::Id(n) = &name.t else { return None };
+    let rest = n.strip_prefix("cluster")?;
+    let rest = rest.strip_prefix('_').unwrap_or(rest);
+    let group = if rest.is_empty() { n.as_str() } else { rest };
+    if raw.groups.len() >= MAX_GROUPS {
+        diags.error(
+            &name.loc(),
+            format!("too many clusters: the limit is {MAX_GROUPS} groups"),
+        );
+        return None;
+    }
+    raw.groups.push(RawGroup {
+        name: group.to_string(),
+        loc: name.loc(),
+        parent: scopes.iter().rev().find_map(|s| *s),
+        workers: None,
+        workers_loc: None,
+        on_error: None,
+        tasks: Vec::new(),
+    });
+    Some(raw.groups.len() - 1)
+}
+
+/// Whether group `inner` is nested in group `outer` (or is it).
+fn nested_in(groups: &[RawGroup], inner: usize, outer: usize) -> bool {
+    let mut cur = Some(inner);
+    while let Some(g) = cur {
+        if g == outer {
+            return true;
+        }
+        cur = groups[g].parent.filter(|&p| p < g);
+    }
+    false
+}
+
+/// A cluster's `workers=N` or `on_error=MODE` statement.
+fn cluster_attr(g: &mut RawGroup, key: &str, value: &str, at: &Tok, diags: &mut Diags) {
+    match key {
+        "workers" => match value.parse::<u32>() {
+            Ok(n) => {
+                g.workers = Some(n);
+                g.workers_loc = Some(at.loc());
+            }
+            Err(_) => diags.error(
+                &at.loc(),
+                format!("`{value}` is not a group cap: write a whole number, like `workers=2`"),
+            ),
+        },
+        "on_error" => match super::dag::ON_ERROR.iter().find(|(n, _)| *n == value) {
+            Some((_, m)) => g.on_error = Some(*m),
+            None => diags.error(
+                &at.loc(),
+                format!("unknown on_error mode `{value}`: expected fail-fast, skip-dependents or continue"),
+            ),
+        },
+        _ => {}
+    }
 }

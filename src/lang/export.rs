@@ -65,10 +65,88 @@ pub fn to_dag(graph: &Graph) -> String {
     if !out.is_empty() && !graph.tasks.is_empty() {
         out.push('\n');
     }
-    for t in &graph.tasks {
-        write_task(&mut out, graph, t);
+    if graph.groups.is_empty() {
+        for t in &graph.tasks {
+            write_task(&mut out, graph, t);
+        }
+    } else {
+        let items = scope_items(graph);
+        write_scope(&mut out, graph, &items, graph.groups.len(), 0);
     }
     out
+}
+
+/// Writes the tasks and groups of `scope` (`items[scope]`; the last entry is the top
+/// level), each group as a `group … {` block.
+fn write_scope(
+    out: &mut String,
+    graph: &Graph,
+    items: &[Vec<(usize, bool, usize)>],
+    scope: usize,
+    depth: usize,
+) {
+    let pad = "  ".repeat(depth);
+    for &(_, is_group, i) in &items[scope] {
+        if !is_group {
+            out.push_str(&pad);
+            write_task(out, graph, &graph.tasks[i]);
+            continue;
+        }
+        let g = &graph.groups[i];
+        let _ = write!(out, "{pad}group {}", g.name);
+        if let Some(w) = g.workers {
+            let _ = write!(out, " workers {w}");
+        }
+        if let Some(m) = g.on_error {
+            let name = ON_ERROR
+                .iter()
+                .find(|(_, x)| *x == m)
+                .map_or("fail-fast", |(n, _)| n);
+            let _ = write!(out, " on_error {name}");
+        }
+        out.push_str(" {\n");
+        if depth < super::limits::MAX_GROUP_DEPTH {
+            write_scope(out, graph, items, i, depth + 1);
+        }
+        let _ = writeln!(out, "{pad}}}");
+    }
+}
+
+/// What each scope holds (groups by index, then the top level last): its own tasks and
+/// its child groups, as `(first task, is a group, index)`, in the order of their first
+/// task. A graph whose groups' tasks are contiguous (every `.dag` graph) keeps its task
+/// order; another gets each group's tasks brought together, the one change `.dag` forces.
+pub(crate) fn scope_items(graph: &Graph) -> Vec<Vec<(usize, bool, usize)>> {
+    let ng = graph.groups.len();
+    let top = ng;
+    let mut items: Vec<Vec<(usize, bool, usize)>> = vec![Vec::new(); ng + 1];
+    let mut first = vec![usize::MAX; ng];
+    for (t, &g) in graph.innermost_groups().iter().enumerate() {
+        let scope = if g == crate::graph::NO_GROUP {
+            top
+        } else {
+            g as usize
+        };
+        items[scope].push((t, false, t));
+        if scope < ng {
+            first[scope] = first[scope].min(t);
+        }
+    }
+    let parent_of = |g: usize| graph.groups[g].parent.filter(|&p| p < g);
+    for g in (0..ng).rev() {
+        if let Some(p) = parent_of(g) {
+            first[p] = first[p].min(first[g]);
+        }
+    }
+    for g in 0..ng {
+        if first[g] != usize::MAX {
+            items[parent_of(g).unwrap_or(top)].push((first[g], true, g));
+        }
+    }
+    for list in &mut items {
+        list.sort_unstable();
+    }
+    items
 }
 
 fn quote(s: &str) -> String {
@@ -171,6 +249,7 @@ pub fn to_json(graph: &Graph) -> String {
 /// The graph as a [`JsonGraph`] value.
 pub fn json_graph(graph: &Graph) -> JsonGraph {
     let d = &graph.decls;
+    let inner = graph.innermost_groups();
     JsonGraph {
         workers: d.workers,
         breakers: d
@@ -214,10 +293,24 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
         worker_start: d
             .worker_start_us
             .map(|c| serde_json::Value::String(format_duration(c))),
+        groups: graph
+            .groups
+            .iter()
+            .map(|g| super::json::JsonGroup {
+                name: g.name.clone(),
+                parent: g
+                    .parent
+                    .and_then(|p| graph.groups.get(p))
+                    .map(|p| p.name.clone()),
+                workers: g.workers,
+                on_error: g.on_error,
+            })
+            .collect(),
         tasks: graph
             .tasks
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 let o = &t.options;
                 let dur = |us: u64| serde_json::Value::String(format_duration(us));
                 JsonTask {
@@ -252,6 +345,10 @@ pub fn json_graph(graph: &Graph) -> JsonGraph {
                     uses: o.uses.clone(),
                     reduce: o.reduce,
                     batch: o.batch,
+                    group: inner
+                        .get(i)
+                        .and_then(|&g| graph.groups.get(g as usize))
+                        .map(|g| g.name.clone()),
                 }
             })
             .collect(),

@@ -55,7 +55,26 @@ pub struct JsonGraph {
     /// Circuit breakers: `[{"resource": "api", "after": 3, "open": "500ms"}]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub breakers: Vec<JsonBreaker>,
+    /// Nested groups, parents before the groups nested in them; a task names its innermost
+    /// group in its `group` field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<JsonGroup>,
     pub tasks: Vec<JsonTask>,
+}
+
+/// `{"name": "research", "parent": "outer", "workers": 2, "on_error": "continue"}`:
+/// `group research workers 2 on_error continue { … }` inside group `outer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonGroup {
+    pub name: String,
+    /// The enclosing group, listed earlier (absent: at top level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_error: Option<OnError>,
 }
 
 /// `{"resource": "api", "after": 3, "open": "500ms"}`: `breaker api after 3 failures open 500ms`.
@@ -129,6 +148,9 @@ pub struct JsonTask {
     /// `batch N` (0: not batched).
     #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub batch: u32,
+    /// The task's innermost group (a name in the graph's `groups`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// A duration given as a string (`.dag` syntax) or a number of milliseconds.
@@ -251,8 +273,35 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         scale_down,
         worker_start,
         breakers,
+        groups,
         tasks,
     } = doc;
+    let mut group_index: HashMap<String, usize> = HashMap::new();
+    for (i, g) in groups.into_iter().enumerate() {
+        let parent = match g.parent {
+            None => None,
+            Some(p) => match group_index.get(&p) {
+                Some(&k) => Some(k),
+                None => {
+                    diags.error(
+                        &Loc::Json(JPath::ItemField("groups", i, "parent")),
+                        format!("unknown parent group `{p}`: name a group listed before this one"),
+                    );
+                    None
+                }
+            },
+        };
+        group_index.entry(g.name.clone()).or_insert(i);
+        raw.groups.push(super::validate::RawGroup {
+            name: g.name,
+            loc: Loc::Json(JPath::ItemField("groups", i, "name")),
+            parent,
+            workers: g.workers,
+            workers_loc: Some(Loc::Json(JPath::ItemField("groups", i, "workers"))),
+            on_error: g.on_error,
+            tasks: Vec::new(),
+        });
+    }
     raw.decls.workers_min = workers_min;
     if let (Some(min), Some(max)) = (workers_min, workers) {
         if min == 0 || min > max {
@@ -390,6 +439,15 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         let uses_locs = (0..t.uses.len())
             .map(|k| Loc::Json(JPath::TaskItem(i, "uses", k)))
             .collect();
+        if let Some(name) = &t.group {
+            match group_index.get(name) {
+                Some(&g) => raw.groups[g].tasks.push(i),
+                None => diags.error(
+                    &field("group"),
+                    format!("unknown group `{name}`: the graph's `groups` list has no group of that name"),
+                ),
+            }
+        }
         let deps = t
             .after
             .into_iter()

@@ -3,7 +3,7 @@
 /// What a token is.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Tok<'a> {
-    /// A run of characters that are not blanks, not `#` and not one of `:,[]"*`.
+    /// A run of characters that are not blanks, not `#` and not one of `:,[]{}"*`.
     Word(&'a str),
     /// A quoted string, escapes (`\"`, `\\`, `\n`, `\t`) already applied.
     Str(String),
@@ -12,6 +12,10 @@ pub(crate) enum Tok<'a> {
     LBracket,
     RBracket,
     Star,
+    /// `{`: opens a group's block.
+    LBrace,
+    /// `}`: closes it.
+    RBrace,
 }
 
 /// A token and where it stands on its line: `col..end_col`, 1-based, in characters.
@@ -62,6 +66,8 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
             '[' => Some(Tok::LBracket),
             ']' => Some(Tok::RBracket),
             '*' => Some(Tok::Star),
+            '{' => Some(Tok::LBrace),
+            '}' => Some(Tok::RBrace),
             _ => None,
         };
         if let Some(tok) = single {
@@ -129,7 +135,7 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
             });
             continue;
         }
-        // A word: up to a blank or one of `#:,[]"*`.
+        // A word: up to a blank or one of `#:,[]{}"*`.
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
@@ -155,11 +161,11 @@ pub(crate) fn lex_line_into<'a>(line: &'a str, toks: &mut Vec<Token<'a>>) -> Opt
     None
 }
 
-/// Which ASCII bytes end a word: blanks (those `char::is_whitespace` accepts) and `#:,[]"*`.
+/// Which ASCII bytes end a word: blanks (those `char::is_whitespace` accepts) and `#:,[]{}"*`.
 /// One load per byte in the lexer's hottest loop, instead of a chain of comparisons.
 const ENDS_WORD: [bool; 128] = {
     let mut t = [false; 128];
-    let ends = *b"\t\n\x0B\x0C\r #:,[]\"*";
+    let ends = *b"\t\n\x0B\x0C\r #:,[]{}\"*";
     let mut k = 0;
     while k < ends.len() {
         t[ends[k] as usize] = true;
@@ -209,7 +215,10 @@ mod tests {
     fn word_ends_are_blanks_and_punctuation() {
         for b in 0u8..128 {
             let expected = (b as char).is_whitespace()
-                || matches!(b, b'#' | b':' | b',' | b'[' | b']' | b'"' | b'*');
+                || matches!(
+                    b,
+                    b'#' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'"' | b'*'
+                );
             assert_eq!(ENDS_WORD[b as usize], expected, "byte {b}");
         }
     }

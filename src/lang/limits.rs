@@ -37,3 +37,7 @@ pub const MAX_DIAGNOSTICS: usize = 1_000;
 pub const MAX_CYCLES_REPORTED: usize = 10;
 /// Most members one `batch N` dispatch may carry.
 pub const MAX_BATCH: u32 = 1_000_000;
+/// Most groups (`group NAME { … }`) in one graph.
+pub const MAX_GROUPS: usize = 1_000;
+/// Most levels of nested groups (a top-level group is level 1).
+pub const MAX_GROUP_DEPTH: usize = 16;

@@ -13,6 +13,7 @@ mod dot_export;
 mod duration;
 mod export;
 mod faults;
+mod groups;
 mod json;
 mod lexer;
 pub mod limits;

@@ -5,7 +5,7 @@
 use super::diagnostic::{did_you_mean, suggestion_suffix, Diagnostic};
 use super::limits::*;
 use super::Parsed;
-use crate::graph::{topo_order, Declarations, Graph, Span, Task, TaskOptions, Work};
+use crate::graph::{topo_order, Declarations, Graph, OnError, Span, Task, TaskOptions, Work};
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -35,6 +35,8 @@ pub(crate) enum JPath {
     TaskItem(usize, &'static str, usize),
     /// `limits[i]`, `rates[i]`
     Item(&'static str, usize),
+    /// `groups[i].field`
+    ItemField(&'static str, usize, &'static str),
 }
 
 impl JPath {
@@ -44,6 +46,7 @@ impl JPath {
             JPath::TaskField(i, f) => format!("tasks[{i}].{f}"),
             JPath::TaskItem(i, f, j) => format!("tasks[{i}].{f}[{j}]"),
             JPath::Item(f, i) => format!("{f}[{i}]"),
+            JPath::ItemField(f, i, g) => format!("{f}[{i}].{g}"),
         }
     }
 }
@@ -138,7 +141,7 @@ impl<'a> RawTask<'a> {
         }
     }
 
-    fn option_loc(&self, name: &str) -> &Loc {
+    pub(crate) fn option_loc(&self, name: &str) -> &Loc {
         self.option_locs
             .iter()
             .find(|(n, _)| *n == name)
@@ -158,9 +161,27 @@ pub(crate) struct RawGraph<'a> {
     pub limit_locs: Vec<Loc>,
     pub rate_locs: Vec<Loc>,
     /// Range declarations: base name to the indices (into `tasks`) they declared.
-    pub groups: FxHashMap<String, Vec<usize>>,
+    pub ranges: FxHashMap<String, Vec<usize>>,
+    /// `group NAME { … }` blocks, in the order they were opened (parents first).
+    pub groups: Vec<RawGroup>,
     /// Dependency references copied into the tasks of range declarations so far.
     pub range_dep_copies: u64,
+}
+
+/// A group as a front end read it.
+#[derive(Debug, Clone)]
+pub(crate) struct RawGroup {
+    pub name: String,
+    /// Where it was opened (its name, in text).
+    pub loc: Loc,
+    /// Index into `RawGraph::groups` of the enclosing group.
+    pub parent: Option<usize>,
+    pub workers: Option<u32>,
+    /// Where `workers N` was written.
+    pub workers_loc: Option<Loc>,
+    pub on_error: Option<OnError>,
+    /// Its own tasks, by index into `RawGraph::tasks`.
+    pub tasks: Vec<usize>,
 }
 
 /// A capped list of diagnostics that remembers whether any is an error.
@@ -248,7 +269,8 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         decl_locs,
         limit_locs,
         rate_locs,
-        groups,
+        ranges,
+        groups: raw_groups,
         ..
     } = raw;
     let n = tasks.len();
@@ -285,6 +307,9 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         }
     }
 
+    let gindex = super::groups::check(&raw_groups, &tasks, &ids, &mut diags);
+    let mut group_refs: Vec<super::groups::GroupRef> = Vec::new();
+
     // Options and resources.
     let resources: Vec<&str> = decls
         .limits
@@ -304,7 +329,7 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     for r in tasks.iter().flat_map(|t| &t.deps) {
         expanded = expanded.saturating_add(match &r.target {
             Target::Id(_) => 1,
-            Target::Group(base) => groups.get(base.as_ref()).map_or(1, Vec::len),
+            Target::Group(base) => ranges.get(base.as_ref()).map_or(1, Vec::len),
             Target::Range(_, lo, hi) => usize::try_from(hi - lo + 1).unwrap_or(usize::MAX),
         });
         if expanded > MAX_EDGES {
@@ -348,22 +373,35 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                 Target::Id(name) => match ids.get(name.as_ref()) {
                     Some(&d) => add(d, &r.loc, &mut diags),
                     None => {
-                        let hint = if suggestions_left > 0 {
-                            suggestions_left -= 1;
-                            suggestion_suffix(did_you_mean(
-                                name,
-                                tasks.iter().map(|t| t.id.as_ref()),
-                            ))
-                        } else {
-                            String::new()
-                        };
-                        diags.error(
-                            &r.loc,
-                            format!("unknown dependency `{name}`: no task has that id{hint}"),
-                        );
+                        match super::groups::reference(&gindex, &raw_groups, name, i, &t.id, &r.loc)
+                        {
+                            Ok(Some(g)) => group_refs.push(g),
+                            Err(m) => diags.error(&r.loc, m),
+                            Ok(None) => {
+                                let hint = if suggestions_left > 0 {
+                                    suggestions_left -= 1;
+                                    super::groups::suggest(
+                                        name,
+                                        tasks.iter().map(|t| t.id.as_ref()),
+                                        &raw_groups,
+                                    )
+                                } else {
+                                    String::new()
+                                };
+                                let what = if raw_groups.is_empty() {
+                                    "no task has that id"
+                                } else {
+                                    "no task or group has that name"
+                                };
+                                diags.error(
+                                    &r.loc,
+                                    format!("unknown dependency `{name}`: {what}{hint}"),
+                                );
+                            }
+                        }
                     }
                 },
-                Target::Group(base) => match groups.get(base.as_ref()) {
+                Target::Group(base) => match ranges.get(base.as_ref()) {
                     Some(members) => {
                         for &d in members {
                             add(d, &r.loc, &mut diags);
@@ -371,9 +409,13 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
                     }
                     None => {
                         // Sorted, so that a tie always suggests the same name.
-                        let mut bases: Vec<&str> = groups.keys().map(String::as_str).collect();
+                        let mut bases: Vec<&str> = ranges.keys().map(String::as_str).collect();
                         bases.sort_unstable();
-                        let hint = suggestion_suffix(did_you_mean(base, bases));
+                        let hint = if gindex.names.contains_key(base.as_ref()) {
+                            format!(" (`{base}` is a group: write `after {base}` to wait for it)")
+                        } else {
+                            suggestion_suffix(did_you_mean(base, bases))
+                        };
                         diags.error(
                             &r.loc,
                             format!("`{base}[*]` names no tasks: no range like `{base}[1..N]` declares tasks named {base}1, {base}2, ...{hint}"),
@@ -422,6 +464,15 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
         }
     }
     drop(ids);
+    if deps.len() == n
+        && !super::groups::expand(&gindex, &raw_groups, &group_refs, &mut deps, &mut diags)
+    {
+        return Parsed {
+            graph: None,
+            diagnostics: diags.into_vec(),
+        };
+    }
+    drop(gindex);
     if deps.len() != n {
         // Resolution stopped early (the edge limit): there is nothing sound to check further.
         return Parsed {
@@ -447,9 +498,10 @@ pub(crate) fn build(raw: RawGraph<'_>, mut diags: Diags) -> Parsed {
     let graph = Graph {
         tasks: graph_tasks,
         decls,
+        groups: super::groups::into_model(raw_groups),
     };
     if let Err(stuck) = topo_order(&graph) {
-        report_cycles(&graph, &stuck, &tasks, &groups, &mut diags);
+        report_cycles(&graph, &stuck, &tasks, &ranges, &mut diags);
     }
     let graph = (!diags.has_errors()).then_some(graph);
     Parsed {

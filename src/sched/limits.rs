@@ -20,6 +20,9 @@ pub struct Resource {
     pub held: u32,
     /// Peak number of holders seen (for tests and metrics).
     pub peak: u32,
+    /// A group's cap (`group NAME workers N`): the index into `Graph::groups` of the group
+    /// whose members hold it. Not a resource the user declared: reports leave it out.
+    pub group: Option<usize>,
     /// `rate r N/s`: µs between tokens, and burst tolerance in µs.
     rate: Option<(Micros, Micros)>,
     tat: Micros,
@@ -87,15 +90,34 @@ impl Resources {
             limit: None,
             held: 0,
             peak: 0,
+            group: None,
             rate: None,
             tat: 0,
         });
         self.list.len() - 1
     }
 
-    /// The index of the resource called `name`.
+    /// Adds the cap of group `g` (`group NAME workers N`): a limit of `max(1, cap)` that
+    /// every member of the group holds while an attempt of it runs. Returns its index.
+    /// Its name (`group NAME`, with a blank) cannot be a declared resource's.
+    pub fn add_group_cap(&mut self, g: usize, name: &str, cap: u32) -> usize {
+        self.list.push(Resource {
+            name: format!("group {name}"),
+            limit: Some(cap.max(1)),
+            held: 0,
+            peak: 0,
+            group: Some(g),
+            rate: None,
+            tat: 0,
+        });
+        self.list.len() - 1
+    }
+
+    /// The index of the declared resource called `name` (never a group's cap).
     pub fn index(&self, name: &str) -> Option<usize> {
-        self.list.iter().position(|r| r.name == name)
+        self.list
+            .iter()
+            .position(|r| r.group.is_none() && r.name == name)
     }
 
     /// Whether a task using `uses` may pass at `now`.

@@ -195,5 +195,6 @@ pub fn random_dag(n: usize, max_deps: usize, window: usize, max_us: Micros, seed
     Graph {
         tasks,
         decls: Default::default(),
+        groups: Vec::new(),
     }
 }

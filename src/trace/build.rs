@@ -147,7 +147,59 @@ pub fn run_result_with(
                 }
             })
             .collect(),
+        groups: group_reports(graph, sched),
     })
+}
+
+/// The graph's groups with the span of their members' attempts and, for a capped group,
+/// the scheduler's peak of running members.
+fn group_reports(graph: &Graph, sched: &Scheduler) -> Vec<super::GroupReport> {
+    if graph.groups.is_empty() {
+        return Vec::new();
+    }
+    let inner = graph.innermost_groups();
+    // First start and last end per group, over the attempts of its own tasks, then folded
+    // into the ancestors (children come after parents).
+    let mut span: Vec<Option<(Micros, Micros)>> = vec![None; graph.groups.len()];
+    let widen = |s: &mut Option<(Micros, Micros)>, a: Micros, b: Micros| {
+        *s = Some(s.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+    };
+    for a in sched.attempts() {
+        if let Some(&g) = inner
+            .get(a.task as usize)
+            .filter(|&&g| g != crate::graph::NO_GROUP)
+        {
+            widen(&mut span[g as usize], a.start_us, a.end_us);
+        }
+    }
+    for g in (0..graph.groups.len()).rev() {
+        if let (Some((a, b)), Some(p)) = (span[g], graph.groups[g].parent.filter(|&p| p < g)) {
+            widen(&mut span[p], a, b);
+        }
+    }
+    let peaks = sched.group_peaks();
+    graph
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| super::GroupReport {
+            name: group.name.clone(),
+            parent: group
+                .parent
+                .and_then(|p| graph.groups.get(p))
+                .map(|p| p.name.clone()),
+            workers: group.workers,
+            on_error: group.on_error,
+            tasks: group
+                .tasks
+                .iter()
+                .filter_map(|&t| graph.tasks.get(t).map(|t| t.id.clone()))
+                .collect(),
+            start_ms: span[g].map(|s| ms(s.0)),
+            end_ms: span[g].map(|s| ms(s.1)),
+            peak: peaks.iter().find(|(h, _)| *h == g).map(|(_, p)| *p),
+        })
+        .collect()
 }
 
 /// An autoscaling pool's lanes and cost, `None` for a fixed pool.

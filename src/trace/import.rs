@@ -334,6 +334,7 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
             pool: None,
             breakers: Vec::new(),
             deadlocks: Vec::new(),
+            groups: Vec::new(),
         },
         lanes: lane_names,
         unmatched,

@@ -35,6 +35,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         pool: result.pool.clone(),
         breakers: result.breakers.clone(),
         deadlocks: result.deadlocks.clone(),
+        groups: result.groups.clone(),
         kernel_calibration: result.kernel_calibration,
     };
     let text = serde_json::to_string_pretty(&head)?;

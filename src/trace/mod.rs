@@ -134,6 +134,32 @@ pub struct RunResult {
     /// Deadlocks the scheduler found (`uses a then b`), in the order found.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deadlocks: Vec<DeadlockReport>,
+    /// The graph's groups (`group NAME { … }`), parents first, for the timeline's brackets
+    /// and the DAG view's boxes. Absent when the graph has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupReport>,
+}
+
+/// One group of a run: where it sits in the group tree, its settings, its own tasks, and
+/// when its members (nested groups' included) ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupReport {
+    pub name: String,
+    /// The enclosing group's name (`null`: at top level).
+    pub parent: Option<String>,
+    /// `workers N`: the cap (`null`: none).
+    pub workers: Option<u32>,
+    /// `on_error` of the group (`null`: it inherits).
+    pub on_error: Option<crate::graph::OnError>,
+    /// Its own tasks' ids (not those of nested groups), in declaration order.
+    pub tasks: Vec<String>,
+    /// The first start of an attempt of a member (`null`: none ran).
+    pub start_ms: Option<f64>,
+    /// The last end of an attempt of a member.
+    pub end_ms: Option<f64>,
+    /// With a cap: the most attempts of members the scheduler had running at once (at most
+    /// `workers`).
+    pub peak: Option<u32>,
 }
 
 /// An autoscaling pool's run: its lanes and what it cost against a fixed pool.

@@ -226,6 +226,7 @@ mod tests {
             pool: None,
             breakers: Vec::new(),
             deadlocks: Vec::new(),
+            groups: Vec::new(),
             kernel_calibration: None,
         }
     }

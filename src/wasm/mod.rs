@@ -111,9 +111,10 @@ pub fn convert(text: &str, from: &str, to: &str) -> Result<JsValue, JsValue> {
     }))
 }
 
-/// Parses `.dag` text for the page's views: `{ tasks, diagnostics }`, where `tasks` is
-/// `[{ id, label, kind, duration_us, deps: [id], line, col }]` in declaration order (empty
-/// when there is any error). Never throws.
+/// Parses `.dag` text for the page's views: `{ tasks, groups?, diagnostics }`, where `tasks`
+/// is `[{ id, label, kind, duration_us, deps: [id], line, col }]` in declaration order (empty
+/// when there is any error) and `groups` (absent when there are none) is
+/// `[{ name, parent, workers, on_error, tasks: [id] }]`, parents first. Never throws.
 #[wasm_bindgen]
 pub fn parse(text: &str) -> JsValue {
     #[derive(Serialize)]
@@ -127,11 +128,41 @@ pub fn parse(text: &str) -> JsValue {
         col: u32,
     }
     #[derive(Serialize)]
+    struct GroupView<'a> {
+        name: &'a str,
+        parent: Option<&'a str>,
+        workers: Option<u32>,
+        on_error: Option<crate::graph::OnError>,
+        /// Its own tasks' ids (nested groups' are theirs).
+        tasks: Vec<&'a str>,
+    }
+    #[derive(Serialize)]
     struct Parsed<'a> {
         tasks: Vec<TaskView<'a>>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<GroupView<'a>>,
         diagnostics: &'a [Diagnostic],
     }
     let parsed = parse_dag(text);
+    let groups = parsed
+        .graph
+        .as_ref()
+        .map(|g| {
+            g.groups
+                .iter()
+                .map(|x| GroupView {
+                    name: &x.name,
+                    parent: x
+                        .parent
+                        .and_then(|p| g.groups.get(p))
+                        .map(|p| p.name.as_str()),
+                    workers: x.workers,
+                    on_error: x.on_error,
+                    tasks: x.tasks.iter().map(|&t| g.tasks[t].id.as_str()).collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let tasks = parsed
         .graph
         .as_ref()
@@ -152,6 +183,7 @@ pub fn parse(text: &str) -> JsValue {
         .unwrap_or_default();
     to_js(&Parsed {
         tasks,
+        groups,
         diagnostics: &parsed.diagnostics,
     })
 }

@@ -244,7 +244,7 @@ describe('compare runs, critical-path overlay, keyboard in the graph', () => {
     await useGraph(page, POLICIES);
     await runWith(page, { workers: 2, mode: 'simulated', policy: 'waves' });
     const held = 'This run\'s longest chain (long → s2 → s3) went through s2, held back while a worker was free ' +
-      '(a wave or a limit), not the graph\'s critical path (long): the schedule, not the graph, set the makespan.';
+      '(a wave, a limit or a group\'s cap), not the graph\'s critical path (long): the schedule, not the graph, set the makespan.';
     assert.equal(await chainInfo(page, held), held);
   });
 

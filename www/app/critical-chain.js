@@ -159,7 +159,7 @@ export function chainSentence(chain, criticalPath) {
   const other = path.length ? `, not the graph's critical path (${list(path)})` : '';
   const why = [];
   if (waiting.length) why.push(`${names(waiting)}, waiting for a worker`);
-  if (held.length) why.push(`${names(held)}, held back while a worker was free (a wave or a limit)`);
+  if (held.length) why.push(`${names(held)}, held back while a worker was free (a wave, a limit or a group's cap)`);
   if (why.length) {
     return `This run's longest chain (${list(chain.ids)}) went through ${why.join(', and through ')}${other}: the schedule, not the graph, set the makespan.`;
   }

@@ -16,6 +16,11 @@
 // `onExpand`; the same on one of its tasks folds it back), layers of unrelated tasks as one stacked
 // node, one `path.edge.group-edge` per group edge; `setGroupStates` colours a group by its
 // tasks' states (the worst one, 'done' when all are done).
+// Task groups (`group NAME { … }`, `graph.groups`): each drawn as a box
+// `g.task-group[data-task-group]` behind its members, labelled with its name and cap; a click
+// on the label (or Enter on it) collapses it into one node `g.node.task-group-node` standing
+// for all its members (coloured by their worst state; edges to the outside kept), and a click
+// on that node expands it again. Collapsing changes the drawing, never the graph.
 import { svgEl as el } from './dom.js';
 import { formatMs, thousands } from './format.js';
 import { layout } from './layout.js';
@@ -24,6 +29,9 @@ import { STATES } from './states.js';
 export const MAX_DRAWN_TASKS = 5000;
 /** The largest family a click expands into one node per task. */
 export const MAX_EXPAND = 2000;
+/** How much wider a group's box is drawn per level of boxes inside it (px), and its tab. */
+export const NEST = 16;
+const TAB_H = 15;
 
 export function createDagView(container, { onSelect = () => {}, onExpand = () => {} } = {}) {
   const svg = el('svg', { class: 'dag-svg', tabindex: -1, role: 'group',
@@ -37,9 +45,10 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
     defs.append(m);
   }
   const viewport = el('g', { class: 'viewport' });
+  const boxesG = el('g', { class: 'task-groups' });
   const edgesG = el('g', { class: 'edges' });
   const nodesG = el('g', { class: 'nodes' });
-  viewport.append(edgesG, nodesG);
+  viewport.append(boxesG, edgesG, nodesG);
   svg.append(defs, viewport);
   const empty = document.createElement('p');
   empty.className = 'dag-empty';
@@ -60,6 +69,47 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
 
   let groupInfo = null;        // setGroups: the grouped graph drawn, or null
   let groupEls = [];
+
+  let graphNow = null;         // the graph drawn task by task (setGraph)
+  let taskGroups = [];         // its groups: [{ name, parent, workers, on_error, tasks }]
+  let membersOf = new Map();   // group name → every member's id, nested groups' included
+  let collapsed = new Set();   // names of the groups drawn as one node
+  let boxEls = new Map();      // group name → its box, or its node when collapsed
+
+  /** Every member of each group (its own tasks and its nested groups'). */
+  function groupMembers(groups) {
+    const out = new Map(groups.map((x) => [x.name, [...(x.tasks ?? [])]]));
+    const parent = new Map(groups.map((x) => [x.name, x.parent ?? null]));
+    for (const x of groups) {
+      for (let p = parent.get(x.name); p; p = parent.get(p)) out.get(p)?.push(...(x.tasks ?? []));
+    }
+    return out;
+  }
+
+  /** The worst state among a group's members (failures first, then what is still going). */
+  const RANK = ['waiting', 'done', 'skipped', 'ready', 'blocked', 'running', 'cancelled', 'rejected', 'timeout', 'failed'];
+  function groupState(name) {
+    let best = 'waiting', all = true;
+    for (const id of membersOf.get(name) ?? []) {
+      const st = states.get(id) ?? 'waiting';
+      if (st !== 'done') all = false;
+      if (RANK.indexOf(st) > RANK.indexOf(best)) best = st;
+    }
+    return all && (membersOf.get(name) ?? []).length ? 'done' : best;
+  }
+
+  function describeGroup(x) {
+    const n = membersOf.get(x.name)?.length ?? 0;
+    const cap = x.workers ? `, at most ${x.workers} at once` : '';
+    return `group ${x.name}: ${n} ${n === 1 ? 'task' : 'tasks'}${cap}`;
+  }
+
+  /** Collapses or expands group `name` and draws the graph again. */
+  async function toggleTaskGroup(name) {
+    if (!membersOf.has(name)) return;
+    if (collapsed.has(name)) collapsed.delete(name); else collapsed.add(name);
+    await relayout();
+  }
 
   /** A click on a group: expand a family, fold an expanded family's task back. */
   function toggleGroup(g) {
@@ -111,6 +161,8 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
     });
     edgesG.replaceChildren(...edges);
     nodesG.replaceChildren(...groupEls);
+    boxesG.replaceChildren();
+    boxEls = new Map();
     edgeEls = [];
     nodeEls = new Map();
     paintGroups();
@@ -239,6 +291,50 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
       edgeEls.push(p);
       edges.push(p);
     }
+    boxEls = new Map();
+    const boxes = [];
+    const byName = new Map(taskGroups.map((x) => [x.name, x]));
+    // A box is drawn NEST px wider on every side per level of boxes drawn inside it, with its
+    // label as a tab on its top edge, so nested boxes and labels never overlap (dagre leaves
+    // the room: layout-core.js's margins and spacing).
+    const levels = new Map();
+    for (let k = taskGroups.length - 1; k >= 0; k--) {
+      const x = taskGroups[k];
+      const b = positions.groups?.[x.name];
+      if (!b || b.collapsed) continue;
+      const own = levels.get(x.name) ?? 0;
+      if (x.parent) levels.set(x.parent, Math.max(levels.get(x.parent) ?? 0, own + 1));
+    }
+    // Outer boxes first, so that nested boxes are drawn over them.
+    for (const x of taskGroups) {
+      const b = positions.groups?.[x.name];
+      if (!b) continue;
+      const grow = b.collapsed ? 0 : NEST * (levels.get(x.name) ?? 0);
+      const bx = b.x - b.width / 2 - grow, by = b.y - b.height / 2 - grow, bw = b.width + 2 * grow, bh = b.height + 2 * grow;
+      const at = `translate(${bx.toFixed(1)},${by.toFixed(1)})`;
+      const label = x.workers ? `${x.name} · workers ${x.workers}` : x.name;
+      if (b.collapsed) {
+        const g = el('g', { class: 'node task-group-node', 'data-task-group': x.name, 'data-collapsed': 'true', transform: at,
+          role: 'button', tabindex: 0, 'aria-expanded': 'false', 'aria-label': `${describeGroup(x)}; collapsed: press Enter to expand` });
+        for (const off of [6, 3]) g.append(el('rect', { class: 'stack', x: off, y: -off, width: bw - 6, height: bh, rx: 5 }));
+        g.append(el('rect', { class: 'front', width: bw - 6, height: bh, rx: 5 }), el('title', {}, `${describeGroup(x)} (click to expand)`),
+          el('text', { x: (bw - 6) / 2, y: bh / 2 + 4, 'text-anchor': 'middle', 'aria-hidden': 'true' }, `${label} · ${b.count} ${b.count === 1 ? 'task' : 'tasks'}`));
+        boxEls.set(x.name, g);
+        nodes.push(g);
+        continue;
+      }
+      const g = el('g', { class: 'task-group', 'data-task-group': x.name, 'data-collapsed': 'false', transform: at });
+      const header = el('g', { class: 'task-group-header', role: 'button', tabindex: 0, 'aria-expanded': 'true',
+        'aria-label': `${describeGroup(x)}; press Enter to collapse it into one node` });
+      header.append(el('rect', { class: 'task-group-tab', x: 0, y: -TAB_H, width: Math.min(Math.max(bw, 40), label.length * 6.6 + 24), height: TAB_H + 1, rx: 4 }),
+        el('text', { x: 6, y: -4 }, `▾ ${label}`), el('title', {}, `${describeGroup(x)} (click to collapse)`));
+      g.append(el('rect', { class: 'task-group-box', width: bw, height: bh, rx: 7 }), header);
+      g.dataset.depth = String((() => { let d = 0; for (let p = byName.get(x.name)?.parent; p; p = byName.get(p)?.parent) d++; return d; })());
+      g.dataset.box = [bx, by, bw, bh].map((v) => v.toFixed(1)).join(' ');
+      boxEls.set(x.name, g);
+      boxes.push(g);
+    }
+    boxesG.replaceChildren(...boxes);
     for (const [id, n] of Object.entries(positions.nodes)) {
       const g = el('g', { class: 'node', 'data-task': id, transform: `translate(${(n.x - n.width / 2).toFixed(1)},${(n.y - n.height / 2).toFixed(1)})` });
       // rect first and text last: paintNode colours firstChild and lastChild.
@@ -262,8 +358,40 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
     setTabStop(stop);
     if (hadFocus) nodeEls.get(stop)?.focus({ preventScroll: true });
     for (const id of nodeEls.keys()) paintNode(id);
+    paintGroupNodes();
     paintCritical();
     paintSelection();
+  }
+
+  /** Colours each collapsed group's node by its members' worst state. */
+  function paintGroupNodes() {
+    for (const [name, g] of boxEls) {
+      if (g.dataset.collapsed !== 'true') continue;
+      const state = groupState(name);
+      const s = STATES[state] ?? STATES.waiting;
+      g.dataset.state = state;
+      for (const r of g.querySelectorAll('rect.front, rect.stack')) r.style.fill = s.fill;
+      g.querySelector('text').style.fill = s.text;
+    }
+  }
+
+  /** The box of group `name` as drawn (its data-box), else dagre's `b`. */
+  function drawnBox(name, b) {
+    const d = boxEls.get(name)?.dataset.box?.split(' ').map(Number);
+    return d ? { x: d[0], y: d[1], width: d[2], height: d[3] } : { x: b.x - b.width / 2, y: b.y - b.height / 2, width: b.width, height: b.height };
+  }
+
+  /** Lays out the current graph again (a group was collapsed or expanded). */
+  async function relayout() {
+    if (!graphNow) return;
+    const seq = ++graphSeq;
+    container.setAttribute('aria-busy', 'true');
+    const p = await layout(graphNow, [...collapsed]);
+    if (!p || seq !== graphSeq) return;
+    positions = p;
+    draw();
+    fit();
+    container.removeAttribute('aria-busy');
   }
 
   // Pointer: drag to pan (a short press is a click on a node), two pointers pinch to zoom.
@@ -274,6 +402,7 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
     svg.setPointerCapture(e.pointerId);
     drag = { x: e.clientX, y: e.clientY, moved: false, target: e.target.closest?.('.node')?.dataset.task ?? null,
       group: e.target.closest?.('.group')?.dataset.group ?? null,
+      taskGroup: e.target.closest?.('.task-group-header, .task-group-node')?.closest('[data-task-group]')?.dataset.taskGroup ?? null,
       pinch: pointers.size === 2 ? pinchDistance() : 0 };
   });
   function pinchDistance() {
@@ -299,6 +428,7 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
     pointers.delete(e.pointerId);
     if (drag && !drag.moved && e.type === 'pointerup' && drag.target) onSelect(drag.target);
     if (drag && !drag.moved && e.type === 'pointerup' && drag.group !== null && groupInfo) toggleGroup(Number(drag.group));
+    if (drag && !drag.moved && e.type === 'pointerup' && drag.taskGroup !== null) toggleTaskGroup(drag.taskGroup);
     if (!pointers.size) drag = null;
   };
   svg.addEventListener('pointerup', endPointer);
@@ -311,6 +441,12 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
   svg.addEventListener('keydown', (e) => {
     const group = e.target.closest?.('.group')?.dataset.group;
     if (group !== undefined && groupInfo && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggleGroup(Number(group)); return; }
+    const taskGroup = e.target.closest?.('.task-group-header, .task-group-node')?.closest('[data-task-group]')?.dataset.taskGroup;
+    if (taskGroup !== undefined && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      toggleTaskGroup(taskGroup).then(() => boxEls.get(taskGroup)?.querySelector('[role="button"]')?.focus?.() ?? boxEls.get(taskGroup)?.focus?.());
+      return;
+    }
     const node = e.target.closest?.('.node')?.dataset.task;
     if (node && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       if (e.key.startsWith('Arrow')) {
@@ -346,6 +482,10 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
       groupEls = [];
       delete container.dataset.groups;
       const tasks = graph?.tasks ?? [];
+      const nextGroups = graph?.groups ?? [];
+      const nextMembers = groupMembers(nextGroups);
+      // A group collapsed by the reader stays collapsed while it exists.
+      const nextCollapsed = new Set([...collapsed].filter((n) => nextMembers.has(n)));
       container.dataset.tasks = String(tasks.length);
       const nextInfo = new Map(tasks.map((t) => [t.id, t]));
       const nextDependents = new Map();
@@ -355,8 +495,11 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
       }
       if (!tasks.length || tasks.length > MAX_DRAWN_TASKS) {
         positions = null;
+        graphNow = null;
         edgesG.replaceChildren();
         nodesG.replaceChildren();
+        boxesG.replaceChildren();
+        boxEls = new Map();
         nodeEls = new Map();
         edgeEls = [];
         empty.textContent = tasks.length ? `${tasks.length} tasks: too many to draw as a graph (the timeline still shows every run).`
@@ -365,11 +508,16 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
         return;
       }
       container.setAttribute('aria-busy', 'true');
-      const p = await layout(graph);
+      const p = await layout(graph, [...nextCollapsed]);
       if (!p || seq !== graphSeq) return;
       positions = p;
       info = nextInfo;
       dependents = nextDependents;
+      graphNow = graph;
+      taskGroups = nextGroups;
+      membersOf = nextMembers;
+      collapsed = nextCollapsed;
+      container.dataset.taskGroups = String(taskGroups.length);
       container.dataset.layout = p.inWorker ? 'worker' : 'main';
       container.classList.remove('is-empty');
       draw();
@@ -380,6 +528,8 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
      *  the core's layered layout), `expanded` the families shown task by task. */
     setGroups(info, expanded = []) {
       ++graphSeq;
+      graphNow = null;
+      taskGroups = [];
       container.dataset.tasks = String(info.n);
       groupInfo = { ...info, expanded: [...expanded] };
       groupStates = null;
@@ -402,6 +552,7 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
       states = map instanceof Map ? map : new Map(Object.entries(map));
       // Only nodes whose state changed are touched: a live run repaints what moved.
       for (const [id, g] of nodeEls) if (g.dataset.state !== (states.get(id) ?? 'waiting')) paintNode(id);
+      paintGroupNodes();
     },
     /** Highlights a path of task ids (from fanout.analyze's critical_path). */
     setCriticalPath(ids) {
@@ -416,10 +567,20 @@ export function createDagView(container, { onSelect = () => {}, onExpand = () =>
     fit, zoomIn: () => zoomBy(1.25), zoomOut: () => zoomBy(0.8),
     /** Focuses a task's node (it becomes the Tab stop). */
     focus: focusNode,
+    /** Collapses (`true`) or expands group `name`; resolves when drawn again. */
+    async setGroupCollapsed(name, on) {
+      if (collapsed.has(name) !== Boolean(on)) await toggleTaskGroup(name);
+    },
     viewModel: () => ({ mode: groupInfo ? 'groups' : 'tasks', groups: groupInfo ? groupEls.length : 0,
       groupEdges: groupInfo ? groupInfo.groupEdges.length : 0, expanded: groupInfo ? [...groupInfo.expanded] : [],
       groupKinds: groupInfo ? groupInfo.groups.map((g) => g.kind) : [], groupStates: groupStates ? [...groupStates] : [],
       nodes: nodeEls.size, edges: edgeEls.length, selected, critical: [...critical], tabStop: focusId,
+      taskGroups: taskGroups.map((x) => {
+        const b = positions?.groups?.[x.name];
+        return { name: x.name, parent: x.parent ?? null, workers: x.workers ?? null, collapsed: collapsed.has(x.name),
+          drawn: Boolean(b), members: [...(membersOf.get(x.name) ?? [])], state: collapsed.has(x.name) ? groupState(x.name) : null,
+          box: b ? drawnBox(x.name, b) : null };
+      }),
       view: { ...view }, states: Object.fromEntries(states) }),
   };
 }

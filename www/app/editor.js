@@ -22,9 +22,9 @@ const OPTIONS = new Set(['retry', 'backoff', 'timeout', 'fail', 'attempts', 'pri
 /** The task-graph language as a stream mode: comments, ids, ':', kinds, durations, keywords. */
 export const dagLanguage = StreamLanguage.define({
   name: 'fanout-dag',
-  startState: () => ({ defined: false }),
+  startState: () => ({ defined: false, group: false }),
   token(stream, state) {
-    if (stream.sol()) state.defined = false;
+    if (stream.sol()) { state.defined = false; state.group = false; }
     if (stream.eatSpace()) return null;
     if (stream.peek() === '#') { stream.skipToEnd(); return 'comment'; }
     if (stream.match(/^\d+(\.\d+)?/)) {
@@ -33,7 +33,9 @@ export const dagLanguage = StreamLanguage.define({
     }
     if (stream.match(/^[A-Za-z_][\w.\-]*/)) {
       const word = stream.current();
-      if (!state.defined) { state.defined = true; return OPTIONS.has(word) ? 'propertyName' : 'variableName.definition'; }
+      // `group NAME [workers N] [on_error M] {`: the keyword, then the group's name as a definition.
+      if (!state.defined && word === 'group' && !state.group && !stream.match(/^\s*[:["]/, false)) { state.group = true; return 'keyword'; }
+      if (!state.defined) { state.defined = true; state.group = false; return OPTIONS.has(word) ? 'propertyName' : 'variableName.definition'; }
       if (KEYWORDS.has(word)) return 'keyword';
       if (KINDS.has(word)) return 'typeName';
       if (OPTIONS.has(word)) return 'propertyName';
@@ -41,6 +43,7 @@ export const dagLanguage = StreamLanguage.define({
     }
     const ch = stream.next();
     if (ch === ':' || ch === '=') { state.defined = true; return 'operator'; }
+    if (ch === '{' || ch === '}') return 'keyword';
     return 'punctuation';
   },
   languageData: { commentTokens: { line: '#' } },

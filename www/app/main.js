@@ -258,6 +258,7 @@ async function refreshGraph() {
   const sameTasks = model && (text === lastRunText || (tasks.length === model.tasks.size && tasks.every((t) => model.tasks.has(t.id))));
   if (!sameTasks && model) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); results.stale(); }
   timeline.setGraph(tasks);
+  timeline.setGroups(parsed.groups ?? []);
   describeChain();
   if (n > GROUP_ABOVE) await drawGroups(text);
   else await dag.setGraph(parsed);
@@ -283,6 +284,7 @@ async function showBigGraph(text, info, seq) {
   lineToTask = new Map();
   if (model && text !== lastRunText) { model = null; timeline.clear(Number(workersInput.value) || 1); setStatus('The graph changed: press Run to execute it.'); results.stale(); }
   timeline.setGraph([]);
+  timeline.setGroups([]);
   describeChain();
   await nextTask();
   await drawGroups(text);

@@ -116,6 +116,8 @@ export function runFigures(result) {
     steals: result.steals ?? null,
     batches: result.batches ?? null,
     pool: result.pool ?? null,
+    // Group caps (`group NAME workers N`) hold tasks back as limits do.
+    groupCaps: (result.groups ?? []).some((g) => g.workers),
     cores: result.cores ?? globalThis.navigator?.hardwareConcurrency,
   };
 }
@@ -238,8 +240,8 @@ export function metricRows(f) {
 
   if (isNum(f.blocked)) {
     let s = f.blocked > 0
-      ? `Limits and rates held ${plural(f.blockedTasks, 'task')} back for ${ms(f.blocked)} in all`
-      : 'No task was held back by a limit or rate';
+      ? `${f.groupCaps ? 'Limits, rates and group caps' : 'Limits and rates'} held ${plural(f.blockedTasks, 'task')} back for ${ms(f.blocked)} in all`
+      : `No task was held back by a limit${f.groupCaps ? ', rate or group cap' : ' or rate'}`;
     if (isNum(f.queued)) s += f.queued > 0 ? `; ready tasks waited ${ms(f.queued)} in all for a free worker` : '; no ready task waited for a worker';
     // Waiting for a worker is long when the workers themselves were slowed: say which.
     if (f.queued > 0 && f.cpuShare?.share < 0.9) s += `, longer than scheduled because the workers got only ${Math.round(f.cpuShare.share * 100)}% of the time they asked for`;

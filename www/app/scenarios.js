@@ -3,6 +3,28 @@
 // starter's one warning is its lesson) and says in its comment roughly how long it runs.
 import { TAIL_SCENARIOS } from './scenarios-tails.js';
 
+/** The groups starter (issue 14), also the worked example of docs/scheduler.md ("Groups")
+ *  and the graph tests/e2e/groups.test.mjs runs in every mode: every decision 20 ms apart. */
+export const GROUPS_STARTER = `# Nested groups: four searches and a summary form the group research, which
+# may run at most 2 of its tasks at once (workers 2), though the pool has 4.
+# A nested group (inner) holds the summary; the report waits for the whole
+# group ("after research": its last tasks, a2, a3, a4 and b) and for solo.
+# Click a group's label in the graph to fold it into one node; the timeline
+# draws a bracket per group. About 0.6 s of CPU; 0.24 s on 4 workers.
+workers 4
+group research workers 2 {
+  a1 : cpu 80ms
+  a2 : cpu 120ms
+  a3 : cpu 80ms
+  a4 : cpu 80ms
+  group inner {
+    b : cpu 60ms after a1
+  }
+}
+solo   : cpu 180ms
+report : cpu 20ms after research, solo
+`;
+
 export const SCENARIOS = [
   {
     id: 'analyses-report',
@@ -105,6 +127,11 @@ again[1..6] : cpu 40ms after pause
 w[1..400] : cpu 250us batch 20
 total : cpu 1ms after w[*]
 `,
+  },
+  {
+    id: 'groups',
+    title: 'Nested groups: a research group capped at 2 workers',
+    text: GROUPS_STARTER,
   },
   ...TAIL_SCENARIOS,
 ];

@@ -25,6 +25,10 @@
 //    are thinner than a pixel they are drawn as density (each pixel column shaded by the
 //    share of its time the worker was busy, red where an attempt there failed), and bars a
 //    pixel wide or more are drawn as bars, so zooming in shows real bars;
+//  - task groups (`setGroups(groups)`, the graph's `group NAME { … }` tree): one bracket per
+//    group above the lanes, from its members' first start to their last end (nested groups'
+//    members included), labelled with its name and cap; nested groups on the rows below their
+//    parent's;
 //  - `viewModel()` states what is drawn (lanes, bars, ticks, view, scale, selection, overlay)
 //    for tests.
 import { formatMs, formatTick, tickStep } from './format.js';
@@ -113,6 +117,12 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   let bands = [];
   const BAND_H = 11;
   const BAND_FILL = { open: '#b3261e', 'half-open': '#f3c349', closed: '#dfe3ea' };
+  // Task groups (setGroups): one bracket row each, at most MAX_BRACKETS rows.
+  let taskGroups = [];
+  let groupMembers = new Map();
+  const BRACKET_H = 14;
+  const MAX_BRACKETS = 8;
+  const bracketRows = () => Math.min(taskGroups.length, MAX_BRACKETS);
   // A compact run (setCompact): its columns, the lanes' ranges of bars and longest bars.
   let compact = null;
   // The critical-path overlay: path ids, whether it shows, and (built lazily from the bars)
@@ -120,7 +130,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
   const crit = { ids: [], show: true, list: [], dirty: false, drawn: { outlines: 0, connectors: 0, tasks: [] } };
 
   const geom = () => {
-    const left = size.w < 480 ? 50 : 66, right = 10, top = (markers.length ? 18 : 6) + bands.length * BAND_H, axis = 26;
+    const left = size.w < 480 ? 50 : 66, right = 10, top = (markers.length ? 18 : 6) + bracketRows() * BRACKET_H + bands.length * BAND_H, axis = 26;
     const n = Math.max(lanes.length, 1);
     const laneH = Math.min(34, Math.max(6, (size.h - top - axis) / n));
     return { left, right, top, axis, laneH, plotW: Math.max(size.w - left - right, 10), n };
@@ -164,6 +174,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
       }
     }
     drawBands(g);
+    drawBrackets(g);
     // Ticks.
     const span = view.end - view.start;
     const step = tickStep(span, Math.max(2, Math.floor(g.plotW / 90)));
@@ -253,6 +264,51 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         ctx.fillRect(x0, y + 1, x1 - x0, BAND_H - 3);
       });
     });
+  }
+
+  /** A group's span: its members' first start and last end among the bars (null: none ran). */
+  function groupSpan(name) {
+    let start = Infinity, end = -Infinity;
+    for (const id of groupMembers.get(name) ?? []) {
+      for (const b of byTask.get(id) ?? []) { start = Math.min(start, b.start); end = Math.max(end, b.end); }
+    }
+    return start <= end ? { start, end } : null;
+  }
+
+  /** The groups' brackets, parents above their nested groups (the order of the graph). */
+  function drawBrackets(g) {
+    const rows = bracketRows();
+    if (!rows) return;
+    const y0 = g.top - bands.length * BAND_H - rows * BRACKET_H;
+    ctx.save();
+    for (let i = 0; i < rows; i++) {
+      const x = taskGroups[i];
+      const span = groupSpan(x.name);
+      const y = y0 + i * BRACKET_H;
+      const label = x.workers ? `${x.name} · workers ${x.workers}` : x.name;
+      if (!span) continue;
+      const a = xOf(span.start, g), b = xOf(span.end, g);
+      const x0 = Math.max(a, g.left), x1 = Math.min(b, g.left + g.plotW);
+      if (x1 < x0) continue;
+      // A bracket: a line under the label with its ends turned down towards the lanes.
+      const ly = y + BRACKET_H - 3;
+      ctx.strokeStyle = '#5d6577';
+      ctx.lineWidth = 1.2;
+      ctx.beginPath();
+      if (a >= g.left) { ctx.moveTo(a + 0.5, ly + 3); ctx.lineTo(a + 0.5, ly); } else ctx.moveTo(x0, ly);
+      ctx.lineTo(x1 - 0.5, ly);
+      if (b <= g.left + g.plotW) ctx.lineTo(b - 0.5, ly + 3);
+      ctx.stroke();
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(x0, y, Math.max(x1 - x0, 0), BRACKET_H);
+      ctx.clip();
+      ctx.fillStyle = '#2b3140';
+      ctx.textAlign = 'left';
+      ctx.fillText(label, x0 + 3, y + BRACKET_H / 2 - 1);
+      ctx.restore();
+    }
+    ctx.restore();
   }
 
   /** A hedge copy that lost (a bar with a `reason`): dashed outline, so it reads as work
@@ -747,6 +803,15 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
     },
     /** The bands drawn (for tests). */
     breakerBands: () => bands,
+    /** The graph's task groups, for the brackets: `[{ name, parent, workers, tasks }]`
+     *  (parents first, `tasks` a group's own ids; [] for none). */
+    setGroups(list) {
+      taskGroups = Array.isArray(list) ? list : [];
+      groupMembers = new Map(taskGroups.map((x) => [x.name, [...(x.tasks ?? [])]]));
+      const parent = new Map(taskGroups.map((x) => [x.name, x.parent ?? null]));
+      for (const x of taskGroups) for (let p = parent.get(x.name); p; p = parent.get(p)) groupMembers.get(p)?.push(...(x.tasks ?? []));
+      requestDraw();
+    },
     /** Replaces everything with a normalized run (run-model.js normalizeRun). */
     setResult(model) {
       api.clear(model.workers);
@@ -854,6 +919,7 @@ export function createTimeline(container, { onSelect = () => {}, onView = () => 
         extent, fitExtent, view: { ...view }, selected, drawn: stats.drawn, arrows: stats.arrows,
         msPerPx: (view.end - view.start) / geom().plotW, plot: { left: geom().left, width: geom().plotW },
         markers: markers.map((m) => ({ t: m.t, label: m.label ?? '' })),
+        groupBrackets: taskGroups.map((x, i) => ({ name: x.name, row: i < MAX_BRACKETS ? i : null, ...(groupSpan(x.name) ?? { start: null, end: null }) })),
         overlays: Object.fromEntries(overlays.map((o) => [o.name, o.viewModel?.() ?? null])),
         critical: (() => {
           const list = critBars();

@@ -407,8 +407,9 @@ export async function check(graphText, { format = 'dag' } = {}) {
 }
 
 /**
- * The graph's structure for views: `{ tasks: GraphTask[], diagnostics }`; `tasks` is empty
- * when the text has errors.
+ * The graph's structure for views: `{ tasks: GraphTask[], groups?, diagnostics }`; `tasks` is
+ * empty when the text has errors; `groups` (absent without any) is `[{ name, parent, workers,
+ * on_error, tasks: [id] }]`, parents first, each group's own task ids.
  */
 export async function graph(graphText) {
   return callCore('parse', String(graphText));

@@ -111,10 +111,14 @@ export function taskWorkerReply(m) {
   return 'an unknown type';
 }
 
-/** A request to the layout worker (www/app/layout-worker.js): `{ id, tasks: [{ id, deps }] }`. */
+/** A request to the layout worker (www/app/layout-worker.js): `{ id, tasks: [{ id, deps }],
+ *  groups?: [{ name, parent, tasks }], collapsed?: [name] }`. */
 export function layoutRequest(m) {
   return (isObject(m) && isCount(m.id) && Array.isArray(m.tasks)
-    && m.tasks.every((t) => isObject(t) && isStr(t.id) && isStrings(t.deps))) || 'a bad layout request';
+    && m.tasks.every((t) => isObject(t) && isStr(t.id) && isStrings(t.deps))
+    && (m.groups === undefined || (Array.isArray(m.groups) && m.groups.every((g) => isObject(g) && isStr(g.name)
+      && (g.parent === null || isStr(g.parent)) && isStrings(g.tasks))))
+    && (m.collapsed === undefined || isStrings(m.collapsed))) || 'a bad layout request';
 }
 
 /** The layout worker's answer: `{ id, positions }` or `{ id, error }`. */

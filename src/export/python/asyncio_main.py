@@ -68,7 +68,7 @@ class FailFast(Exception):
 async def run_task(i, seed, done, lanes, sems, buckets, pool, results):
     t = TASKS[i]
     inputs = [await done[d] for d in t["deps"]]
-    why = blocked_status(inputs)
+    why = blocked_status(t["deps"], inputs)
     if why is not None:
         r = {"status": why, "value": None, "end": time.time(), "attempts": []}
         results[t["id"]] = r
@@ -126,7 +126,7 @@ async def run_task(i, seed, done, lanes, sems, buckets, pool, results):
         raise
     r.update(status=status, value=value, end=attempts[-1]["end"])
     done[i].set_result(r)
-    if status != "ok" and ON_ERROR == "fail-fast":
+    if status != "ok" and t["on_error"] == "fail-fast":
         raise FailFast(t["id"])
 
 

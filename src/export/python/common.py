@@ -207,12 +207,22 @@ def own_value(i):
     return kernel_value(k) if k is not None else i + 1
 
 
-def blocked_status(inputs):
+def blocked_status(deps, inputs):
     """Why a task does not run although its dependencies ended: `None` if it runs (every input
-    ok, or on_error continue), else `skipped` (skip-dependents) or `cancelled` (fail-fast)."""
-    if ON_ERROR == "continue" or all(r["status"] == "ok" for r in inputs):
-        return None
-    return "skipped" if ON_ERROR == "skip-dependents" else "cancelled"
+    ok, or failed under on_error continue), else `skipped` (an input skipped, or failed under
+    skip-dependents) or `cancelled` (one cancelled, or failed under fail-fast). A failed
+    input's mode is its own task's `on_error`: its innermost group's, else the run's."""
+    why = None
+    for d, r in zip(deps, inputs):
+        status = r["status"]
+        if status == "ok":
+            continue
+        mode = TASKS[d]["on_error"]
+        if status == "cancelled" or (status != "skipped" and mode == "fail-fast"):
+            return "cancelled"
+        if status == "skipped" or mode == "skip-dependents":
+            why = "skipped"
+    return why
 
 
 def topo_order():

@@ -28,7 +28,7 @@ def run_task(i, seed, sems, inputs):
     from distributed import get_worker, rejoin, secede
     t = TASKS[i]
     worker = get_worker().name
-    why = blocked_status(inputs)
+    why = blocked_status(t["deps"], inputs)
     if why is not None:
         return {"status": why, "value": None, "end": time.time(), "attempts": [],
                 "worker": worker}
@@ -135,7 +135,7 @@ def main():
                     for a in r["attempts"]:
                         if a["end"] > failed_at:
                             a["status"] = "cancelled"
-                if ON_ERROR == "fail-fast" and r["status"] in ("failed", "timeout") and failed_at is None:
+                if TASKS[i]["on_error"] == "fail-fast" and r["status"] in ("failed", "timeout") and failed_at is None:
                     failed_at = r["end"]
                     client.cancel([f for f in futures.values() if not f.done()])
         # Lanes: the workers by name (scheduler_info), in the order they are named.

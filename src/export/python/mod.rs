@@ -7,6 +7,9 @@
 //! also `--scheduler ADDRESS`). The Python is kept as Python (`common.py`, `dask_main.py`,
 //! `asyncio_main.py` beside this file) and pasted in.
 //!
+//! Groups are kept: a cap is a limit every member holds (`LIMITS["group NAME"]`, in the
+//! member's `uses`), and each task carries the `on_error` that applies to it.
+//!
 //! What a target cannot express is an [`ExportError`] naming the line, never dropped:
 //! the `counter` kernel (one shared memory: worker processes have none), and the `waves`
 //! and `random` policies (Dask and the asyncio gate order ready tasks by a static rank:
@@ -199,11 +202,27 @@ pub fn to_python(
     };
     let _ = writeln!(out, "ON_ERROR = \"{on_error}\"");
     let _ = writeln!(out, "POLICY = \"{}\"", policy.name());
-    let limits: Vec<String> = d
+    // A group's cap is a limit its members (nested groups' too) hold, as in the scheduler,
+    // named `group NAME` (no declared resource can be).
+    let mut limits: Vec<String> = d
         .limits
         .iter()
         .map(|l| format!("{}: {}", py_str(&l.resource), l.max))
         .collect();
+    let mut caps: Vec<Vec<String>> = vec![Vec::new(); graph.groups.len()];
+    for (g, grp) in graph.groups.iter().enumerate() {
+        if let Some(w) = grp.workers {
+            let name = format!("group {}", grp.name);
+            limits.push(format!("{}: {w}", py_str(&name)));
+            for (h, c) in caps.iter_mut().enumerate() {
+                if graph.group_contains(g, h) {
+                    c.push(name.clone());
+                }
+            }
+        }
+    }
+    let inner = graph.innermost_groups();
+    let modes = graph.task_on_error(d.on_error.unwrap_or_default());
     let _ = writeln!(out, "LIMITS = {{{}}}", limits.join(", "));
     let rates: Vec<String> = d
         .rates
@@ -236,13 +255,21 @@ pub fn to_python(
             };
             format!("\"{n}\"")
         });
-        let uses: Vec<String> = o.uses.iter().map(|u| py_str(u)).collect();
+        let mut uses: Vec<String> = o.uses.iter().map(|u| py_str(u)).collect();
+        if let Some(c) = caps.get(inner[i] as usize) {
+            uses.extend(c.iter().map(|u| py_str(u)));
+        }
+        let mode = match modes[i] {
+            OnError::FailFast => "fail-fast",
+            OnError::SkipDependents => "skip-dependents",
+            OnError::Continue => "continue",
+        };
         let deps: Vec<String> = t.deps.iter().map(|d| d.to_string()).collect();
         let _ = writeln!(
             out,
             "    {{\"id\": {}, \"line\": {}, \"kind\": \"{kind}\", \"us\": {}, \"kernel\": {kernel},\n     \
              \"deps\": [{}], \"retry\": {}, \"backoff_us\": {}, \"timeout_us\": {}, \"fail\": {:?}, \
-             \"fail_attempts\": {},\n     \"uses\": [{}], \"reduce\": {reduce}, \"rank\": {rank}}},",
+             \"fail_attempts\": {},\n     \"uses\": [{}], \"reduce\": {reduce}, \"rank\": {rank}, \"on_error\": \"{mode}\"}},",
             py_str(&t.id),
             t.span.line,
             t.work.duration_us(),

@@ -282,6 +282,37 @@ pub struct Scheduler {
     breakers: Breakers,
     hw: HoldWait,
     on_deadlock: crate::graph::OnDeadlock,
+    /// Groups with an `on_error`: each task's mode (its innermost group's, else the nearest
+    /// enclosing group's, else the run's). Empty: every task takes the run's.
+    task_on_error: Vec<OnError>,
+}
+
+/// Adds a limit to `resources` for each group with `workers N`, and returns, for each group,
+/// the caps its members hold (its own and its ancestors'), sorted. Empty when no group has
+/// a cap.
+fn group_caps(graph: &Graph, resources: &mut Resources) -> Vec<Vec<u16>> {
+    if !graph.groups.iter().any(|g| g.workers.is_some()) {
+        return Vec::new();
+    }
+    let mut own: Vec<Option<u16>> = Vec::with_capacity(graph.groups.len());
+    for (g, group) in graph.groups.iter().enumerate() {
+        own.push(
+            group
+                .workers
+                .map(|cap| resources.add_group_cap(g, &group.name, cap) as u16),
+        );
+    }
+    (0..graph.groups.len())
+        .map(|g| {
+            let mut c: Vec<u16> = graph
+                .group_path(g)
+                .into_iter()
+                .filter_map(|h| own[h])
+                .collect();
+            c.sort_unstable();
+            c
+        })
+        .collect()
 }
 
 impl Scheduler {
@@ -291,13 +322,20 @@ impl Scheduler {
             return Err("at least one worker is needed".into());
         }
         let n = graph.tasks.len();
-        let resources = Resources::from_decls(&graph.decls);
+        let mut resources = Resources::from_decls(&graph.decls);
+        // Group caps are limits every member (nested groups' too) holds while it runs.
+        let caps = group_caps(graph, &mut resources);
+        let inner = if caps.is_empty() {
+            Vec::new()
+        } else {
+            graph.innermost_groups()
+        };
         let mut specials = Vec::new();
         let mut slots = Vec::with_capacity(n);
         let mut gate = Gate::default();
         let mut priority = Vec::new();
         // One pass over the tasks reads their options while `prepare_with` reads structure.
-        let prep = prepare_with(graph, |_, t| {
+        let prep = prepare_with(graph, |i, t| {
             let o = &t.options;
             if cfg.policy == Policy::Priority {
                 priority.push(o.priority);
@@ -308,6 +346,11 @@ impl Scheduler {
                 .filter_map(|u| resources.index(u))
                 .map(|i| i as u16)
                 .collect();
+            if let Some(&g) = inner.get(i) {
+                if let Some(c) = caps.get(g as usize) {
+                    uses.extend_from_slice(c);
+                }
+            }
             uses.sort_unstable();
             uses.dedup();
             let p = if o.fail_probability.is_finite() {
@@ -420,6 +463,11 @@ impl Scheduler {
             breakers: Breakers::default(),
             hw: HoldWait::default(),
             on_deadlock: graph.decls.on_deadlock.unwrap_or_default(),
+            task_on_error: if graph.groups.iter().any(|g| g.on_error.is_some()) {
+                graph.task_on_error(cfg.on_error)
+            } else {
+                Vec::new()
+            },
         };
         if s.families.is_some() {
             s.batch_left = vec![0; cfg.workers];
@@ -848,7 +896,7 @@ impl Scheduler {
                     TaskState::Failed
                 };
                 self.terminate(task, state, end);
-                match self.cfg.on_error {
+                match self.on_error_of(task) {
                     OnError::FailFast => self.abort(now),
                     OnError::SkipDependents => self.skip_dependents(task, now),
                     OnError::Continue => self.release_dependents(task, now),
@@ -1023,12 +1071,24 @@ impl Scheduler {
     }
 
     /// The largest number of simultaneous holders each declared resource had, with its
-    /// limit: `(name, limit, peak)`.
+    /// limit: `(name, limit, peak)`. Group caps are not declared resources: see
+    /// [`Scheduler::group_peaks`].
     pub fn resource_peaks(&self) -> Vec<(String, Option<u32>, u32)> {
         self.resources
             .list
             .iter()
+            .filter(|r| r.group.is_none())
             .map(|r| (r.name.clone(), r.limit, r.peak))
+            .collect()
+    }
+
+    /// For each group with `workers N` (by index into `Graph::groups`): the most attempts
+    /// of its members that ran at once, never more than N.
+    pub fn group_peaks(&self) -> Vec<(usize, u32)> {
+        self.resources
+            .list
+            .iter()
+            .filter_map(|r| r.group.map(|g| (g, r.peak)))
             .collect()
     }
 
@@ -1042,6 +1102,14 @@ impl Scheduler {
     fn special(&self, task: usize) -> Option<&Special> {
         let o = self.slots[task].opts;
         (o != NO_OPTS).then(|| &self.specials[o as usize])
+    }
+
+    /// What a final failure of `task` does: its groups' `on_error`, else the run's.
+    fn on_error_of(&self, task: usize) -> OnError {
+        self.task_on_error
+            .get(task)
+            .copied()
+            .unwrap_or(self.cfg.on_error)
     }
 
     fn uses(&self, task: usize) -> &[u16] {
@@ -1536,7 +1604,7 @@ impl Scheduler {
             return;
         }
         self.terminate(task, TaskState::Rejected, now);
-        match self.cfg.on_error {
+        match self.on_error_of(task) {
             OnError::FailFast => self.abort(now),
             OnError::SkipDependents => self.skip_dependents(task, now),
             OnError::Continue => self.release_dependents(task, now),

@@ -10,7 +10,7 @@ import { capital, ms, plural, ratio } from './format.js';
 import { STATES, stateOfStatus } from './states.js';
 import { stealSummary } from './steal-marks.js';
 import { batchSummary } from './batch-outline.js';
-import { poolSummary } from './pool-lanes.js';
+import { poolSummary, startSummary } from './pool-lanes.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -267,6 +267,8 @@ export function metricRows(f) {
   }
   if (f.pool) add('worker-seconds', 'Worker-seconds (autoscaling)', f.pool.worker_seconds.toFixed(3), `${capital(poolSummary({ pool: f.pool }))}: ` +
     'the cost side of elasticity (shaded lanes on the timeline: a worker off, hatched: starting).');
+  if (f.pool?.starts_ms?.length) add('worker-start', 'Worker start (autoscaling)', startSummary({ pool: f.pool, mode: f.mode }).match(/took (\S+ ms)/)[1], `${capital(startSummary({ pool: f.pool, mode: f.mode }))}; ` +
+    'the hatched stretch of each lane on the timeline is its start-up, asked for → ready.');
   if (f.batches?.length) add('batches', 'Batches', String(f.batches.length), `${capital(batchSummary({ batches: f.batches }))}: ` +
     'each dispatch ran its members back to back on one worker (outlined on the timeline), one message instead of one per task.');
   if (f.steals) add('steals', 'Steals', String(f.steals.steals), `${capital(stealSummary({ steals: f.steals, tasks_total: f.tasksTotal }))}: ` +

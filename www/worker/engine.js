@@ -295,6 +295,9 @@ function drive(text, options, progress, executor) {
   const { pkg, workers, mode } = state;
   const engine = new pkg.Engine(text, executor.slots?.(text) ?? workers, progress.start, options); // throws InvalidGraph
   progress.ids = engine.taskIds(); // from the graph just parsed, before the first batch
+  // An autoscaling pool: an executor that starts a real worker at each scale-up
+  // (`startWorker`) has its start-ups measured, asked for → ready, instead of modelled.
+  if (executor.startWorker) engine.measureStarts(executor.startSource);
   return new Promise((resolve, reject) => {
     let over = false;
     let wakeTimer = 0;
@@ -340,6 +343,22 @@ function drive(text, options, progress, executor) {
         });
       }
       executor.flush?.();
+      // The pool's scale-ups and scale-downs of this round: [lane, kind, at, …].
+      const changes = engine.poolChanges();
+      for (let k = 0; k < changes.length; k += 3) {
+        const lane = changes[k];
+        if (changes[k + 1] === 0 && executor.startWorker) {
+          executor.startWorker(lane, (readyAt) => {
+            if (over) return;
+            try {
+              engine.workerReady(lane, readyAt);
+              dispatch();
+            } catch (err) {
+              fail(err);
+            }
+          });
+        } else if (changes[k + 1] === 2) executor.stopWorker?.(lane);
+      }
       if (engine.isDone()) {
         finish(() => resolve(engine.result(mode, executor.counterTotal?.())));
         return;
@@ -396,12 +415,22 @@ function runOnPool(text, options, progress) {
       r.end(done[2], done[3], undefined, done[4]);
     }
   };
+  // Per slot: what to call when the fresh worker a scale-up started says it is ready.
+  const onReady = pool.map(() => null);
+  // Slots whose worker a scale-down stopped: a fresh one takes each after the run.
+  const stopped = new Set();
   const listen = (slot) => {
     const w = pool[slot];
     w.onmessage = ({ data }) => {
       if (!accept(FROM_TASK_WORKER, data, taskWorkerReply)) return;
       if (Array.isArray(data)) for (const done of data) settle(slot, null, done);
-      else if (data.type === FromTaskWorker.ready) watchTaskWorker(w, slot);
+      else if (data.type === FromTaskWorker.ready) {
+        const at = nowAbsMs(); // ready when the engine hears it: it can take work from now
+        watchTaskWorker(w, slot);
+        const ready = onReady[slot];
+        onReady[slot] = null;
+        ready?.(at);
+      }
       else if (data.type === FromTaskWorker.failed) settle(slot, 'failed', undefined, `task worker ${slot} failed (${data.error.name ?? 'Error'}: ${data.error.message}); a fresh worker took its slot`);
     };
     w.onerror = (e) => {
@@ -436,6 +465,23 @@ function runOnPool(text, options, progress) {
       }
     },
     counterTotal: () => [...counters.values()].reduce((a, b) => a + b, 0),
+    // An autoscaling pool's scale-up starts a fresh Web Worker for the lane (the one kept
+    // there between runs is idle: the pool had the lane off) and reports it ready when it
+    // says so, its wasm instance made from the compiled module: the measured start-up.
+    startSource: 'fresh Web Worker',
+    startWorker(slot, ready) {
+      retireTaskWorker(pool[slot]);
+      stopped.delete(slot);
+      onReady[slot] = ready;
+      pool[slot] = spawnTaskWorker(module, slot, cpuRate);
+      listen(slot);
+    },
+    // A scale-down stops the lane's worker (it is idle).
+    stopWorker(slot) {
+      if (inFlight[slot].length) return; // never: the pool stops idle workers only
+      retireTaskWorker(pool[slot]);
+      stopped.add(slot);
+    },
     // A hedge copy that lost: its worker is stopped and replaced, as after a timeout (hedged
     // runs are never pipelined, so it runs nothing else).
     cancel(task, slot) {
@@ -449,7 +495,17 @@ function runOnPool(text, options, progress) {
     if (inFlight[slot].length) settle(slot, 'failed', undefined, `task worker ${slot} died mid-attempt (terminated or crashed); a fresh worker took its slot`);
     else replace(slot);
   };
-  return running.finally(() => { onTaskWorkerDeath = null; });
+  return running.finally(() => {
+    onTaskWorkerDeath = null;
+    // The next run finds every slot with a worker again (fixed pools use them all).
+    for (const slot of stopped) {
+      const fresh = spawnTaskWorker(module, slot, cpuRate);
+      pool[slot] = fresh;
+      fresh.onmessage = ({ data }) => {
+        if (accept(FROM_TASK_WORKER, data, taskWorkerReply) && data.type === FromTaskWorker.ready) watchTaskWorker(fresh, slot);
+      };
+    }
+  });
 }
 
 /** The slots an async run gets: one per task of `text` (1..=4096), so the worker count

@@ -120,6 +120,13 @@ export function runFigures(result) {
   };
 }
 
+/** Where a kernel calibration was measured (its `setting`), for the sentence on pricing. */
+const SETTING = {
+  native: ' in a native build',
+  plain: ' in the plain wasm build, as workers and async modes run kernels',
+  threads: ' in the threads wasm build, as threads mode runs kernels',
+};
+
 /** What cut a partial run short, for sentences: the Cancel button, or its engine's failure
  *  (the engine worker died mid-run; `failure` says how). */
 function halt(f) {
@@ -157,7 +164,7 @@ export function metricRows(f) {
   if (isNum(f.work)) {
     const tasks = f.tasksTotal === 1 ? 'its 1 task' : `its ${f.tasksTotal} tasks one after another`;
     const priced = f.calibration
-      ? ` (kernels priced by their cost model, calibrated ${f.calibration.source === 'measured' ? 'on this machine' : 'by the committed default'})`
+      ? ` (kernels priced by their cost model, calibrated ${f.calibration.source === 'measured' ? 'on this machine' : 'by the committed default'}${SETTING[f.calibration.setting] ?? ''})`
       : '';
     add('work', 'Sequential time (work)', ms(f.work), `One worker running ${tasks} would need ${ms(f.work)}, the sum of their modelled durations${priced}.`);
   }

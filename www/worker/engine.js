@@ -58,7 +58,11 @@ async function coreBuild() {
 /**
  * The kernels' cost-model calibration (analysis, simulation and metrics price kernel
  * tasks with it): the one the page measured before (`given`), or a measurement now
- * (100 to 300 ms), before any pool starts, as for the CPU rate.
+ * (100 ms to 1 s). A run engine measures its own build's (the calibration's `setting`:
+ * plain for workers and async, threads for threads), after its pool's warm-up: kernels run
+ * differently in the two builds (the threads build's shared memory makes the `counter`
+ * kernel's loads and stores atomic instructions), and a calibration measured at page load,
+ * in code V8 had not optimised yet, priced `primes` 3.6x too slow.
  */
 function kernelCalibrationFor(pkg, given) {
   if (given) {
@@ -74,16 +78,16 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
     const pkg = await import(PKG.threads);
     await pkg.default();
     const cpuRate = cpuRateFor(pkg, given); // shared by every thread of the pool
-    const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
     const threads = await pkg.startThreadPool(workers);
     state = { mode, workers, pkg };
     const warmUpMs = await warmUp();
+    const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
     return { mode, workers, threads, cpuRate, kernelCalibration, warmUpMs };
   }
   if (mode === 'core') {
     const pkg = await coreBuild();
     const kernelCalibration = kernelCalibrationFor(pkg, givenCal); // the views' analyses use it
-    state = { mode, workers: 0, pkg };
+    state = { mode, workers: 0, pkg, ownCalibration: kernelCalibration };
     performance.mark('fanout-parser-warm-up-start');
     const warmUpMs = warmUpParser();
     performance.mark('fanout-parser-warm-up-end');
@@ -93,12 +97,12 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
   const module = await WebAssembly.compileStreaming(fetch(new URL('fanout_bg.wasm', PKG.plain)));
   await pkg.default({ module_or_path: module });
   const cpuRate = cpuRateFor(pkg, given); // every pool worker gets it
-  const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
   const pool = mode === 'workers'
     ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i, cpuRate)))
     : [];
   state = { mode, workers, pkg, pool, module, cpuRate };
   const warmUpMs = mode === 'workers' ? await warmUp() : 0;
+  const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
   return { mode, workers, cpuRate, kernelCalibration, warmUpMs };
 }
 
@@ -655,7 +659,17 @@ async function handle(data) {
       case ToEngine.call:
         if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);
       {
-        const value = state.pkg[data.fn](...data.args);
+        // A call for a mode whose calibration the page knows (a run engine of that mode's
+        // build measured it) prices kernels with it; this engine's own comes back after.
+        let value;
+        if (data.calibration) {
+          state.pkg.set_kernel_calibration(data.calibration);
+          try {
+            value = state.pkg[data.fn](...data.args);
+          } finally {
+            state.pkg.set_kernel_calibration(state.ownCalibration);
+          }
+        } else value = state.pkg[data.fn](...data.args);
         // Compact answers (typed arrays, see src/wasm/compact.rs) move to the page, not copied.
         postMessage({ type: FromEngine.returned, id: data.id, value }, transferables(value));
       }

@@ -47,11 +47,11 @@ async function runIn(page, text, opts) {
   }, [text, opts]);
 }
 
-async function simulateIn(page, text, workers) {
-  return page.evaluate(async ([t, w]) => {
-    const r = await window.fanout.simulate(t, { workers: w });
+async function simulateIn(page, text, workers, mode) {
+  return page.evaluate(async ([t, w, m]) => {
+    const r = await window.fanout.simulate(t, { workers: w, mode: m });
     return { makespan: r.makespan_ms, durations: r.tasks.map((task) => task.end_ms - task.start_ms), calibration: r.kernel_calibration };
-  }, [text, workers]);
+  }, [text, workers, mode]);
 }
 
 /** Prints the section's two tables with `table(title, header, rows)`; returns the rows. */
@@ -61,9 +61,11 @@ export async function benchKernels(page, { table, reps = 5, mode = 'workers', wo
   let calibration;
   for (const k of KERNEL_CASES) {
     const text = `k : ${k}`;
-    const sim = await simulateIn(page, text, 1);
-    calibration ??= sim.calibration;
+    // Warm first: the run engine of `mode` measures its build's calibration as it starts,
+    // and the simulation of a `mode` run prices kernels with it.
     await runIn(page, text, { workers: 1, mode }); // warm
+    const sim = await simulateIn(page, text, 1, mode);
+    calibration ??= sim.calibration;
     const real = [];
     for (let i = 0; i < reps; i++) real.push((await runIn(page, text, { workers: 1, mode })).durations[0]);
     const measured = median(real);
@@ -73,15 +75,15 @@ export async function benchKernels(page, { table, reps = 5, mode = 'workers', wo
     ['kernel', 'modelled', 'measured', 'model error'], perKernel);
   const perGraph = [];
   for (const [name, text] of Object.entries(KERNEL_GRAPHS)) {
-    const sim = await simulateIn(page, text, workers);
     await runIn(page, text, { workers, mode }); // warm
+    const sim = await simulateIn(page, text, workers, mode);
     const real = [];
     for (let i = 0; i < reps; i++) real.push((await runIn(page, text, { workers, mode })).makespan);
     perGraph.push([name, fmt(sim.makespan, 1), fmt(median(real), 1), pctDiff(sim.makespan, median(real))]);
   }
   table(`Kernel graphs: simulated vs real makespan (ms) on ${workers} workers, ${mode} mode, median of ${reps}; load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} (goal: within 10 %)`,
     ['graph', 'simulated', 'real', 'difference'], perGraph);
-  console.log(`\nCalibration used (ns per unit, ${calibration?.source ?? 'none'}): ${JSON.stringify(calibration)}`);
+  console.log(`\nCalibration used (ns per unit, ${calibration?.source ?? 'none'}, ${calibration?.setting ?? '?'} build): ${JSON.stringify(calibration)}`);
   return { perKernel, perGraph, calibration };
 }
 

@@ -52,6 +52,41 @@ fn worked_example_a_scale_up_after_the_delay() {
     );
     assert!((p.worker_seconds - (20.0 + 15.0 + 13.0) / 1000.0).abs() < 1e-9);
     assert!((p.fixed_worker_seconds - 0.060).abs() < 1e-9);
+    // A simulation models each start-up: `worker_start`, twice.
+    assert_eq!(p.start_source, "modelled");
+    assert_eq!(p.starts_ms, vec![2.0, 2.0]);
+}
+
+/// A real run on OS threads starts a fresh thread at each scale-up and measures it: the
+/// lane's start-up (asked → ready) is that measurement, not the modelled `worker_start`
+/// (1 s here: a modelled start would make the run last over a second). The same burst, a
+/// pause, a burst: the stopped thread ends and a new one starts for the second burst.
+#[test]
+fn a_native_run_measures_each_fresh_thread_it_starts() {
+    let g = parse_dag("workers 1..2\nscale_up 2ms\nscale_down 5ms\nworker_start 1s\na[1..2] : cpu 20ms\ngap : cpu 40ms after a1\nb[1..2] : cpu 20ms after gap\n")
+        .graph
+        .unwrap();
+    let r = fanout::exec::native::run_native(g, 2).unwrap();
+    let p = r.pool.as_ref().unwrap();
+    assert_eq!(p.start_source, "fresh OS thread");
+    assert_eq!(p.worker_start_ms, 1000.0, "the model is still reported");
+    let lanes: Vec<_> = p.lanes.iter().filter(|l| l.worker == 1).collect();
+    assert_eq!(lanes.len(), 2, "{p:?}");
+    assert_eq!(p.starts_ms.len(), 2);
+    for (l, s) in lanes.iter().zip(&p.starts_ms) {
+        assert!((l.ready_ms - l.start_ms - s).abs() < 1e-9, "{l:?} {s}");
+        assert!(*s < 500.0, "measured, not the modelled 1 s: {s} ms");
+    }
+    assert!(r.makespan_ms < 900.0, "{}", r.makespan_ms);
+    // Every attempt on worker 1 ran after its lane was ready.
+    for t in r.tasks.iter().filter(|t| t.worker == 1) {
+        assert!(
+            lanes
+                .iter()
+                .any(|l| l.ready_ms <= t.start_ms && l.stop_ms.is_none_or(|s| t.end_ms <= s)),
+            "{t:?} {lanes:?}"
+        );
+    }
 }
 
 /// A burst, a pause, a burst: the pool grows, shrinks during the pause, grows again.

@@ -20,6 +20,14 @@
 //!    the next backoff end or rate refill ([`RunDriver::next_wakeup_abs_ms`]), or for at
 //!    most [`POLL`]; then step 1 again, at the new time.
 //!
+//! An autoscaling pool (`workers MIN..MAX`) whose driver measures start-ups
+//! ([`RunDriver::measure_starts`]): a lane the pool has off runs nothing and dispatches
+//! nothing. When the scheduler asks for it (a scale-up), the board wakes its parked thread,
+//! or, on a board of [`Board::fresh_threads`], hands the lane to [`Board::serve`] so the
+//! owner starts a new thread for it (a stopped lane's thread returns). Either way the
+//! lane's thread, once it holds the lock, reports itself ready at that moment
+//! ([`RunDriver::worker_ready`]): the measured start-up, ask → ready, on the run's clock.
+//!
 //! Invariants: the driver is only touched under the lock, so the scheduler sees one
 //! sequence of calls and decides exactly as with a coordinator (which worker, which
 //! attempt fails); a job is only ever run by the thread of the worker the scheduler chose,
@@ -35,6 +43,7 @@
 use super::pool::{job_for, no_such_worker, report, wait_limit, Done, Event, Job, Stop, POLL};
 use super::{Dispatch, RunDriver};
 use crate::graph::{Micros, Work};
+use crate::sched::PoolEventKind;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
@@ -49,6 +58,8 @@ pub struct Board<'a> {
     /// Per worker: its running attempt lost its hedge and should stop (see
     /// [`Board::stop_asked`]).
     stop: Vec<AtomicBool>,
+    /// Off lanes have no thread: a scale-up starts one, a scale-down ends it.
+    fresh: bool,
 }
 
 type Observe<'a> = Box<dyn FnMut(Event) + Send + 'a>;
@@ -63,6 +74,19 @@ struct State<'a> {
     parked: Vec<bool>,
     /// How the run ended, once it has.
     outcome: Option<Result<(), Stop>>,
+    /// Per worker: the autoscaling pool has its lane off (it takes no work).
+    off: Vec<bool>,
+    /// Per worker: asked for at a scale-up; its thread reports it ready when it next holds
+    /// the lock.
+    waking: Vec<bool>,
+    /// Per worker: threads in [`Board::work`] for it (a fresh-threads board: 0 while off).
+    live: Vec<usize>,
+    /// Lanes whose new thread the owner is to start ([`Board::serve`]).
+    spawn: VecDeque<usize>,
+    /// The driver has an autoscaling pool: the owner serves its timers.
+    autoscaling: bool,
+    /// See [`Board::set_owner`].
+    owner: Option<std::thread::Thread>,
     observe: Observe<'a>,
     tick: Tick<'a>,
 }
@@ -83,19 +107,90 @@ impl<'a> Board<'a> {
                 queues: (0..workers).map(|_| VecDeque::new()).collect(),
                 parked: vec![false; workers],
                 outcome: None,
+                off: vec![false; workers],
+                waking: vec![false; workers],
+                live: vec![1; workers],
+                spawn: VecDeque::new(),
+                autoscaling: false,
+                owner: None,
                 observe: Box::new(observe),
                 tick: Box::new(tick),
             }),
             wake: (0..workers).map(|_| Condvar::new()).collect(),
             ended: AtomicBool::new(false),
             stop: (0..workers).map(|_| AtomicBool::new(false)).collect(),
+            fresh: false,
         }
+    }
+
+    /// A board whose autoscaling pool's off lanes have no thread: the owner starts one
+    /// thread per lane the pool has on at the start, then one for each lane
+    /// [`Board::serve`] gives; a lane's thread returns when the pool stops it.
+    pub fn fresh_threads(mut self) -> Self {
+        self.fresh = true;
+        self
+    }
+
+    /// The thread that owns the board (it started the run and waits for its end): it
+    /// serves the pool's timers ([`Board::serve`]) and is unparked when an autoscaling
+    /// pool's round may have moved them, or a lane's thread is to start.
+    pub fn set_owner(&self, owner: std::thread::Thread) {
+        self.lock().owner = Some(owner);
+    }
+
+    /// For the owner thread, between its own waits; never blocks (a thread that died
+    /// holding the lock cannot hang it). An autoscaling pool decides on timers (a task has
+    /// waited `scale_up`, a worker idled `scale_down`) while every thread on may be busy
+    /// and the lanes off do not dispatch: this dispatches at `now_abs_ms` if such a
+    /// wake-up is due. Returns a lane whose new thread the owner is to start (a
+    /// fresh-threads board), and how long the owner may park before it calls again.
+    pub fn serve(&self, now_abs_ms: f64) -> (Option<usize>, std::time::Duration) {
+        let mut st = match self.state.try_lock() {
+            Ok(st) => st,
+            Err(TryLockError::WouldBlock) => return (None, std::time::Duration::from_millis(1)),
+            Err(TryLockError::Poisoned(_)) => return (None, POLL),
+        };
+        if let Some(w) = st.spawn.pop_front() {
+            return (Some(w), std::time::Duration::ZERO);
+        }
+        if st.outcome.is_some() || !st.autoscaling {
+            return (None, POLL);
+        }
+        let due = st
+            .driver
+            .as_ref()
+            .and_then(RunDriver::next_wakeup_abs_ms)
+            .is_some_and(|at| at <= now_abs_ms);
+        if due {
+            self.settle(&mut st, &mut Vec::new(), now_abs_ms);
+        }
+        if let Some(w) = st.spawn.pop_front() {
+            return (Some(w), std::time::Duration::ZERO);
+        }
+        let wait = st
+            .driver
+            .as_ref()
+            .map_or(POLL, |d| wait_limit(d, now_abs_ms));
+        (None, wait)
+    }
+
+    /// Whether the run has ended.
+    pub fn ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
     }
 
     /// Starts the run: puts `driver` on the board and hands out the first attempts at
     /// `now_abs_ms`. Workers may already be in [`Board::work`] (they wait for this).
     pub fn start(&self, driver: RunDriver, now_abs_ms: f64) {
         let mut st = self.lock();
+        let on = driver.initial_lanes();
+        st.autoscaling = driver.scheduler().config().autoscale.is_some();
+        for w in 0..st.off.len() {
+            st.off[w] = w >= on;
+            if self.fresh && w >= on {
+                st.live[w] = 0;
+            }
+        }
         st.driver = Some(driver);
         self.settle(&mut st, &mut Vec::new(), now_abs_ms);
     }
@@ -141,7 +236,17 @@ impl<'a> Board<'a> {
             if let Some(mut st) = st {
                 loop {
                     let now = now_ms();
-                    self.settle(&mut st, &mut finished, now);
+                    // Asked for at a scale-up: this thread is up now (the measured start).
+                    if std::mem::take(&mut st.waking[worker]) {
+                        st.off[worker] = false;
+                        if let Some(d) = st.driver.as_mut() {
+                            d.worker_ready(worker, now);
+                        }
+                    }
+                    // An off lane dispatches nothing: its thread only waits to be asked for.
+                    if !st.off[worker] {
+                        self.settle(&mut st, &mut finished, now);
+                    }
                     if st.outcome.is_some() {
                         return;
                     }
@@ -149,10 +254,14 @@ impl<'a> Board<'a> {
                     if !mine.is_empty() {
                         break;
                     }
-                    let limit = st
-                        .driver
-                        .as_ref()
-                        .map_or(POLL, |driver| wait_limit(driver, now));
+                    if self.fresh && st.off[worker] && st.driver.is_some() {
+                        st.live[worker] = st.live[worker].saturating_sub(1);
+                        return; // stopped (or never on): a new thread starts if asked for
+                    }
+                    let limit = match &st.driver {
+                        Some(driver) if !st.off[worker] => wait_limit(driver, now),
+                        _ => POLL,
+                    };
                     st.parked[worker] = true;
                     st = match self.wake[worker].wait_timeout(st, limit) {
                         Ok((st, _)) => st,
@@ -267,6 +376,42 @@ impl<'a> Board<'a> {
                 outcome = Some(Ok(()));
             }
         }
+        // The pool's scale-ups and scale-downs of this round: start or wake, or stop, the
+        // lanes' threads.
+        let changes = match &mut st.driver {
+            Some(d) => d.take_pool_changes(),
+            None => Vec::new(),
+        };
+        for c in changes {
+            let w = c.lane;
+            if w >= st.off.len() {
+                continue;
+            }
+            match c.kind {
+                PoolEventKind::Start => {
+                    st.waking[w] = true;
+                    if self.fresh && st.live[w] == 0 {
+                        st.live[w] = 1;
+                        st.spawn.push_back(w);
+                    } else if std::mem::take(&mut st.parked[w]) {
+                        self.wake[w].notify_one();
+                    }
+                }
+                PoolEventKind::Stop => {
+                    st.off[w] = true;
+                    if std::mem::take(&mut st.parked[w]) {
+                        self.wake[w].notify_one();
+                    }
+                }
+                PoolEventKind::Ready => {}
+            }
+        }
+        // This round may have moved the pool's next timer: the owner looks again.
+        if st.autoscaling {
+            if let Some(o) = &st.owner {
+                o.unpark();
+            }
+        }
         if let Some(o) = outcome {
             self.end(st, o);
         }
@@ -276,6 +421,9 @@ impl<'a> Board<'a> {
     fn end(&self, st: &mut State<'a>, outcome: Result<(), Stop>) {
         st.outcome.get_or_insert(outcome);
         self.ended.store(true, Ordering::Release);
+        if let Some(o) = &st.owner {
+            o.unpark();
+        }
         for (w, parked) in st.parked.iter_mut().enumerate() {
             if std::mem::take(parked) {
                 self.wake[w].notify_one();

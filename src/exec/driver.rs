@@ -13,7 +13,7 @@
 use crate::graph::kernel::{Kernel, KernelWork};
 use crate::graph::{Graph, Micros, Work};
 use crate::metrics::{cpu_share, WorkerMetrics};
-use crate::sched::{AttemptPlan, Outcome, SchedConfig, Scheduler};
+use crate::sched::{AttemptPlan, Outcome, PoolEventKind, SchedConfig, Scheduler};
 use crate::sim::SimOptions;
 use crate::trace::{run_result_with, CounterReport, RunResult, Status};
 
@@ -60,6 +60,24 @@ pub struct RunDriver {
     latest_us: Micros,
     /// Values the executor computed (kernels), by task; others use the documented default.
     values: Vec<Option<i64>>,
+    /// Pool events already handed out by [`RunDriver::take_pool_changes`].
+    pool_seen: usize,
+    /// What the executor starts at a scale-up, when it measures start-ups
+    /// ([`RunDriver::measure_starts`]).
+    start_source: Option<&'static str>,
+}
+
+/// A change of an autoscaling pool an executor acts on: at a `Start` it starts (or wakes)
+/// the lane's real worker and reports it ready with [`RunDriver::worker_ready`]; at a `Stop`
+/// it may stop it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoolChange {
+    /// The lane (real worker).
+    pub lane: usize,
+    /// Asked for, ready or stopped.
+    pub kind: PoolEventKind,
+    /// When the scheduler decided it, absolute ms.
+    pub at_abs_ms: f64,
 }
 
 impl RunDriver {
@@ -130,6 +148,8 @@ impl RunDriver {
             start_abs_ms,
             latest_us: 0,
             values,
+            pool_seen: 0,
+            start_source: None,
         })
     }
 
@@ -174,6 +194,55 @@ impl RunDriver {
             worker: s.worker % self.lanes,
             work,
         })
+    }
+
+    /// `workers MIN..MAX`: this executor starts (or wakes) a real worker at each scale-up
+    /// and reports when it is ready ([`RunDriver::worker_ready`]); `source` says what it
+    /// starts (`"fresh Web Worker"`, `"woken thread"`, `"fresh OS thread"`) and goes into
+    /// the result's `pool.start_source`. The scheduler still decides when to scale; only
+    /// the length of a start-up is measured instead of modelled. Call before the first
+    /// dispatch. No effect on a fixed pool.
+    pub fn measure_starts(&mut self, source: &'static str) {
+        if self.scheduler.config().autoscale.is_some() {
+            self.scheduler.measure_worker_starts();
+            self.start_source = Some(source);
+        }
+    }
+
+    /// The lanes on from the start (`0..initial_lanes()`): all of them, or an autoscaling
+    /// pool's MIN.
+    pub fn initial_lanes(&self) -> usize {
+        self.scheduler
+            .config()
+            .autoscale
+            .map_or(self.lanes, |a| a.min.min(self.lanes))
+    }
+
+    /// The pool's starts, readies and stops since the last call, in order (empty for a
+    /// fixed pool). An executor that measures start-ups starts a worker at each `Start`.
+    pub fn take_pool_changes(&mut self) -> Vec<PoolChange> {
+        let events = self.scheduler.pool_events();
+        let new = events.get(self.pool_seen..).unwrap_or(&[]);
+        let start = self.start_abs_ms;
+        let out = new
+            .iter()
+            .map(|e| PoolChange {
+                lane: e.worker as usize,
+                kind: e.kind,
+                at_abs_ms: start + e.at_us as f64 / 1000.0,
+            })
+            .collect();
+        self.pool_seen = events.len();
+        out
+    }
+
+    /// The real worker of `lane`, asked for at a scale-up, is ready at `ready_abs_ms`
+    /// (measured on the run's time base): it takes work from then on (call
+    /// [`RunDriver::next_at`]). Returns false if the lane was not starting.
+    pub fn worker_ready(&mut self, lane: usize, ready_abs_ms: f64) -> bool {
+        let at = self.to_us(ready_abs_ms).max(self.latest_us);
+        self.latest_us = at;
+        self.scheduler.worker_ready(lane, at)
     }
 
     /// The graph being run (task `i` of every call is `graph().tasks[i]`).
@@ -292,6 +361,9 @@ impl RunDriver {
             self.fold_slots_into_lanes(&mut r);
         }
         r.cpu_share = cpu_share(&self.graph, &r.tasks, r.workers);
+        if let (Some(p), Some(source)) = (&mut r.pool, self.start_source) {
+            p.start_source = source.into();
+        }
         Ok(r)
     }
 
@@ -375,7 +447,9 @@ impl RunDriver {
 /// Whether a run of `graph` may be pipelined (see [`RunDriver::new`]): only tiny tasks, and
 /// nothing whose meaning depends on when exactly an attempt starts.
 fn pipelinable(graph: &Graph) -> bool {
+    // An autoscaling pool's lanes are its real workers (each starts for real): no slots.
     !graph.tasks.is_empty()
+        && graph.decls.workers_min.is_none()
         && graph.decls.limits.is_empty()
         && graph.decls.rates.is_empty()
         && graph.groups.iter().all(|g| g.workers.is_none())

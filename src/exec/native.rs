@@ -34,29 +34,50 @@ pub fn run_native(graph: Graph, workers: usize) -> Result<RunResult, String> {
     // CPU time (µs, thread CPU clock) the measured `cpu` attempts really got.
     let cpu_us = AtomicU64::new(0);
     let cpu_us = &cpu_us;
-    let board = Board::new(workers, |_| {}, || false);
+    // An autoscaling pool (`workers MIN..MAX`) starts with MIN threads; each scale-up starts
+    // a fresh OS thread, whose start (asked → running in the run) the run measures, and each
+    // scale-down ends one (see `Board::fresh_threads`).
+    let first = crate::sched::SchedConfig::for_graph(&graph, Some(workers), None, None, None)
+        .autoscale
+        .map_or(workers, |a| a.min);
+    let board = Board::new(workers, |_| {}, || false).fresh_threads();
+    board.set_owner(std::thread::current());
     let spawned = std::thread::scope(|s| {
-        for w in 0..workers {
+        let spawn = |w: usize| {
             let board = &board;
-            let spawned = std::thread::Builder::new()
+            std::thread::Builder::new()
                 .name(format!("fanout-worker-{w}"))
                 .spawn_scoped(s, move || {
                     board.work(w, now, |work, run_us| {
                         run_body(work, run_us, counter, cpu_us, &|| board.stop_asked(w))
                     })
-                });
-            if let Err(e) = spawned {
-                let msg = format!("cannot start a worker thread: {e}");
+                })
+                .map(drop)
+                .map_err(|e| {
+                    let msg = format!("cannot start a worker thread: {e}");
+                    board.abort(Stop::Failed(msg.clone()));
+                    msg
+                })
+        };
+        for w in 0..first {
+            spawn(w)?;
+        }
+        // The run starts once the first threads exist: spawning them is not part of it.
+        match RunDriver::new(graph, workers, now()) {
+            Ok(mut driver) => {
+                driver.measure_starts("fresh OS thread");
+                board.start(driver, now());
+            }
+            Err(msg) => {
                 board.abort(Stop::Failed(msg.clone()));
                 return Err(msg);
             }
         }
-        // The run starts once every thread exists: spawning them is not part of it.
-        match RunDriver::new(graph, workers, now()) {
-            Ok(driver) => board.start(driver, now()),
-            Err(msg) => {
-                board.abort(Stop::Failed(msg.clone()));
-                return Err(msg);
+        // This thread serves the pool's timers and starts the threads it asks for.
+        while !board.ended() {
+            match board.serve(now()) {
+                (Some(w), _) => spawn(w)?,
+                (None, wait) => std::thread::park_timeout(wait),
             }
         }
         Ok(())

@@ -452,10 +452,30 @@ pub enum CalibrationSource {
     Measured,
 }
 
+/// Where a calibration was measured: the code a kernel runs differs between them. In the
+/// threads build the `counter` kernel's memory is shared, so its loads and stores are
+/// atomic instructions (sequentially consistent in wasm) that the plain build compiles to
+/// ordinary ones; and a calibration is only as fast as the tier of code it ran in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalibrationSetting {
+    /// A native build (`fanout run`, the committed default).
+    #[default]
+    Native,
+    /// The plain wasm build: `workers` and `async` modes (each task worker has its own,
+    /// unshared memory).
+    Plain,
+    /// The threads wasm build, on its shared memory: `threads` mode.
+    Threads,
+}
+
 /// What one unit of each kernel's cost model takes, in nanoseconds on one idle core.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct KernelCalibration {
     pub source: CalibrationSource,
+    /// Which build (and so which mode's code) it was measured in.
+    #[serde(default)]
+    pub setting: CalibrationSetting,
     pub primes: f64,
     pub mandelbrot: f64,
     pub hash: f64,
@@ -472,6 +492,7 @@ impl KernelCalibration {
     /// kernel_calibration -- --ignored --nocapture` prints a fresh one).
     pub const DEFAULT: KernelCalibration = KernelCalibration {
         source: CalibrationSource::Default,
+        setting: CalibrationSetting::Native,
         primes: 0.51,
         mandelbrot: 3.8,
         hash: 1.5,

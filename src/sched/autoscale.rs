@@ -10,6 +10,11 @@
 //!   one idle longest first, ties to the higher index).
 //!
 //! Every start, ready and stop is a [`PoolEvent`]: the lanes of the timeline.
+//!
+//! A simulation models each start-up as `worker_start`. A real executor that starts (or
+//! wakes) a real worker calls [`Autoscaler::measure_starts`] first: a start-up then lasts
+//! until the executor reports the worker ready ([`Autoscaler::worker_ready`]), at the time
+//! it really was, and the pool's decisions go on from that measured time.
 
 use crate::graph::Micros;
 use std::collections::VecDeque;
@@ -51,6 +56,9 @@ pub struct Autoscaler {
     scale_up: Micros,
     scale_down: Micros,
     start_cost: Micros,
+    /// Start-ups end when the executor says so ([`Autoscaler::worker_ready`]), not after
+    /// `start_cost`.
+    measured: bool,
     lanes: Vec<Lane>,
     /// Per worker: since when it is idle (`Micros::MAX`: busy or not on).
     idle_since: Vec<Micros>,
@@ -90,11 +98,48 @@ impl Autoscaler {
             scale_up,
             scale_down,
             start_cost,
+            measured: false,
             lanes,
             idle_since,
             waiting: VecDeque::new(),
             events,
         }
+    }
+
+    /// From now on a start-up lasts until [`Autoscaler::worker_ready`] reports the worker
+    /// ready (a real run measures it), instead of the modelled `worker_start`. Call it
+    /// before the first round.
+    pub fn measure_starts(&mut self) {
+        self.measured = true;
+    }
+
+    /// Whether start-ups are measured (see [`Autoscaler::measure_starts`]).
+    pub fn measures_starts(&self) -> bool {
+        self.measured
+    }
+
+    /// A measured start-up is over: `worker`, asked for earlier, is ready at `at` (not
+    /// before it was asked for) and on and idle from then. Returns false, changing nothing,
+    /// if `worker` is not starting.
+    pub fn worker_ready(&mut self, worker: usize, at: Micros) -> bool {
+        let Some(Lane::Starting(_)) = self.lanes.get(worker) else {
+            return false;
+        };
+        let asked = self
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.worker as usize == worker && e.kind == PoolEventKind::Start)
+            .map_or(0, |e| e.at_us);
+        let at = at.max(asked);
+        self.lanes[worker] = Lane::On;
+        self.idle_since[worker] = at;
+        self.events.push(PoolEvent {
+            worker: worker as u32,
+            kind: PoolEventKind::Ready,
+            at_us: at,
+        });
+        true
     }
 
     /// The workers on at the start (`0..min`).
@@ -198,7 +243,13 @@ impl Autoscaler {
             return None;
         }
         let w = self.lanes.iter().position(|l| *l == Lane::Off)?;
-        self.lanes[w] = Lane::Starting(now.saturating_add(self.start_cost));
+        // A measured start-up ends when the executor reports it (never by the clock).
+        let until = if self.measured {
+            Micros::MAX
+        } else {
+            now.saturating_add(self.start_cost)
+        };
+        self.lanes[w] = Lane::Starting(until);
         self.events.push(PoolEvent {
             worker: w as u32,
             kind: PoolEventKind::Start,
@@ -222,7 +273,8 @@ impl Autoscaler {
             }
         };
         match self.starting() {
-            Some((_, t)) => consider(t),
+            Some((_, t)) if t != Micros::MAX => consider(t),
+            Some(_) => {} // measured: the executor's ready report wakes the scheduler
             None if self.on() < self.max => {
                 let oldest = self
                     .waiting
@@ -291,6 +343,44 @@ mod tests {
                 (1, PoolEventKind::Start, 10),
                 (1, PoolEventKind::Ready, 15),
                 (1, PoolEventKind::Stop, 65),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_measured_start_lasts_until_the_worker_is_reported_ready() {
+        let mut a = Autoscaler::new(1, 3, 10, 1_000, 5);
+        a.measure_starts();
+        a.busy(0);
+        a.ready(7, 0);
+        a.ready(8, 0);
+        let mut stopped = Vec::new();
+        assert_eq!(a.round(10, |_, _| true, &mut stopped), None);
+        assert_eq!(a.take_ready(1_000_000), None, "never ready by the clock");
+        assert_eq!(a.wakeup(10, |_, _| true), None, "the ready report wakes it");
+        assert_eq!(
+            a.round(40, |_, _| true, &mut stopped),
+            None,
+            "one start at a time"
+        );
+        assert!(!a.worker_ready(2, 40), "worker 2 was not asked for");
+        assert!(a.worker_ready(1, 43));
+        assert!(!a.worker_ready(1, 44), "already on");
+        assert_eq!(a.round(43, |_, _| true, &mut stopped), None);
+        assert!(a.worker_ready(2, 50));
+        let kinds: Vec<_> = a
+            .events
+            .iter()
+            .map(|e| (e.worker, e.kind, e.at_us))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (0, PoolEventKind::Ready, 0),
+                (1, PoolEventKind::Start, 10),
+                (1, PoolEventKind::Ready, 43),
+                (2, PoolEventKind::Start, 43),
+                (2, PoolEventKind::Ready, 50),
             ]
         );
     }

@@ -209,6 +209,8 @@ fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport>
     let mut lanes: Vec<super::PoolLane> = Vec::new();
     let mut open: Vec<Option<usize>> = vec![None; sched.config().workers];
     let (mut on, mut peak) = (0usize, 0usize);
+    let mut starts_ms = Vec::new();
+    let mut asked_us: Vec<Micros> = Vec::new(); // per lane: when it was asked for
     for e in sched.pool_events() {
         let w = e.worker as usize;
         match e.kind {
@@ -216,10 +218,13 @@ fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport>
             PoolEventKind::Ready if open[w].is_some() => {
                 if let Some(i) = open[w] {
                     lanes[i].ready_ms = ms(e.at_us);
+                    // A start-up that ended (one still starting at the end is not counted).
+                    starts_ms.push(ms(e.at_us.saturating_sub(asked_us[i])));
                 }
             }
             PoolEventKind::Start | PoolEventKind::Ready => {
                 open[w] = Some(lanes.len());
+                asked_us.push(e.at_us);
                 lanes.push(super::PoolLane {
                     worker: w,
                     start_ms: ms(e.at_us),
@@ -249,6 +254,8 @@ fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport>
         scale_up_ms: ms(a.scale_up_us),
         scale_down_ms: ms(a.scale_down_us),
         worker_start_ms: ms(a.worker_start_us),
+        start_source: "modelled".into(),
+        starts_ms,
         lanes,
         worker_seconds: used / 1000.0,
         fixed_worker_seconds: sched.config().workers as f64 * end / 1000.0,

@@ -175,6 +175,16 @@ pub struct PoolReport {
     pub scale_up_ms: f64,
     pub scale_down_ms: f64,
     pub worker_start_ms: f64,
+    /// How a start-up's length was known: `"modelled"` (a simulation, or a real run with no
+    /// worker to start: `worker_start` was waited out), else what the executor measured:
+    /// `"fresh Web Worker"`, `"woken thread"` or `"fresh OS thread"`.
+    #[serde(default = "modelled")]
+    pub start_source: String,
+    /// Each scale-up's start-up, asked for → ready, in ms, in order: the modelled
+    /// `worker_start` each time in a simulation, what it really took in a real run whose
+    /// `start_source` is not `"modelled"` (the timeline's hatched stretches).
+    #[serde(default)]
+    pub starts_ms: Vec<f64>,
     /// Each time a worker was on: asked for at `start_ms`, took work from `ready_ms`,
     /// stopped at `stop_ms` (`null`: still on at the end of the run).
     pub lanes: Vec<PoolLane>,
@@ -182,6 +192,10 @@ pub struct PoolReport {
     pub worker_seconds: f64,
     /// What a fixed pool of `max` workers uses over the same makespan.
     pub fixed_worker_seconds: f64,
+}
+
+fn modelled() -> String {
+    "modelled".into()
 }
 
 /// One stretch of a worker being on.

@@ -77,6 +77,47 @@ impl Engine {
         ])
     }
 
+    /// `workers MIN..MAX`: this executor starts a real worker at each scale-up and reports
+    /// it ready with [`Engine::worker_ready`]; `source` names what it starts (`"fresh Web
+    /// Worker"`), for the result's `pool.start_source`. Call before the first `next`. No
+    /// effect on a fixed pool.
+    #[wasm_bindgen(js_name = measureStarts)]
+    pub fn measure_starts(&mut self, source: &str) {
+        let source = match source {
+            "fresh Web Worker" => "fresh Web Worker",
+            "woken thread" => "woken thread",
+            _ => "measured",
+        };
+        self.driver.measure_starts(source);
+    }
+
+    /// The pool's changes since the last call, packed as three numbers each: `[lane, kind
+    /// (0 asked for, 1 ready, 2 stopped), at_abs_ms, …]`. At a 0 the executor starts the
+    /// lane's worker; at a 2 it may stop it.
+    #[wasm_bindgen(js_name = poolChanges)]
+    pub fn pool_changes(&mut self) -> Vec<f64> {
+        use crate::sched::PoolEventKind;
+        self.driver
+            .take_pool_changes()
+            .into_iter()
+            .flat_map(|c| {
+                let kind = match c.kind {
+                    PoolEventKind::Start => 0.0,
+                    PoolEventKind::Ready => 1.0,
+                    PoolEventKind::Stop => 2.0,
+                };
+                [c.lane as f64, kind, c.at_abs_ms]
+            })
+            .collect()
+    }
+
+    /// The worker of `lane`, asked for at a scale-up, is ready at `ready_abs_ms` (measured
+    /// on the run's time base); call `next` after. Returns false if it was not starting.
+    #[wasm_bindgen(js_name = workerReady)]
+    pub fn worker_ready(&mut self, lane: usize, ready_abs_ms: f64) -> bool {
+        self.driver.worker_ready(lane, ready_abs_ms)
+    }
+
     /// The task ids by index (what every other call's `task` numbers stand for).
     #[wasm_bindgen(js_name = taskIds)]
     pub fn task_ids(&self) -> Vec<String> {

@@ -143,7 +143,13 @@ pub fn run_threads(
     }
     let driver = RunDriver::with_options(graph, workers, &options, now_abs_ms());
     let driver = match driver {
-        Ok(d) => d,
+        // A scale-up wakes the lane's pool thread, parked since the run began (or since its
+        // scale-down): wasm threads cannot be started mid-run (a new one is a Web Worker
+        // the blocked engine worker would have to create), so the start measured is a wake.
+        Ok(mut d) => {
+            d.measure_starts("woken thread");
+            d
+        }
         Err(msg) => {
             board.abort(Stop::Failed(msg.clone()));
             wait_until_left(&left);
@@ -176,13 +182,16 @@ pub fn run_threads(
             callback_error.get_or_insert(e);
         }
     };
+    board.set_owner(coordinator.clone());
     board.start(driver, now_abs_ms());
-    // Posts progress every POLL until every pool thread has left the run (or one panicked).
+    // Posts progress every POLL until every pool thread has left the run (or one panicked),
+    // and serves an autoscaling pool's timers meanwhile (see `Board::serve`).
     while left.load(Ordering::SeqCst) > 0 {
         if PANICKED.lock().map(|p| p.is_some()).unwrap_or(true) {
             break;
         }
-        std::thread::park_timeout(POLL);
+        let (_, wait) = board.serve(now_abs_ms());
+        std::thread::park_timeout(wait.min(POLL));
         flush();
     }
     if let Some(msg) = PANICKED.lock().ok().and_then(|p| p.clone()) {

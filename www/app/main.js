@@ -441,13 +441,14 @@ async function onRun(simulateOnly = false) {
   $('cancel').disabled = mode === 'simulated';
   try {
     const result = mode === 'simulated'
-      ? await simulate(runText, { workers, policy, seed })
+      // Kernels priced as the mode chosen for real runs runs them (see client simulate).
+      ? await simulate(runText, { workers, policy, seed, mode: modeSelect.value })
       : await run(runText, { workers, mode, policy, seed, onProgress, progressEveryMs: LIVE_MS, signal: controller.signal });
     await showResult(result, runText, { workers, mode, policy, seed });
     if (mode !== 'simulated' && lessonPanel) {
       // A lesson compares the run with the exact simulation of the same graph and settings:
       // both go to the run history, so the Compare view shows them on one time scale.
-      const twin = await simulate(runText, { workers: result.workers, policy, seed });
+      const twin = await simulate(runText, { workers: result.workers, policy, seed, mode: result.mode });
       runHistory.add({ text: runText, settings: { workers: result.workers, mode: 'simulated', policy, seed }, result: twin, model: normalizeRun(twin), graph: tasks });
       lessonPanel.afterRun(result);
     }

@@ -10,7 +10,7 @@ import { capital, ms, plural, ratio } from './format.js';
 import { STATES, stateOfStatus } from './states.js';
 import { stealSummary } from './steal-marks.js';
 import { batchSummary } from './batch-outline.js';
-import { poolSummary } from './pool-lanes.js';
+import { poolSummary, startSummary } from './pool-lanes.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -122,6 +122,13 @@ export function runFigures(result) {
   };
 }
 
+/** Where a kernel calibration was measured (its `setting`), for the sentence on pricing. */
+const SETTING = {
+  native: ' in a native build',
+  plain: ' in the plain wasm build, as workers and async modes run kernels',
+  threads: ' in the threads wasm build, as threads mode runs kernels',
+};
+
 /** What cut a partial run short, for sentences: the Cancel button, or its engine's failure
  *  (the engine worker died mid-run; `failure` says how). */
 function halt(f) {
@@ -159,7 +166,7 @@ export function metricRows(f) {
   if (isNum(f.work)) {
     const tasks = f.tasksTotal === 1 ? 'its 1 task' : `its ${f.tasksTotal} tasks one after another`;
     const priced = f.calibration
-      ? ` (kernels priced by their cost model, calibrated ${f.calibration.source === 'measured' ? 'on this machine' : 'by the committed default'})`
+      ? ` (kernels priced by their cost model, calibrated ${f.calibration.source === 'measured' ? 'on this machine' : 'by the committed default'}${SETTING[f.calibration.setting] ?? ''})`
       : '';
     add('work', 'Sequential time (work)', ms(f.work), `One worker running ${tasks} would need ${ms(f.work)}, the sum of their modelled durations${priced}.`);
   }
@@ -269,6 +276,8 @@ export function metricRows(f) {
   }
   if (f.pool) add('worker-seconds', 'Worker-seconds (autoscaling)', f.pool.worker_seconds.toFixed(3), `${capital(poolSummary({ pool: f.pool }))}: ` +
     'the cost side of elasticity (shaded lanes on the timeline: a worker off, hatched: starting).');
+  if (f.pool?.starts_ms?.length) add('worker-start', 'Worker start (autoscaling)', startSummary({ pool: f.pool, mode: f.mode }).match(/took (\S+ ms)/)[1], `${capital(startSummary({ pool: f.pool, mode: f.mode }))}; ` +
+    'the hatched stretch of each lane on the timeline is its start-up, asked for → ready.');
   if (f.batches?.length) add('batches', 'Batches', String(f.batches.length), `${capital(batchSummary({ batches: f.batches }))}: ` +
     'each dispatch ran its members back to back on one worker (outlined on the timeline), one message instead of one per task.');
   if (f.steals) add('steals', 'Steals', String(f.steals.steals), `${capital(stealSummary({ steals: f.steals, tasks_total: f.tasksTotal }))}: ` +

@@ -2,12 +2,12 @@
 //   run(graphText, { workers, mode, onProgress, progressEveryMs, signal }) -> Promise<RunResult>
 //   check(graphText) -> Promise<Diagnostic[]>
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
-//   analyze(graphText, { workers }) -> Promise<{ analysis, diagnostics }>
+//   analyze(graphText, { workers, mode }) -> Promise<{ analysis, diagnostics }>
 //   convert(graphText, { from, to }) -> Promise<{ text, diagnostics }>
-//   simulate(graphText, { workers, policy, seed, on_error }) -> Promise<RunResult> (built
+//   simulate(graphText, { workers, policy, seed, on_error, mode }) -> Promise<RunResult> (built
 //     lazily from compact columns; `result.columns` holds them)
 //   groups(graphText, { budget, expanded }) -> Promise<grouped graph + layout>, for big graphs
-//   makespans(graphText, { maxWorkers }) -> Promise<number[]>, chromeTrace(graphText, result)
+//   makespans(graphText, { maxWorkers, mode }) -> Promise<number[]>, chromeTrace(graphText, result)
 //   seedSweep(graphText, { seeds, workers, policy, on_error }) -> Promise<SeedSweep> (makespan percentiles)
 //   capabilities() -> what the page allows
 // It owns two engine workers: the run engine, one per (mode, workers), replaced when either
@@ -69,7 +69,10 @@ class EngineHandle {
     const life = lifeName('engine');
     // The first engine measures the kernel calibration; one started meanwhile waits for it
     // (two measuring at once would slow each other's samples down) and is given it.
-    const start = () => this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate, kernelCalibration, life });
+    // A run engine is given only a calibration measured by a run engine of its own build
+    // (else it measures one, after its warm-up); the core engine measures the page's first.
+    const given = mode === 'core' ? kernelCalibration : kernelCalibrations[buildOf(mode)];
+    const start = () => this.worker.postMessage({ type: ToEngine.init, mode, workers, cpuRate, kernelCalibration: given, life });
     // A run engine that measures the CPU rate does so once the page is quiet (the core
     // engine has answered the page's start-up requests, the main thread has had an idle
     // moment; at most about a second): measured beside them, with more busy threads than
@@ -79,7 +82,8 @@ class EngineHandle {
     if (!kernelCalibration && !calibrating) calibrating = this.ready.then((r) => r.kernelCalibration ?? null, () => null);
     this.ready.then((r) => {
       cpuRate ||= r.cpuRate ?? 0;
-      kernelCalibration ||= r.kernelCalibration ?? null;
+      if (mode === 'core') kernelCalibration ||= r.kernelCalibration ?? null;
+      else kernelCalibrations[buildOf(mode)] ||= r.kernelCalibration ?? null;
       if (!this.stopped) this.stopWatching = watchLife(life, () => this.died('the engine worker died (terminated or crashed)'));
     }, () => {});
   }
@@ -158,6 +162,18 @@ let cpuRate = 0;
 /** This machine's kernel cost-model calibration, measured by the first engine (the core
  *  engine, usually) and given to later ones, so the page measures it once. */
 let kernelCalibration = null;
+/** Per wasm build (`plain`: workers and async modes; `threads`), the kernel calibration a
+ *  run engine of that build measured after its warm-up, the way its mode runs kernels:
+ *  analyses and simulations for that mode price kernels with it once it is known. */
+const kernelCalibrations = { plain: null, threads: null };
+/** The wasm build a mode runs kernels in. */
+const buildOf = (mode) => (mode === 'threads' ? 'threads' : 'plain');
+/** The calibration for a core call about `mode` ('auto': the mode a run would choose), or
+ *  undefined (the core engine's own) while no run engine of that build has measured one. */
+function calibrationFor(mode = 'auto') {
+  const m = mode === 'auto' ? chooseMode('auto', caps).mode : mode;
+  return kernelCalibrations[buildOf(m)] ?? undefined;
+}
 /** The first engine's init while it measures the calibration (see `EngineHandle`). */
 let calibrating = null;
 
@@ -385,6 +401,13 @@ async function callCore(fn, ...args) {
   return value;
 }
 
+/** `callCore` pricing kernels with `mode`'s calibration (see `calibrationFor`). */
+async function callCoreFor(mode, fn, ...args) {
+  const calibration = calibrationFor(mode);
+  const { value } = await coreEngine().request({ type: ToEngine.call, fn, args, ...(calibration ? { calibration } : {}) });
+  return value;
+}
+
 /**
  * Starts a run engine for `mode` and `workers` ahead of the first run (loading the wasm,
  * measuring the CPU rate, starting the pool), so pressing Run does not wait for it. Never
@@ -421,9 +444,9 @@ export async function graph(graphText) {
  * lower_ms, greedy_upper_ms, max_speedup }], … }` for 1..`workers` workers, or null when
  * the text has errors.
  */
-export async function analyze(graphText, { workers = defaultWorkers(), format = 'dag' } = {}) {
+export async function analyze(graphText, { workers = defaultWorkers(), format = 'dag', mode = 'auto' } = {}) {
   validateWorkers(workers, 4096);
-  return callCore('analyze', String(graphText), workers, format);
+  return callCoreFor(mode, 'analyze', String(graphText), workers, format);
 }
 
 /** Converts between formats: `from` dag|json|stg|dot, `to` dag|json → `{ text, diagnostics }`. */
@@ -437,11 +460,13 @@ export async function convert(graphText, { from = 'dag', to = 'json' } = {}) {
  * `lower_bound_ms`, `work_ms`, `span_ms`. Options absent here come from the graph's
  * declarations. Instant for any worker count.
  */
-export async function simulate(graphText, { workers, policy, seed, on_error } = {}) {
+export async function simulate(graphText, { workers, policy, seed, on_error, mode = 'auto' } = {}) {
   if (workers !== undefined) validateWorkers(workers, 4096);
   // The core answers in columns (typed arrays, transferred): `tasks` and `result` are built
   // from them on first read, and views draw from `result.columns` without building them.
-  return compactRun(await callCore('simulate_compact', String(graphText), { workers, policy, seed, on_error }, GROUP_BUDGET, []));
+  // Kernels are priced with the calibration of `mode`'s build once a run engine measured it
+  // (`kernel_calibration.setting` says which).
+  return compactRun(await callCoreFor(mode, 'simulate_compact', String(graphText), { workers, policy, seed, on_error }, GROUP_BUDGET, []));
 }
 
 /**
@@ -461,9 +486,9 @@ export async function analyzeSummary(graphText, { workers = defaultWorkers() } =
 }
 
 /** Simulated makespans (ms) on 1..`maxWorkers` workers: the data of a speedup chart. */
-export async function makespans(graphText, { maxWorkers = defaultWorkers(), policy, seed, on_error } = {}) {
+export async function makespans(graphText, { maxWorkers = defaultWorkers(), policy, seed, on_error, mode = 'auto' } = {}) {
   validateWorkers(maxWorkers, 4096);
-  return Array.from(await callCore('makespans', String(graphText), maxWorkers, { policy, seed, on_error }));
+  return Array.from(await callCoreFor(mode, 'makespans', String(graphText), maxWorkers, { policy, seed, on_error }));
 }
 
 /** The makespan distribution over `seeds` simulations (seeds `seed`, `seed`+1, …): a

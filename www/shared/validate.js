@@ -56,7 +56,7 @@ export function engineRequest(m) {
     case ToEngine.run:
       return (isCount(m.id) && isStr(m.text) && optional(m.options, (o) => o === null || isObject(o))) || 'a bad run request';
     case ToEngine.call:
-      return (isCount(m.id) && CORE_CALLS.includes(m.fn) && Array.isArray(m.args)) || 'a bad core call';
+      return (isCount(m.id) && CORE_CALLS.includes(m.fn) && Array.isArray(m.args) && optional(m.calibration, isObject)) || 'a bad core call';
     default:
       return 'an unknown type';
   }

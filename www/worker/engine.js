@@ -58,7 +58,11 @@ async function coreBuild() {
 /**
  * The kernels' cost-model calibration (analysis, simulation and metrics price kernel
  * tasks with it): the one the page measured before (`given`), or a measurement now
- * (100 to 300 ms), before any pool starts, as for the CPU rate.
+ * (100 ms to 1 s). A run engine measures its own build's (the calibration's `setting`:
+ * plain for workers and async, threads for threads), after its pool's warm-up: kernels run
+ * differently in the two builds (the threads build's shared memory makes the `counter`
+ * kernel's loads and stores atomic instructions), and a calibration measured at page load,
+ * in code V8 had not optimised yet, priced `primes` 3.6x too slow.
  */
 function kernelCalibrationFor(pkg, given) {
   if (given) {
@@ -74,16 +78,16 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
     const pkg = await import(PKG.threads);
     await pkg.default();
     const cpuRate = cpuRateFor(pkg, given); // shared by every thread of the pool
-    const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
     const threads = await pkg.startThreadPool(workers);
     state = { mode, workers, pkg };
     const warmUpMs = await warmUp();
+    const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
     return { mode, workers, threads, cpuRate, kernelCalibration, warmUpMs };
   }
   if (mode === 'core') {
     const pkg = await coreBuild();
     const kernelCalibration = kernelCalibrationFor(pkg, givenCal); // the views' analyses use it
-    state = { mode, workers: 0, pkg };
+    state = { mode, workers: 0, pkg, ownCalibration: kernelCalibration };
     performance.mark('fanout-parser-warm-up-start');
     const warmUpMs = warmUpParser();
     performance.mark('fanout-parser-warm-up-end');
@@ -93,12 +97,12 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
   const module = await WebAssembly.compileStreaming(fetch(new URL('fanout_bg.wasm', PKG.plain)));
   await pkg.default({ module_or_path: module });
   const cpuRate = cpuRateFor(pkg, given); // every pool worker gets it
-  const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
   const pool = mode === 'workers'
     ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i, cpuRate)))
     : [];
   state = { mode, workers, pkg, pool, module, cpuRate };
   const warmUpMs = mode === 'workers' ? await warmUp() : 0;
+  const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
   return { mode, workers, cpuRate, kernelCalibration, warmUpMs };
 }
 
@@ -295,6 +299,9 @@ function drive(text, options, progress, executor) {
   const { pkg, workers, mode } = state;
   const engine = new pkg.Engine(text, executor.slots?.(text) ?? workers, progress.start, options); // throws InvalidGraph
   progress.ids = engine.taskIds(); // from the graph just parsed, before the first batch
+  // An autoscaling pool: an executor that starts a real worker at each scale-up
+  // (`startWorker`) has its start-ups measured, asked for → ready, instead of modelled.
+  if (executor.startWorker) engine.measureStarts(executor.startSource);
   return new Promise((resolve, reject) => {
     let over = false;
     let wakeTimer = 0;
@@ -340,6 +347,22 @@ function drive(text, options, progress, executor) {
         });
       }
       executor.flush?.();
+      // The pool's scale-ups and scale-downs of this round: [lane, kind, at, …].
+      const changes = engine.poolChanges();
+      for (let k = 0; k < changes.length; k += 3) {
+        const lane = changes[k];
+        if (changes[k + 1] === 0 && executor.startWorker) {
+          executor.startWorker(lane, (readyAt) => {
+            if (over) return;
+            try {
+              engine.workerReady(lane, readyAt);
+              dispatch();
+            } catch (err) {
+              fail(err);
+            }
+          });
+        } else if (changes[k + 1] === 2) executor.stopWorker?.(lane);
+      }
       if (engine.isDone()) {
         finish(() => resolve(engine.result(mode, executor.counterTotal?.())));
         return;
@@ -396,12 +419,22 @@ function runOnPool(text, options, progress) {
       r.end(done[2], done[3], undefined, done[4]);
     }
   };
+  // Per slot: what to call when the fresh worker a scale-up started says it is ready.
+  const onReady = pool.map(() => null);
+  // Slots whose worker a scale-down stopped: a fresh one takes each after the run.
+  const stopped = new Set();
   const listen = (slot) => {
     const w = pool[slot];
     w.onmessage = ({ data }) => {
       if (!accept(FROM_TASK_WORKER, data, taskWorkerReply)) return;
       if (Array.isArray(data)) for (const done of data) settle(slot, null, done);
-      else if (data.type === FromTaskWorker.ready) watchTaskWorker(w, slot);
+      else if (data.type === FromTaskWorker.ready) {
+        const at = nowAbsMs(); // ready when the engine hears it: it can take work from now
+        watchTaskWorker(w, slot);
+        const ready = onReady[slot];
+        onReady[slot] = null;
+        ready?.(at);
+      }
       else if (data.type === FromTaskWorker.failed) settle(slot, 'failed', undefined, `task worker ${slot} failed (${data.error.name ?? 'Error'}: ${data.error.message}); a fresh worker took its slot`);
     };
     w.onerror = (e) => {
@@ -436,6 +469,23 @@ function runOnPool(text, options, progress) {
       }
     },
     counterTotal: () => [...counters.values()].reduce((a, b) => a + b, 0),
+    // An autoscaling pool's scale-up starts a fresh Web Worker for the lane (the one kept
+    // there between runs is idle: the pool had the lane off) and reports it ready when it
+    // says so, its wasm instance made from the compiled module: the measured start-up.
+    startSource: 'fresh Web Worker',
+    startWorker(slot, ready) {
+      retireTaskWorker(pool[slot]);
+      stopped.delete(slot);
+      onReady[slot] = ready;
+      pool[slot] = spawnTaskWorker(module, slot, cpuRate);
+      listen(slot);
+    },
+    // A scale-down stops the lane's worker (it is idle).
+    stopWorker(slot) {
+      if (inFlight[slot].length) return; // never: the pool stops idle workers only
+      retireTaskWorker(pool[slot]);
+      stopped.add(slot);
+    },
     // A hedge copy that lost: its worker is stopped and replaced, as after a timeout (hedged
     // runs are never pipelined, so it runs nothing else).
     cancel(task, slot) {
@@ -449,7 +499,17 @@ function runOnPool(text, options, progress) {
     if (inFlight[slot].length) settle(slot, 'failed', undefined, `task worker ${slot} died mid-attempt (terminated or crashed); a fresh worker took its slot`);
     else replace(slot);
   };
-  return running.finally(() => { onTaskWorkerDeath = null; });
+  return running.finally(() => {
+    onTaskWorkerDeath = null;
+    // The next run finds every slot with a worker again (fixed pools use them all).
+    for (const slot of stopped) {
+      const fresh = spawnTaskWorker(module, slot, cpuRate);
+      pool[slot] = fresh;
+      fresh.onmessage = ({ data }) => {
+        if (accept(FROM_TASK_WORKER, data, taskWorkerReply) && data.type === FromTaskWorker.ready) watchTaskWorker(fresh, slot);
+      };
+    }
+  });
 }
 
 /** The slots an async run gets: one per task of `text` (1..=4096), so the worker count
@@ -599,7 +659,17 @@ async function handle(data) {
       case ToEngine.call:
         if (!CORE_CALLS.includes(data.fn)) throw new Error(`not a core call: ${data.fn}`);
       {
-        const value = state.pkg[data.fn](...data.args);
+        // A call for a mode whose calibration the page knows (a run engine of that mode's
+        // build measured it) prices kernels with it; this engine's own comes back after.
+        let value;
+        if (data.calibration) {
+          state.pkg.set_kernel_calibration(data.calibration);
+          try {
+            value = state.pkg[data.fn](...data.args);
+          } finally {
+            state.pkg.set_kernel_calibration(state.ownCalibration);
+          }
+        } else value = state.pkg[data.fn](...data.args);
         // Compact answers (typed arrays, see src/wasm/compact.rs) move to the page, not copied.
         postMessage({ type: FromEngine.returned, id: data.id, value }, transferables(value));
       }

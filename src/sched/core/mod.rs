@@ -947,6 +947,32 @@ impl Scheduler {
         self.ready.len() + self.deques.as_ref().map_or(0, Deques::len)
     }
 
+    /// `workers MIN..MAX`: a real executor that starts (or wakes) a real worker at each
+    /// scale-up calls this before the first [`Scheduler::next`]; a start-up then lasts until
+    /// it reports the worker ready with [`Scheduler::worker_ready`], instead of the modelled
+    /// `worker_start`. The decisions stay this scheduler's. No effect on a fixed pool.
+    pub fn measure_worker_starts(&mut self) {
+        if let Some(p) = self.pool.as_mut() {
+            p.measure_starts();
+        }
+    }
+
+    /// A measured start-up is over: `worker` (asked for at a scale-up, see
+    /// [`Scheduler::pool_events`]) is ready at `at` and takes work from then (call
+    /// [`Scheduler::next`] next). Returns false, changing nothing, if it was not starting.
+    pub fn worker_ready(&mut self, worker: usize, at: Micros) -> bool {
+        self.advance(at);
+        let now = self.now;
+        let Some(p) = self.pool.as_mut() else {
+            return false;
+        };
+        if !p.worker_ready(worker, now) {
+            return false;
+        }
+        self.free_workers.push(Reverse(worker as u32));
+        true
+    }
+
     /// `workers MIN..MAX`: every start, ready and stop of a worker so far (empty for a
     /// fixed pool).
     pub fn pool_events(&self) -> &[PoolEvent] {

@@ -97,3 +97,28 @@ fn bad_traces_are_clear_errors_never_panics() {
     assert_eq!(ok.result.tasks[0].id, "a");
     assert_eq!(format!("{:?}", ok.result.tasks[0].status), "Failed");
 }
+
+#[test]
+fn an_imported_trace_keeps_the_graphs_groups_with_measured_spans_and_overlap() {
+    let text = "workers 4\ngroup research workers 2 {\n  a[1..4] : cpu 20ms\n  group inner {\n    b : cpu 5ms after a1\n  }\n}\nreport : cpu 1ms after research\n";
+    let g = parse_dag(text).graph.unwrap();
+    let run = simulate(&g, &SimOptions::default()).unwrap();
+    let trace = to_chrome_trace(&g, &run).to_string();
+    let imp = import_trace(&trace, Some(&g)).unwrap();
+    let got: Vec<_> = imp
+        .result
+        .groups
+        .iter()
+        .map(|x| (x.name.as_str(), x.parent.as_deref(), x.start_ms, x.end_ms, x.peak))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("research", None, Some(0.0), Some(45.0), Some(2)),
+            ("inner", Some("research"), Some(40.0), Some(45.0), None)
+        ]
+    );
+    assert_eq!(run.groups[0].peak, Some(2));
+    // Without a graph there is nothing to group by.
+    assert!(import_trace(&trace, None).unwrap().result.groups.is_empty());
+}

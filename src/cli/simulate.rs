@@ -143,6 +143,19 @@ fn summary(r: &RunResult) -> String {
             p.min, p.max, p.peak, p.worker_seconds, p.fixed_worker_seconds, p.max
         );
     }
+    // Groups: each one's span and, with a cap, the most members that ran at once.
+    for g in &r.groups {
+        let span = match (g.start_ms, g.end_ms) {
+            (Some(a), Some(b)) => format!("{a:.3}..{b:.3} ms"),
+            _ => "never ran".to_string(),
+        };
+        let cap = match (g.workers, g.peak) {
+            (Some(w), Some(p)) => format!(", at most {p} of {w} at once"),
+            _ => String::new(),
+        };
+        let parent = g.parent.as_ref().map_or(String::new(), |p| format!(" (in {p})"));
+        s += &format!("group {}{parent}: {span}{cap}\n", g.name);
+    }
     if let Some(b) = &r.batches {
         let members: usize = b.iter().map(|x| x.members.len()).sum();
         s += &format!(

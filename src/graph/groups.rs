@@ -164,8 +164,7 @@ impl Graph {
         depth
     }
 
-    /// For each group, whether group `g` is it or one of its ancestors: `contains(a, b)`
-    /// says whether group `b` is nested in `a` (or is `a`).
+    /// Whether group `inner` is nested in group `outer` (or is it).
     pub fn group_contains(&self, outer: usize, inner: usize) -> bool {
         self.group_path(inner).contains(&outer)
     }
@@ -175,6 +174,7 @@ impl Graph {
         let mut m: Vec<usize> = (0..self.groups.len())
             .filter(|&h| self.group_contains(g, h))
             .flat_map(|h| self.groups[h].tasks.iter().copied())
+            .filter(|&t| t < self.tasks.len())
             .collect();
         m.sort_unstable();
         m.dedup();

@@ -70,6 +70,15 @@ pub(crate) fn check<'g>(
     diags: &mut Diags,
 ) -> GroupIndex<'g> {
     let n = tasks.len();
+    if groups.is_empty() {
+        // Nothing to check, and no reference can name a group: no per-task work.
+        return GroupIndex {
+            names: FxHashMap::default(),
+            parent: Vec::new(),
+            depth: Vec::new(),
+            inner: Vec::new(),
+        };
+    }
     let mut names: FxHashMap<&str, usize> = FxHashMap::default();
     let mut parent = Vec::with_capacity(groups.len());
     let mut depth: Vec<u32> = Vec::with_capacity(groups.len());

@@ -378,3 +378,59 @@ fn values(graph: &Graph, sched: &Scheduler, own: &[Option<i64>]) -> Vec<Option<V
     }
     values
 }
+
+/// The groups of `graph` for a run known only by its records (an imported trace): each
+/// group's span over its members' attempts and, for a capped group, the most attempts of its
+/// members that overlapped on the measured clock (`peak`; an end at t before a start at t).
+pub fn group_reports_of_records(graph: &Graph, tasks: &[TaskRecord]) -> Vec<super::GroupReport> {
+    if graph.groups.is_empty() {
+        return Vec::new();
+    }
+    let by_id: std::collections::HashMap<&str, &TaskRecord> =
+        tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    graph
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let members = graph.group_members(g);
+            let attempts: Vec<&Attempt> = members
+                .iter()
+                .filter_map(|&m| by_id.get(graph.tasks[m].id.as_str()))
+                .flat_map(|t| &t.attempts)
+                .collect();
+            let start = attempts.iter().map(|a| a.start_ms).reduce(f64::min);
+            let end = attempts.iter().map(|a| a.end_ms).reduce(f64::max);
+            let peak = group.workers.map(|_| {
+                let mut ev: Vec<(f64, i32)> = attempts
+                    .iter()
+                    .flat_map(|a| [(a.start_ms, 1), (a.end_ms, -1)])
+                    .collect();
+                ev.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                let (mut cur, mut most) = (0i32, 0i32);
+                for (_, d) in ev {
+                    cur += d;
+                    most = most.max(cur);
+                }
+                most.max(0) as u32
+            });
+            super::GroupReport {
+                name: group.name.clone(),
+                parent: group
+                    .parent
+                    .and_then(|p| graph.groups.get(p))
+                    .map(|p| p.name.clone()),
+                workers: group.workers,
+                on_error: group.on_error,
+                tasks: group
+                    .tasks
+                    .iter()
+                    .filter_map(|&t| graph.tasks.get(t).map(|t| t.id.clone()))
+                    .collect(),
+                start_ms: start,
+                end_ms: end,
+                peak,
+            }
+        })
+        .collect()
+}

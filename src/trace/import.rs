@@ -312,6 +312,8 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
                 .unwrap_or_else(|| format!("{}/{}", l.0, l.1))
         })
         .collect();
+    // With a graph, its groups, measured: spans and overlaps of the imported attempts.
+    let groups = graph.map_or(Vec::new(), |g| super::build::group_reports_of_records(g, &tasks));
     Ok(Imported {
         result: RunResult {
             mode,
@@ -334,7 +336,7 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
             pool: None,
             breakers: Vec::new(),
             deadlocks: Vec::new(),
-            groups: Vec::new(),
+            groups,
         },
         lanes: lane_names,
         unmatched,

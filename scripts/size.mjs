@@ -5,7 +5,7 @@
 //   - playground, no headers, after one workers-mode run;
 //   - one lazy embed on a docs page of another origin, before it scrolls into view, and
 //     after it has run in workers mode (when dist/fanout-embed.js exists).
-// Budgets (issue 10 §4, the second raised from 400 to 500 KB: see docs/embedding.md): one embed under 15 KB before it is in view, under 500 KB once it has
+// Budgets (issue 10 §4, the second raised from 400 to 560 KB: see docs/embedding.md): one embed under 15 KB before it is in view, under 560 KB once it has
 // run in workers mode. Prints the figures; `--json` prints them as JSON. Builds nothing:
 // run `npm run build` first.
 import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { startServer } from './serve.mjs';
 const DIST = new URL('../dist', import.meta.url).pathname;
 const KB = 1024;
 const BUDGET_BEFORE_VIEW = 15 * KB;
-const BUDGET_AFTER_RUN = 500 * KB;
+const BUDGET_AFTER_RUN = 560 * KB;
 
 const gz = new Map();
 /** The gzipped size of the dist/ file at `rel`. */

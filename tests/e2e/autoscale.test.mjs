@@ -50,10 +50,23 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
       // placement while worker 2 is ready before worker 0 is free (a start-up under about
       // 135 ms); a slower start (a fresh Web Worker beside two busy ones on 2 cores) hands
       // t3 to worker 0 first, and worker 2 takes t4.
+      // Three 300 ms cpu tasks share 2 cores (3 threads, 3 task workers), so the machine,
+      // not the schedule, decides which of them ends first; t4 goes to the first worker
+      // free, as the simulation would send it given those ends. The simulation's placement
+      // is asserted whenever t1 ends first (the usual case on a quiet machine).
       const w2 = real.pool.lanes.find((l) => l.worker === 2);
-      const t1 = real.tasks.find((t) => t.id === 't1');
-      if (mode === 'async' || w2.ready_ms < t1.end_ms) assert.deepEqual(placement(real), placement(sim), 'every attempt on the simulated worker');
-      else assert.deepEqual(placement(real), [['t1', [0]], ['t2', [1]], ['t3', [0]], ['t4', [2]]], `worker 2 ready at ${w2.ready_ms}, after t1 ended at ${t1.end_ms}`);
+      const task = (id) => real.tasks.find((t) => t.id === id);
+      const t1 = task('t1');
+      const firstFree = ['t1', 't2', 't3'].map(task).sort((a, b) => a.end_ms - b.end_ms)[0];
+      if (mode === 'async' || (w2.ready_ms < t1.end_ms && firstFree.id === 't1')) {
+        assert.deepEqual(placement(real), placement(sim), 'every attempt on the simulated worker');
+      } else if (w2.ready_ms >= t1.end_ms) {
+        assert.deepEqual(placement(real), [['t1', [0]], ['t2', [1]], ['t3', [0]], ['t4', [2]]], `worker 2 ready at ${w2.ready_ms}, after t1 ended at ${t1.end_ms}`);
+      } else {
+        assert.deepEqual(placement(real).slice(0, 3), placement(sim).slice(0, 3), 'the first three on the simulated workers');
+        assert.deepEqual(task('t4').attempts.map((a) => a.worker), [firstFree.worker], `t4 on the first worker free (${firstFree.id} ended first, at ${firstFree.end_ms} ms)`);
+        t.diagnostic(`${mode}: the cores reordered the ends: ${firstFree.id} ended first (${firstFree.end_ms.toFixed(1)} ms, t1 at ${t1.end_ms.toFixed(1)} ms); t4 followed it`);
+      }
       for (const t of real.tasks) {
         for (const a of t.attempts) {
           const lane = real.pool.lanes.find((l) => l.worker === a.worker && l.ready_ms <= a.start_ms + 1e-6);

@@ -169,6 +169,9 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
       const kind = mode === 'async' ? 'io' : 'cpu';
       const text = `workers 2\nlimit a 1\nlimit b 1\nt1 : ${kind} 100ms uses a then b\nt2 : ${kind} 100ms uses b then a`;
       const sim = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2 }), text);
+      // The engine first (wasm, CPU and kernel calibration, the pool): the second below is
+      // the deadlocked run's own, not the page's start-up.
+      await page.evaluate((m) => window.fanout.run('w : cpu 1ms', { workers: 2, mode: m }), mode);
       const t0 = Date.now();
       const real = await page.evaluate(([t, m]) => window.fanout.run(t, { workers: 2, mode: m }), [text, mode]);
       const took = Date.now() - t0;

@@ -110,8 +110,14 @@ fn simulate_reports_each_group_with_its_span_and_cap() {
     );
     let (code, out, err) = fanout(&["simulate", &f]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("group research: 0.000..45.000 ms, at most 2 of 2 at once\n"), "{out}");
-    assert!(out.contains("group inner (in research): 40.000..45.000 ms\n"), "{out}");
+    assert!(
+        out.contains("group research: 0.000..45.000 ms, at most 2 of 2 at once\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("group inner (in research): 40.000..45.000 ms\n"),
+        "{out}"
+    );
     let (_, json, _) = fanout(&["simulate", &f, "--json"]);
     let j: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(j["groups"][0]["peak"], 2);

@@ -109,7 +109,15 @@ fn an_imported_trace_keeps_the_graphs_groups_with_measured_spans_and_overlap() {
         .result
         .groups
         .iter()
-        .map(|x| (x.name.as_str(), x.parent.as_deref(), x.start_ms, x.end_ms, x.peak))
+        .map(|x| {
+            (
+                x.name.as_str(),
+                x.parent.as_deref(),
+                x.start_ms,
+                x.end_ms,
+                x.peak,
+            )
+        })
         .collect();
     assert_eq!(
         got,

@@ -153,7 +153,10 @@ fn summary(r: &RunResult) -> String {
             (Some(w), Some(p)) => format!(", at most {p} of {w} at once"),
             _ => String::new(),
         };
-        let parent = g.parent.as_ref().map_or(String::new(), |p| format!(" (in {p})"));
+        let parent = g
+            .parent
+            .as_ref()
+            .map_or(String::new(), |p| format!(" (in {p})"));
         s += &format!("group {}{parent}: {span}{cap}\n", g.name);
     }
     if let Some(b) = &r.batches {

@@ -63,137 +63,24 @@ pub fn parse_dag(text: &str) -> Parsed {
     super::parse(text, super::Format::Dag)
 }
 
-/// Reads `.dag` text into a raw graph for [`build`]. Big texts are read in chunks of lines
-/// on several threads (see [`read_chunked`]); the result is the same as one pass.
-pub(crate) fn parse(text: &str, diags: Diags) -> Parsed {
-    let threads = if text.len() >= CHUNKED_ABOVE_BYTES {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_PARSE_THREADS))
-    } else {
-        1
-    };
-    let (raw, diags) = read_chunked(text, diags, threads);
-    build(raw, diags)
-}
-
-/// Below this many bytes a text is read in one pass: a thread costs more than it saves.
-const CHUNKED_ABOVE_BYTES: usize = 1 << 20;
-/// Threads that read one text at most.
-const MAX_PARSE_THREADS: usize = 4;
-
-/// Reads `text` in `chunks` runs of whole lines, each on its own thread (`chunks` <= 1, or a
-/// platform without threads: one pass), and joins them. Lines are independent but for the
-/// declarations, the diagnostics' cap and the graph-wide limits, so the join is taken only
-/// when every chunk after the first read tasks alone, with no diagnostic, and the totals
-/// stay under the limits; otherwise the text is read again in one pass. Either way the
-/// raw graph and the diagnostics are exactly those of one pass (a property test checks it).
-pub(crate) fn read_chunked<'a>(
-    text: &'a str,
-    diags: Diags,
-    chunks: usize,
-) -> (RawGraph<'a>, Diags) {
-    // (Only from a clean start: the chunks' own diagnostics are then the whole list.)
-    if chunks > 1 && diags.is_empty() && cfg!(not(target_family = "wasm")) {
-        if let Some(joined) = read_in_parallel(text, chunks) {
-            return joined;
-        }
-    }
-    let mut diags = diags;
+/// Reads `.dag` text into a raw graph for [`build`].
+///
+/// (One thread: reading runs of lines on two threads and joining them was tried, and on a
+/// 2-core machine it made `fanout check` of a 100,000-task graph slower, 0.17 s against
+/// 0.12 s median: the second thread's fresh allocations cost more in page faults than the
+/// parse it took over.)
+pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     let mut raw = RawGraph::default();
     // About one task per line: sized once instead of grown (and copied) 17 times.
     raw.tasks
         .reserve((memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1).min(MAX_TASKS));
     read_lines(text, 1, &mut raw, &mut diags);
-    (raw, diags)
-}
-
-/// The parallel half of [`read_chunked`]: `None` when the chunks cannot simply be joined.
-fn read_in_parallel<'a>(text: &'a str, chunks: usize) -> Option<(RawGraph<'a>, Diags)> {
-    // Cut after a newline near each 1/chunks of the text, and count the lines before each cut.
-    let bytes = text.as_bytes();
-    let mut cuts = vec![0usize];
-    for k in 1..chunks {
-        let at = (bytes.len() * k / chunks).max(*cuts.last()?);
-        match memchr::memchr(b'\n', &bytes[at..]) {
-            Some(i) if at + i + 1 < bytes.len() => cuts.push(at + i + 1),
-            _ => break,
-        }
-    }
-    cuts.push(bytes.len());
-    cuts.dedup();
-    if cuts.len() < 3 {
-        return None;
-    }
-    let parts: Vec<(&str, u32)> = {
-        let mut line = 1u64;
-        let mut parts = Vec::new();
-        for w in cuts.windows(2) {
-            let part = &text[w[0]..w[1]];
-            parts.push((part, u32::try_from(line).ok()?));
-            line += memchr::memchr_iter(b'\n', part.as_bytes()).count() as u64;
-        }
-        parts
-    };
-    let read = |(part, first_line): (&'a str, u32)| {
-        let mut raw = RawGraph::default();
-        raw.tasks
-            .reserve(memchr::memchr_iter(b'\n', part.as_bytes()).count() + 1);
-        let mut diags = Diags::default();
-        let open = read_lines(part, first_line, &mut raw, &mut diags);
-        (raw, diags, open)
-    };
-    let mut results = std::thread::scope(|scope| {
-        let handles: Vec<_> = parts[1..]
-            .iter()
-            .map(|&p| scope.spawn(move || read(p)))
-            .collect();
-        let first = read(parts[0]);
-        let rest: Option<Vec<_>> = handles.into_iter().map(|h| h.join().ok()).collect();
-        rest.map(|mut rest| {
-            rest.insert(0, first);
-            rest
-        })
-    })?
-    .into_iter();
-    let (mut raw, diags, open) = results.next()?;
-    if diags.is_full() || open > 0 {
-        return None;
-    }
-    let empty = crate::graph::Declarations::default();
-    for (part, part_diags, _) in results {
-        // (A group in a later chunk, or one the first leaves open, would need the lines
-        // before it: an unclosed group is diagnosed, so the first chunk's diagnostics say so.)
-        let simple = part_diags.is_empty()
-            && part.groups.is_empty()
-            && part.decls == empty
-            && part.decl_locs.is_empty()
-            && part.limit_locs.is_empty()
-            && part.rate_locs.is_empty();
-        let copies = raw.range_dep_copies.saturating_add(part.range_dep_copies);
-        if !simple || raw.tasks.len() + part.tasks.len() > MAX_TASKS || copies > MAX_EDGES as u64 {
-            return None;
-        }
-        let offset = raw.tasks.len();
-        for (base, members) in part.ranges {
-            raw.ranges
-                .entry(base)
-                .or_default()
-                .extend(members.into_iter().map(|i| i + offset));
-        }
-        raw.tasks.extend(part.tasks);
-        raw.range_dep_copies = copies;
-    }
-    Some((raw, diags))
+    build(raw, diags)
 }
 
 /// Reads the lines of `text`, the first of them line `first_line` of the source, into `raw`.
-/// Stops when the diagnostics are full. Returns how many groups were left open (each
-/// diagnosed).
-fn read_lines<'a>(
-    text: &'a str,
-    first_line: u32,
-    raw: &mut RawGraph<'a>,
-    diags: &mut Diags,
-) -> usize {
+/// Stops when the diagnostics are full. A group left open is diagnosed.
+fn read_lines<'a>(text: &'a str, first_line: u32, raw: &mut RawGraph<'a>, diags: &mut Diags) {
     let mut toks = Vec::new();
     // The groups open at this line, innermost last: (index into `raw.groups`, or
     // `usize::MAX` for one not recorded, and where its `{` is).
@@ -249,7 +136,6 @@ fn read_lines<'a>(
             format!("{what} is not closed: its `{{` on line {} has no matching `}}`; add a line `}}` after its last task", at.span().line),
         );
     }
-    open.len()
 }
 
 /// A task known only by its id so far (its work is filled in when the line parses).
@@ -1130,102 +1016,5 @@ fn example(option: &str) -> &'static str {
         "priority" => "priority 5",
         "uses" => "uses db",
         _ => "reduce sum",
-    }
-}
-
-#[cfg(test)]
-mod chunked_tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// Lines of every sort: tasks, ranges, references across the text, declarations, blank
-    /// lines, comments, CRLF endings and errors (lexing, parsing, unknown names).
-    fn line() -> impl Strategy<Value = String> {
-        let id = (0u8..12).prop_map(|i| format!("t{i}"));
-        prop_oneof![
-            6 => (id.clone(), 0u32..50, proptest::option::of(id.clone()))
-                .prop_map(|(i, d, a)| match a {
-                    Some(a) => format!("{i} : cpu {d}ms after {a}"),
-                    None => format!("{i} : io {d}ms"),
-                }),
-            2 => (0u8..4, 1u8..4).prop_map(|(b, n)| format!("r{b}[1..{n}] : cpu 1ms")),
-            2 => (0u8..4).prop_map(|b| format!("sink{b} : cpu 1ms after r{b}[*]")),
-            1 => Just("workers 3".to_string()),
-            1 => Just("limit db 2".to_string()),
-            1 => Just(String::new()),
-            1 => Just("# a comment".to_string()),
-            1 => Just("x \"open string : cpu 1".to_string()),
-            1 => Just("y : cpu 5parsecs".to_string()),
-            1 => Just("z : cpu 1ms after nowhere".to_string()),
-            1 => (0u8..3).prop_map(|g| format!("group g{g} workers 2 {{")),
-            1 => Just("}".to_string()),
-            1 => (0u8..3).prop_map(|g| format!("after_g{g} : cpu 1ms after g{g}")),
-        ]
-    }
-
-    fn text() -> impl Strategy<Value = String> {
-        (
-            proptest::collection::vec(line(), 0..60),
-            any::<bool>(),
-            any::<bool>(),
-        )
-            .prop_map(|(lines, crlf, final_newline)| {
-                let mut t = lines.join(if crlf { "\r\n" } else { "\n" });
-                if final_newline {
-                    t.push('\n');
-                }
-                t
-            })
-    }
-
-    fn read(text: &str, chunks: usize) -> String {
-        let (raw, diags) = read_chunked(text, Diags::default(), chunks);
-        let mut ranges: Vec<_> = raw.ranges.iter().collect();
-        ranges.sort();
-        format!(
-            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{:?}",
-            raw.tasks,
-            raw.decls,
-            raw.decl_locs,
-            ranges,
-            raw.groups,
-            raw.range_dep_copies,
-            diags.into_vec()
-        )
-    }
-
-    proptest! {
-        /// Reading in chunks on threads gives what one pass gives, whatever the text.
-        #[test]
-        fn chunks_read_as_one_pass(text in text(), chunks in 2usize..6) {
-            prop_assert_eq!(read(&text, chunks), read(&text, 1));
-        }
-    }
-
-    #[test]
-    fn a_clean_big_text_is_joined_from_chunks_with_its_line_numbers() {
-        let text: String = (0..2000)
-            .map(|i| {
-                format!(
-                    "t{i} : cpu 1ms{}\n",
-                    if i > 0 {
-                        format!(" after t{}", i - 1)
-                    } else {
-                        String::new()
-                    }
-                )
-            })
-            .collect();
-        assert!(
-            read_in_parallel(&text, 3).is_some(),
-            "a text of tasks alone joins"
-        );
-        assert_eq!(read(&text, 3), read(&text, 1));
-        let (raw, _) = read_chunked(&text, Diags::default(), 3);
-        assert_eq!(raw.tasks[1999].loc, Loc::text(2000, 1, 6));
-        // A declaration after the first chunk: read again in one pass, same result.
-        let late = format!("{text}workers 2\n");
-        assert!(read_in_parallel(&late, 3).is_none());
-        assert_eq!(read(&late, 3), read(&late, 1));
     }
 }

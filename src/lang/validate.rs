@@ -226,11 +226,6 @@ impl Diags {
         self.full
     }
 
-    /// Whether nothing was diagnosed.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
     pub(crate) fn into_vec(self) -> Vec<Diagnostic> {
         self.list
     }

@@ -313,7 +313,9 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
         })
         .collect();
     // With a graph, its groups, measured: spans and overlaps of the imported attempts.
-    let groups = graph.map_or(Vec::new(), |g| super::build::group_reports_of_records(g, &tasks));
+    let groups = graph.map_or(Vec::new(), |g| {
+        super::build::group_reports_of_records(g, &tasks)
+    });
     Ok(Imported {
         result: RunResult {
             mode,

@@ -48,21 +48,12 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         Some(at) => {
             w.extend_from_slice(&text.as_bytes()[..at]);
             w.extend_from_slice(b"\n  \"tasks\": [");
-            let threads = if result.tasks.len() >= PARALLEL_ABOVE_TASKS {
-                std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-            } else {
-                1
-            };
-            if threads > 1 && cfg!(not(target_family = "wasm")) {
-                records_in_parallel(&result.tasks, threads, &mut w, &mut out)?;
-            } else {
-                for (k, t) in result.tasks.iter().enumerate() {
-                    w.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
-                    task(&mut w, t)?;
-                    if w.len() >= CHUNK {
-                        out.write_all(&w)?;
-                        w.clear();
-                    }
+            for (k, t) in result.tasks.iter().enumerate() {
+                w.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
+                task(&mut w, t)?;
+                if w.len() >= CHUNK {
+                    out.write_all(&w)?;
+                    w.clear();
                 }
             }
             w.extend_from_slice(b"\n  ]");
@@ -73,64 +64,6 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
     w.extend_from_slice(b"\n");
     out.write_all(&w)?;
     out.flush()
-}
-
-/// From this many task records on, they are formatted on several threads.
-const PARALLEL_ABOVE_TASKS: usize = 20_000;
-/// Threads that format records at most.
-const MAX_THREADS: usize = 4;
-/// Records per block: a thread formats one block (about 800 KiB of text) at a time.
-const BLOCK: usize = 2048;
-
-/// Writes every record of `tasks` (with the separators [`write_json`] puts between them)
-/// to `out`, after what `w` holds: in rounds of `threads` blocks, one block per thread,
-/// each round written in order once all its blocks are formatted. The text is the same as
-/// one thread's; at most one round (a few MB) is held at a time.
-fn records_in_parallel(
-    tasks: &[TaskRecord],
-    threads: usize,
-    w: &mut Vec<u8>,
-    out: &mut impl Write,
-) -> io::Result<()> {
-    let block = |buf: &mut Vec<u8>, from: usize| -> io::Result<()> {
-        let to = (from + BLOCK).min(tasks.len());
-        for (k, t) in tasks[from..to].iter().enumerate() {
-            buf.extend_from_slice(if from + k == 0 { b"\n" } else { b",\n" });
-            task(buf, t)?;
-        }
-        Ok(())
-    };
-    let mut others: Vec<Vec<u8>> = vec![Vec::new(); threads - 1];
-    for round in (0..tasks.len()).step_by(BLOCK * threads) {
-        std::thread::scope(|scope| -> io::Result<()> {
-            let handles: Vec<_> = others
-                .iter_mut()
-                .enumerate()
-                .map(|(k, buf)| {
-                    let from = round + (k + 1) * BLOCK;
-                    scope.spawn(move || {
-                        buf.clear();
-                        if from < tasks.len() {
-                            block(buf, from)?;
-                        }
-                        Ok::<(), io::Error>(())
-                    })
-                })
-                .collect();
-            block(w, round)?;
-            for h in handles {
-                h.join()
-                    .map_err(|_| io::Error::other("a JSON formatting thread panicked"))??;
-            }
-            Ok(())
-        })?;
-        out.write_all(w)?;
-        w.clear();
-        for buf in &others {
-            out.write_all(buf)?;
-        }
-    }
-    Ok(())
 }
 
 /// One task record at depth 2 (its fields at depth 3), as serde's pretty printer would.
@@ -315,46 +248,6 @@ mod tests {
         let mut out = Vec::new();
         float(&mut out, v).unwrap();
         String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn records_on_threads_are_the_text_of_one_thread() {
-        use crate::trace::{Attempt, TaskRecord};
-        let record = |i: usize| TaskRecord {
-            id: format!("t{i}"),
-            worker: i % 7,
-            start_ms: i as f64 / 1000.0,
-            end_ms: (i + 5) as f64 / 1000.0,
-            attempts: vec![Attempt {
-                worker: i % 7,
-                start_ms: i as f64 / 1000.0,
-                end_ms: (i + 5) as f64 / 1000.0,
-                duration_ms: 0.005,
-                status: Status::Ok,
-                reason: None,
-            }],
-            status: Status::Ok,
-            ready_ms: Some(0.0),
-            unblocked_ms: None,
-            value: Some(Value::Int(i as i64)),
-        };
-        // Around the block and round edges: a partial last block, a partial last round.
-        for n in [1, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 17, 8 * BLOCK] {
-            let tasks: Vec<TaskRecord> = (0..n).map(record).collect();
-            let mut one = Vec::new();
-            for (k, t) in tasks.iter().enumerate() {
-                one.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
-                task(&mut one, t).unwrap();
-            }
-            for threads in [2, 3, 4] {
-                let (mut w, mut out) = (b"head".to_vec(), Vec::new());
-                records_in_parallel(&tasks, threads, &mut w, &mut out).unwrap();
-                out.extend_from_slice(&w);
-                let mut expected = b"head".to_vec();
-                expected.extend_from_slice(&one);
-                assert!(out == expected, "{n} records on {threads} threads");
-            }
-        }
     }
 
     #[test]

@@ -205,7 +205,12 @@ describe('height and theme', () => {
     await page.locator('#auto').screenshot({ path: join(ARTIFACTS, 'embed-theme-auto-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await auto.waitForFunction(() => document.documentElement.dataset.theme === 'light');
-    assert.ok(lum((await bg(auto)).bg) > 200);
+    // The background follows the theme a frame or a transition later: wait for it, then check.
+    await auto.waitForFunction(() => {
+      const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+      return (r + g + b) / 3 > 200;
+    }, null, { timeout: 5_000 }).catch(() => {});
+    assert.ok(lum((await bg(auto)).bg) > 200, `light background, got ${(await bg(auto)).bg}`);
     assert.equal((await bg(dark)).theme, 'dark', 'theme="dark" stays dark');
     await page.waitForTimeout(300);
     await page.locator('#auto').screenshot({ path: join(ARTIFACTS, 'embed-theme-auto-light.png') });

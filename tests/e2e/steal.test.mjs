@@ -10,13 +10,13 @@ import { setGraph, usePlayground } from './ui-helpers.mjs';
 /** The worked example of docs/scheduler.md, scaled so that 20 ms separate every decision
  *  (b ends at 60 while c3 ends at 80): w1 steals c1 from w0 at 60. `kind` is cpu or io (async
  *  mode runs cpu tasks on one event loop, so it is given io tasks, which still hold a worker). */
-const example = (kind) => `policy work-stealing
+const example = (kind, scale = 1) => `policy work-stealing
 workers 2
-a : ${kind} 40ms
-b : ${kind} 60ms
-c1 : ${kind} 40ms after a
-c2 : ${kind} 40ms after a
-c3 : ${kind} 40ms after a
+a : ${kind} ${40 * scale}ms
+b : ${kind} ${60 * scale}ms
+c1 : ${kind} ${40 * scale}ms after a
+c2 : ${kind} ${40 * scale}ms after a
+c3 : ${kind} ${40 * scale}ms after a
 `;
 
 const placement = (r) => r.tasks.map((t) => [t.id, t.attempts.map((a) => a.worker)]);
@@ -28,7 +28,10 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
     usePage((p) => { page = p; }, { isolation });
 
     test('a real run agrees with its simulation attempt for attempt, steal for steal', async (t) => {
-      const text = example(mode === 'async' ? 'io' : 'cpu');
+      // Twice the documented lengths: 40 ms between decisions, so that a clean CI copy's
+      // tasks, stretched by a fifth on its 2 cores (a Chromium beside the two workers), keep
+      // their order.
+      const text = example(mode === 'async' ? 'io' : 'cpu', 2);
       // async mode runs every ready task at once: one slot per task (5), whatever the graph's
       // `workers`; its simulation is the one on 5 workers.
       const sim = await page.evaluate(([x, w]) => window.fanout.simulate(x, w ? { workers: w } : {}), [text, mode === 'async' ? 5 : 0]);

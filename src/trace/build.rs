@@ -233,6 +233,11 @@ fn pool_report(sched: &Scheduler, makespan: Micros) -> Option<super::PoolReport>
                 });
                 on += 1;
             }
+            // A lane stopped at (or after) the run's last end is the pool shutting down
+            // with the run, not a scale-down: whether a scale-down timer due at that very
+            // instant fires before the run is over is an accident of event order (the
+            // simulator fired it, a driven real run did not), so neither records it.
+            PoolEventKind::Stop if e.at_us >= makespan => {}
             PoolEventKind::Stop => {
                 if let Some(i) = open[w].take() {
                     lanes[i].stop_ms = Some(ms(e.at_us));

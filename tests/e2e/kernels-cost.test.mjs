@@ -28,7 +28,7 @@ describe('kernel cost model in the playground', () => {
   usePlayground((p) => { page = p; });
 
   // Issue 17's figures for this graph on 2 workers (a shown speedup above 1.5, the simulation
-  // within 25 % of the real run) are asserted on the best of nine runs: its eight parts take
+  // within 25 % of the real run) are asserted on the best of fifteen runs: its eight parts take
   // about half a millisecond each, and other programs on a 2-core machine only ever make a
   // run slower, by tens of percent for one delayed wake-up. Quiet machine: 2.23× shown,
   // simulated 2.63 against real 2.35 ms. `npm run bench` (scripts/bench-kernels.mjs) prints
@@ -43,9 +43,12 @@ describe('kernel cost model in the playground', () => {
     await run(page);
     let result = await run(page);
     let best = { makespan: result.makespan_ms, shown: await shownMetrics(page) };
-    // Best of nine: parts of 0.7 ms on a shared 2-core machine (a Chromium, a test runner
-    // and the two pool threads) are at the mercy of any other thread for a millisecond.
-    for (let k = 0; k < 8; k++) {
+    // Best of fifteen, after the previous test file's browser has had time to go: parts of
+    // 0.7 ms on a shared 2-core machine (a Chromium, a test runner and the two pool threads)
+    // are at the mercy of any other thread for a millisecond; in a full suite run the best
+    // of nine once came out at 1.23x while the same test alone gives 1.6-1.9x.
+    await page.waitForTimeout(2000);
+    for (let k = 0; k < 14; k++) {
       const r = await run(page);
       if (r.makespan_ms < best.makespan) best = { makespan: r.makespan_ms, shown: await shownMetrics(page) };
       result = r;
@@ -73,7 +76,7 @@ describe('kernel cost model in the playground', () => {
     assert.doesNotMatch(sentences, /slower|slowdown/i);
     const sim = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2 }), GRAPH);
     assert.deepEqual(sim.kernel_calibration, result.kernel_calibration, 'the simulation priced the kernels with the same calibration');
-    console.log(`simulated ${sim.makespan_ms} ms against real ${result.makespan_ms} ms (best of nine ${best.makespan} ms, shown speedup ${best.shown.speedup.value})`);
+    console.log(`simulated ${sim.makespan_ms} ms against real ${result.makespan_ms} ms (best of fifteen ${best.makespan} ms, shown speedup ${best.shown.speedup.value})`);
     const bestSpeedup = Number(best.shown.speedup.value.replace('×', ''));
     assert.ok(bestSpeedup > 1.5, `the results panel shows ${best.shown.speedup.value} at best on 2 workers (issue 17: above 1.5)`);
     assert.ok(Math.abs(sim.makespan_ms - best.makespan) <= 0.25 * best.makespan,

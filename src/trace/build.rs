@@ -182,24 +182,45 @@ fn group_reports(graph: &Graph, sched: &Scheduler) -> Vec<super::GroupReport> {
         .groups
         .iter()
         .enumerate()
-        .map(|(g, group)| super::GroupReport {
-            name: group.name.clone(),
-            parent: group
-                .parent
-                .and_then(|p| graph.groups.get(p))
-                .map(|p| p.name.clone()),
-            workers: group.workers,
-            on_error: group.on_error,
-            tasks: group
-                .tasks
-                .iter()
-                .filter_map(|&t| graph.tasks.get(t).map(|t| t.id.clone()))
-                .collect(),
-            start_ms: span[g].map(|s| ms(s.0)),
-            end_ms: span[g].map(|s| ms(s.1)),
-            peak: peaks.iter().find(|(h, _)| *h == g).map(|(_, p)| *p),
+        .map(|(g, group)| {
+            let peak = peaks.iter().find(|(h, _)| *h == g).map(|(_, p)| *p);
+            group_report(
+                graph,
+                group,
+                span[g].map(|s| ms(s.0)),
+                span[g].map(|s| ms(s.1)),
+                peak,
+            )
         })
         .collect()
+}
+
+/// One group's report: its place in the tree and its members from `graph`, its span and
+/// peak as given.
+fn group_report(
+    graph: &Graph,
+    group: &crate::graph::Group,
+    start_ms: Option<f64>,
+    end_ms: Option<f64>,
+    peak: Option<u32>,
+) -> super::GroupReport {
+    super::GroupReport {
+        name: group.name.clone(),
+        parent: group
+            .parent
+            .and_then(|p| graph.groups.get(p))
+            .map(|p| p.name.clone()),
+        workers: group.workers,
+        on_error: group.on_error,
+        tasks: group
+            .tasks
+            .iter()
+            .filter_map(|&t| graph.tasks.get(t).map(|t| t.id.clone()))
+            .collect(),
+        start_ms,
+        end_ms,
+        peak,
+    }
 }
 
 /// An autoscaling pool's lanes and cost, `None` for a fixed pool.
@@ -419,23 +440,7 @@ pub fn group_reports_of_records(graph: &Graph, tasks: &[TaskRecord]) -> Vec<supe
                 }
                 most.max(0) as u32
             });
-            super::GroupReport {
-                name: group.name.clone(),
-                parent: group
-                    .parent
-                    .and_then(|p| graph.groups.get(p))
-                    .map(|p| p.name.clone()),
-                workers: group.workers,
-                on_error: group.on_error,
-                tasks: group
-                    .tasks
-                    .iter()
-                    .filter_map(|&t| graph.tasks.get(t).map(|t| t.id.clone()))
-                    .collect(),
-                start_ms: start,
-                end_ms: end,
-                peak,
-            }
+            group_report(graph, group, start, end, peak)
         })
         .collect()
 }

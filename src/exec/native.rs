@@ -143,6 +143,14 @@ fn run_body(
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<i64>, String> {
     match work {
+        // Cut at its timeout: it runs until the clock reaches the timeout.
+        Work::Cpu { duration_us } if run_us < *duration_us => {
+            let until = Instant::now() + Duration::from_micros(run_us);
+            std::hint::black_box(crate::work::burn_cpu_until(cpu_rate(), || {
+                Instant::now() >= until
+            }));
+            Ok(None)
+        }
         Work::Cpu { duration_us } => {
             let measured = run_us == *duration_us && run_us >= MIN_MEASURED_US;
             let before = if measured { thread_cpu_us() } else { None };

@@ -238,6 +238,12 @@ fn run_body(
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<i64>, String> {
     match work {
+        // Cut at its timeout: it runs until the clock reaches the timeout.
+        Work::Cpu { duration_us } if run_us < *duration_us => {
+            let until = now_abs_ms() + run_us as f64 / 1000.0;
+            std::hint::black_box(crate::work::burn_cpu_until(rate, || now_abs_ms() >= until));
+            Ok(None)
+        }
         Work::Cpu { .. } => {
             std::hint::black_box(crate::work::burn_cpu(run_us, rate));
             Ok(None)

@@ -103,6 +103,21 @@ pub fn burn_cpu(duration_us: u64, rate: CpuRate) -> u64 {
     std::hint::black_box(spin(rate.units_for(duration_us)))
 }
 
+/// Burns CPU in slices of about 200 µs of work at `rate` until `past_deadline()` says the
+/// wall clock has reached the deadline; returns the chain's value.
+///
+/// For an attempt cut at its timeout: a timeout is a wall-clock limit, so the attempt must
+/// run until the clock says so, whatever the calibrated rate (a rate measured a little fast
+/// would otherwise end a "runaway" task before its timeout).
+pub fn burn_cpu_until(rate: CpuRate, past_deadline: impl Fn() -> bool) -> u64 {
+    let slice = rate.units_for(200).max(1);
+    let mut x = 0u64;
+    while !past_deadline() {
+        x ^= std::hint::black_box(spin(slice));
+    }
+    x
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +157,23 @@ mod tests {
         // The same units give the same value: the work is deterministic.
         assert_eq!(spin(1000), spin(1000));
         assert_ne!(spin(1000), spin(1001));
+    }
+
+    #[test]
+    fn a_cut_attempt_runs_to_its_deadline_whatever_the_rate() {
+        // A rate measured five times too slow: fixed work would end at a fifth of the time.
+        let real = calibrate(clock());
+        let slow = CpuRate {
+            units_per_us: real.units_per_us / 5.0,
+        };
+        let now = clock();
+        let until = now() + 30.0;
+        burn_cpu_until(slow, || now() >= until);
+        let took = now() - (until - 30.0);
+        assert!(
+            took >= 30.0,
+            "stopped at {took} ms, before its 30 ms deadline"
+        );
+        assert!(took < 2_000.0, "30 ms to the deadline took {took} ms");
     }
 }

@@ -145,10 +145,9 @@ fn run_body(
     match work {
         // Cut at its timeout: it runs until the clock reaches the timeout.
         Work::Cpu { duration_us } if run_us < *duration_us => {
-            let until = Instant::now() + Duration::from_micros(run_us);
-            std::hint::black_box(crate::work::burn_cpu_until(cpu_rate(), || {
-                Instant::now() >= until
-            }));
+            let t0 = Instant::now();
+            let now_ms = || t0.elapsed().as_secs_f64() * 1000.0;
+            std::hint::black_box(crate::work::burn_cpu_for(run_us, cpu_rate(), now_ms));
             Ok(None)
         }
         Work::Cpu { duration_us } => {

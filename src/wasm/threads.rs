@@ -240,8 +240,7 @@ fn run_body(
     match work {
         // Cut at its timeout: it runs until the clock reaches the timeout.
         Work::Cpu { duration_us } if run_us < *duration_us => {
-            let until = now_abs_ms() + run_us as f64 / 1000.0;
-            std::hint::black_box(crate::work::burn_cpu_until(rate, || now_abs_ms() >= until));
+            std::hint::black_box(crate::work::burn_cpu_for(run_us, rate, now_abs_ms));
             Ok(None)
         }
         Work::Cpu { .. } => {

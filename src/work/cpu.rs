@@ -103,16 +103,18 @@ pub fn burn_cpu(duration_us: u64, rate: CpuRate) -> u64 {
     std::hint::black_box(spin(rate.units_for(duration_us)))
 }
 
-/// Burns CPU in slices of about 200 µs of work at `rate` until `past_deadline()` says the
-/// wall clock has reached the deadline; returns the chain's value.
+/// Burns CPU for `duration_us` on the clock `now_ms` (milliseconds, as [`calibrate`]
+/// takes), in slices of about 200 µs of work at `rate`; returns the chain's value.
 ///
-/// For an attempt cut at its timeout: a timeout is a wall-clock limit, so the attempt must
-/// run until the clock says so, whatever the calibrated rate (a rate measured a little fast
-/// would otherwise end a "runaway" task before its timeout).
-pub fn burn_cpu_until(rate: CpuRate, past_deadline: impl Fn() -> bool) -> u64 {
+/// For an attempt cut at its timeout: a timeout is a limit on the clock, so the attempt runs
+/// until the clock reaches it, whatever the rate (fixed work at a rate measured low, on a
+/// loaded machine, would end a runaway task before its timeout). It stops at most a slice
+/// late.
+pub fn burn_cpu_for(duration_us: u64, rate: CpuRate, now_ms: impl Fn() -> f64) -> u64 {
+    let until = now_ms() + duration_us as f64 / 1000.0;
     let slice = rate.units_for(200).max(1);
     let mut x = 0u64;
-    while !past_deadline() {
+    while now_ms() < until {
         x ^= std::hint::black_box(spin(slice));
     }
     x
@@ -167,9 +169,9 @@ mod tests {
             units_per_us: real.units_per_us / 5.0,
         };
         let now = clock();
-        let until = now() + 30.0;
-        burn_cpu_until(slow, || now() >= until);
-        let took = now() - (until - 30.0);
+        let began = now();
+        burn_cpu_for(30_000, slow, &now);
+        let took = now() - began;
         assert!(
             took >= 30.0,
             "stopped at {took} ms, before its 30 ms deadline"

@@ -3,4 +3,4 @@
 mod cpu;
 pub mod kernels;
 
-pub use cpu::{burn_cpu, burn_cpu_until, calibrate, spin, CpuRate};
+pub use cpu::{burn_cpu, burn_cpu_for, calibrate, spin, CpuRate};

@@ -37,6 +37,7 @@ fn main() {
                 policy: Some(p),
                 seed: Some(seed),
                 on_error: None,
+                ..Default::default()
             },
         )
         .unwrap()

@@ -157,7 +157,7 @@ proptest! {
 
     #[test]
     fn batching_invariants(g in dag(40), workers in 1usize..5, policy in policy(), seed in any::<u64>()) {
-        let opts = SimOptions { workers: Some(workers), policy: Some(policy), seed: Some(seed), on_error: Some(OnError::Continue) };
+        let opts = SimOptions { workers: Some(workers), policy: Some(policy), seed: Some(seed), on_error: Some(OnError::Continue), ..Default::default() };
         let r = simulate(&g, &opts).unwrap();
         for (i, t) in r.tasks.iter().enumerate() {
             prop_assert_eq!(t.attempts.len(), 1 + g.tasks[i].options.fail_attempts as usize, "{}", &t.id);

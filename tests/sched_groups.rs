@@ -281,6 +281,7 @@ fn opts(c: &Case) -> SimOptions {
         policy: Some(c.policy),
         seed: Some(c.seed),
         on_error: Some(c.on_error),
+        ..Default::default()
     }
 }
 

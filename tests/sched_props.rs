@@ -123,6 +123,7 @@ fn run(c: &Case) -> RunResult {
         policy: Some(c.policy),
         seed: Some(c.seed),
         on_error: Some(c.on_error),
+        ..Default::default()
     };
     simulate(&c.graph, &opts).unwrap()
 }
@@ -240,7 +241,7 @@ proptest! {
     #[test]
     fn real_driver_matches_the_simulator(c in case(true)) {
         let sim = run(&c);
-        let opts = SimOptions { workers: Some(c.workers), policy: Some(c.policy), seed: Some(c.seed), on_error: Some(c.on_error) };
+        let opts = SimOptions { workers: Some(c.workers), policy: Some(c.policy), seed: Some(c.seed), on_error: Some(c.on_error), ..Default::default() };
         let real = drive_with_virtual_clock(&c.graph, opts.config(&c.graph), 5_000.25);
         for (x, y) in sim.tasks.iter().zip(&real.tasks) {
             prop_assert_eq!(x.status, y.status);

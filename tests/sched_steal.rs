@@ -158,7 +158,7 @@ proptest! {
     fn work_stealing_invariants(g in dag(40), workers in 1usize..6, seed in any::<u64>(), cost in 0u64..300) {
         let mut g = g;
         g.decls.steal_cost_us = Some(cost);
-        let opts = SimOptions { workers: Some(workers), policy: Some(Policy::WorkStealing), seed: Some(seed), on_error: None };
+        let opts = SimOptions { workers: Some(workers), policy: Some(Policy::WorkStealing), seed: Some(seed), on_error: None, ..Default::default() };
         let r = simulate(&g, &opts).unwrap();
         for (i, t) in r.tasks.iter().enumerate() {
             let planned = 1 + g.tasks[i].options.fail_attempts as usize;

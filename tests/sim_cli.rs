@@ -123,3 +123,24 @@ fn simulate_reports_each_group_with_its_span_and_cap() {
     assert_eq!(j["groups"][0]["peak"], 2);
     assert_eq!(j["groups"][1]["parent"], "research");
 }
+
+#[test]
+fn simulate_charges_a_dispatch_cost_when_asked() {
+    let f = write("dispatch.dag", "a : cpu 10ms\nb : cpu 10ms after a\n");
+    let (code, out, err) = fanout(&["simulate", &f, "--json", "--dispatch", "500us"]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["dispatch_ms"], 0.5);
+    assert_eq!(j["makespan_ms"], 21.0);
+    let (code, out, _) = fanout(&["simulate", &f, "--json"]);
+    assert_eq!(code, 0);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        j.get("dispatch_ms").is_none(),
+        "an exact simulation charges none"
+    );
+    assert_eq!(j["makespan_ms"], 20.0);
+    let (code, _, err) = fanout(&["simulate", &f, "--dispatch", "fast"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--dispatch"), "{err}");
+}

@@ -562,3 +562,77 @@ fn edge_cases() {
         .unwrap_err()
         .contains("cycle"));
 }
+
+/// A dispatch cost delays every attempt sent to a worker by it: four 10 ms tasks on two
+/// workers with 1 ms dispatch start at 1 and 12 on each lane, and the result says what it
+/// charged. The exact simulation (no cost) is unchanged and says nothing.
+#[test]
+fn a_dispatch_cost_delays_each_attempt_sent_to_a_worker() {
+    let g = fanout::lang::parse_dag("t[1..4] : cpu 10ms\nj : cpu 2ms after t[*]")
+        .graph
+        .unwrap();
+    let with = |dispatch_us| {
+        simulate(
+            &g,
+            &SimOptions {
+                workers: Some(2),
+                dispatch_us,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let exact = with(None);
+    assert_eq!(exact.makespan_ms, 22.0);
+    assert_eq!(exact.dispatch_ms, None);
+    assert_eq!(
+        with(Some(0)).dispatch_ms,
+        None,
+        "a zero cost is the exact simulation"
+    );
+    let r = with(Some(MS));
+    assert_eq!(r.dispatch_ms, Some(1.0));
+    use Status::Ok;
+    assert_eq!(
+        timeline(&r),
+        tl(&[
+            ("t1", 0, 1.0, 11.0, Ok),
+            ("t2", 1, 1.0, 11.0, Ok),
+            ("t3", 0, 12.0, 22.0, Ok),
+            ("t4", 1, 12.0, 22.0, Ok),
+            ("j", 0, 23.0, 25.0, Ok),
+        ])
+    );
+    assert_eq!(r.makespan_ms, 25.0);
+    // The lower bound and the work stay the graph's: the cost is the executor's, not work.
+    assert_eq!(
+        (r.work_ms, r.lower_bound_ms),
+        (exact.work_ms, exact.lower_bound_ms)
+    );
+}
+
+/// A batch is one dispatch: its members pay the cost once, back to back after the first.
+#[test]
+fn a_batch_pays_the_dispatch_cost_once() {
+    let g = fanout::lang::parse_dag("t[1..3] : cpu 10ms batch 3")
+        .graph
+        .unwrap();
+    let r = simulate(
+        &g,
+        &SimOptions {
+            workers: Some(1),
+            dispatch_us: Some(MS),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    use Status::Ok;
+    assert_eq!(
+        timeline(&r),
+        tl(&[
+            ("t1", 0, 1.0, 11.0, Ok),
+            ("t2", 0, 11.0, 21.0, Ok),
+            ("t3", 0, 21.0, 31.0, Ok),
+        ])
+    );
+}

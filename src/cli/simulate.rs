@@ -73,6 +73,20 @@ pub struct Args {
     #[arg(long, value_name = "K",
           value_parser = clap::value_parser!(u32).range(1..=fanout::sim::seeds::MAX_SEEDS as i64))]
     seeds: Option<u32>,
+    /// Charge each attempt sent to a worker this dispatch cost (like `0.4ms`): a real
+    /// pool's message round trip, which an exact simulation leaves out (the result's
+    /// `dispatch_ms` says it was charged)
+    #[arg(long, value_name = "DURATION", value_parser = dispatch_parser)]
+    dispatch: Option<u64>,
+}
+
+/// `--dispatch`: a duration as the language writes one, at most `MAX_DISPATCH_US`.
+fn dispatch_parser(s: &str) -> Result<u64, String> {
+    let us = fanout::lang::parse_duration(s)?;
+    if us > fanout::sim::MAX_DISPATCH_US {
+        return Err("a dispatch cost is at most 10s".into());
+    }
+    Ok(us)
 }
 
 /// `--seeds K`: the makespan distribution over K seeds.
@@ -208,6 +222,7 @@ pub fn run(a: Args) -> u8 {
             OnErrorArg::SkipDependents => OnError::SkipDependents,
             OnErrorArg::Continue => OnError::Continue,
         }),
+        dispatch_us: a.dispatch,
     };
     if let Some(k) = a.seeds {
         return run_seeds(&name, &graph, &opts, k, a.json);

@@ -107,9 +107,7 @@ impl RunDriver {
     ) -> Result<RunDriver, String> {
         // Under work stealing each worker has its own deque: no pipelining, so that the
         // scheduler's workers are the real ones and every steal is a real worker's.
-        let stealing =
-            overrides.policy.or(graph.decls.policy) == Some(crate::graph::Policy::WorkStealing);
-        let depth = if pipelinable(&graph) && !stealing {
+        let depth = if runs_pipelined(&graph, overrides.policy) {
             PIPELINE_DEPTH
         } else {
             1
@@ -442,6 +440,13 @@ impl RunDriver {
         }
         Ok(r)
     }
+}
+
+/// Whether a real run of `graph` under `policy` (else the graph's) is pipelined (see
+/// [`RunDriver::with_options`]): each worker then holds several attempts at once, and the
+/// executor's dispatch cost overlaps the work instead of adding to it.
+pub fn runs_pipelined(graph: &Graph, policy: Option<crate::graph::Policy>) -> bool {
+    pipelinable(graph) && policy.or(graph.decls.policy) != Some(crate::graph::Policy::WorkStealing)
 }
 
 /// Whether a run of `graph` may be pipelined (see [`RunDriver::new`]): only tiny tasks, and

@@ -5,4 +5,6 @@ mod driver;
 pub mod native;
 pub mod pool;
 
-pub use driver::{Dispatch, PoolChange, RunDriver, PIPELINE_DEPTH, PIPELINE_MAX_TASK_US};
+pub use driver::{
+    runs_pipelined, Dispatch, PoolChange, RunDriver, PIPELINE_DEPTH, PIPELINE_MAX_TASK_US,
+};

@@ -223,7 +223,11 @@ mod tests {
         // Calibrated work, not a timer: on a shared VM the calibration can come out a little
         // slow (stolen time counts as the thread's), so the work may end a little early. This
         // catches unit slips (20 ms read as 20 µs), not the calibration's few per cent.
-        assert!(a.end_ms - a.start_ms >= 15.0, "a took {} ms", a.end_ms - a.start_ms);
+        assert!(
+            a.end_ms - a.start_ms >= 15.0,
+            "a took {} ms",
+            a.end_ms - a.start_ms
+        );
         assert!(r.tasks[3].start_ms >= a.end_ms.max(b.end_ms));
         // Ran at the same time on two threads (robust to a loaded machine, unlike a timing bound).
         assert!(

@@ -16,6 +16,11 @@ pub struct SchedConfig {
     pub on_error: OnError,
     /// `policy work-stealing`: how long a steal delays the stolen attempt (µs, default 0).
     pub steal_cost_us: Micros,
+    /// How long from the scheduler's decision until the worker starts the attempt: the
+    /// executor's message round trip (µs, default 0). Only a simulation charges it, to
+    /// every attempt dispatched to a worker (a batch's members pay it once, a hedge copy
+    /// pays it again); a real run measures its own starts.
+    pub dispatch_us: Micros,
     /// `workers MIN..MAX`: the autoscaling pool's size (`None`: a fixed pool of `workers`).
     pub autoscale: Option<AutoscaleConfig>,
 }
@@ -71,6 +76,7 @@ impl SchedConfig {
             seed: seed.or(d.seed).unwrap_or(0),
             on_error: on_error.or(d.on_error).unwrap_or_default(),
             steal_cost_us: d.steal_cost_us.unwrap_or(0),
+            dispatch_us: 0,
         }
     }
 
@@ -82,6 +88,7 @@ impl SchedConfig {
             seed: 0,
             on_error: OnError::default(),
             steal_cost_us: 0,
+            dispatch_us: 0,
             autoscale: None,
         }
     }

@@ -32,12 +32,24 @@ pub struct SimOptions {
     pub seed: Option<u64>,
     /// What a task that failed for good does to the rest of the run.
     pub on_error: Option<OnError>,
+    /// The executor's dispatch cost to charge each attempt sent to a worker, in µs (see
+    /// `SchedConfig::dispatch_us`): a real pool's measured message round trip, so that the
+    /// simulation prices what the real run will pay. `None` or 0: the exact, ideal
+    /// schedule. A result simulated with one says so in its `dispatch_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_us: Option<crate::graph::Micros>,
 }
+
+/// The largest dispatch cost a simulation charges (10 s): more is clamped to it.
+pub const MAX_DISPATCH_US: crate::graph::Micros = 10_000_000;
 
 impl SimOptions {
     /// The scheduler settings these options give for `graph`.
     pub fn config(&self, graph: &Graph) -> SchedConfig {
-        SchedConfig::for_graph(graph, self.workers, self.policy, self.seed, self.on_error)
+        SchedConfig {
+            dispatch_us: self.dispatch_us.unwrap_or(0).min(MAX_DISPATCH_US),
+            ..SchedConfig::for_graph(graph, self.workers, self.policy, self.seed, self.on_error)
+        }
     }
 }
 

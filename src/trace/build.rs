@@ -114,6 +114,7 @@ pub fn run_result_with(
         tasks,
         metrics: Some(m),
         kernel_calibration: crate::analysis::kernel_calibration(graph),
+        dispatch_ms: (cfg.dispatch_us > 0).then(|| cfg.dispatch_us as f64 / 1000.0),
         counter: None,
         cpu_share: None,
         steals: steal_report(graph, sched),

@@ -331,6 +331,7 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
             tasks,
             metrics: None,
             kernel_calibration: None,
+            dispatch_ms: None,
             counter: None,
             cpu_share: None,
             steals: None,

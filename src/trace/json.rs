@@ -37,6 +37,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         deadlocks: result.deadlocks.clone(),
         groups: result.groups.clone(),
         kernel_calibration: result.kernel_calibration,
+        dispatch_ms: result.dispatch_ms,
     };
     let text = serde_json::to_string_pretty(&head)?;
     const EMPTY: &str = "\n  \"tasks\": []";

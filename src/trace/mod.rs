@@ -109,6 +109,10 @@ pub struct RunResult {
     /// the committed default), when it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_calibration: Option<crate::graph::kernel::KernelCalibration>,
+    /// Simulations with a dispatch cost (`SimOptions::dispatch_us`): the ms charged to each
+    /// attempt sent to a worker. Absent in exact simulations and in real runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_ms: Option<f64>,
     /// The shared counter of the race-condition lesson, in real runs of graphs with
     /// `counter` tasks; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]

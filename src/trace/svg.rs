@@ -228,6 +228,7 @@ mod tests {
             deadlocks: Vec::new(),
             groups: Vec::new(),
             kernel_calibration: None,
+            dispatch_ms: None,
         }
     }
 

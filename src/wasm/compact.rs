@@ -2,7 +2,7 @@
 //! the engine worker transfers, not copies) instead of one JS object per task. The page
 //! reads them through www/client/compact.js, which rebuilds the usual shapes on demand.
 
-use super::{parse_or_throw, sim_options, to_js};
+use super::{parse_or_throw, sim_options_for, to_js};
 use crate::analysis::group_layout::{layout, node_label};
 use crate::analysis::grouping::{group, GroupOptions};
 use crate::graph::Graph;
@@ -88,7 +88,7 @@ pub fn simulate_compact(
     expanded: Vec<String>,
 ) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
-    let opts = sim_options(options)?;
+    let opts = sim_options_for(&graph, options)?;
     let run =
         crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
     columns(&graph, run, group_budget, expanded)

@@ -189,14 +189,15 @@ pub fn parse(text: &str) -> JsValue {
 }
 
 /// Simulates `.dag` text exactly and instantly: the RunResult with `mode: "simulated"`
-/// (attempts, values, metrics…). `options` is `{ workers?, policy?, seed?, on_error? }`
-/// (`policy` and `on_error` as in the language, e.g. `"waves"`, `"skip-dependents"`);
-/// anything absent comes from the graph's declarations. Throws `InvalidGraph` on bad text,
+/// (attempts, values, metrics…). `options` is `{ workers?, policy?, seed?, on_error?,
+/// dispatch_us? }` (`policy` and `on_error` as in the language, e.g. `"waves"`,
+/// `"skip-dependents"`; `dispatch_us`: a pool's dispatch cost to charge, see
+/// [`sim_options_for`]); anything absent comes from the graph's declarations. Throws `InvalidGraph` on bad text,
 /// or an Error naming a bad option.
 #[wasm_bindgen]
 pub fn simulate(text: &str, options: JsValue) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
-    let opts = sim_options(options)?;
+    let opts = sim_options_for(&graph, options)?;
     let run =
         crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
     Ok(to_js(&run))
@@ -207,7 +208,7 @@ pub fn simulate(text: &str, options: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn makespans(text: &str, max_workers: usize, options: JsValue) -> Result<Vec<f64>, JsValue> {
     let graph = parse_or_throw(text)?;
-    let mut opts = sim_options(options)?;
+    let mut opts = sim_options_for(&graph, options)?;
     (1..=max_workers.clamp(1, 4096))
         .map(|w| {
             opts.workers = Some(w);
@@ -224,7 +225,7 @@ pub fn makespans(text: &str, max_workers: usize, options: JsValue) -> Result<Vec
 #[wasm_bindgen]
 pub fn simulate_seeds(text: &str, seeds: u32, options: JsValue) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;
-    let opts = sim_options(options)?;
+    let opts = sim_options_for(&graph, options)?;
     let sweep = crate::sim::sweep(&graph, &opts, seeds)
         .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
     Ok(to_js(&sweep))
@@ -245,7 +246,7 @@ pub fn chrome_trace(text: &str, run: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub fn gantt_svg(text: &str, options: JsValue, width: f64) -> Result<String, JsValue> {
     let graph = parse_or_throw(text)?;
-    let opts = sim_options(options)?;
+    let opts = sim_options_for(&graph, options)?;
     let run =
         crate::sim::simulate(&graph, &opts).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
     let title = format!(
@@ -284,6 +285,20 @@ pub fn benchmark_simulate(tasks: usize, workers: usize) -> Result<JsValue, JsVal
         schedule_ms: t1 - t0,
         full_ms: t2 - t1,
     }))
+}
+
+/// [`sim_options`] for simulating `graph`: a dispatch cost is dropped when a real run of the
+/// graph is pipelined (`crate::exec::runs_pipelined`), where the pool's messages overlap
+/// the work and the run does not pay the cost per attempt.
+pub(crate) fn sim_options_for(
+    graph: &crate::graph::Graph,
+    options: JsValue,
+) -> Result<crate::sim::SimOptions, JsValue> {
+    let mut o = sim_options(options)?;
+    if crate::exec::runs_pipelined(graph, o.policy) {
+        o.dispatch_us = None;
+    }
+    Ok(o)
 }
 
 pub(crate) fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, JsValue> {

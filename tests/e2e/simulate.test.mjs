@@ -36,6 +36,32 @@ describe('simulate in the page', () => {
     assert.ok(waves.makespan_ms > cp.makespan_ms, `waves ${waves.makespan_ms} vs critical-path ${cp.makespan_ms}`);
   });
 
+  test("a simulation charges the pool's measured dispatch cost when asked, and says so", async () => {
+    const text = 'w[1..8] : cpu 5ms\nj : cpu 1ms after w[*]';
+    // A workers-mode pool measures its dispatch cost on its warm-up run, before it is ready.
+    await page.evaluate((t) => window.fanout.run(t, { workers: 2, mode: 'workers' }), text);
+    const cost = await page.evaluate(() => window.fanout.dispatchCost());
+    assert.ok(cost.workers > 0 && cost.workers < 50, `workers-mode dispatch cost ${cost.workers} ms per attempt`);
+    const [exact, priced, given] = await page.evaluate((t) => Promise.all([
+      window.fanout.simulate(t, { workers: 2, mode: 'workers' }),
+      window.fanout.simulate(t, { workers: 2, mode: 'workers', dispatch: 'measured' }),
+      window.fanout.simulate(t, { workers: 2, dispatch: 0.5 }),
+    ]), text);
+    assert.equal(exact.dispatch_ms, undefined, 'the exact simulation charges nothing');
+    assert.equal(exact.makespan_ms, 21);
+    assert.equal(priced.dispatch_ms, Math.round(cost.workers * 1000) / 1000);
+    // Five attempts on the longest lane (four w, then j), each dispatched.
+    assert.ok(Math.abs(priced.makespan_ms - (21 + 5 * priced.dispatch_ms)) < 0.01, `${priced.makespan_ms} ms with ${priced.dispatch_ms} ms per attempt`);
+    assert.equal(given.dispatch_ms, 0.5);
+    assert.equal(given.makespan_ms, 23.5);
+    assert.equal(priced.work_ms, exact.work_ms, 'the cost is the executor\'s, not work');
+    // Tiny tasks are pipelined by the pool: their messages overlap the work, nothing is charged.
+    const tiny = await page.evaluate(() => window.fanout.simulate('t[1..50] : cpu 50us', { workers: 2, dispatch: 0.5 }));
+    assert.equal(tiny.dispatch_ms, undefined);
+    const bad = await page.evaluate(() => window.fanout.simulate('a : cpu 1ms', { dispatch: 'fast' }).then(() => 'ran', (e) => e.message));
+    assert.match(bad, /dispatch/);
+  });
+
   test('a bad option is refused by name', async () => {
     const msg = await page.evaluate(() => window.fanout.simulate('a : cpu 1ms', { policy: 'fastest' }).then(() => 'ran', (e) => e.message));
     assert.match(msg, /fastest/);

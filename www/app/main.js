@@ -56,7 +56,7 @@ const status = $('run-status');
 const api = {
   run, simulate, makespans, seedSweep, analyze, check, graph, convert, chromeTrace, capabilities,
   prewarm, benchmarkSimulate: client.benchmarkSimulate, ignoredMessages: client.ignoredMessages, groups, analyzeSummary,
-  exportPython: client.exportPython, importTrace: client.importTrace, lastResult: null,
+  exportPython: client.exportPython, importTrace: client.importTrace, dispatchCost: client.dispatchCost, lastResult: null,
 };
 window.fanout = api;
 

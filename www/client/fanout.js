@@ -4,8 +4,9 @@
 //   graph(graphText) -> Promise<{ tasks, diagnostics }>
 //   analyze(graphText, { workers, mode }) -> Promise<{ analysis, diagnostics }>
 //   convert(graphText, { from, to }) -> Promise<{ text, diagnostics }>
-//   simulate(graphText, { workers, policy, seed, on_error, mode }) -> Promise<RunResult> (built
-//     lazily from compact columns; `result.columns` holds them)
+//   simulate(graphText, { workers, policy, seed, on_error, mode, dispatch }) -> Promise<RunResult>
+//     (built lazily from compact columns; `result.columns` holds them; `dispatch: 'measured'`
+//     charges the mode's pool's measured dispatch cost per attempt), dispatchCost()
 //   groups(graphText, { budget, expanded }) -> Promise<grouped graph + layout>, for big graphs
 //   makespans(graphText, { maxWorkers, mode }) -> Promise<number[]>, chromeTrace(graphText, result)
 //   seedSweep(graphText, { seeds, workers, policy, on_error }) -> Promise<SeedSweep> (makespan percentiles)
@@ -84,6 +85,7 @@ class EngineHandle {
       cpuRate ||= r.cpuRate ?? 0;
       if (mode === 'core') kernelCalibration ||= r.kernelCalibration ?? null;
       else kernelCalibrations[buildOf(mode)] ||= r.kernelCalibration ?? null;
+      if (mode !== 'core' && Number.isFinite(r.dispatchMs)) dispatchCosts[mode] = r.dispatchMs;
       if (!this.stopped) this.stopWatching = watchLife(life, () => this.died('the engine worker died (terminated or crashed)'));
     }, () => {});
   }
@@ -176,6 +178,24 @@ function calibrationFor(mode = 'auto') {
 }
 /** The first engine's init while it measures the calibration (see `EngineHandle`). */
 let calibrating = null;
+/** Per run mode, the dispatch cost (ms per attempt) its latest pool measured on its warm-up
+ *  run (www/shared/dispatch-gap.js): what `simulate(…, { dispatch: 'measured' })` charges. */
+const dispatchCosts = {};
+/** The dispatch cost in µs a simulation for `mode` charges: `dispatch` is 'measured' (the
+ *  cost the mode's pool measured, if one started in this page), a number of ms, or absent. */
+function dispatchFor(dispatch, mode = 'auto') {
+  if (dispatch === undefined || dispatch === null) return undefined;
+  if (dispatch === 'measured') {
+    const ms = dispatchCosts[mode === 'auto' ? chooseMode('auto', caps).mode : mode];
+    return ms > 0 ? Math.round(ms * 1000) : undefined;
+  }
+  if (!(typeof dispatch === 'number' && dispatch >= 0 && dispatch <= 10_000)) throw new RangeError("dispatch must be 'measured' or a number of ms from 0 to 10000");
+  return Math.round(dispatch * 1000);
+}
+/** What the page's pools measured as their dispatch cost, ms per attempt, by mode. */
+export function dispatchCost() {
+  return { ...dispatchCosts };
+}
 
 function engineFor(mode, workers) {
   if (engine && !engine.broken && engine.mode === mode && engine.workers === workers) return engine;
@@ -460,13 +480,17 @@ export async function convert(graphText, { from = 'dag', to = 'json' } = {}) {
  * `lower_bound_ms`, `work_ms`, `span_ms`. Options absent here come from the graph's
  * declarations. Instant for any worker count.
  */
-export async function simulate(graphText, { workers, policy, seed, on_error, mode = 'auto' } = {}) {
+export async function simulate(graphText, { workers, policy, seed, on_error, mode = 'auto', dispatch } = {}) {
   if (workers !== undefined) validateWorkers(workers, 4096);
+  const dispatch_us = dispatchFor(dispatch, mode);
   // The core answers in columns (typed arrays, transferred): `tasks` and `result` are built
   // from them on first read, and views draw from `result.columns` without building them.
   // Kernels are priced with the calibration of `mode`'s build once a run engine measured it
   // (`kernel_calibration.setting` says which).
-  return compactRun(await callCoreFor(mode, 'simulate_compact', String(graphText), { workers, policy, seed, on_error }, GROUP_BUDGET, []));
+  // `dispatch` ('measured', or ms) charges each attempt a pool's dispatch cost (the result's
+  // `dispatch_ms` says what was charged; none for graphs the pool pipelines): the exact
+  // simulation is the default.
+  return compactRun(await callCoreFor(mode, 'simulate_compact', String(graphText), { workers, policy, seed, on_error, dispatch_us }, GROUP_BUDGET, []));
 }
 
 /**

@@ -22,7 +22,9 @@ export const ToEngine = Object.freeze({
 export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert', 'simulate', 'makespans', 'chrome_trace', 'gantt_svg', 'benchmark_simulate', 'simulate_compact', 'group_graph', 'analyze_summary', 'export_python', 'import_trace', 'simulate_seeds']);
 
 export const FromEngine = Object.freeze({
-  /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core') } */
+  /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core'),
+   *  dispatchMs: number|null (a run pool's dispatch cost per attempt, measured on its warm-up
+   *  run: see dispatch-gap.js; absent for 'core') } */
   ready: 'ready',
   /** { type, id, resultJson: string (a RunResult), retire?: true }: JSON text is one copy,
    *  where a RunResult object costs one per field of every record; `retire` asks the client

@@ -16,6 +16,7 @@
 import { CORE_CALLS, FromEngine, FromTaskWorker, ToEngine, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 import { holdLife, lifeName, watchLife } from '../shared/liveness.js';
 import { accept, engineRequest, taskWorkerReply } from '../shared/validate.js';
+import { dispatchGapMs } from '../shared/dispatch-gap.js';
 
 /** @type {{ mode: string, workers: number, pkg: any, pool?: Worker[] } | null} */
 let state = null;
@@ -82,7 +83,7 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
     state = { mode, workers, pkg };
     const warmUpMs = await warmUp();
     const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
-    return { mode, workers, threads, cpuRate, kernelCalibration, warmUpMs };
+    return { mode, workers, threads, cpuRate, kernelCalibration, warmUpMs, dispatchMs: state.dispatchMs };
   }
   if (mode === 'core') {
     const pkg = await coreBuild();
@@ -103,7 +104,7 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
   state = { mode, workers, pkg, pool, module, cpuRate };
   const warmUpMs = mode === 'workers' ? await warmUp() : 0;
   const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
-  return { mode, workers, cpuRate, kernelCalibration, warmUpMs };
+  return { mode, workers, cpuRate, kernelCalibration, warmUpMs, dispatchMs: state.dispatchMs ?? null };
 }
 
 /** A small graph of short CPU tasks on every worker, with a join: what a run does, briefly. */
@@ -121,23 +122,32 @@ const WARM_UP_RUNS = 3;
  * showed one such compile in the threads build (the coordinator), 13–19 ms of CPU over some
  * 80–250 ms, inside the first run after a single warm-up, at the end of the warm-up after two;
  * after three it happens here, and the client's wait for the page's start-up lets it finish.
- * Takes about 100 ms; resolves to how many ms.
+ * The last run also measures the pool's dispatch cost (`state.dispatchMs`, see
+ * dispatch-gap.js; null if it could not). Takes about 100 ms; resolves to how many ms.
  */
 async function warmUp() {
   const t0 = nowAbsMs();
   const done = () => nowAbsMs() - t0;
   performance.mark('fanout-warm-up-start');
   // A warm-up that fails costs nothing but its purpose: the first real run reports the fault.
+  state.dispatchMs = null;
+  const measure = (resultJson) => {
+    try { state.dispatchMs = dispatchGapMs(JSON.parse(resultJson)); } catch { state.dispatchMs = null; }
+  };
   if (state.mode === 'threads') {
     try {
-      for (let n = 0; n < WARM_UP_RUNS; n++) state.pkg.runThreads(WARM_UP_GRAPH, () => {}, undefined);
+      let last;
+      for (let n = 0; n < WARM_UP_RUNS; n++) last = state.pkg.runThreads(WARM_UP_GRAPH, () => {}, undefined);
+      measure(last);
     } catch {
       return -1;
     }
     performance.mark('fanout-warm-up-end');
     return done();
   }
-  const once = (n) => (n < WARM_UP_RUNS ? runOnPool(WARM_UP_GRAPH, undefined, new ProgressStream(null, { silent: true })).then(() => once(n + 1)) : (performance.mark('fanout-warm-up-end'), done()));
+  const once = (n) => (n < WARM_UP_RUNS
+    ? runOnPool(WARM_UP_GRAPH, undefined, new ProgressStream(null, { silent: true })).then((json) => { if (n === WARM_UP_RUNS - 1) measure(json); return once(n + 1); })
+    : (performance.mark('fanout-warm-up-end'), done()));
   return once(0).catch(() => -1);
 }
 

@@ -656,7 +656,8 @@ impl Scheduler {
     /// first start; the others wait in `pending`.
     fn start_batch(&mut self, task: usize, more: Vec<u32>, worker: u32, now: Micros) -> Start {
         let first = self.start_on(task, worker, now, None);
-        let mut offset = first.plan.simulate().0;
+        // One dispatch carries the batch: the members follow the first, dispatched with it.
+        let mut offset = first.delay_us.saturating_add(first.plan.simulate().0);
         let mut members = vec![(task as u32, first.attempt)];
         self.batch_left[worker as usize] = 1 + more.len() as u32;
         for m in more {
@@ -708,11 +709,12 @@ impl Scheduler {
         if let Some(p) = self.pool.as_mut() {
             p.busy(worker as usize);
         }
-        let delay = if stolen_from.is_some() {
+        let steal = if stolen_from.is_some() {
             self.cfg.steal_cost_us
         } else {
             0
         };
+        let delay = steal.saturating_add(self.cfg.dispatch_us);
         let s = &mut self.slots[task];
         s.state = TaskState::Running;
         s.attempts += 1;
@@ -722,9 +724,11 @@ impl Scheduler {
         self.running += 1;
         let attempt = s.attempts;
         if let Some(h) = self.special(task).and_then(|o| o.hedge) {
-            self.hedges
-                .timers
-                .push(Reverse((now.saturating_add(h), task as u32, attempt)));
+            self.hedges.timers.push(Reverse((
+                now.saturating_add(delay).saturating_add(h),
+                task as u32,
+                attempt,
+            )));
         }
         let mut plan = self.plan(task, attempt);
         if self.special(task).is_some_and(|o| o.then.is_some()) {
@@ -1699,7 +1703,7 @@ impl Scheduler {
                 task as u32,
                 Copy {
                     worker,
-                    start: now,
+                    start: now.saturating_add(self.cfg.dispatch_us),
                     attempt,
                     primary_attempt: s.cur,
                 },
@@ -1713,7 +1717,8 @@ impl Scheduler {
                 attempt,
                 plan: self.plan(task, attempt),
                 stolen_from: None,
-                delay_us: 0,
+                // A copy on another worker: dispatched like any attempt.
+                delay_us: self.cfg.dispatch_us,
             });
         }
         None

@@ -144,6 +144,14 @@ test('the gap sentence is built from the numbers', () => {
   assert.match(s, /1\.3 s, 300 ms \(30 %\) more than the exact simulation's 1 s: about 30 ms per task over 10 tasks/);
   assert.match(s, /starting the workers took 40 ms/);
   assert.match(s, /only 60 % of the CPU time/);
+  assert.doesNotMatch(s, /dispatch/, 'no dispatch cost given, none named');
+  const p = gapSentence({ makespan_ms: 1000 }, { makespan_ms: 1300, tasks: new Array(10) }, 1, { makespan_ms: 1100, dispatch_ms: 20 });
+  assert.match(p, /the pool's dispatch cost, 20 ms per attempt as measured when it started, accounts for 100 ms of it \(33 %\)/);
+  const faster = gapSentence({ makespan_ms: 1000 }, { makespan_ms: 990, tasks: new Array(10) }, 1, { makespan_ms: 1100, dispatch_ms: 20 });
+  assert.doesNotMatch(faster, /dispatch/, 'a run no slower than the simulation has no gap to explain');
+  const close = gapSentence({ makespan_ms: 1000 }, { makespan_ms: 1010, tasks: new Array(10) }, 1, { makespan_ms: 1001, dispatch_ms: 0.1 });
+  assert.match(close, /within 1 %/);
+  assert.doesNotMatch(close, /dispatch/, 'a gap within the noise is not explained');
 });
 
 test("every {expression} in a lesson's prose, questions and claim evaluates", async () => {

@@ -217,7 +217,12 @@ export async function openLesson(host, source, { editor, fanout, seed, keepLayou
         const explain = await interpolate(lesson.claim.explain, s);
         let gap = '';
         if (realResult) {
-          gap = ' ' + gapSentence(await core.simulate(scaleDurations(editor.text(), scale), { workers: realResult.workers }), realResult);
+          const text = scaleDurations(editor.text(), scale);
+          const exact = await core.simulate(text, { workers: realResult.workers });
+          // The same schedule charging the pool's measured dispatch cost (none measured, or a
+          // pipelined graph: no dispatch_ms, and the sentence leaves it out).
+          const priced = await core.simulate(text, { workers: realResult.workers, mode: realResult.mode, dispatch: 'measured' }).catch(() => null);
+          gap = ' ' + gapSentence(exact, realResult, 1, priced);
           if (scale !== 1) gap += ` (This Run scaled every duration by ${scale}, as the lesson says; the claim's figures are scaled back.)`;
         }
         verdict.textContent = `Simulation (exact): ${sim ? 'the claim holds' : 'the claim does not hold'}. Real run (measured): ${real === null ? 'not checked' : real ? 'the claim holds' : 'the claim does not hold this time'}. ${explain}${gap}`;

@@ -121,10 +121,12 @@ export async function showAnswer(lesson, question, core, { seed = 1 } = {}) {
 
 /**
  * One sentence explaining the gap between a simulated and a real RunResult of the same graph
- * from their numbers: the gap, per task, the workers' start (startup_ms), and the share of
- * the CPU time the workers got (cpu_share: other load on the machine).
+ * from their numbers: the gap, per task, the workers' start (startup_ms), the share of the
+ * CPU time the workers got (cpu_share: other load on the machine), and, given `priced` (the
+ * same simulation charging the run pool's measured dispatch cost, with its `dispatch_ms`),
+ * how much of the gap that cost accounts for.
  */
-export function gapSentence(sim, real, scale = 1) {
+export function gapSentence(sim, real, scale = 1, priced = null) {
   const s = sim.makespan_ms;
   const r = real.makespan_ms / scale;
   const gap = r - s;
@@ -132,11 +134,16 @@ export function gapSentence(sim, real, scale = 1) {
   const parts = [];
   const pct = s > 0 ? Math.round((gap / s) * 100) : 0;
   let head;
-  if (Math.abs(gap) <= Math.max(0.02 * s, 1)) head = `The real run took ${formatMs(r)}, within ${Math.abs(pct)} % of the exact simulation's ${formatMs(s)}`;
+  const within = Math.abs(gap) <= Math.max(0.02 * s, 1);
+  if (within) head = `The real run took ${formatMs(r)}, within ${Math.abs(pct)} % of the exact simulation's ${formatMs(s)}`;
   else if (gap > 0) head = `The real run took ${formatMs(r)}, ${formatMs(gap)} (${pct} %) more than the exact simulation's ${formatMs(s)}: about ${formatMs(gap / n)} per task over ${n} tasks`;
   else head = `The real run took ${formatMs(r)}, ${formatMs(-gap)} less than the simulation's ${formatMs(s)} (timers and clocks rounded in its favour)`;
   if (scale !== 1) parts.push(`durations were scaled by ${scale} for the real run and its times scaled back`);
   if (real.startup_ms >= 1) parts.push(`starting the workers took ${formatMs(real.startup_ms)} before the first task`);
+  if (priced?.dispatch_ms > 0 && gap > 0 && !within) {
+    const cost = priced.makespan_ms - s;
+    parts.push(`the pool's dispatch cost, ${formatMs(priced.dispatch_ms)} per attempt as measured when it started, accounts for ${formatMs(cost)} of it (${Math.round(Math.min(1, cost / gap) * 100)} %)`);
+  }
   const share = real.cpu_share?.share;
   if (share !== undefined && share !== null && Number.isFinite(share)) {
     parts.push(share < 0.9 ? `the workers got only ${Math.round(share * 100)} % of the CPU time they asked for, so other load on this machine slowed them` : `the workers got ${Math.round(share * 100)} % of the CPU time they asked for, so the rest is overhead per task (messages, timers, scheduling)`);

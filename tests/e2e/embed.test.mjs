@@ -188,3 +188,33 @@ describe('messages that do not come from the embed are ignored', () => {
     await page.context().close();
   });
 });
+
+describe('embed: task groups', () => {
+  let embeds;
+  let docs;
+  const GROUPED = 'group research workers 1 {\n  r[1..2] : cpu 10ms\n}\nreport : cpu 5ms after research';
+  before(async () => {
+    embeds = await embedServer();
+    docs = await pageServer({
+      '/groups.html': docsPage(embeds.url, `<iframe src="${embeds.url}embed.html?workers=2#${encodeFragment({ graph: GROUPED })}" style="width:100%;height:600px;border:0"></iframe>`),
+    });
+  });
+  after(async () => { await docs?.close(); await embeds?.close(); });
+
+  test("the embed's timeline brackets each group, in its preview and after a run", async () => {
+    const page = await newPage();
+    await page.goto(`${docs.url}groups.html`);
+    const frame = await embedFrame(page, embeds.url.replace(/\/$/, ''));
+    await frame.waitForFunction(() => document.documentElement.dataset.preview === 'simulated', null, { timeout: 60_000 });
+    const brackets = () => frame.evaluate(() => window.fanoutEmbed.timeline.viewModel().groupBrackets);
+    // The cap of 1 runs r1 then r2 on 2 workers: the group spans 0 to 20 ms.
+    assert.deepEqual(await brackets(), [{ name: 'research', row: 0, start: 0, end: 20 }]);
+    await frame.click('#run');
+    await frame.waitForFunction(() => document.documentElement.dataset.runs === '1', null, { timeout: 60_000 });
+    const [real] = await brackets();
+    assert.equal(real.name, 'research');
+    assert.ok(real.end - real.start >= 19, `the real run's bracket spans ${real.start}..${real.end} ms`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});

@@ -117,6 +117,9 @@ describe('groups in the page', () => {
     await page.waitForFunction((n) => Number(document.querySelector('#outcome').dataset.count ?? 0) > n, before, { timeout: 60_000 });
     const tl = await page.evaluate(() => window.fanoutUI.timeline.viewModel().groupBrackets);
     assert.deepEqual(tl, [{ name: 'research', row: 0, start: 0, end: 220 }, { name: 'inner', row: 1, start: 160, end: 220 }]);
+    // The Compare panel's timeline of the same run draws the same brackets.
+    const shown = await page.evaluate(() => window.fanoutUI.compare.viewModel().timelines.map((t) => t.groupBrackets));
+    assert.ok(shown.some((b) => JSON.stringify(b) === JSON.stringify(tl)), `Compare's brackets: ${JSON.stringify(shown)}`);
     await screenshot(page, 'groups-page');
     // A click on the label folds research into one node standing for its 5 tasks, with the
     // edges to solo's report kept; a click on that node unfolds it.

@@ -91,11 +91,13 @@ export function createCompare(root, { history, simulate, getInput, onSelect = ()
     const cap = caption[which];
     if (!run) {
       tl.setMarkers([]);
+      tl.setGroups([]);
       tl.clear(1);
       cap.textContent = which === 'a' ? 'Run A: pick a run.' : 'Run B: pick a run.';
       return;
     }
     tl.setGraph(run.graph ?? []);
+    tl.setGroups(run.groups ?? []);
     tl.setResult(run.model);
     const marks = [{ t: run.makespan, label: `makespan ${formatMs(run.makespan)}`, color: SELECTED }];
     if (other && other !== run) marks.push({ t: other.makespan, color: '#5b6170', dashed: true });

@@ -12,7 +12,8 @@ export function createRunHistory(limit = 10) {
   return {
     /**
      * Records a finished run: `{ text, settings, result, model, graph? }` (graph: the parsed
-     * tasks [{ id, deps }] it ran, for the timelines' dependency arrows).
+     * tasks [{ id, deps }] it ran, for the timelines' dependency arrows; the entry keeps the
+     * result's task groups as `groups`, for their brackets).
      */
     add({ text, settings = {}, result, model, graph = [] }) {
       if (!result || result.cancelled) return null;
@@ -20,6 +21,8 @@ export function createRunHistory(limit = 10) {
         n: next++, text, settings: { ...settings }, mode: result.mode, workers: model.workers,
         policy: result.policy ?? settings.policy ?? 'as declared', makespan: model.makespan,
         attempts: model.attempts.length, taskIds: [...model.tasks.keys()].sort(), model, graph,
+        // The graph's task groups with their spans (RunResult.groups), for the brackets.
+        groups: result.groups ?? [],
       };
       runs = [...runs, entry].slice(-limit);
       for (const fn of listeners) fn(entry);

@@ -213,6 +213,7 @@ async function showPreview() {
   try {
     const sim = await client.simulate(text, { workers, policy, seed });
     timeline?.clear(workers);
+    timeline?.setGroups(sim.groups ?? []);
     timeline?.setResult(normalizeRun(sim));
     setStatus(`Simulated timeline on ${plural(workers, 'worker')}: makespan ${formatMs(sim.makespan_ms)}. Nothing has run yet; press Run to run it for real.`);
     root.dataset.preview = 'simulated';
@@ -259,6 +260,7 @@ async function runGraph() {
       ? await client.simulate(text, { workers, policy, seed })
       : await client.run(text, { workers, mode: choice.forced ? 'workers' : requestedMode, policy, seed, onProgress });
     const model = normalizeRun(result);
+    timeline?.setGroups(result.groups ?? []);
     timeline?.setResult(model);
     dag?.setStates(statesAfterRun(tasks, model));
     results?.show(result, text);
@@ -300,7 +302,7 @@ const heightObserver = new ResizeObserver(() => { reportHeight(); setTimeout(rep
 heightObserver.observe($('embed'));
 heightObserver.observe(document.documentElement);
 
-window.fanoutEmbed = { params, lastResult: null, get text() { return text; } };
+window.fanoutEmbed = { params, lastResult: null, get text() { return text; }, get timeline() { return timeline; } };
 
 async function start() {
   // Optional panels, each loaded only when asked for (the editor pulls in CodeMirror).

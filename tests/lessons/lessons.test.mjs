@@ -124,6 +124,9 @@ test('the expression evaluator is safe and reports columns', async () => {
   }
   assert.throws(() => parseExpr('1 + $'), /column 5/);
   await assert.rejects(createSession(all[0].lesson, core).eval('nosuch(1)'), /unknown function `nosuch`/);
+  // Every policy the language has is a policy argument, not a graph name.
+  const ws = await createSession(all[0].lesson, core).eval("makespan(2, 'work-stealing')");
+  assert.ok(ws > 0, `work-stealing makespan ${ws}`);
   assert.equal(readNumber('2.5 s'), 2500);
   assert.equal(readNumber('300', 'ms'), 300);
   assert.equal(readNumber('3', 's'), 3000);

@@ -4,7 +4,7 @@
 // parse — sync or async, the wasm's or the page client's) and optionally `run` (a real run).
 import { evaluate } from './expr.js';
 
-const POLICIES = ['critical-path', 'fifo', 'priority', 'waves', 'random'];
+const POLICIES = ['critical-path', 'fifo', 'priority', 'waves', 'random', 'work-stealing'];
 const ON_ERROR = ['fail-fast', 'skip-dependents', 'continue'];
 const MODES = ['threads', 'workers', 'async'];
 

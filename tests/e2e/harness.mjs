@@ -16,9 +16,11 @@ export async function open({ isolation = true } = {}) {
   return {
     url: server.url,
     browser,
-    /** A fresh page on the playground, with console errors collected in `page.errors`. */
-    async newPage(path = '') {
+    /** A fresh page on the playground, with console errors collected in `page.errors`;
+     *  `initScript` (a function) runs in the page before its own scripts. */
+    async newPage(path = '', { initScript } = {}) {
       const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      if (initScript) await context.addInitScript(initScript);
       const page = await context.newPage();
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));

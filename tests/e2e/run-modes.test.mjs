@@ -192,6 +192,42 @@ describe('more workers than cores', () => {
   }
 });
 
+describe('a CPU rate measured too low', () => {
+  // The page hands every run engine the rate its first one measured. Here the page's is
+  // rewritten to a hundredth of a unit per µs, as a calibration taken in V8's baseline tier
+  // would be (far too low): the engine's warm-up finds its cpu tasks ending far short of
+  // their durations, measures the rate again, and the run's tasks take their time.
+  for (const [mode, isolation] of [['threads', true], ['workers', false]]) {
+    test(`${mode}: the warm-up finds it, and the run's cpu tasks take their durations`, async () => {
+      const h = await open({ isolation });
+      try {
+        const page = await h.newPage('', {
+          initScript: () => {
+            const post = Worker.prototype.postMessage;
+            Worker.prototype.postMessage = function (message, ...rest) {
+              if (message?.type === 'init' && message.mode !== 'core') {
+                message = { ...message, cpuRate: 0.01 };
+                window.__rewroteRate = (window.__rewroteRate ?? 0) + 1;
+              }
+              return post.call(this, message, ...rest);
+            };
+          },
+        });
+        const r = await page.evaluate((text) => window.fanout.run(text, { workers: 2, mode: undefined }), independentTasks(4, 50));
+        assert.equal(r.mode, mode);
+        assert.ok(await page.evaluate(() => window.__rewroteRate) >= 1, 'the run engine was given the low rate');
+        for (const t of r.tasks) {
+          const d = t.end_ms - t.start_ms;
+          assert.ok(d >= 35, `${t.id} took ${d.toFixed(1)} ms of its 50 ms: the rate was not measured again`);
+        }
+        assert.ok(r.makespan_ms >= 80, `makespan ${r.makespan_ms} ms for 4 x 50 ms on 2 workers`);
+      } finally {
+        await h.close();
+      }
+    });
+  }
+});
+
 describe('pipelined runs of tiny tasks', () => {
   for (const [mode, isolation] of [['threads', true], ['workers', false]]) {
     test(`${mode}: each worker still runs one task at a time, dependencies first`, async () => {

@@ -82,7 +82,10 @@ class EngineHandle {
     (mode !== 'core' && !(cpuRate > 0) ? gate.then(() => pageQuiet()) : gate).then(start);
     if (!kernelCalibration && !calibrating) calibrating = this.ready.then((r) => r.kernelCalibration ?? null, () => null);
     this.ready.then((r) => {
-      cpuRate ||= r.cpuRate ?? 0;
+      // A run engine that measured the rate again (its warm-up found the first measurement
+      // too low) has the better one: later engines are given it.
+      if (r.cpuRecalibrated && r.cpuRate > 0) cpuRate = r.cpuRate;
+      else cpuRate ||= r.cpuRate ?? 0;
       if (mode === 'core') kernelCalibration ||= r.kernelCalibration ?? null;
       else kernelCalibrations[buildOf(mode)] ||= r.kernelCalibration ?? null;
       if (mode !== 'core' && Number.isFinite(r.dispatchMs)) dispatchCosts[mode] = r.dispatchMs;

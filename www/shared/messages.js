@@ -24,7 +24,8 @@ export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert',
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core'),
    *  dispatchMs: number|null (a run pool's dispatch cost per attempt, measured on its warm-up
-   *  run: see dispatch-gap.js; absent for 'core') } */
+   *  run: see dispatch-gap.js; absent for 'core'), cpuRecalibrated: boolean (the warm-up found
+   *  the CPU rate measured too low and measured it again: `cpuRate` is the new one) } */
   ready: 'ready',
   /** { type, id, resultJson: string (a RunResult), retire?: true }: JSON text is one copy,
    *  where a RunResult object costs one per field of every record; `retire` asks the client
@@ -46,6 +47,9 @@ export const FromEngine = Object.freeze({
 export const ToTaskWorker = Object.freeze({
   /** { type, module: WebAssembly.Module, worker: number, cpuRate: number } → TaskWorkerReady */
   init: 'init',
+  /** { type, cpuRate: number }: the CPU rate measured again (see the engine's recheckCpuRate);
+   *  tasks sent after it use it. No reply. */
+  rate: 'rate',
   /** Tasks are arrays: [run, task, worker, kind (0 cpu, 1 io, 2 kernel), duration_us, kernel]
    *  → [task, worker, start, end, value|null, counter|null] | TaskFailed */
   task: 'task',

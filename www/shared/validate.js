@@ -94,6 +94,7 @@ export function taskWorkerRequest(m) {
     return (m.module instanceof WebAssembly.Module && isCount(m.worker) && isNum(m.cpuRate)
       && optional(m.life, isStr)) || 'a bad init';
   }
+  if (m.type === ToTaskWorker.rate) return (isNum(m.cpuRate) && m.cpuRate > 0) || 'a bad rate';
   return 'an unknown type';
 }
 

@@ -58,6 +58,12 @@ self.onmessage = async ({ data }) => {
   if (!accept('a task worker', data, taskWorkerRequest)) return;
   if (Array.isArray(data)) {
     queue = queue.then(() => runTasks(data));
+  } else if (data.type === ToTaskWorker.rate) {
+    // In order with the task lists around it, once the instance is ready.
+    queue = queue.then(async () => {
+      if (ready) await ready;
+      set_cpu_rate(data.cpuRate);
+    });
   } else if (data.type === ToTaskWorker.init) {
     worker = data.worker;
     // Ready once the instance is and this worker holds its life lock (the engine watches

@@ -192,8 +192,8 @@ pub fn parse(text: &str) -> JsValue {
 /// (attempts, values, metrics…). `options` is `{ workers?, policy?, seed?, on_error?,
 /// dispatch_us? }` (`policy` and `on_error` as in the language, e.g. `"waves"`,
 /// `"skip-dependents"`; `dispatch_us`: a pool's dispatch cost to charge, see
-/// [`sim_options_for`]); anything absent comes from the graph's declarations. Throws `InvalidGraph` on bad text,
-/// or an Error naming a bad option.
+/// [`sim_options_for`]); anything absent comes from the graph's declarations. Throws
+/// `InvalidGraph` on bad text, or an Error naming a bad option.
 #[wasm_bindgen]
 pub fn simulate(text: &str, options: JsValue) -> Result<JsValue, JsValue> {
     let graph = parse_or_throw(text)?;

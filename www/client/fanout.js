@@ -176,9 +176,10 @@ const buildOf = (mode) => (mode === 'threads' ? 'threads' : 'plain');
 /** The calibration for a core call about `mode` ('auto': the mode a run would choose), or
  *  undefined (the core engine's own) while no run engine of that build has measured one. */
 function calibrationFor(mode = 'auto') {
-  const m = mode === 'auto' ? chooseMode('auto', caps).mode : mode;
-  return kernelCalibrations[buildOf(m)] ?? undefined;
+  return kernelCalibrations[buildOf(runModeOf(mode))] ?? undefined;
 }
+/** The run mode `mode` stands for ('auto': the one a run would choose). */
+const runModeOf = (mode) => (mode === 'auto' ? chooseMode('auto', caps).mode : mode);
 /** The first engine's init while it measures the calibration (see `EngineHandle`). */
 let calibrating = null;
 /** Per run mode, the dispatch cost (ms per attempt) its latest pool measured on its warm-up
@@ -189,7 +190,7 @@ const dispatchCosts = {};
 function dispatchFor(dispatch, mode = 'auto') {
   if (dispatch === undefined || dispatch === null) return undefined;
   if (dispatch === 'measured') {
-    const ms = dispatchCosts[mode === 'auto' ? chooseMode('auto', caps).mode : mode];
+    const ms = dispatchCosts[runModeOf(mode)];
     return ms > 0 ? Math.round(ms * 1000) : undefined;
   }
   if (!(typeof dispatch === 'number' && dispatch >= 0 && dispatch <= 10_000)) throw new RangeError("dispatch must be 'measured' or a number of ms from 0 to 10000");

@@ -81,9 +81,7 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
     const cpuRate = cpuRateFor(pkg, given); // shared by every thread of the pool
     const threads = await pkg.startThreadPool(workers);
     state = { mode, workers, pkg, cpuRate };
-    let warmUpMs = await warmUp();
-    const cpuRecalibrated = recheckCpuRate();
-    if (cpuRecalibrated) warmUpMs += await warmUp();
+    const { warmUpMs, cpuRecalibrated } = await warmUpChecked();
     const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
     return { mode, workers, threads, cpuRate: state.cpuRate, cpuRecalibrated, kernelCalibration, warmUpMs, dispatchMs: state.dispatchMs };
   }
@@ -104,9 +102,7 @@ async function init({ mode, workers, cpuRate: given, kernelCalibration: givenCal
     ? await Promise.all(Array.from({ length: workers }, (_, i) => startTaskWorker(module, i, cpuRate)))
     : [];
   state = { mode, workers, pkg, pool, module, cpuRate };
-  let warmUpMs = mode === 'workers' ? await warmUp() : 0;
-  const cpuRecalibrated = mode === 'workers' && recheckCpuRate();
-  if (cpuRecalibrated) warmUpMs += await warmUp();
+  const { warmUpMs, cpuRecalibrated } = mode === 'workers' ? await warmUpChecked() : { warmUpMs: 0, cpuRecalibrated: false };
   const kernelCalibration = kernelCalibrationFor(pkg, givenCal);
   return { mode, workers, cpuRate: state.cpuRate, cpuRecalibrated, kernelCalibration, warmUpMs, dispatchMs: state.dispatchMs ?? null };
 }
@@ -187,6 +183,15 @@ function recheckCpuRate() {
   state.cpuRate = rate;
   for (const w of state.pool ?? []) w.postMessage({ type: ToTaskWorker.rate, cpuRate: rate });
   return true;
+}
+
+/** warmUp, then recheckCpuRate, and warmUp again if the rate was measured again:
+ *  resolves to `{ warmUpMs, cpuRecalibrated }`. */
+async function warmUpChecked() {
+  let warmUpMs = await warmUp();
+  const cpuRecalibrated = recheckCpuRate();
+  if (cpuRecalibrated) warmUpMs += await warmUp();
+  return { warmUpMs, cpuRecalibrated };
 }
 
 /** A graph text of some 400 lines (comments, families, dependencies) for warmUpParser. */

@@ -132,8 +132,9 @@ pub struct Start {
     pub plan: AttemptPlan,
     /// `work-stealing`: the worker it was stolen from (`None`: not stolen).
     pub stolen_from: Option<usize>,
-    /// How long after now the attempt starts (a steal's `steal_cost`; 0 otherwise). A
-    /// simulation delays the attempt by it; a real run measures its own start instead.
+    /// How long after now the attempt starts: the configured dispatch cost, plus a steal's
+    /// `steal_cost` (0 for an attempt that needs neither). A simulation delays the attempt by
+    /// it; a real run measures its own start instead.
     pub delay_us: Micros,
 }
 

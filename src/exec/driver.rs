@@ -65,6 +65,8 @@ pub struct RunDriver {
     /// What the executor starts at a scale-up, when it measures start-ups
     /// ([`RunDriver::measure_starts`]).
     start_source: Option<&'static str>,
+    /// Whether an attempt has been handed out (the clock can no longer restart).
+    handed_out: bool,
 }
 
 /// A change of an autoscaling pool an executor acts on: at a `Start` it starts (or wakes)
@@ -148,7 +150,25 @@ impl RunDriver {
             values,
             pool_seen: 0,
             start_source: None,
+            handed_out: false,
         })
+    }
+
+    /// Starts the run's clock again at `start_abs_ms`, once the graph is parsed and the
+    /// scheduler built: what a run needs before its first task is start-up, not makespan.
+    /// Returns `false` (and changes nothing) once an attempt has been handed out or any
+    /// time seen, when moving the origin would shift times already recorded.
+    pub fn restart_clock(&mut self, start_abs_ms: f64) -> bool {
+        if self.latest_us != 0 || self.handed_out || !start_abs_ms.is_finite() {
+            return false;
+        }
+        self.start_abs_ms = start_abs_ms;
+        true
+    }
+
+    /// The run's clock origin, absolute ms.
+    pub fn start_abs_ms(&self) -> f64 {
+        self.start_abs_ms
     }
 
     fn to_us(&self, abs_ms: f64) -> Micros {
@@ -177,6 +197,7 @@ impl RunDriver {
 
     fn dispatch(&mut self, now: Micros) -> Option<Dispatch> {
         let s = self.scheduler.next(now)?;
+        self.handed_out = true;
         // A variable duration runs what this attempt drew (the plan), not the mean.
         let work = match &self.graph.tasks[s.task].work {
             Work::Cpu { .. } => Work::Cpu {
@@ -492,6 +513,27 @@ mod tests {
         assert!((r.tasks[1].start_ms - 2.1).abs() < 1e-9);
         assert_eq!(r.tasks[1].worker, b.worker);
         assert_eq!(r.sequential_ms, 2.0);
+    }
+
+    #[test]
+    fn restarting_the_clock_moves_the_origin_only_before_the_first_attempt() {
+        let g = parse_dag("a : cpu 1\nb : cpu 1 after a").graph.unwrap();
+        let mut d = RunDriver::new(g, 2, 1000.0).unwrap();
+        assert!(d.restart_clock(1004.0), "nothing handed out yet");
+        assert!(!d.restart_clock(f64::NAN), "not a time");
+        assert_eq!(d.start_abs_ms(), 1004.0);
+        let a = d.next().unwrap();
+        assert!(
+            !d.restart_clock(1010.0),
+            "an attempt is out: times would shift"
+        );
+        assert_eq!(d.start_abs_ms(), 1004.0);
+        d.finished(a.task, a.worker, 1004.5, 1006.0).unwrap();
+        let b = d.next().unwrap();
+        d.finished(b.task, b.worker, 1006.0, 1007.0).unwrap();
+        let r = d.result("workers").unwrap();
+        assert_eq!(r.makespan_ms, 3.0, "from the restarted origin");
+        assert!((r.tasks[0].start_ms - 0.5).abs() < 1e-9);
     }
 
     #[test]

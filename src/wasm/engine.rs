@@ -56,6 +56,15 @@ impl Engine {
         Ok(Engine { driver })
     }
 
+    /// Starts the run's clock again at `now_abs_ms` (call it after construction, before the
+    /// first [`Engine::next`]): parsing and building the run is start-up, outside the
+    /// makespan, as in the threads build. Returns false, changing nothing, once an attempt
+    /// was handed out.
+    #[wasm_bindgen(js_name = restartClock)]
+    pub fn restart_clock(&mut self, now_abs_ms: f64) -> bool {
+        self.driver.restart_clock(now_abs_ms)
+    }
+
     /// The next attempt to start at absolute time `now_abs_ms`, packed as five numbers
     /// `[task, worker, kind (0 cpu, 1 io, 2 kernel), duration_us, timeout_us or -1]` (one
     /// small typed array instead of an object: this is the per-task hot path), or

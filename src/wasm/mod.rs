@@ -347,9 +347,10 @@ pub fn reset_counter() {
 #[wasm_bindgen]
 pub fn calibrate_kernels() -> JsValue {
     use crate::graph::kernel::{CalibrationSetting, KernelCalibration};
-    let mut cal = crate::work::kernels::calibrate_kernels(now_abs_ms);
+    // On this instance's own counter, the one `run_kernel` increments (reset after).
+    let mut cal = crate::work::kernels::calibrate_kernels_on(now_abs_ms, &COUNTER);
     for _ in 1..4 {
-        let next = crate::work::kernels::calibrate_kernels(now_abs_ms);
+        let next = crate::work::kernels::calibrate_kernels_on(now_abs_ms, &COUNTER);
         let mut better = false;
         for class in KernelCalibration::CLASSES {
             let (a, b) = (cal.ns_per_unit(class), next.ns_per_unit(class));
@@ -367,6 +368,7 @@ pub fn calibrate_kernels() -> JsValue {
     } else {
         CalibrationSetting::Plain
     };
+    reset_counter();
     crate::graph::kernel::set_calibration(cal);
     to_js(&cal)
 }

@@ -61,9 +61,14 @@ pub const MIN_CLASS_MS: f64 = 25.0;
 /// optimised code is ready, which on a busy machine (another module compiling beside it)
 /// takes longer than six samples did. `panic` keeps its default. About 200 to 400 ms.
 pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
+    calibrate_kernels_on(now_ms, &AtomicU64::new(0))
+}
+
+/// [`calibrate_kernels`] with the `counter` kernel incrementing `counter`: the counter the
+/// runs' tasks use, so that the calibration measures the same memory the tasks touch.
+pub fn calibrate_kernels_on(now_ms: impl Fn() -> f64, counter: &AtomicU64) -> KernelCalibration {
     let mut cal = KernelCalibration::DEFAULT;
     cal.source = CalibrationSource::Measured;
-    let counter = AtomicU64::new(0);
     for class in KernelCalibration::CLASSES {
         let Some(k) = calibration_sample(class) else {
             continue;
@@ -76,7 +81,7 @@ pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
         for _ in 0..200 {
             let t0 = now_ms();
             for _ in 0..reps {
-                std::hint::black_box(run(std::hint::black_box(&k), &counter));
+                std::hint::black_box(run(std::hint::black_box(&k), counter));
             }
             let took = now_ms() - t0;
             if took < 2.0 {

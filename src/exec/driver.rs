@@ -67,6 +67,10 @@ pub struct RunDriver {
     start_source: Option<&'static str>,
     /// Whether an attempt has been handed out (the clock can no longer restart).
     handed_out: bool,
+    /// Per task, when (µs) and to which lane its latest attempt was handed out
+    /// (`u32::MAX`: never): a measured start before it is clock skew
+    /// ([`RunDriver::finished_with`]).
+    sent: Vec<(Micros, u32)>,
 }
 
 /// A change of an autoscaling pool an executor acts on: at a `Start` it starts (or wakes)
@@ -151,6 +155,7 @@ impl RunDriver {
             pool_seen: 0,
             start_source: None,
             handed_out: false,
+            sent: Vec::new(),
         })
     }
 
@@ -198,6 +203,10 @@ impl RunDriver {
     fn dispatch(&mut self, now: Micros) -> Option<Dispatch> {
         let s = self.scheduler.next(now)?;
         self.handed_out = true;
+        if self.sent.is_empty() {
+            self.sent = vec![(0, u32::MAX); self.graph.tasks.len()];
+        }
+        self.sent[s.task] = (now, (s.worker % self.lanes) as u32);
         // A variable duration runs what this attempt drew (the plan), not the mean.
         let work = match &self.graph.tasks[s.task].work {
             Work::Cpu { .. } => Work::Cpu {
@@ -315,6 +324,14 @@ impl RunDriver {
 
     /// Like [`RunDriver::finished`] with an outcome the executor observed itself.
     /// Fails if `task` is running on another worker than `worker`.
+    ///
+    /// Causality holds on the recorded clock: an attempt never starts before it was handed
+    /// out. A start measured earlier than that is skew between the worker's clock and the
+    /// driver's (Web Workers' `timeOrigin + now()` agree only to about 0.1 ms where the page
+    /// is not cross-origin isolated), and the attempt is moved later by the skew, its
+    /// measured duration kept. So an attempt handed out when another ended starts no earlier
+    /// than that end, and a group's cap holds on the measured times as it did in the
+    /// scheduler.
     pub fn finished_with(
         &mut self,
         task: usize,
@@ -331,7 +348,13 @@ impl RunDriver {
                 ));
             }
         }
-        let (start, end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
+        let (mut start, mut end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
+        if let Some(&(sent, lane)) = self.sent.get(task) {
+            if lane as usize == worker && start < sent {
+                end = end.saturating_add(sent - start);
+                start = sent;
+            }
+        }
         self.latest_us = self.latest_us.max(end);
         // Unpipelined runs (every run with hedges) name the scheduler's own worker.
         let slot = (self.depth() == 1).then_some(worker);
@@ -534,6 +557,39 @@ mod tests {
         let r = d.result("workers").unwrap();
         assert_eq!(r.makespan_ms, 3.0, "from the restarted origin");
         assert!((r.tasks[0].start_ms - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_start_measured_before_its_hand_out_is_skew_and_moves_later_whole() {
+        // A group of two on three workers: c is handed out when a ends (at 10 ms on the
+        // driver's clock), but its worker's clock runs 0.2 ms behind and says it started at
+        // 9.8 ms, when a and b still ran. Recorded, c starts at 10 ms and keeps its 5 ms.
+        let text = "group g workers 2 {\n a : cpu 10ms\n b : cpu 20ms\n c : cpu 5ms\n}";
+        let g = parse_dag(text).graph.unwrap();
+        let mut d = RunDriver::new(g, 3, 0.0).unwrap();
+        let first = d.next_at(0.0).unwrap();
+        let second = d.next_at(0.0).unwrap();
+        assert!(d.next_at(0.0).is_none(), "the cap holds c back");
+        let (a, b) = if first.task == 0 { (first, second) } else { (second, first) };
+        d.finished(a.task, a.worker, 0.0, 10.0).unwrap();
+        let c = d.next_at(10.0).unwrap();
+        assert_eq!(c.task, 2);
+        d.finished(c.task, c.worker, 9.8, 14.8).unwrap();
+        d.finished(b.task, b.worker, 0.0, 20.0).unwrap();
+        let r = d.result("workers").unwrap();
+        let c = &r.tasks[2];
+        assert!((c.start_ms - 10.0).abs() < 1e-9, "{}", c.start_ms);
+        assert!((c.end_ms - 15.0).abs() < 1e-9, "{}", c.end_ms);
+        // A start after the hand-out is the measurement, untouched.
+        let g = parse_dag("a : cpu 1ms\nb : cpu 1ms after a").graph.unwrap();
+        let mut d = RunDriver::new(g, 2, 0.0).unwrap();
+        let a = d.next_at(0.0).unwrap();
+        d.finished(a.task, a.worker, 0.3, 1.3).unwrap();
+        let b = d.next_at(1.4).unwrap();
+        d.finished(b.task, b.worker, 1.5, 2.5).unwrap();
+        let r = d.result("workers").unwrap();
+        assert!((r.tasks[0].start_ms - 0.3).abs() < 1e-9);
+        assert!((r.tasks[1].start_ms - 1.5).abs() < 1e-9);
     }
 
     #[test]

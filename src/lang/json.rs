@@ -284,7 +284,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
                 Some(&k) => Some(k),
                 None => {
                     diags.error(
-                        &Loc::Json(JPath::ItemField("groups", i, "parent")),
+                        &Loc::json(JPath::ItemField("groups", i, "parent")),
                         format!("unknown parent group `{p}`: name a group listed before this one"),
                     );
                     None
@@ -294,10 +294,10 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         group_index.entry(g.name.clone()).or_insert(i);
         raw.groups.push(super::validate::RawGroup {
             name: g.name,
-            loc: Loc::Json(JPath::ItemField("groups", i, "name")),
+            loc: Loc::json(JPath::ItemField("groups", i, "name")),
             parent,
             workers: g.workers,
-            workers_loc: Some(Loc::Json(JPath::ItemField("groups", i, "workers"))),
+            workers_loc: Some(Loc::json(JPath::ItemField("groups", i, "workers"))),
             on_error: g.on_error,
             tasks: Vec::new(),
         });
@@ -306,7 +306,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
     if let (Some(min), Some(max)) = (workers_min, workers) {
         if min == 0 || min > max {
             diags.error(
-                &Loc::Json(JPath::Root("workers_min")),
+                &Loc::json(JPath::Root("workers_min")),
                 format!("`workers_min` {min} must be from 1 to `workers` ({max})"),
             );
         }
@@ -323,14 +323,14 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         if let Some(v) = v {
             match json_duration(v) {
                 Ok(us) => *slot = Some(us),
-                Err(m) => diags.error(&Loc::Json(JPath::Root(name)), m),
+                Err(m) => diags.error(&Loc::json(JPath::Root(name)), m),
             }
         }
     }
     if let Some(v) = &steal_cost {
         match json_duration(v) {
             Ok(us) => raw.decls.steal_cost_us = Some(us),
-            Err(m) => diags.error(&Loc::Json(JPath::Root("steal_cost")), m),
+            Err(m) => diags.error(&Loc::json(JPath::Root("steal_cost")), m),
         }
     }
     for (i, b) in breakers.into_iter().enumerate() {
@@ -346,7 +346,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         match super::faults::parse_breaker(&words) {
             Ok(d) => raw.decls.breakers.push(d),
-            Err((_, m)) => diags.error(&Loc::Json(JPath::Item("breakers", i)), m),
+            Err((_, m)) => diags.error(&Loc::json(JPath::Item("breakers", i)), m),
         }
     }
     raw.decls.workers = workers;
@@ -361,7 +361,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
         ("steal_cost", steal_cost.is_some()),
     ] {
         if given {
-            raw.decl_locs.push((name, Loc::Json(JPath::Root(name))));
+            raw.decl_locs.push((name, Loc::json(JPath::Root(name))));
         }
     }
     for (i, l) in limits.into_iter().enumerate() {
@@ -370,7 +370,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             max: l.max,
             span: Default::default(),
         });
-        raw.limit_locs.push(Loc::Json(JPath::Item("limits", i)));
+        raw.limit_locs.push(Loc::json(JPath::Item("limits", i)));
     }
     for (i, r) in rates.into_iter().enumerate() {
         raw.decls.rates.push(Rate {
@@ -378,11 +378,11 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             per_second: r.per_second,
             span: Default::default(),
         });
-        raw.rate_locs.push(Loc::Json(JPath::Item("rates", i)));
+        raw.rate_locs.push(Loc::json(JPath::Item("rates", i)));
     }
     raw.tasks.reserve(tasks.len());
     for (i, t) in tasks.into_iter().enumerate() {
-        let field = |f: &'static str| Loc::Json(JPath::TaskField(i, f));
+        let field = |f: &'static str| Loc::json(JPath::TaskField(i, f));
         let mut spread = None;
         let work = if KERNELS.contains(&t.kind.as_str()) {
             if !t.duration.is_null() {
@@ -437,7 +437,7 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             }
         }
         let uses_locs = (0..t.uses.len())
-            .map(|k| Loc::Json(JPath::TaskItem(i, "uses", k)))
+            .map(|k| Loc::json(JPath::TaskItem(i, "uses", k)))
             .collect();
         if let Some(name) = &t.group {
             match group_index.get(name) {
@@ -454,12 +454,12 @@ pub(crate) fn parse(text: &str, mut diags: Diags) -> Parsed {
             .enumerate()
             .map(|(k, name)| DepRef {
                 target: Target::Id(Cow::Owned(name)),
-                loc: Loc::Json(JPath::TaskItem(i, "after", k)),
+                loc: Loc::json(JPath::TaskItem(i, "after", k)),
             })
             .collect();
         raw.tasks.push(RawTask {
             id: Cow::Owned(t.id),
-            loc: Loc::Json(JPath::TaskField(i, "id")),
+            loc: Loc::json(JPath::TaskField(i, "id")),
             label: t.label,
             work,
             options: TaskOptions {

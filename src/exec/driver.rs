@@ -570,7 +570,11 @@ mod tests {
         let first = d.next_at(0.0).unwrap();
         let second = d.next_at(0.0).unwrap();
         assert!(d.next_at(0.0).is_none(), "the cap holds c back");
-        let (a, b) = if first.task == 0 { (first, second) } else { (second, first) };
+        let (a, b) = if first.task == 0 {
+            (first, second)
+        } else {
+            (second, first)
+        };
         d.finished(a.task, a.worker, 0.0, 10.0).unwrap();
         let c = d.next_at(10.0).unwrap();
         assert_eq!(c.task, 2);

@@ -949,7 +949,8 @@ impl<'t, 'a> LineParser<'t, 'a, '_> {
         }
         // At most one dependency per two tokens left (`a, b, c`): one allocation per task, of
         // exactly that size (`reserve` would round 1 or 2 up to 4).
-        task.deps.reserve_exact((self.toks.len() - self.pos).div_ceil(2));
+        task.deps
+            .reserve_exact((self.toks.len() - self.pos).div_ceil(2));
         let mut want_item = true;
         while let Some(t) = self.next() {
             match &t.tok {

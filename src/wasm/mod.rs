@@ -339,7 +339,8 @@ pub fn reset_counter() {
 /// and runs price kernel tasks with it), and returns it, so other instances can be given it
 /// with [`set_kernel_calibration`]. Call it before any pool starts.
 ///
-/// Measured in rounds, keeping each class's fastest, until a round improves no class by
+/// Measured in rounds, keeping each class's fastest round (a round's figure is the median
+/// of its settled samples: see `calibrate_kernels_on`), until a round improves no class by
 /// more than 3 % (at most 4 rounds): V8 runs new wasm code in its baseline tier and swaps in
 /// optimised code once a background compile is done, which on a busy machine outlasted one
 /// round (a calibration taken then priced `primes` 3.6x too slow). The result names this

@@ -109,7 +109,10 @@ pub fn calibrate_kernels_on(now_ms: impl Fn() -> f64, counter: &AtomicU64) -> Ke
         // page) runs at its typical speed, and the fastest of 30-odd calls was 20 % below
         // it. For a steady kernel the two agree within the 2 % gain that ends the search.
         settled.sort_by(f64::total_cmp);
-        cal.set(class, settled.get(settled.len() / 2).copied().unwrap_or(best));
+        cal.set(
+            class,
+            settled.get(settled.len() / 2).copied().unwrap_or(best),
+        );
     }
     cal
 }

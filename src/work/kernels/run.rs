@@ -56,8 +56,8 @@ pub const MIN_CLASS_MS: f64 = 25.0;
 /// milliseconds): each class's sample (repeated until one sample takes at least 2 ms on
 /// this clock) until the fastest stops improving (6 samples without a 2 % gain, once the
 /// class has been measured for [`MIN_CLASS_MS`]), keeping the median of the fastest sample
-/// and those after it: the code's settled speed, with the slow first samples left out. The first samples also warm the code up: an engine that compiles in tiers (V8's
-/// wasm) runs a function's first calls in its baseline tier, 2-4× slower, until its
+/// and those after it: the code's settled speed, with the slow first samples left out. The
+/// first samples also warm the code up: an engine that compiles in tiers (V8's wasm) runs a function's first calls in its baseline tier, 2-4× slower, until its
 /// optimised code is ready, which on a busy machine (another module compiling beside it)
 /// takes longer than six samples did. `panic` keeps its default. About 200 to 400 ms.
 pub fn calibrate_kernels(now_ms: impl Fn() -> f64) -> KernelCalibration {
@@ -76,8 +76,7 @@ pub fn calibrate_kernels_on(now_ms: impl Fn() -> f64, counter: &AtomicU64) -> Ke
         let units = k.cost_units();
         let mut reps = 1u64;
         let mut best = f64::INFINITY;
-        let mut since_better = 0;
-        // The fastest sample and those after it: the code's settled speed.
+        // The fastest sample and those after it (none 2 % faster): the code's settled speed.
         let mut settled: Vec<f64> = Vec::new();
         let began = now_ms();
         for _ in 0..200 {
@@ -92,22 +91,21 @@ pub fn calibrate_kernels_on(now_ms: impl Fn() -> f64, counter: &AtomicU64) -> Ke
             }
             let ns = took * 1e6 / (reps as f64 * units);
             if ns < best * 0.98 {
-                best = best.min(ns);
-                since_better = 0;
+                best = ns;
                 settled.clear();
                 settled.push(ns);
             } else {
-                since_better += 1;
                 settled.push(ns);
-                if since_better >= 6 && now_ms() - began >= MIN_CLASS_MS {
+                // Six samples since the fastest.
+                if settled.len() > 6 && now_ms() - began >= MIN_CLASS_MS {
                     break;
                 }
             }
         }
         // Their median, not the fastest: a kernel whose speed varies from call to call
         // (the counter's store-to-load loop: 3.5-4.2 ms for the same 2M increments in one
-        // page) runs at its typical speed, and the fastest of 30-odd calls was 20 % below
-        // it. For a steady kernel the two agree within the 2 % gain that ends the search.
+        // page) is priced at its typical speed; the fastest of 30-odd calls was 20 % below
+        // it. For a steady kernel the two are close.
         settled.sort_by(f64::total_cmp);
         cal.set(
             class,

@@ -180,6 +180,7 @@ fn main() {
     let py = [script_s, file_s, "--workers", WORKERS];
     let py_sched = [script_s, file_s, "--workers", WORKERS, "--schedule"];
     let (f_out, p_out) = (dir.join("cli-fanout.json"), dir.join("cli-python.json"));
+    let check_out = dir.join("cli-check.txt");
     time_cmd(fanout, &sim, &f_out);
     time_cmd("python3", &py_sched, &p_out);
     let read = |p: &Path| std::fs::read(p).expect("read the output back");
@@ -195,7 +196,7 @@ fn main() {
     let (mut t_check, mut t_sim, mut t_py, mut t_py_sched, mut t_lib_parse, mut t_lib_sim) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     for _ in 0..reps {
-        t_check.push(time_cmd(fanout, &check, &f_out));
+        t_check.push(time_cmd(fanout, &check, &check_out));
         t_lib_parse.push(time_in_process(|| parse_dag(&text)).0);
         t_sim.push(time_cmd(fanout, &sim, &f_out));
         t_lib_sim.push(
@@ -208,7 +209,11 @@ fn main() {
             })
             .0,
         );
-        t_py.push(time_cmd("python3", &py, &p_out));
+        t_py.push(time_cmd(
+            "python3",
+            &py,
+            &dir.join("cli-python-makespan.json"),
+        ));
         t_py_sched.push(time_cmd("python3", &py_sched, &p_out));
     }
     let out_mb = |p: &Path| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1e6);

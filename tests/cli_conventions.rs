@@ -293,3 +293,17 @@ fn exit_1_for_a_graph_with_errors_in_every_subcommand() {
     assert_eq!(code, 0);
     assert!(out.contains(": warning: "), "{out}");
 }
+
+#[test]
+fn run_says_how_fast_the_kernels_ran_against_their_model() {
+    let f = write(
+        "kernels.dag",
+        b"p[1..4] : primes 0..20M\ntotal : cpu 0ms reduce sum after p[*]\n",
+    );
+    let (code, out, err) = fanout(&["run", &f, "--workers", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("the kernel tasks ran at ") && out.contains("% of their modelled speed ("),
+        "{out}"
+    );
+}

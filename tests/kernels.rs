@@ -159,3 +159,38 @@ fn graphs_without_counters_have_no_counter_report() {
     assert!(r.counter.is_none());
     assert_eq!(r.tasks[0].value, Some(Value::Int(25)));
 }
+
+#[test]
+fn a_real_run_reports_its_kernels_speed_against_their_model() {
+    use fanout::metrics::MIN_MEASURED_KERNEL_US;
+    let g = graph("p[1..4] : primes 0..20M\ntotal : cpu 0ms reduce sum after p[*]\n");
+    let parts: Vec<_> = g.tasks[..4]
+        .iter()
+        .map(|t| match &t.work {
+            Work::Kernel(k) => k.clone(),
+            _ => panic!("p is a kernel"),
+        })
+        .collect();
+    let r = run_native(g, 2).unwrap();
+    // Priced with the calibration the run used (`run_native` measures one first).
+    let modelled: Vec<u64> = parts.iter().map(|k| k.modelled_us()).collect();
+    assert!(modelled.iter().all(|&us| us >= MIN_MEASURED_KERNEL_US));
+    let s = r
+        .kernel_share
+        .expect("kernel attempts of 0.25 ms or more are measured");
+    assert_eq!(s.attempts, 4, "the four parts, not the reduce");
+    let asked: f64 = modelled.iter().map(|&us| us as f64 / 1000.0).sum();
+    let took: f64 = r.tasks[..4].iter().map(|t| t.attempts[0].duration_ms).sum();
+    assert!(
+        (s.asked_ms - asked).abs() < 1e-6,
+        "{} against {asked}",
+        s.asked_ms
+    );
+    assert!(
+        (s.took_ms - took).abs() < 1e-6,
+        "{} against {took}",
+        s.took_ms
+    );
+    assert!((s.share - asked / took).abs() < 1e-9);
+    assert!(r.cpu_share.is_none(), "no cpu work of 1 ms or more ran");
+}

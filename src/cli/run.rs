@@ -54,6 +54,10 @@ pub fn run(a: Args) -> u8 {
                 text += &share_sentence(s);
                 text.push('\n');
             }
+            if let Some(s) = &r.kernel_share {
+                text += &kernel_share_sentence(s);
+                text.push('\n');
+            }
             if let Some(m) = &r.metrics {
                 text += &format!(
                     "  work and speedup are modelled{}; measured: {:.1} ms of work, speedup {:.2}x\n",
@@ -94,6 +98,21 @@ fn share_sentence(s: &fanout::metrics::CpuShare) -> String {
     out.push(')');
     if s.share < 0.9 {
         out += ": something else on this machine had their cores for the rest";
+    }
+    out
+}
+
+/// "the kernel tasks ran at N % of their modelled speed", and, below the model's error
+/// ([`fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`]), that the machine made them slow.
+fn kernel_share_sentence(s: &fanout::metrics::CpuShare) -> String {
+    let mut out = format!(
+        "the kernel tasks ran at {}% of their modelled speed ({:.1} ms modelled took {:.1} ms)",
+        (s.share * 100.0).round(),
+        s.asked_ms,
+        s.took_ms
+    );
+    if s.share < fanout::metrics::KERNEL_SHARE_MACHINE_BELOW {
+        out += ": more than the model's error, so this machine gave them less speed than when it calibrated them (other load on it, or a lower clock)";
     }
     out
 }

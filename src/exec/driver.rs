@@ -12,7 +12,7 @@
 
 use crate::graph::kernel::{Kernel, KernelWork};
 use crate::graph::{Graph, Micros, Work};
-use crate::metrics::{cpu_share, WorkerMetrics};
+use crate::metrics::{cpu_share, kernel_share, WorkerMetrics};
 use crate::sched::{AttemptPlan, Outcome, PoolEventKind, SchedConfig, Scheduler};
 use crate::sim::SimOptions;
 use crate::trace::{run_result_with, CounterReport, RunResult, Status};
@@ -403,6 +403,7 @@ impl RunDriver {
             self.fold_slots_into_lanes(&mut r);
         }
         r.cpu_share = cpu_share(&self.graph, &r.tasks, r.workers);
+        r.kernel_share = kernel_share(&self.graph, &r.tasks, r.workers);
         if let (Some(p), Some(source)) = (&mut r.pool, self.start_source) {
             p.start_source = source.into();
         }

@@ -8,7 +8,10 @@
 //! (of every status), its idle time makespan − busy, its utilization busy / makespan.
 
 mod share;
-pub use share::{cpu_share, AttemptShare, CpuShare, MIN_MEASURED_US};
+pub use share::{
+    cpu_share, kernel_share, AttemptShare, CpuShare, KERNEL_SHARE_MACHINE_BELOW,
+    MIN_MEASURED_KERNEL_US, MIN_MEASURED_US,
+};
 
 use crate::graph::Micros;
 use crate::sched::Scheduler;

@@ -17,6 +17,18 @@ use serde::{Deserialize, Serialize};
 /// the per-message costs of dispatch are as large as the work, and would read as theft.
 pub const MIN_MEASURED_US: u64 = 1_000;
 
+/// Kernel attempts modelled shorter than this are left out of [`kernel_share`]. Lower than
+/// [`MIN_MEASURED_US`]: a kernel's time is measured around its call inside the worker, so no
+/// message cost is in it, and the clock's rounding (0.1 ms where the page is not
+/// cross-origin isolated) evens out over a run's attempts. The 8 × `primes 0..4M`
+/// has parts of 0.7 to 1.3 ms, depending on the machine.
+pub const MIN_MEASURED_KERNEL_US: u64 = 250;
+
+/// A [`kernel_share`] below this is more than the kernels' model error (within about 15 %
+/// per kernel on a quiet machine, docs/language.md): the machine, not the model, made them
+/// slow. The page's results panel uses the same figure.
+pub const KERNEL_SHARE_MACHINE_BELOW: f64 = 0.85;
+
 /// One attempt's share, for pointing at the worst one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptShare {
@@ -56,22 +68,57 @@ pub struct CpuShare {
 }
 
 /// The share of a run of `graph` on `workers` lanes whose records are `tasks` (in graph
-/// order), or `None` when it has no measured attempt.
+/// order), over its `cpu` attempts, or `None` when it has no measured attempt.
 pub fn cpu_share(graph: &Graph, tasks: &[TaskRecord], workers: usize) -> Option<CpuShare> {
+    share_of(graph, tasks, workers, MIN_MEASURED_US, |work| match work {
+        Work::Cpu { duration_us } => Some(*duration_us),
+        _ => None,
+    })
+}
+
+/// The same share over the run's kernel attempts, each asking for its modelled duration
+/// under the current calibration (`crate::graph::kernel::calibration`): the time the
+/// kernel's cost model, measured on one idle core of this machine, says it takes. Unlike a
+/// `cpu` task's, that time is a model's, off by its error (docs/language.md gives it per
+/// kernel, within about 15 % on a quiet machine), so a share a little below 1 is the model
+/// and a much lower one the machine. `None` when the run has no kernel attempt modelled at
+/// [`MIN_MEASURED_KERNEL_US`] or more that ran to its end.
+pub fn kernel_share(graph: &Graph, tasks: &[TaskRecord], workers: usize) -> Option<CpuShare> {
+    share_of(
+        graph,
+        tasks,
+        workers,
+        MIN_MEASURED_KERNEL_US,
+        |work| match work {
+            Work::Kernel(k) => Some(k.modelled_us()),
+            _ => None,
+        },
+    )
+}
+
+/// The share over the attempts whose work `asked` prices at `min_us` or more (the rest are
+/// left out).
+fn share_of(
+    graph: &Graph,
+    tasks: &[TaskRecord],
+    workers: usize,
+    min_us: crate::graph::Micros,
+    asked: impl Fn(&Work) -> Option<crate::graph::Micros>,
+) -> Option<CpuShare> {
     let mut lanes = vec![(0.0f64, 0.0f64); workers.max(1)];
-    let (mut asked, mut took, mut n) = (0.0, 0.0, 0usize);
+    let (mut asked_ms, mut took, mut n) = (0.0, 0.0, 0usize);
     let mut least: Option<(f64, AttemptShare)> = None;
     for (task, rec) in graph.tasks.iter().zip(tasks) {
-        let Work::Cpu { duration_us } = task.work else {
+        let Some(duration_us) = asked(&task.work) else {
             continue;
         };
-        if duration_us < MIN_MEASURED_US {
+        if duration_us < min_us {
             continue;
         }
         let want = duration_us as f64 / 1000.0;
         for a in rec.attempts.iter().filter(|a| ran_to_end(a)) {
             let len = (a.end_ms - a.start_ms).max(1e-6);
-            asked += want;
+            asked_ms += want;
             took += len;
             n += 1;
             if let Some(l) = lanes.get_mut(a.worker) {
@@ -94,8 +141,8 @@ pub fn cpu_share(graph: &Graph, tasks: &[TaskRecord], workers: usize) -> Option<
         return None;
     }
     Some(CpuShare {
-        share: asked / took,
-        asked_ms: asked,
+        share: asked_ms / took,
+        asked_ms,
         took_ms: took,
         attempts: n,
         workers: lanes
@@ -184,5 +231,37 @@ mod tests {
         assert_eq!(s.workers, vec![Some(0.5), None]);
         let g = parse_dag("b : io 5ms").graph.unwrap();
         assert!(cpu_share(&g, &[record("b", vec![(0, 0.0, 5.0, Status::Ok)])], 1).is_none());
+    }
+
+    #[test]
+    fn kernels_ask_for_their_modelled_duration_and_cpu_work_is_apart() {
+        let g = parse_dag("a : primes 0..4M\nb : cpu 10ms\nc : primes 0..10\nd : io 5ms")
+            .graph
+            .unwrap();
+        let Work::Kernel(k) = &g.tasks[0].work else {
+            panic!("a is a kernel task");
+        };
+        let modelled = k.modelled_us() as f64 / 1000.0;
+        assert!(modelled >= 1.0, "primes 0..4M is modelled at {modelled} ms");
+        let tasks = vec![
+            record("a", vec![(1, 0.0, 2.0 * modelled, Status::Ok)]), // half its model
+            record("b", vec![(0, 0.0, 10.0, Status::Ok)]),
+            record("c", vec![(0, 10.0, 11.0, Status::Ok)]), // too short to judge
+            record("d", vec![(0, 11.0, 16.0, Status::Ok)]),
+        ];
+        let s = kernel_share(&g, &tasks, 2).unwrap();
+        assert_eq!(s.attempts, 1);
+        assert!((s.share - 0.5).abs() < 1e-9);
+        assert!((s.asked_ms - modelled).abs() < 1e-9);
+        assert_eq!(s.workers, vec![None, Some(0.5)]);
+        assert_eq!(s.least.unwrap().id, "a");
+        let c = cpu_share(&g, &tasks, 2).unwrap();
+        assert_eq!(
+            (c.attempts, c.share),
+            (1, 1.0),
+            "the kernel is not cpu work"
+        );
+        let g = parse_dag("b : cpu 10ms").graph.unwrap();
+        assert!(kernel_share(&g, &[record("b", vec![(0, 0.0, 10.0, Status::Ok)])], 1).is_none());
     }
 }

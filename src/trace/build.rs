@@ -117,6 +117,7 @@ pub fn run_result_with(
         dispatch_ms: (cfg.dispatch_us > 0).then(|| cfg.dispatch_us as f64 / 1000.0),
         counter: None,
         cpu_share: None,
+        kernel_share: None,
         steals: steal_report(graph, sched),
         batches,
         pool: pool_report(sched, makespan),

@@ -334,6 +334,7 @@ pub fn import_trace(text: &str, graph: Option<&Graph>) -> Result<Imported, Strin
             dispatch_ms: None,
             counter: None,
             cpu_share: None,
+            kernel_share: None,
             steals: None,
             batches: None,
             pool: None,

@@ -30,6 +30,7 @@ pub fn write_json(result: &RunResult, mut out: impl Write) -> io::Result<()> {
         metrics: result.metrics.clone(),
         counter: result.counter,
         cpu_share: result.cpu_share.clone(),
+        kernel_share: result.kernel_share.clone(),
         steals: result.steals.clone(),
         batches: result.batches.clone(),
         pool: result.pool.clone(),

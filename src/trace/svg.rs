@@ -221,6 +221,7 @@ mod tests {
             metrics: None,
             counter: None,
             cpu_share: None,
+            kernel_share: None,
             steals: None,
             batches: None,
             pool: None,

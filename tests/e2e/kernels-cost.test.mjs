@@ -76,6 +76,20 @@ describe('kernel cost model in the playground', () => {
     assert.doesNotMatch(sentences, /slower|slowdown/i);
     const sim = await page.evaluate((t) => window.fanout.simulate(t, { workers: 2 }), GRAPH);
     assert.deepEqual(sim.kernel_calibration, result.kernel_calibration, 'the simulation priced the kernels with the same calibration');
+    // The kernels' speed against their model: each part asks for its modelled duration (the
+    // simulation's), and took its measured one; the results panel shows the same share.
+    const parts = result.tasks.filter((t) => t.id.startsWith('p'));
+    const ks = result.kernel_share;
+    assert.ok(ks, 'a real run of kernel tasks reports their speed against the model');
+    assert.equal(ks.attempts, 8);
+    const modelled = sim.tasks.filter((t) => t.id.startsWith('p')).reduce((a, t) => a + t.end_ms - t.start_ms, 0);
+    const took = parts.reduce((a, t) => a + t.attempts.at(-1).duration_ms, 0);
+    assert.ok(Math.abs(ks.asked_ms - modelled) < 0.01 * modelled, `asked ${ks.asked_ms} ms, the simulation's parts ${modelled} ms`);
+    assert.ok(Math.abs(ks.took_ms - took) < 1e-6 * took + 1e-9, `took ${ks.took_ms} ms, the attempts ${took} ms`);
+    assert.ok(Math.abs(ks.share - ks.asked_ms / ks.took_ms) < 1e-9);
+    assert.equal(shown['kernel-share']?.value, `${Math.round(ks.share * 100)}%`, 'the panel shows the run\'s kernel share');
+    assert.match(shown['kernel-share'].sentence, ks.share >= 0.85 ? /within the cost model's error/ : /more than the model's error/);
+    console.log(`kernel share ${ks.share.toFixed(2)}: ${ks.asked_ms.toFixed(2)} ms modelled took ${ks.took_ms.toFixed(2)} ms`);
     console.log(`simulated ${sim.makespan_ms} ms against real ${result.makespan_ms} ms (best of fifteen ${best.makespan} ms, shown speedup ${best.shown.speedup.value})`);
     const bestSpeedup = Number(best.shown.speedup.value.replace('×', ''));
     assert.ok(bestSpeedup > 1.5, `the results panel shows ${best.shown.speedup.value} at best on 2 workers (issue 17: above 1.5)`);

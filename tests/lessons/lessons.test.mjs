@@ -155,6 +155,12 @@ test('the gap sentence is built from the numbers', () => {
   const close = gapSentence({ makespan_ms: 1000 }, { makespan_ms: 1010, tasks: new Array(10) }, 1, { makespan_ms: 1001, dispatch_ms: 0.1 });
   assert.match(close, /within 1 %/);
   assert.doesNotMatch(close, /dispatch/, 'a gap within the noise is not explained');
+  const slowKernels = gapSentence({ makespan_ms: 10 }, { makespan_ms: 14, tasks: new Array(8), kernel_share: { share: 0.7 } });
+  assert.match(slowKernels, /the kernel tasks ran at 70 % of their modelled speed, more than the model's error/);
+  const modelKernels = gapSentence({ makespan_ms: 10 }, { makespan_ms: 14, tasks: new Array(8), kernel_share: { share: 0.9 } });
+  assert.match(modelKernels, /the kernel tasks ran at 90 % of their modelled speed, within the model's error/);
+  assert.doesNotMatch(gapSentence({ makespan_ms: 10 }, { makespan_ms: 10.1, tasks: new Array(8), kernel_share: { share: 0.7 } }), /kernel/,
+    'no gap, no kernel speed to explain it');
 });
 
 test("every {expression} in a lesson's prose, questions and claim evaluates", async () => {

@@ -12,6 +12,10 @@ import { stealSummary } from './steal-marks.js';
 import { batchSummary } from './batch-outline.js';
 import { poolSummary, startSummary } from './pool-lanes.js';
 
+/** A kernel share below this is more than the kernels' cost-model error: the machine made
+ *  them slow (the core's `fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`). */
+const KERNEL_SHARE_MACHINE_BELOW = 0.85;
+
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
 
@@ -113,6 +117,7 @@ export function runFigures(result) {
     tasksSkipped: count('skipped'), tasksCancelled: count('cancelled'),
     notStarted: Math.max(0, tasksTotal - records.length),
     cpuShare: result.cpu_share ?? null,
+    kernelShare: result.kernel_share ?? null,
     steals: result.steals ?? null,
     batches: result.batches ?? null,
     pool: result.pool ?? null,
@@ -243,6 +248,23 @@ export function metricRows(f) {
         : `${least}. Something else on this machine (another program or tab, or this page) had their cores for the rest, so this run is slower than its schedule: run it again when the machine is quieter.`;
     }
     add('cpu-share', 'CPU time the workers got', `${got}%`, s);
+  }
+
+  if (f.kernelShare && isNum(f.kernelShare.share)) {
+    // Kernels ask for their modelled time, which is a model's (within about 15 % per kernel
+    // on a quiet machine): only below KERNEL_SHARE_MACHINE_BELOW is it the machine.
+    const k = f.kernelShare;
+    const got = Math.round(k.share * 100);
+    let s = `The kernel tasks ran at ${got}% of their modelled speed: ${plural(k.attempts, 'kernel attempt')} modelled at ${ms(k.asked_ms)} took ${ms(k.took_ms)}`;
+    if (k.share >= KERNEL_SHARE_MACHINE_BELOW) s += ', within the cost model\'s error: they ran at the speed the model priced them at.';
+    else {
+      const least = k.least ? `; ${k.least.id} took ${ms(k.least.took_ms)} for ${ms(k.least.asked_ms)} modelled` : '';
+      const over = isNum(f.cores) && f.workers > f.cores;
+      s += over
+        ? `${least}. ${W} on ${plural(f.cores, 'core')} share the cores: the run asked for more than the machine has.`
+        : `${least}. That is more than the model's error: this machine gave them less speed than when it calibrated them (something else had their cores, or the cores ran at a lower clock), so this run took longer than its schedule.`;
+    }
+    add('kernel-share', 'Kernel speed against the model', `${got}%`, s);
   }
 
   if (isNum(f.blocked)) {

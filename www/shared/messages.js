@@ -75,7 +75,7 @@ export const FromTaskWorker = Object.freeze({
  *   how much of the time they asked for the workers of a real run got (docs/performance.md)
  * @typedef {{ mode: string, workers: number, makespan_ms: number, sequential_ms: number,
  *             tasks: TaskRecord[], isolated: boolean, reason: string, startup_ms?: number,
- *             cpu_share?: CpuShare }} RunResult
+ *             cpu_share?: CpuShare, kernel_share?: CpuShare }} RunResult
  */
 
 /** The names of progress state codes. */

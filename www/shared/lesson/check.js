@@ -122,7 +122,8 @@ export async function showAnswer(lesson, question, core, { seed = 1 } = {}) {
 /**
  * One sentence explaining the gap between a simulated and a real RunResult of the same graph
  * from their numbers: the gap, per task, the workers' start (startup_ms), the share of the
- * CPU time the workers got (cpu_share: other load on the machine), and, given `priced` (the
+ * CPU time the workers got (cpu_share: other load on the machine), the kernels' speed against
+ * their cost model (kernel_share), and, given `priced` (the
  * same simulation charging the run pool's measured dispatch cost, with its `dispatch_ms`),
  * how much of the gap that cost accounts for.
  */
@@ -147,6 +148,12 @@ export function gapSentence(sim, real, scale = 1, priced = null) {
   const share = real.cpu_share?.share;
   if (share !== undefined && share !== null && Number.isFinite(share)) {
     parts.push(share < 0.9 ? `the workers got only ${Math.round(share * 100)} % of the CPU time they asked for, so other load on this machine slowed them` : `the workers got ${Math.round(share * 100)} % of the CPU time they asked for, so the rest is overhead per task (messages, timers, scheduling)`);
+  }
+  // Kernels ask for their modelled time, a model's (within about 15 % per kernel on a quiet
+  // machine): below 85 % of it, the machine gave them less speed than at calibration.
+  const kshare = real.kernel_share?.share;
+  if (kshare !== undefined && kshare !== null && Number.isFinite(kshare) && gap > 0 && !within) {
+    parts.push(kshare < 0.85 ? `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, more than the model's error, so this machine gave them less speed than when it calibrated them` : `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, within the model's error`);
   }
   return parts.length ? `${head}; ${parts.join('; ')}.` : `${head}.`;
 }

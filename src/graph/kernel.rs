@@ -450,6 +450,11 @@ pub enum CalibrationSource {
     Default,
     /// Measured on this machine, in this page or process, before any pool started.
     Measured,
+    /// Measured on this machine by a run pool's own workers after its warm-up: each class's
+    /// calibration sample run there as tasks, one at a time, as the runs' tasks run
+    /// (`crate::exec::pool_calibration`); classes too short to time there keep their
+    /// `Measured` figure.
+    Pool,
 }
 
 /// Where a calibration was measured: the code a kernel runs differs between them. In the

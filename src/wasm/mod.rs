@@ -374,6 +374,38 @@ pub fn calibrate_kernels() -> JsValue {
     to_js(&cal)
 }
 
+/// The graph a run engine calibrates its pool on (see `fanout::exec::pool_calibration`):
+/// each kernel class's calibration sample once, one at a time.
+#[wasm_bindgen]
+pub fn pool_calibration_graph() -> String {
+    crate::exec::pool_calibration::pool_calibration_text()
+}
+
+/// The kernel calibration that `runs` measured: the RunResult JSON texts of runs of
+/// [`pool_calibration_graph`] on this engine's pool. Each class's figure comes from the
+/// runs but the first, where its sample took long enough to time; the rest keep this
+/// instance's calibration (measured by [`calibrate_kernels`] first). Makes it this
+/// instance's and returns it (`source: "pool"`). Throws on a text that is not a RunResult.
+#[wasm_bindgen]
+pub fn calibrate_kernels_from_runs(runs: js_sys::Array) -> Result<JsValue, JsValue> {
+    let graph = crate::lang::parse_dag(&crate::exec::pool_calibration::pool_calibration_text())
+        .graph
+        .ok_or_else(|| js_sys::Error::new("the pool calibration graph does not parse"))?;
+    let mut records = Vec::new();
+    for run in runs.iter() {
+        let text = run
+            .as_string()
+            .ok_or_else(|| js_sys::Error::new("a run is not a JSON text"))?;
+        let r: crate::trace::RunResult = serde_json::from_str(&text)
+            .map_err(|e| js_sys::Error::new(&format!("not a RunResult: {e}")))?;
+        records.push(r.tasks);
+    }
+    let base = crate::graph::kernel::calibration();
+    let cal = crate::exec::pool_calibration::calibration_from_runs(&graph, &records, base);
+    crate::graph::kernel::set_calibration(cal);
+    Ok(to_js(&cal))
+}
+
 /// Sets this instance's kernel calibration to one [`calibrate_kernels`] measured.
 #[wasm_bindgen]
 pub fn set_kernel_calibration(cal: JsValue) -> Result<(), JsValue> {

@@ -54,7 +54,8 @@ describe('kernel cost model in the playground', () => {
       result = r;
     }
     assert.equal(result.result.total, 283146, 'pi(4·10^6), computed by the kernels');
-    assert.equal(result.kernel_calibration?.source, 'measured', 'the page measured its calibration');
+    assert.equal(result.kernel_calibration?.source, 'pool', 'the run engine measured its calibration on its pool');
+    assert.match((await shownMetrics(page)).work.sentence, /calibrated on this machine by the run pool's own workers/);
     for (const t of result.tasks) {
       for (const a of t.attempts) assert.ok(a.duration_ms >= 0 && Math.abs(a.duration_ms - (a.end_ms - a.start_ms)) < 1e-6, 'each attempt carries its measured duration');
     }

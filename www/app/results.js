@@ -127,6 +127,12 @@ export function runFigures(result) {
   };
 }
 
+/** How a kernel calibration was measured (its `source`), for the sentence on pricing. */
+const CALIBRATED = {
+  measured: 'on this machine',
+  pool: 'on this machine by the run pool\'s own workers',
+};
+
 /** Where a kernel calibration was measured (its `setting`), for the sentence on pricing. */
 const SETTING = {
   native: ' in a native build',
@@ -171,7 +177,7 @@ export function metricRows(f) {
   if (isNum(f.work)) {
     const tasks = f.tasksTotal === 1 ? 'its 1 task' : `its ${f.tasksTotal} tasks one after another`;
     const priced = f.calibration
-      ? ` (kernels priced by their cost model, calibrated ${f.calibration.source === 'measured' ? 'on this machine' : 'by the committed default'}${SETTING[f.calibration.setting] ?? ''})`
+      ? ` (kernels priced by their cost model, calibrated ${CALIBRATED[f.calibration.source] ?? 'by the committed default'}${SETTING[f.calibration.setting] ?? ''})`
       : '';
     add('work', 'Sequential time (work)', ms(f.work), `One worker running ${tasks} would need ${ms(f.work)}, the sum of their modelled durations${priced}.`);
   }

@@ -17,6 +17,8 @@ pub use counter::increment;
 pub use hash::{fnv1a, hash_range, splitmix64, stream_byte};
 pub use mandelbrot::mandelbrot_rows;
 pub use primes::count_primes;
-pub use run::{calibrate_kernels, calibrate_kernels_on, calibration_sample, run};
+pub use run::{
+    calibrate_kernels, calibrate_kernels_on, calibration_sample, run, CALIBRATION_SAMPLES,
+};
 pub use sort::sort_checksum;
 pub use wordcount::{wordcount_chunk, TEXT as WORDCOUNT_TEXT};

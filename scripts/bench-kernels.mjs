@@ -1,7 +1,12 @@
 // The kernels' cost model against the clock (issue 17), as one bench section:
 //  - per kernel: its modelled duration (the calibrated model, as the simulation prices it)
 //    against its measured one (the attempt's duration_ms in a real one-worker run);
-//  - per kernel graph: the simulated makespan against the real one on 2 workers.
+//    Each kernel is timed alternately with its class's calibration sample: the sample's own
+//    error is how far the machine's speed has drifted since the page calibrated (a shared
+//    VM's cores speed up and slow down by tens of percent over seconds), and the last column
+//    is the model's error net of that drift: the cost model's shape, apart from the machine;
+//  - per kernel graph: the simulated makespan against the real one on 2 workers, with the
+//    fastest and slowest real run.
 // Medians of `reps` in one run. Goals: within 15 % per kernel, 10 % per graph.
 // `node scripts/bench-kernels.mjs` runs this section alone (needs both wasm builds and the
 // bundle current); `npm run bench` runs it with the others.
@@ -25,6 +30,14 @@ export const KERNEL_CASES = [
   'counter 2M plain',
   'counter 1M atomic',
 ];
+
+/** Each kernel's calibration sample (`calibration_sample` in src/work/kernels/run.rs): timed
+ *  beside it, its own error says how far the machine has drifted since the calibration. */
+export function calibrationSampleOf(kernel) {
+  const name = kernel.split(' ')[0];
+  if (name === 'counter') return kernel.includes('atomic') ? 'counter 1M atomic' : 'counter 2M plain';
+  return { primes: 'primes 0..4M part 3/8', mandelbrot: 'mandelbrot 256 iter 256 part 3/8', hash: 'hash 2M', sort: 'sort 200k', wordcount: 'wordcount' }[name];
+}
 
 export const KERNEL_GRAPHS = {
   'primes 8 × 0..4M': 'p[1..8] : primes 0..4M\ntotal : cpu 0ms reduce sum after p[*]',
@@ -61,18 +74,29 @@ export async function benchKernels(page, { table, reps = 5, mode = 'workers', wo
   let calibration;
   for (const k of KERNEL_CASES) {
     const text = `k : ${k}`;
+    const sampleText = `k : ${calibrationSampleOf(k)}`;
     // Warm first: the run engine of `mode` measures its build's calibration as it starts,
     // and the simulation of a `mode` run prices kernels with it.
     await runIn(page, text, { workers: 1, mode }); // warm
     const sim = await simulateIn(page, text, 1, mode);
+    const simSample = await simulateIn(page, sampleText, 1, mode);
     calibration ??= sim.calibration;
+    // The kernel and its calibration sample, alternating: the sample's error is the
+    // machine's drift since the calibration (the same code, priced from its own timing).
     const real = [];
-    for (let i = 0; i < reps; i++) real.push((await runIn(page, text, { workers: 1, mode })).durations[0]);
+    const sample = [];
+    for (let i = 0; i < reps; i++) {
+      real.push((await runIn(page, text, { workers: 1, mode })).durations[0]);
+      sample.push((await runIn(page, sampleText, { workers: 1, mode })).durations[0]);
+    }
     const measured = median(real);
-    perKernel.push([`\`${k}\``, fmt(sim.durations[0], 2), fmt(measured, 2), pctDiff(sim.durations[0], measured)]);
+    const drift = simSample.durations[0] / median(sample);
+    const shape = sim.durations[0] / measured / drift;
+    perKernel.push([`\`${k}\``, fmt(sim.durations[0], 2), fmt(measured, 2), pctDiff(sim.durations[0], measured),
+      pctDiff(drift, 1), pctDiff(shape, 1)]);
   }
   table(`Kernels: modelled vs measured duration (ms), ${mode} mode, 1 worker, median of ${reps}; load average ${load} (goal: within 15 %)`,
-    ['kernel', 'modelled', 'measured', 'model error'], perKernel);
+    ['kernel', 'modelled', 'measured', 'model error', 'its calibration sample, timed beside it (the machine\'s drift)', 'model error net of that drift'], perKernel);
   const perGraph = [];
   for (const [name, text] of Object.entries(KERNEL_GRAPHS)) {
     await runIn(page, text, { workers, mode }); // warm
@@ -81,11 +105,12 @@ export async function benchKernels(page, { table, reps = 5, mode = 'workers', wo
     const priced = await simulateIn(page, text, workers, mode, 'measured');
     const real = [];
     for (let i = 0; i < reps; i++) real.push((await runIn(page, text, { workers, mode })).makespan);
-    perGraph.push([name, fmt(sim.makespan, 1), `${fmt(priced.makespan, 1)} (${fmt(priced.dispatch ?? 0, 3)} ms each)`, fmt(median(real), 1),
+    perGraph.push([name, fmt(sim.makespan, 1), `${fmt(priced.makespan, 1)} (${fmt(priced.dispatch ?? 0, 3)} ms each)`,
+      `${fmt(median(real), 1)} (${fmt(Math.min(...real), 1)}–${fmt(Math.max(...real), 1)})`,
       pctDiff(sim.makespan, median(real)), pctDiff(priced.makespan, median(real))]);
   }
   table(`Kernel graphs: simulated vs real makespan (ms) on ${workers} workers, ${mode} mode, median of ${reps}; load average ${loadavg().map((x) => x.toFixed(1)).join(', ')} (goal: within 10 %)`,
-    ['graph', 'simulated, exact', 'simulated with the measured dispatch', 'real', 'exact vs real', 'with dispatch vs real'], perGraph);
+    ['graph', 'simulated, exact', 'simulated with the measured dispatch', 'real (fastest–slowest)', 'exact vs real', 'with dispatch vs real'], perGraph);
   console.log(`\nCalibration used (ns per unit, ${calibration?.source ?? 'none'}, ${calibration?.setting ?? '?'} build): ${JSON.stringify(calibration)}`);
   return { perKernel, perGraph, calibration };
 }

@@ -61,16 +61,42 @@ async fn independent_tasks_run_in_parallel_on_two_threads() {
     // longer than the run (2× at best, 1× if the pool ran one task at a time). A ratio in one
     // run: on a machine busy with other work every bar stretches alike, while an absolute
     // bound on the makespan fails there (it did, at 200-222 ms, with the cores taken by
-    // other builds and by V8 compiling this test's large module in the background).
-    let makespan = get(&r, "makespan_ms").as_f64().unwrap();
-    let busy: f64 = tasks
-        .iter()
-        .map(|t| get(&t, "end_ms").as_f64().unwrap() - get(&t, "start_ms").as_f64().unwrap())
-        .sum();
+    // other builds and by V8 compiling this test's large module in the background). The best
+    // of up to three runs: a VM's host can take one thread's core for tens of ms (CI saw
+    // 1.43× once), which no run of a pool that runs one task at a time can make up for.
+    let overlap = |r: &JsValue| {
+        let makespan = get(r, "makespan_ms").as_f64().unwrap();
+        let busy: f64 = js_sys::Array::from(&get(r, "tasks"))
+            .iter()
+            .map(|t| get(&t, "end_ms").as_f64().unwrap() - get(&t, "start_ms").as_f64().unwrap())
+            .sum();
+        (busy / makespan, busy, makespan)
+    };
+    let mut best = overlap(&r);
+    for _ in 1..3 {
+        if best.0 > 1.5 {
+            break;
+        }
+        let next = js_sys::JSON::parse(
+            &run_threads(
+                &text,
+                &js_sys::Function::new_no_args(""),
+                JsValue::UNDEFINED,
+            )
+            .unwrap()
+            .as_string()
+            .unwrap(),
+        )
+        .unwrap();
+        let o = overlap(&next);
+        if o.0 > best.0 {
+            best = o;
+        }
+    }
+    let (ratio, busy, makespan) = best;
     assert!(
-        busy / makespan > 1.5,
-        "6 × 30 ms on 2 threads: {busy:.1} ms of bars in a {makespan:.1} ms run, overlapping only {:.2}×",
-        busy / makespan
+        ratio > 1.5,
+        "6 × 30 ms on 2 threads, best of three: {busy:.1} ms of bars in a {makespan:.1} ms run, overlapping only {ratio:.2}×"
     );
     // A second run on the same pool works too (each run ends its thread loops).
     let again = run_threads(

@@ -125,7 +125,7 @@ pub struct RunResult {
     /// Real runs: the same share over the kernel attempts, each asking for its modelled
     /// duration (see [`crate::metrics::kernel_share`]): below the model's error, the machine
     /// ran them slower than it did when it was calibrated. Absent in simulations and in runs
-    /// without a kernel attempt modelled at 1 ms or more.
+    /// without a kernel attempt modelled at 0.25 ms or more (`MIN_MEASURED_KERNEL_US`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_share: Option<CpuShare>,
     /// `policy work-stealing`: the steals and failed steals (absent under other policies).

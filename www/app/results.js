@@ -11,10 +11,7 @@ import { STATES, stateOfStatus } from './states.js';
 import { stealSummary } from './steal-marks.js';
 import { batchSummary } from './batch-outline.js';
 import { poolSummary, startSummary } from './pool-lanes.js';
-
-/** A kernel share below this is more than the kernels' cost-model error: the machine made
- *  them slow (the core's `fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`). */
-const KERNEL_SHARE_MACHINE_BELOW = 0.85;
+import { KERNEL_SHARE_MACHINE_BELOW } from '../shared/messages.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);

@@ -79,6 +79,12 @@ export const FromTaskWorker = Object.freeze({
  */
 
 /** The names of progress state codes. */
+/** A RunResult's `kernel_share.share` below this is more than the kernels' cost-model error
+ *  (within about 15 % per kernel on a quiet machine): the machine, not the model, made them
+ *  slow. The core's `fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`; the results panel and the
+ *  lesson gap sentence both judge by it. */
+export const KERNEL_SHARE_MACHINE_BELOW = 0.85;
+
 export const PROGRESS_STATES = Object.freeze(['running', 'ok', 'failed', 'timeout']);
 
 /** Turns a thrown value into something postMessage can carry, keeping diagnostics. */

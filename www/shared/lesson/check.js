@@ -3,6 +3,7 @@
 // and the node tests.
 import { createSession, draw } from './session.js';
 import { parseExpr } from './expr.js';
+import { KERNEL_SHARE_MACHINE_BELOW } from '../messages.js';
 
 /** Reads a typed answer: `10`, `10 s`, `2.5s`, `300 ms`, `40%`, `1.5x`. Numbers without a
  *  unit are in `unit` (ms, s, or none). Returns a number (ms for durations) or NaN. */
@@ -150,10 +151,11 @@ export function gapSentence(sim, real, scale = 1, priced = null) {
     parts.push(share < 0.9 ? `the workers got only ${Math.round(share * 100)} % of the CPU time they asked for, so other load on this machine slowed them` : `the workers got ${Math.round(share * 100)} % of the CPU time they asked for, so the rest is overhead per task (messages, timers, scheduling)`);
   }
   // Kernels ask for their modelled time, a model's (within about 15 % per kernel on a quiet
-  // machine): below 85 % of it, the machine gave them less speed than at calibration.
+  // machine): below KERNEL_SHARE_MACHINE_BELOW, the machine gave them less speed than at
+  // calibration.
   const kshare = real.kernel_share?.share;
   if (kshare !== undefined && kshare !== null && Number.isFinite(kshare) && gap > 0 && !within) {
-    parts.push(kshare < 0.85 ? `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, more than the model's error, so this machine gave them less speed than when it calibrated them` : `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, within the model's error`);
+    parts.push(kshare < KERNEL_SHARE_MACHINE_BELOW ? `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, more than the model's error, so this machine gave them less speed than when it calibrated them` : `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, within the model's error`);
   }
   return parts.length ? `${head}; ${parts.join('; ')}.` : `${head}.`;
 }

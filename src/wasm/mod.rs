@@ -287,6 +287,18 @@ pub fn benchmark_simulate(tasks: usize, workers: usize) -> Result<JsValue, JsVal
     }))
 }
 
+/// Whether a real run of `text` under `options` (`{ policy? }` as in `simulate`) is
+/// pipelined (`crate::exec::runs_pipelined`): its workers hold several attempts at once, so
+/// its gaps between attempts say nothing of the pool's dispatch cost. False for text that
+/// does not parse or options that are not valid.
+#[wasm_bindgen]
+pub fn runs_pipelined(text: &str, options: JsValue) -> bool {
+    match (parse_or_throw(text), sim_options(options)) {
+        (Ok(graph), Ok(o)) => crate::exec::runs_pipelined(&graph, o.policy),
+        _ => false,
+    }
+}
+
 /// [`sim_options`] for simulating `graph`: a dispatch cost is dropped when a real run of the
 /// graph is pipelined (`crate::exec::runs_pipelined`), where the pool's messages overlap
 /// the work and the run does not pay the cost per attempt.

@@ -2,6 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePage } from './harness.mjs';
+import { DISPATCH_RUNS, dispatchGapMs } from '../../www/shared/dispatch-gap.js';
 
 describe('simulate in the page', () => {
   let page;
@@ -38,7 +39,8 @@ describe('simulate in the page', () => {
 
   test("a simulation charges the pool's measured dispatch cost when asked, and says so", async () => {
     const text = 'w[1..8] : cpu 5ms\nj : cpu 1ms after w[*]';
-    // A workers-mode pool measures its dispatch cost on its warm-up run, before it is ready.
+    // A workers-mode pool measures its dispatch cost on its warm-up run, before it is ready,
+    // and adds each real run's gaps to it.
     await page.evaluate((t) => window.fanout.run(t, { workers: 2, mode: 'workers' }), text);
     const cost = await page.evaluate(() => window.fanout.dispatchCost());
     assert.ok(cost.workers > 0 && cost.workers < 50, `workers-mode dispatch cost ${cost.workers} ms per attempt`);
@@ -60,6 +62,30 @@ describe('simulate in the page', () => {
     assert.equal(tiny.dispatch_ms, undefined);
     const bad = await page.evaluate(() => window.fanout.simulate('a : cpu 1ms', { dispatch: 'fast' }).then(() => 'ran', (e) => e.message));
     assert.match(bad, /dispatch/);
+  });
+
+  test("the pool's dispatch cost follows its runs: the median of their mean gaps", async () => {
+    // As many runs as the window holds, none pipelined (tasks over 100 µs): the cost after
+    // them is the median of their own mean gaps, whatever came before.
+    const text = 'w[1..24] : cpu 150us';
+    const { results, cost } = await page.evaluate(async ([t, n]) => {
+      const results = [];
+      for (let i = 0; i < n; i++) results.push(await window.fanout.run(t, { workers: 2, mode: 'workers' }));
+      return { results, cost: window.fanout.dispatchCost().workers };
+    }, [text, DISPATCH_RUNS]);
+    const means = results.map(dispatchGapMs);
+    assert.ok(means.every((m) => m !== null), 'every run has gaps to measure');
+    const median = [...means].sort((a, b) => a - b)[Math.floor(means.length / 2)];
+    assert.ok(Math.abs(cost - median) < 1e-12, `cost ${cost} ms, the runs' median mean gap ${median} ms`);
+    assert.ok(cost > 0 && cost < 50, `${cost} ms per attempt`);
+    const priced = await page.evaluate(() => window.fanout.simulate('a : cpu 1ms\nb : cpu 1ms after a', { workers: 1, mode: 'workers', dispatch: 'measured' }));
+    assert.equal(priced.dispatch_ms, Math.round(cost * 1000) / 1000, 'the next simulation charges the cost as of those runs');
+    // A pipelined run (tiny tasks only) says nothing of the dispatch cost: it is kept.
+    const after = await page.evaluate(async () => {
+      await window.fanout.run('t[1..200] : cpu 50us', { workers: 2, mode: 'workers' });
+      return window.fanout.dispatchCost().workers;
+    });
+    assert.equal(after, cost);
   });
 
   test('a bad option is refused by name', async () => {

@@ -149,7 +149,7 @@ test('the gap sentence is built from the numbers', () => {
   assert.match(s, /only 60 % of the CPU time/);
   assert.doesNotMatch(s, /dispatch/, 'no dispatch cost given, none named');
   const p = gapSentence({ makespan_ms: 1000 }, { makespan_ms: 1300, tasks: new Array(10) }, 1, { makespan_ms: 1100, dispatch_ms: 20 });
-  assert.match(p, /the pool's dispatch cost, 20 ms per attempt as measured when it started, accounts for 100 ms of it \(33 %\)/);
+  assert.match(p, /the pool's dispatch cost, 20 ms per attempt as the pool measured it over its latest runs, accounts for 100 ms of it \(33 %\)/);
   const faster = gapSentence({ makespan_ms: 1000 }, { makespan_ms: 990, tasks: new Array(10) }, 1, { makespan_ms: 1100, dispatch_ms: 20 });
   assert.doesNotMatch(faster, /dispatch/, 'a run no slower than the simulation has no gap to explain');
   const close = gapSentence({ makespan_ms: 1000 }, { makespan_ms: 1010, tasks: new Array(10) }, 1, { makespan_ms: 1001, dispatch_ms: 0.1 });

@@ -100,6 +100,8 @@ class EngineHandle {
       return;
     }
     const key = data.type === FromEngine.ready || (data.type === FromEngine.failed && data.id === undefined) ? 'init' : data.id;
+    // Each real run brings the pool's dispatch cost up to date (its latest gaps).
+    if (data.type === FromEngine.result && Number.isFinite(data.dispatchMs) && this.mode !== 'core') dispatchCosts[this.mode] = data.dispatchMs;
     if (data.retire) {
       // The engine's wasm instance trapped (a task panicked): answer this request, then
       // replace the engine on the next call.
@@ -182,8 +184,9 @@ function calibrationFor(mode = 'auto') {
 const runModeOf = (mode) => (mode === 'auto' ? chooseMode('auto', caps).mode : mode);
 /** The first engine's init while it measures the calibration (see `EngineHandle`). */
 let calibrating = null;
-/** Per run mode, the dispatch cost (ms per attempt) its latest pool measured on its warm-up
- *  run (www/shared/dispatch-gap.js): what `simulate(…, { dispatch: 'measured' })` charges. */
+/** Per run mode, the dispatch cost (ms per attempt) its latest pool measured, on its warm-up
+ *  run and then over its latest runs (www/shared/dispatch-gap.js): what `simulate(…,
+ *  { dispatch: 'measured' })` charges. */
 const dispatchCosts = {};
 /** The dispatch cost in µs a simulation for `mode` charges: `dispatch` is 'measured' (the
  *  cost the mode's pool measured, if one started in this page), a number of ms, or absent. */

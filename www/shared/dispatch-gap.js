@@ -1,9 +1,13 @@
-// A pool's dispatch cost, measured from a real run: how long a worker that had just ended an
+// A pool's dispatch cost, measured from real runs: how long a worker that had just ended an
 // attempt waited for the next one while a task was already ready for it. That wait is the
 // executor's own (the end's message to the engine, the scheduler's decision, the next
 // task's message back), not the schedule's: an exact simulation starts the next attempt at
-// once. The engine measures it on its warm-up run, and a simulation asked to price the
-// pool's dispatch (`simulate(text, { dispatch: 'measured' })`) charges it per attempt.
+// once. The engine measures it on its warm-up run and then on every run it runs (over the
+// latest DISPATCH_RUNS runs, see DispatchCost), and a simulation asked to price the pool's
+// dispatch (`simulate(text, { dispatch: 'measured' })`) charges it per attempt.
+
+/** Over how many of its latest runs a pool's dispatch cost is measured (odd: one median). */
+export const DISPATCH_RUNS = 31;
 
 /**
  * The mean gap (ms) between an attempt's end and the start of the next attempt on the same
@@ -18,6 +22,15 @@
  * end_ms }`).
  */
 export function dispatchGapMs(result) {
+  const gaps = dispatchGaps(result);
+  return gaps.length ? mean(gaps) : null;
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** The gaps (ms) [`dispatchGapMs`] is the mean of, lane by lane (lanes in the order their
+ *  first attempt appears in `result.tasks`), each lane's in time order. */
+export function dispatchGaps(result) {
   const lanes = new Map(); // worker -> [{ start, end, ready }]
   for (const t of result?.tasks ?? []) {
     for (const a of t.attempts ?? []) {
@@ -35,6 +48,39 @@ export function dispatchGapMs(result) {
       if (next.ready <= prev.end && next.start >= prev.end) gaps.push(next.start - prev.end);
     }
   }
-  if (!gaps.length) return null;
-  return gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  return gaps;
+}
+
+/**
+ * A pool's dispatch cost as its runs measure it: the median, over its latest DISPATCH_RUNS
+ * runs, of each run's mean gap (`dispatchGapMs`), so that it follows the machine and speaks
+ * of a typical run, as the medians it is compared with do. Within a run, the mean: its long
+ * waits are part of what that run paid. Across runs, the median: one run that shared the
+ * cores with something else (the first runs after a page load share them with V8 compiling
+ * the wasm's hot functions at its top tier: see docs/performance.md) does not set the cost
+ * of the next thirty, and a figure taken on the warm-up alone would keep it for good.
+ */
+export class DispatchCost {
+  constructor(runs = DISPATCH_RUNS) {
+    this.runs = runs;
+    this.means = [];
+  }
+
+  /** Adds `result`'s mean gap, if it has one (the oldest beyond the window goes); returns
+   *  the new cost. */
+  add(result) {
+    const m = dispatchGapMs(result);
+    if (m !== null) {
+      this.means.push(m);
+      if (this.means.length > this.runs) this.means.splice(0, this.means.length - this.runs);
+    }
+    return this.ms();
+  }
+
+  /** The median of the runs' mean gaps kept (the upper middle of an even count), ms per
+   *  attempt; null before any. */
+  ms() {
+    if (!this.means.length) return null;
+    return [...this.means].sort((a, b) => a - b)[Math.floor(this.means.length / 2)];
+  }
 }

@@ -24,10 +24,12 @@ export const CORE_CALLS = Object.freeze(['check', 'parse', 'analyze', 'convert',
 export const FromEngine = Object.freeze({
   /** { type, mode, workers, threads: number|undefined, cpuRate: number (units per µs; absent for 'core'),
    *  dispatchMs: number|null (a run pool's dispatch cost per attempt, measured on its warm-up
-   *  run: see dispatch-gap.js; absent for 'core'), cpuRecalibrated: boolean (the warm-up found
+   *  run: see dispatch-gap.js; absent for 'core'; each result brings it up to date), cpuRecalibrated: boolean (the warm-up found
    *  the CPU rate measured too low and measured it again: `cpuRate` is the new one) } */
   ready: 'ready',
-  /** { type, id, resultJson: string (a RunResult), retire?: true }: JSON text is one copy,
+  /** { type, id, resultJson: string (a RunResult), retire?: true, faults?: [...],
+   *  dispatchMs?: number|null (the pool's dispatch cost with this run's gaps added: see
+   *  dispatch-gap.js; null while none was measured, absent or null in async mode) }: JSON text is one copy,
    *  where a RunResult object costs one per field of every record; `retire` asks the client
    *  to replace this engine (its wasm instance trapped on a panic). A big result comes as
    *  `compact` instead: the columns of src/wasm/compact.rs's `compact_run` (typed arrays,

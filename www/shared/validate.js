@@ -70,7 +70,8 @@ export function engineReply(m) {
       return (isCount(m.id) && m.packed instanceof Float64Array && m.packed.length % 5 === 0
         && optional(m.ids, isStrings)) || 'bad progress';
     case FromEngine.result:
-      return (isCount(m.id) && (isStr(m.resultJson) || (isObject(m.compact) && isStr(m.compact.head))) && optional(m.faults, Array.isArray)) || 'a bad result';
+      return (isCount(m.id) && (isStr(m.resultJson) || (isObject(m.compact) && isStr(m.compact.head))) && optional(m.faults, Array.isArray)
+        && optional(m.dispatchMs, (x) => x === null || (Number.isFinite(x) && x >= 0))) || 'a bad result';
     case FromEngine.returned:
       return (isCount(m.id) && 'value' in m) || 'a bad return';
     case FromEngine.failed:

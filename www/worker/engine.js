@@ -16,7 +16,7 @@
 import { CORE_CALLS, FromEngine, FromTaskWorker, ToEngine, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 import { holdLife, lifeName, watchLife } from '../shared/liveness.js';
 import { accept, engineRequest, taskWorkerReply } from '../shared/validate.js';
-import { dispatchGapMs } from '../shared/dispatch-gap.js';
+import { DispatchCost } from '../shared/dispatch-gap.js';
 
 /** @type {{ mode: string, workers: number, pkg: any, pool?: Worker[] } | null} */
 let state = null;
@@ -166,7 +166,8 @@ const KERNEL_WARM_UP_RUNS = 2;
  * 80–250 ms, inside the first run after a single warm-up, at the end of the warm-up after two;
  * after three it happens here, and the client's wait for the page's start-up lets it finish.
  * The last run also measures the pool's dispatch cost (`state.dispatchMs`, see
- * dispatch-gap.js; null if it could not) and the share of their time its cpu tasks got
+ * dispatch-gap.js; null if it could not; every real run after adds to it, see
+ * measureDispatch) and the share of their time its cpu tasks got
  * (`state.warmUpShare`, for recheckCpuRate). Takes about 100 ms; resolves to how many ms.
  */
 async function warmUp() {
@@ -175,11 +176,12 @@ async function warmUp() {
   performance.mark('fanout-warm-up-start');
   // A warm-up that fails costs nothing but its purpose: the first real run reports the fault.
   state.dispatchMs = null;
+  state.dispatchCost = new DispatchCost();
   state.warmUpShare = null;
   const measure = (resultJson) => {
     try {
       const r = JSON.parse(resultJson);
-      state.dispatchMs = dispatchGapMs(r);
+      state.dispatchMs = state.dispatchCost.add(r);
       state.warmUpShare = r.cpu_share?.share ?? null;
     } catch {
       state.dispatchMs = null;
@@ -719,6 +721,27 @@ async function runGraph(id, text, options) {
   }
 }
 
+/** Results longer than this (JSON characters) are not read for the dispatch cost: a small
+ *  graph's run is parsed in well under a millisecond, and the cost has samples enough. */
+const DISPATCH_MEASURED_BELOW = 256_000;
+
+/**
+ * Adds a real run's mean gap to the pool's dispatch cost (`state.dispatchCost`, the median
+ * over its latest runs: see dispatch-gap.js) and returns the cost, ms per attempt, or null if none was
+ * measured yet. A pipelined run (its workers hold several attempts at once), an async run
+ * (no pool) and a big result leave it as it was. Runs before the result goes to the page: the
+ * page's next `simulate(…, { dispatch: 'measured' })` charges the cost as of this run.
+ */
+function measureDispatch(text, options, resultJson) {
+  if (!state.dispatchCost || resultJson.length > DISPATCH_MEASURED_BELOW) return state.dispatchMs ?? null;
+  try {
+    if (!state.pkg.runs_pipelined(text, options)) state.dispatchMs = state.dispatchCost.add(JSON.parse(resultJson));
+  } catch {
+    // A result this engine made itself always parses; a failure changes nothing.
+  }
+  return state.dispatchMs ?? null;
+}
+
 /** The buffers of the typed arrays among `value`'s own fields (one level of nesting). */
 function transferables(value) {
   const out = [];
@@ -750,12 +773,13 @@ async function handle(data) {
         break;
       case ToEngine.run: {
         const resultJson = await runGraph(data.id, data.text, data.options);
+        const dispatchMs = measureDispatch(data.text, data.options, resultJson);
         if (resultJson.length > COMPACT_RESULT_ABOVE) {
           // A big result goes to the page in columns, built here, off the page's thread.
           const compact = state.pkg.compact_run(data.text, resultJson, GROUP_BUDGET, []);
-          postMessage({ type: FromEngine.result, id: data.id, compact, retire: state.retire, faults: faultsOfRun() }, transferables(compact));
+          postMessage({ type: FromEngine.result, id: data.id, compact, retire: state.retire, faults: faultsOfRun(), dispatchMs }, transferables(compact));
         } else {
-          postMessage({ type: FromEngine.result, id: data.id, resultJson, retire: state.retire, faults: faultsOfRun() });
+          postMessage({ type: FromEngine.result, id: data.id, resultJson, retire: state.retire, faults: faultsOfRun(), dispatchMs });
         }
         break;
       }

@@ -144,7 +144,7 @@ export function gapSentence(sim, real, scale = 1, priced = null) {
   if (real.startup_ms >= 1) parts.push(`starting the workers took ${formatMs(real.startup_ms)} before the first task`);
   if (priced?.dispatch_ms > 0 && gap > 0 && !within) {
     const cost = priced.makespan_ms - s;
-    parts.push(`the pool's dispatch cost, ${formatMs(priced.dispatch_ms)} per attempt as measured when it started, accounts for ${formatMs(cost)} of it (${Math.round(Math.min(1, cost / gap) * 100)} %)`);
+    parts.push(`the pool's dispatch cost, ${formatMs(priced.dispatch_ms)} per attempt as the pool measured it over its latest runs, accounts for ${formatMs(cost)} of it (${Math.round(Math.min(1, cost / gap) * 100)} %)`);
   }
   const share = real.cpu_share?.share;
   if (share !== undefined && share !== null && Number.isFinite(share)) {

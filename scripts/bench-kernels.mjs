@@ -25,6 +25,7 @@ export const KERNEL_CASES = [
   'primes 0..4M part 1/8',
   'primes 0..4M part 8/8',
   'primes 0..1M',
+  'primes 999000M..999001M',
   'mandelbrot 256 iter 256',
   'mandelbrot 512 iter 256 part 4/8',
   'hash 4M',

@@ -269,7 +269,8 @@ impl KernelWork {
     ///   crosses out n·Σ_{p≤√b} 1/p ≈ n·(ln ln √b + 0.2615) multiples (Mertens), reads
     ///   the n flags once, sieves the base primes up to √b, and starts each base prime
     ///   (≈ √b / ln √b of them) once per block of 2^18 numbers:
-    ///   `n·(1 + max(0, ln ln √b + 0.2615)) + 2·√b + ⌈n / 2^18⌉·√b / ln √b`.
+    ///   `n·(1 + max(0, ln ln √b + 0.2615)) + PRIMES_ROOT_UNITS·√b +
+    ///   PRIMES_START_UNITS·⌈n / 2^18⌉·√b / ln √b`.
     /// - `mandelbrot S iter N` (the part's rows r): pixels × (mean iterations + 1), the
     ///   mean taken exactly over every pixel when the band has at most 256, else over a
     ///   16 × 16 grid of its pixels (iterations capped at 512, a pixel reaching the cap
@@ -336,8 +337,20 @@ pub fn primes_units(lo: u64, hi: u64) -> f64 {
     // Each block of PRIMES_BLOCK numbers starts every base prime below its top afresh.
     let blocks = (n / PRIMES_BLOCK as f64).ceil();
     let base = if root > 3.0 { root / root.ln() } else { 1.0 };
-    n * (1.0 + marks) + 2.0 * root + blocks * base
+    n * (1.0 + marks) + PRIMES_ROOT_UNITS * root + PRIMES_START_UNITS * blocks * base
 }
+
+/// What sieving the base primes costs per number up to √b, in the units of one crossing-out:
+/// a flag vector of √b + 1, a branch per number, a push per prime. Fitted (least squares on
+/// relative error) to the measured durations of 17 ranges from `0..100k` to
+/// `999000M..999004M` in both wasm builds (2026-12-04: 6.3 plain, 7.3 threads); with 2, the
+/// model priced `primes 999000M..999001M` at 0.41 of its measured duration.
+pub const PRIMES_ROOT_UNITS: f64 = 7.0;
+
+/// What starting one base prime in one block costs, in the same units: the division that
+/// finds its first multiple in the block, and a crossing loop's set-up and exit (fitted with
+/// [`PRIMES_ROOT_UNITS`]: 20.7 plain, 19.6 threads).
+pub const PRIMES_START_UNITS: f64 = 20.0;
 
 /// The `primes` body sieves this many numbers at a time (a block that stays in the cache),
 /// so its cost per number does not grow with the range: the model above assumes it.
@@ -654,10 +667,10 @@ mod tests {
         // primes 0..100: n = 100, √100 = 10, ln ln 10 + 0.2615 = 1.0955…
         let m = 1.0 + (10f64.ln().ln() + 0.2615);
         let base = 10.0 / 10f64.ln(); // one block
-        assert!((units("primes", "0..100") - (100.0 * m + 20.0 + base)).abs() < 1e-9);
+        assert!((units("primes", "0..100") - (100.0 * m + 70.0 + 20.0 * base)).abs() < 1e-9);
         assert_eq!(units("primes", "5..5"), 0.0);
         // primes 0..4 part 2/2 is [2, 4): √4 = 2, no marking term, one block of 1 base
-        assert_eq!(units("primes", "0..4 part 2/2"), 2.0 + 4.0 + 1.0);
+        assert_eq!(units("primes", "0..4 part 2/2"), 2.0 + 7.0 * 2.0 + 20.0);
         assert_eq!(units("hash", "10k part 2/4"), 2_500.0);
         assert_eq!(units("sort", "8"), 8.0 * 4.0);
         assert_eq!(units("sort", "1"), 1.0);

@@ -110,6 +110,12 @@ fn engine_hands_out_kernels_and_their_values_reach_the_result() {
     let k2 = e.kernel(b[0] as usize);
     let v2 = fanout::wasm::run_kernel(k2).unwrap();
     assert_eq!(v + v2, 25.0, "primes below 100, in two parts");
+    // The executors' path: the same kernels as JSON text, the same values.
+    let j = e
+        .kernel_json(a[0] as usize)
+        .expect("a kernel task has a spec");
+    assert_eq!(fanout::wasm::run_kernel_json(&j).unwrap(), v);
+    assert!(fanout::wasm::run_kernel_json("{\"kernel\":1}").is_err());
     e.finished(a[0] as usize, a[1] as usize, 0.0, 1.0, Some(v))
         .unwrap();
     e.finished(b[0] as usize, b[1] as usize, 0.0, 1.0, Some(v2))

@@ -146,6 +146,17 @@ impl Engine {
         }
     }
 
+    /// The kernel task `task` runs as JSON text (for `run_kernel_json`), or undefined: what
+    /// the executors hand a worker, since reading it back costs a microsecond or two where
+    /// reading [`Engine::kernel`]'s object costs some 40 µs, inside the attempt's clock.
+    #[wasm_bindgen(js_name = kernelJson)]
+    pub fn kernel_json(&self, task: usize) -> Option<String> {
+        match self.driver.work(task) {
+            Some(Work::Kernel(k)) => serde_json::to_string(k).ok(),
+            _ => None,
+        }
+    }
+
     /// Reports that the current attempt of `task` ran on `worker` between two absolute
     /// times (ms), with the `value` it computed (kernels); returns how it ended as the
     /// scheduler judged it: 1 ok, 2 failed (a planned failure), 3 timeout (it ran past its

@@ -334,6 +334,15 @@ pub fn run_kernel(kernel: JsValue) -> Result<f64, JsValue> {
     Ok(crate::work::kernels::run(&k, &COUNTER) as f64)
 }
 
+/// Like [`run_kernel`], with the kernel as JSON text (`Engine.kernelJson`): the executors'
+/// path, where the attempt's clock runs from just before this call to just after it.
+#[wasm_bindgen]
+pub fn run_kernel_json(kernel: &str) -> Result<f64, JsValue> {
+    let k: crate::work::kernels::KernelWork = serde_json::from_str(kernel)
+        .map_err(|e| js_sys::Error::new(&format!("not a kernel: {e}")))?;
+    Ok(crate::work::kernels::run(&k, &COUNTER) as f64)
+}
+
 /// What this instance's counter holds.
 #[wasm_bindgen]
 pub fn counter_value() -> f64 {

@@ -83,9 +83,15 @@ export function engineReply(m) {
   }
 }
 
-/** One task in a message to a task worker: `[run, task, worker, kind, duration_us, kernel]`. */
+/** The longest kernel spec a task worker reads (JSON text of `{ kernel, part, parts }`: a
+ *  few dozen characters). */
+const MAX_KERNEL_SPEC = 4096;
+
+/** One task in a message to a task worker: `[run, task, worker, kind, duration_us, kernel]`,
+ *  a kernel's spec (kind 2) as JSON text (Engine.kernelJson). */
 const isTask = (t) => Array.isArray(t) && t.length === 6 && isCount(t[0]) && isCount(t[1]) && isCount(t[2])
-  && (t[3] === 0 || t[3] === 1 || t[3] === 2) && isNum(t[4]) && t[4] >= 0 && (t[3] !== 2 || isObject(t[5]));
+  && (t[3] === 0 || t[3] === 1 || t[3] === 2) && isNum(t[4]) && t[4] >= 0
+  && (t[3] !== 2 || (isStr(t[5]) && t[5].length <= MAX_KERNEL_SPEC));
 
 /** A message from the engine to a task worker (ToTaskWorker): a list of tasks, or init. */
 export function taskWorkerRequest(m) {

@@ -385,7 +385,7 @@ class ProgressStream {
 /**
  * Drives a plain-build Engine to the end with `executor`:
  *  - `start(d, kernel, end)` must run attempt `d` (packed: [task, worker, kind 0 cpu / 1 io /
- *    2 kernel, duration_us, timeout_us or -1]; `kernel` is the kernel spec for kind 2) and call
+ *    2 kernel, duration_us, timeout_us or -1]; `kernel` is the kernel spec for kind 2, as JSON text: Engine.kernelJson) and call
  *    `end(start, end, outcome?, value?)` with absolute times, where `outcome` is given only
  *    when the executor stopped the attempt itself ('timeout', or 'failed' for a crash) and
  *    `value` is a kernel's output;
@@ -429,7 +429,7 @@ function drive(text, options, progress, executor) {
         const task = d[0];
         const worker = d[1];
         progress.push(task, worker, RUNNING, now);
-        executor.start(d, d[2] === 2 ? engine.kernel(task) : null, (s, e, outcome, value) => {
+        executor.start(d, d[2] === 2 ? engine.kernelJson(task) : null, (s, e, outcome, value) => {
           if (over) return;
           try {
             const code = outcome ? engine.finishedAs(task, worker, s, e, outcome) : engine.finished(task, worker, s, e, value ?? undefined);
@@ -680,7 +680,7 @@ function runOnEventLoop(text, options, progress) {
           const s = nowAbsMs();
           let value;
           try {
-            value = kernel ? pkg.run_kernel(kernel) : (pkg.run_cpu(duration), undefined);
+            value = kernel ? pkg.run_kernel_json(kernel) : (pkg.run_cpu(duration), undefined);
           } catch (e) {
             // A panic traps this instance: the attempt fails, the run goes on, and the
             // engine retires after it (its memory may be left mid-update).

@@ -4,7 +4,7 @@
 // that arrive before the instance is ready wait for it, so the engine can hand work to a
 // freshly started replacement at once. The hot path is small arrays: a message is a list of
 // tasks, run in order, and the reply lists their results, one message each way.
-import init, { counter_value, reset_counter, run_cpu, run_kernel, set_cpu_rate } from '../pkg/plain/fanout.js';
+import init, { counter_value, reset_counter, run_cpu, run_kernel_json, set_cpu_rate } from '../pkg/plain/fanout.js';
 import { FromTaskWorker, ToTaskWorker, nowAbsMs, serializeError } from '../shared/messages.js';
 import { holdLife } from '../shared/liveness.js';
 import { accept, taskWorkerRequest } from '../shared/validate.js';
@@ -14,7 +14,8 @@ let ready = null; // a promise until the instance is ready, then null
 let run = null; // the run of the last task: this instance's counter restarts per run
 let queue = Promise.resolve(); // messages are handled one after another, in order
 
-/** Runs one task `[run, task, worker, kind (0 cpu, 1 io, 2 kernel), duration_us, kernel]`;
+/** Runs one task `[run, task, worker, kind (0 cpu, 1 io, 2 kernel), duration_us, kernel
+ *  (JSON text)]`;
  *  returns (or, for `io`, resolves to) `[task, worker, start, end, value or null, counter
  *  or null]`. Throws if the task does (a trap: a panic in wasm). */
 function runTask(t) {
@@ -25,7 +26,7 @@ function runTask(t) {
   }
   const start = nowAbsMs();
   if (kind === 2) {
-    const value = run_kernel(kernel);
+    const value = run_kernel_json(kernel);
     return [task, slot, start, nowAbsMs(), value, counter_value()];
   }
   if (kind === 0) {

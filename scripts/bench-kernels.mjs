@@ -13,7 +13,8 @@
 // Medians of `reps` in one run (3 × `reps` per graph: a graph's run is a few ms). Goals:
 // within 15 % per kernel, 10 % per graph.
 // `node scripts/bench-kernels.mjs` runs this section alone (needs both wasm builds and the
-// bundle current); `npm run bench` runs it with the others.
+// bundle current; BENCH_MODES=threads, BENCH_REPS=9, BENCH_KERNELS='primes 0..100k;hash 100M'
+// choose); `npm run bench` runs it with the others.
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 
@@ -76,11 +77,11 @@ async function simulateIn(page, text, workers, mode, dispatch) {
 }
 
 /** Prints the section's two tables with `table(title, header, rows)`; returns the rows. */
-export async function benchKernels(page, { table, reps = 5, mode = 'workers', workers = 2 } = {}) {
+export async function benchKernels(page, { table, reps = 5, mode = 'workers', workers = 2, kernels = KERNEL_CASES } = {}) {
   const load = loadavg().map((x) => x.toFixed(1)).join(', ');
   const perKernel = [];
   let calibration;
-  for (const k of KERNEL_CASES) {
+  for (const k of kernels) {
     const text = `k : ${k}`;
     const sampleText = `k : ${calibrationSampleOf(k)}`;
     // Warm first: the run engine of `mode` measures its build's calibration as it starts,
@@ -142,7 +143,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     };
     for (const mode of (process.env.BENCH_MODES ?? 'workers,threads').split(',')) {
-      await benchKernels(page, { table, mode, reps: Number(process.env.BENCH_REPS ?? 5) });
+      // BENCH_KERNELS='primes 0..100k;sort 5M' times other arguments (`;`-separated).
+      const kernels = process.env.BENCH_KERNELS ? process.env.BENCH_KERNELS.split(';').map((k) => k.trim()).filter(Boolean) : KERNEL_CASES;
+      await benchKernels(page, { table, mode, kernels, reps: Number(process.env.BENCH_REPS ?? 5) });
     }
   } finally {
     await browser.close();

@@ -105,16 +105,15 @@ fn engine_hands_out_kernels_and_their_values_reach_the_result() {
     .unwrap();
     let (a, b) = (e.next(0.0).unwrap(), e.next(0.0).unwrap());
     assert_eq!((a[2], b[2]), (2.0, 2.0), "kernel tasks");
-    let k = e.kernel(a[0] as usize);
-    let v = fanout::wasm::run_kernel(k).unwrap();
-    let k2 = e.kernel(b[0] as usize);
-    let v2 = fanout::wasm::run_kernel(k2).unwrap();
-    assert_eq!(v + v2, 25.0, "primes below 100, in two parts");
-    // The executors' path: the same kernels as JSON text, the same values.
-    let j = e
+    let k = e
         .kernel_json(a[0] as usize)
         .expect("a kernel task has a spec");
-    assert_eq!(fanout::wasm::run_kernel_json(&j).unwrap(), v);
+    let v = fanout::wasm::run_kernel_json(&k).unwrap();
+    let k2 = e
+        .kernel_json(b[0] as usize)
+        .expect("a kernel task has a spec");
+    let v2 = fanout::wasm::run_kernel_json(&k2).unwrap();
+    assert_eq!(v + v2, 25.0, "primes below 100, in two parts");
     assert!(fanout::wasm::run_kernel_json("{\"kernel\":1}").is_err());
     e.finished(a[0] as usize, a[1] as usize, 0.0, 1.0, Some(v))
         .unwrap();

@@ -1,7 +1,7 @@
 //! [`Engine`]: the scheduler side of the `workers` executor, for a coordinator written in JS
 //! that posts tasks to a pool of Web Workers and reports back what they measured.
 
-use super::{parse_or_throw, to_js};
+use super::parse_or_throw;
 use crate::exec::RunDriver;
 use crate::graph::Work;
 use crate::sched::Outcome;
@@ -138,17 +138,8 @@ impl Engine {
             .collect()
     }
 
-    /// The kernel task `task` runs (`{ kernel, part, parts }`, for `run_kernel`), or null.
-    pub fn kernel(&self, task: usize) -> JsValue {
-        match self.driver.work(task) {
-            Some(Work::Kernel(k)) => to_js(k),
-            _ => JsValue::NULL,
-        }
-    }
-
-    /// The kernel task `task` runs as JSON text (for `run_kernel_json`), or undefined: what
-    /// the executors hand a worker, since reading it back costs a microsecond or two where
-    /// reading [`Engine::kernel`]'s object costs some 40 µs, inside the attempt's clock.
+    /// The kernel task `task` runs (`{ kernel, part, parts }`) as JSON text, for
+    /// `run_kernel_json`, or undefined: what the executors hand a worker.
     #[wasm_bindgen(js_name = kernelJson)]
     pub fn kernel_json(&self, task: usize) -> Option<String> {
         match self.driver.work(task) {

@@ -325,17 +325,11 @@ pub(crate) fn sim_options(options: JsValue) -> Result<crate::sim::SimOptions, Js
 /// instance, hence its own memory and its own counter: nothing to race on.
 static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Runs one part of a kernel (`{ kernel: { name, … }, part, parts }`, as `Engine.next`
-/// hands it out) on the calling thread and returns its value (see `fanout::work::kernels`).
-#[wasm_bindgen]
-pub fn run_kernel(kernel: JsValue) -> Result<f64, JsValue> {
-    let k: crate::work::kernels::KernelWork = serde_wasm_bindgen::from_value(kernel)
-        .map_err(|e| js_sys::Error::new(&format!("not a kernel: {e}")))?;
-    Ok(crate::work::kernels::run(&k, &COUNTER) as f64)
-}
-
-/// Like [`run_kernel`], with the kernel as JSON text (`Engine.kernelJson`): the executors'
-/// path, where the attempt's clock runs from just before this call to just after it.
+/// Runs one part of a kernel, given as JSON text (`{ kernel: { name, … }, part, parts }`,
+/// as `Engine.kernelJson` hands it out), on the calling thread and returns its value (see
+/// `fanout::work::kernels`). The executors' path: an attempt's clock runs from just before
+/// this call to just after it, and JSON text is read in a microsecond or two where the same
+/// spec as a JS object took some 45 µs through serde-wasm-bindgen.
 #[wasm_bindgen]
 pub fn run_kernel_json(kernel: &str) -> Result<f64, JsValue> {
     let k: crate::work::kernels::KernelWork = serde_json::from_str(kernel)
@@ -369,7 +363,7 @@ pub fn reset_counter() {
 #[wasm_bindgen]
 pub fn calibrate_kernels() -> JsValue {
     use crate::graph::kernel::{CalibrationSetting, KernelCalibration};
-    // On this instance's own counter, the one `run_kernel` increments (reset after).
+    // On this instance's own counter, the one `run_kernel_json` increments (reset after).
     let mut cal = crate::work::kernels::calibrate_kernels_on(now_abs_ms, &COUNTER);
     for _ in 1..4 {
         let next = crate::work::kernels::calibrate_kernels_on(now_abs_ms, &COUNTER);

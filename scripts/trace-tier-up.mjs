@@ -10,6 +10,7 @@
 import { launchChromium } from './lib/browser.mjs';
 import { loadAverage, median } from './lib/fair-runs.mjs';
 import { startServer } from './serve.mjs';
+import { windows } from './trace-first-run.mjs';
 
 const MODE = process.env.MODE ?? 'workers';
 const N = Number(process.env.N ?? 200);
@@ -18,29 +19,23 @@ const TEXT = process.env.TEXT ?? 'p[1..8] : primes 0..4M\ntotal : cpu 0ms reduce
 const CATEGORIES = ['v8.wasm', 'blink.user_timing', '__metadata'];
 
 /** Per block of `b` runs (between the `fanout-run-start` and `fanout-run-end` marks): the
- *  CPU ms of top-tier compiles inside it, and how many began there. */
+ *  CPU ms of top-tier compiles inside its runs, and how many ran in them (a compile that
+ *  spans two runs counts in both), from trace-first-run.mjs's per-run windows. */
 export function compilesPerBlock(trace, b) {
-  const events = trace.traceEvents ?? trace;
-  const marks = (n) => events.filter((e) => e.name === n && (e.cat ?? '').includes('user_timing')).map((e) => e.ts).sort((x, y) => x - y);
-  const starts = marks('fanout-run-start');
-  const ends = marks('fanout-run-end');
-  const compiles = events.filter((e) => e.ph === 'X' && e.name === 'wasm.TopTierCompilation');
-  const blocks = [];
-  for (let i = 0; i + b <= starts.length && i + b <= ends.length; i += b) {
+  const runs = windows(trace).map(({ v8 }) => {
     let ms = 0;
     let n = 0;
-    for (let r = i; r < i + b; r++) {
-      const from = starts[r];
-      const to = ends[r];
-      for (const e of compiles) {
-        const a = Math.max(e.ts, from);
-        const z = Math.min(e.ts + (e.dur ?? 0), to);
-        if (z <= a) continue;
-        ms += ((e.tdur ?? e.dur) * ((z - a) / Math.max(e.dur, 1))) / 1000;
-        if (e.ts >= from) n++;
-      }
+    for (const [key, row] of v8) {
+      if (!key.startsWith('wasm.TopTierCompilation @')) continue;
+      ms += row.ms;
+      n += row.n;
     }
-    blocks.push({ ms, n });
+    return { ms, n };
+  });
+  const blocks = [];
+  for (let i = 0; i + b <= runs.length; i += b) {
+    const block = runs.slice(i, i + b);
+    blocks.push({ ms: block.reduce((a, r) => a + r.ms, 0), n: block.reduce((a, r) => a + r.n, 0) });
   }
   return blocks;
 }

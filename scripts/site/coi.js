@@ -8,14 +8,25 @@
 // headers itself never registers it (the page is isolated already).
 (() => {
   const choice = new URLSearchParams(location.search).get('coi');
+  let reloading = false;
   window.coi = {
     shouldRegister: () => choice === '1',
     shouldDeregister: () => choice === '0',
     coepCredentialless: () => false,
     quiet: true,
+    // coi-serviceworker asks for the reload as soon as its worker starts installing
+    // ("updatefound"). A reload then can reach the server before the worker is active: that page
+    // is not controlled either, so it asks again, and the switch costs two reloads, not one. So
+    // the reload waits for navigator.serviceWorker.ready (a registration with an active worker;
+    // a navigation made then waits for the activation to finish and goes through the worker),
+    // and a page reloads at most once however many times it is asked.
     doReload: () => {
-      sessionStorage.setItem('fanout.coi-reloaded', String(Date.now()));
-      location.reload();
+      if (reloading) return;
+      reloading = true;
+      navigator.serviceWorker.ready.then(() => {
+        sessionStorage.setItem('fanout.coi-reloaded', String(Date.now()));
+        location.reload();
+      });
     },
   };
 })();

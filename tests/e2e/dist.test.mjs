@@ -193,7 +193,7 @@ describe('dist/ without headers, opted in to the service worker (?coi=1)', () =>
   before(async () => { server = await startServer({ root: DIST, port: 0, headers: [] }); });
   after(() => server?.close());
 
-  test('one reload later the page is cross-origin isolated, runs in threads mode, and says how', async () => {
+  test('one reload later the page is cross-origin isolated, runs in threads mode, and says how; ?coi=0 turns it off', async () => {
     const page = await cspPage();
     let navigations = 0;
     page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations += 1; });
@@ -208,6 +208,26 @@ describe('dist/ without headers, opted in to the service worker (?coi=1)', () =>
     const r = await runOnce(page);
     assert.equal(r.mode, 'threads');
     assert.deepEqual(await violations(page), { events: [], console: [] });
+
+    // ?coi=0 turns it off: the service worker unregisters itself and reloads the page, which is
+    // then an ordinary page again (workers mode), and stays one without the parameter.
+    await page.goto(`${server.url}?coi=0`);
+    const off = async () => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(100)) {
+        try {
+          const s = await page.evaluate(() => ({ isolated: crossOriginIsolated, controlled: !!navigator.serviceWorker.controller, ready: document.documentElement.dataset.ready === 'true' }));
+          if (!s.isolated && !s.controlled && s.ready) return true;
+        } catch { /* the page navigated while we asked */ }
+      }
+      return false;
+    };
+    assert.ok(await off(), '?coi=0 leaves an ordinary page');
+    assert.equal((await page.evaluate(() => navigator.serviceWorker.getRegistrations())).length, 0, 'no service worker is left');
+    assert.equal((await runOnce(page)).mode, 'workers');
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    assert.match(await page.textContent('#environment'), /Run uses workers mode/);
     await page.context().close();
   });
 });

@@ -103,7 +103,8 @@ fn share_sentence(s: &fanout::metrics::CpuShare) -> String {
 }
 
 /// "the kernel tasks ran at N % of their modelled speed", and, below the model's error
-/// ([`fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`]), that the machine made them slow.
+/// ([`fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`]), that the machine made them slow; above
+/// it ([`fanout::metrics::KERNEL_SHARE_FAST_ABOVE`]), that their calibration priced them slow.
 fn kernel_share_sentence(s: &fanout::metrics::CpuShare) -> String {
     let mut out = format!(
         "the kernel tasks ran at {}% of their modelled speed ({:.1} ms modelled took {:.1} ms)",
@@ -113,6 +114,35 @@ fn kernel_share_sentence(s: &fanout::metrics::CpuShare) -> String {
     );
     if s.share < fanout::metrics::KERNEL_SHARE_MACHINE_BELOW {
         out += ": more than the model's error, so this machine gave them less speed than when it calibrated them (other load on it, or a lower clock)";
+    } else if s.share > fanout::metrics::KERNEL_SHARE_FAST_ABOVE {
+        out += ": faster than the model's error allows, so the calibration priced them slower than they ran (the machine was busier, or at a lower clock, when it calibrated them)";
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kernel_share_sentence;
+    use fanout::metrics::CpuShare;
+
+    fn share(share: f64) -> String {
+        kernel_share_sentence(&CpuShare {
+            share,
+            asked_ms: 4.0 * share,
+            took_ms: 4.0,
+            attempts: 8,
+            workers: vec![],
+            least: None,
+            cpu_ms: None,
+        })
+    }
+
+    #[test]
+    fn kernel_share_names_the_side_of_the_model_error_it_is_on() {
+        assert!(share(0.7).contains("more than the model's error, so this machine gave them less speed"));
+        assert!(share(1.5).contains("faster than the model's error allows, so the calibration priced them slower"));
+        let within = share(1.0);
+        assert!(within.starts_with("the kernel tasks ran at 100% of their modelled speed"));
+        assert!(!within.contains("error"), "{within}");
+    }
 }

@@ -29,6 +29,12 @@ pub const MIN_MEASURED_KERNEL_US: u64 = 250;
 /// slow. The page's results panel uses the same figure.
 pub const KERNEL_SHARE_MACHINE_BELOW: f64 = 0.85;
 
+/// A [`kernel_share`] above this is also more than the model's error, the other way: the
+/// kernels ran faster than their calibration priced them (it was measured while the machine
+/// was busier, or, in a browser, before V8 had compiled the engine's hot code at its top
+/// tier), so a simulation prices them longer than they take now.
+pub const KERNEL_SHARE_FAST_ABOVE: f64 = 1.15;
+
 /// One attempt's share, for pointing at the worst one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptShare {

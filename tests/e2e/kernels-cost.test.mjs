@@ -89,7 +89,8 @@ describe('kernel cost model in the playground', () => {
     assert.ok(Math.abs(ks.took_ms - took) < 1e-6 * took + 1e-9, `took ${ks.took_ms} ms, the attempts ${took} ms`);
     assert.ok(Math.abs(ks.share - ks.asked_ms / ks.took_ms) < 1e-9);
     assert.equal(shown['kernel-share']?.value, `${Math.round(ks.share * 100)}%`, 'the panel shows the run\'s kernel share');
-    assert.match(shown['kernel-share'].sentence, ks.share >= 0.85 ? /within the cost model's error/ : /more than the model's error/);
+    assert.match(shown['kernel-share'].sentence, ks.share > 1.15 ? /faster than the model's error allows/
+      : ks.share >= 0.85 ? /within the cost model's error/ : /more than the model's error/);
     console.log(`kernel share ${ks.share.toFixed(2)}: ${ks.asked_ms.toFixed(2)} ms modelled took ${ks.took_ms.toFixed(2)} ms`);
     console.log(`simulated ${sim.makespan_ms} ms against real ${result.makespan_ms} ms (best of fifteen ${best.makespan} ms, shown speedup ${best.shown.speedup.value})`);
     const bestSpeedup = Number(best.shown.speedup.value.replace('×', ''));

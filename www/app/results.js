@@ -11,7 +11,7 @@ import { STATES, stateOfStatus } from './states.js';
 import { stealSummary } from './steal-marks.js';
 import { batchSummary } from './batch-outline.js';
 import { poolSummary, startSummary } from './pool-lanes.js';
-import { KERNEL_SHARE_MACHINE_BELOW } from '../shared/messages.js';
+import { KERNEL_SHARE_FAST_ABOVE, KERNEL_SHARE_MACHINE_BELOW } from '../shared/messages.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -255,11 +255,14 @@ export function metricRows(f) {
 
   if (f.kernelShare && isNum(f.kernelShare.share)) {
     // Kernels ask for their modelled time, which is a model's (within about 15 % per kernel
-    // on a quiet machine): only below KERNEL_SHARE_MACHINE_BELOW is it the machine.
+    // on a quiet machine): only below KERNEL_SHARE_MACHINE_BELOW is it the machine, and above
+    // KERNEL_SHARE_FAST_ABOVE their calibration priced them slow.
     const k = f.kernelShare;
     const got = Math.round(k.share * 100);
     let s = `The kernel tasks ran at ${got}% of their modelled speed: ${plural(k.attempts, 'kernel attempt')} modelled at ${ms(k.asked_ms)} took ${ms(k.took_ms)}`;
-    if (k.share >= KERNEL_SHARE_MACHINE_BELOW) s += ', within the cost model\'s error: they ran at the speed the model priced them at.';
+    if (k.share > KERNEL_SHARE_FAST_ABOVE) {
+      s += ". That is faster than the model's error allows: they ran faster than when this engine calibrated them (V8 was still compiling the engine's code to its fastest form, or the machine was busier then), so the simulation prices them longer than they take now.";
+    } else if (k.share >= KERNEL_SHARE_MACHINE_BELOW) s += ', within the cost model\'s error: they ran at the speed the model priced them at.';
     else {
       const least = k.least ? `; ${k.least.id} took ${ms(k.least.took_ms)} for ${ms(k.least.asked_ms)} modelled` : '';
       const over = isNum(f.cores) && f.workers > f.cores;

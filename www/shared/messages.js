@@ -86,6 +86,10 @@ export const FromTaskWorker = Object.freeze({
  *  slow. The core's `fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`; the results panel and the
  *  lesson gap sentence both judge by it. */
 export const KERNEL_SHARE_MACHINE_BELOW = 0.85;
+/** Above this, the kernels ran faster than the model's error allows: their calibration priced
+ *  them slow (measured while the machine was busier, or before V8 had compiled the engine's
+ *  hot code at its top tier). The core's `fanout::metrics::KERNEL_SHARE_FAST_ABOVE`. */
+export const KERNEL_SHARE_FAST_ABOVE = 1.15;
 
 export const PROGRESS_STATES = Object.freeze(['running', 'ok', 'failed', 'timeout']);
 

@@ -3,7 +3,7 @@
 // and the node tests.
 import { createSession, draw } from './session.js';
 import { parseExpr } from './expr.js';
-import { KERNEL_SHARE_MACHINE_BELOW } from '../messages.js';
+import { KERNEL_SHARE_FAST_ABOVE, KERNEL_SHARE_MACHINE_BELOW } from '../messages.js';
 
 /** Reads a typed answer: `10`, `10 s`, `2.5s`, `300 ms`, `40%`, `1.5x`. Numbers without a
  *  unit are in `unit` (ms, s, or none). Returns a number (ms for durations) or NaN. */
@@ -155,7 +155,10 @@ export function gapSentence(sim, real, scale = 1, priced = null) {
   // calibration.
   const kshare = real.kernel_share?.share;
   if (kshare !== undefined && kshare !== null && Number.isFinite(kshare) && gap > 0 && !within) {
-    parts.push(kshare < KERNEL_SHARE_MACHINE_BELOW ? `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, more than the model's error, so this machine gave them less speed than when it calibrated them` : `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed, within the model's error`);
+    const ran = `the kernel tasks ran at ${Math.round(kshare * 100)} % of their modelled speed`;
+    parts.push(kshare < KERNEL_SHARE_MACHINE_BELOW ? `${ran}, more than the model's error, so this machine gave them less speed than when it calibrated them`
+      : kshare > KERNEL_SHARE_FAST_ABOVE ? `${ran}, faster than the model's error allows, so their calibration priced them slower than they ran`
+        : `${ran}, within the model's error`);
   }
   return parts.length ? `${head}; ${parts.join('; ')}.` : `${head}.`;
 }

@@ -3,6 +3,7 @@
 // measured points), on the real page and the real engine.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { handoffs } from '../../www/shared/dispatch-gap.js';
 import { screenshot } from './harness.mjs';
 import { setGraph, usePlayground } from './ui-helpers.mjs';
 
@@ -80,7 +81,15 @@ describe('results panel, Simulate and the speedup chart', () => {
     // The kernels' speed against their model is shown when the run measured it (parts
     // modelled at 0.25 ms or more: these are about 0.3 ms on the project's machine).
     const ks = result.kernel_share ? ['kernel-share'] : [];
-    assert.deepEqual(Object.keys(shown), ['makespan', 'work', 'measured-work', 'speedup', 'efficiency', 'lower-bound', 'utilization', ...ks, 'blocked', 'lost']);
+    // Eight parts ready at once on 2 workers: six times a worker ends a part and takes the next
+    // (seven when `total` runs on the worker whose part ended last).
+    const h = handoffs(result, result.pool_dispatch_ms, result.makespan_ms);
+    assert.ok(h?.count === 6 || h?.count === 7, `${h?.count} hand-offs`);
+    assert.ok(result.pool_dispatch_ms >= 0, 'the run carries its pool\'s usual hand-off');
+    assert.deepEqual(Object.keys(shown), ['makespan', 'work', 'measured-work', 'speedup', 'efficiency', 'lower-bound', 'utilization', ...ks, 'handoffs', 'blocked', 'lost']);
+    assertMs(shown.handoffs.value, h.total_ms, 'hand-offs');
+    assert.match(shown.handoffs.sentence, new RegExp(`^${h.count} times a worker that had ended an attempt waited for its next task, already ready: .* on average, ${shown.handoffs.value} in all`));
+    assert.match(shown.handoffs.sentence, h.machine ? /this machine made the run wait/ : new RegExp(`the executor's own hand-off \\(${result.mode === 'threads' ? 'a lock and a wake-up between threads' : 'messages between the workers and the engine'}\\), which an exact simulation leaves out\\.$`));
     if (ks.length) assert.equal(shown['kernel-share'].value, `${Math.round(result.kernel_share.share * 100)}%`);
     const run = `${result.mode}-mode run`;
     assertMs(shown.makespan.value, result.makespan_ms, 'makespan');

@@ -146,9 +146,13 @@ const unique = (steps) => [...new Set(steps.map((s) => s.task))];
 
 /**
  * One sentence comparing the run's realized chain with the graph's critical path
- * (`criticalPath`, ids first to last); '' when there is nothing to compare.
+ * (`criticalPath`, ids first to last); '' when there is nothing to compare. `holdsBack`:
+ * whether anything in the run could hold a ready task back while a worker was free (a wave,
+ * a limit, a rate or a group's cap held some task; always so for a simulation). When nothing
+ * could, a 'held' step is a real run's late hand-off, and the sentence says so (the results
+ * panel's Hand-offs row tells the executor's usual cost from the machine's delay).
  */
-export function chainSentence(chain, criticalPath) {
+export function chainSentence(chain, criticalPath, { holdsBack = true } = {}) {
   if (!chain?.ids.length) return '';
   const path = criticalPath ?? [];
   if (path.length && path.length === chain.ids.length && path.every((id, i) => id === chain.ids[i])) {
@@ -159,7 +163,13 @@ export function chainSentence(chain, criticalPath) {
   const other = path.length ? `, not the graph's critical path (${list(path)})` : '';
   const why = [];
   if (waiting.length) why.push(`${names(waiting)}, waiting for a worker`);
-  if (held.length) why.push(`${names(held)}, held back while a worker was free (a wave, a limit or a group's cap)`);
+  if (held.length && holdsBack) why.push(`${names(held)}, held back while a worker was free (a wave, a limit or a group's cap)`);
+  if (held.length && !holdsBack) {
+    const late = `${names(held)}, started late while a worker was free though nothing held ${held.length === 1 ? 'it' : 'them'} back`;
+    return `This run's longest chain (${list(chain.ids)}) went through ${[...why, late].join(', and through ')}${other}: ` +
+      `handing tasks to the workers took that time${why.length ? ', so the hand-offs and the schedule' : ', so the hand-offs'}, not the graph, set the makespan ` +
+      "(the results' Hand-offs row says whether they took the executor's usual time or this machine made them wait).";
+  }
   if (why.length) {
     return `This run's longest chain (${list(chain.ids)}) went through ${why.join(', and through ')}${other}: the schedule, not the graph, set the makespan.`;
   }

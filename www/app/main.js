@@ -327,7 +327,13 @@ function describeChain() {
     chain = model && !model.compact ? realizedChain(model, new Map(tasks.map((t) => [t.id, t.deps]))) : { ids: [], steps: [] };
     chainOf = { model, tasks };
   }
-  $('chain-info').textContent = chainSentence(chain, criticalPath);
+  // In one of fanout's real runs with no wave, limit, rate or cap at work, a task that started
+  // late while a worker was free was not held back by anything: the hand-off was late. (A
+  // simulation holds back only by the schedule; an imported trace is another engine's.)
+  const r = api.lastResult;
+  const holdsBack = !r || !['threads', 'workers', 'async'].includes(r.mode) || r.policy === 'waves'
+    || (r.metrics?.blocked_ms ?? 0) > 0 || (r.metrics?.wave_wait_ms ?? 0) > 0;
+  $('chain-info').textContent = chainSentence(chain, criticalPath, { holdsBack });
   $('chain-info').dataset.chain = chain.ids.join(' ');
   $('chain-info').dataset.stale = 'false';
 }

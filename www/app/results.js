@@ -12,7 +12,10 @@ import { stealSummary } from './steal-marks.js';
 import { batchSummary } from './batch-outline.js';
 import { poolSummary, startSummary } from './pool-lanes.js';
 import { KERNEL_SHARE_FAST_ABOVE, KERNEL_SHARE_MACHINE_BELOW } from '../shared/messages.js';
+import { handoffs } from '../shared/dispatch-gap.js';
 
+/** The modes of fanout's own real runs (an imported trace is another engine's). */
+const REAL_MODES = new Set(['threads', 'workers', 'async']);
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
 
@@ -115,6 +118,10 @@ export function runFigures(result) {
     notStarted: Math.max(0, tasksTotal - records.length),
     cpuShare: result.cpu_share ?? null,
     kernelShare: result.kernel_share ?? null,
+    // A real run's hand-offs against its pool's usual one (the full record only: a big
+    // result's summary lists some tasks).
+    handoffs: REAL_MODES.has(result.mode) && records.length === tasksTotal && records.length > 0
+      ? handoffs(result, result.pool_dispatch_ms, makespan) : null,
     steals: result.steals ?? null,
     batches: result.batches ?? null,
     pool: result.pool ?? null,
@@ -271,6 +278,28 @@ export function metricRows(f) {
         : `${least}. That is more than the model's error: this machine gave them less speed than when it calibrated them (something else had their cores, or the cores ran at a lower clock), so this run took longer than its schedule.`;
     }
     add('kernel-share', 'Kernel speed against the model', `${got}%`, s);
+  }
+
+  if (f.handoffs) {
+    // How long a worker that had ended an attempt waited for its next, ready task: the
+    // executor's own cost, which an exact simulation leaves out; far over the pool's usual
+    // wait, the machine's (see www/shared/dispatch-gap.js).
+    const h = f.handoffs;
+    const how = f.mode === 'threads' ? 'a lock and a wake-up between threads' : 'messages between the workers and the engine';
+    let s = h.count === 1 ? `Once a worker that had ended an attempt waited for its next task, already ready: ${ms(h.total_ms)}`
+      : `${h.count} times a worker that had ended an attempt waited for its next task, already ready: ${ms(h.mean_ms)} on average, ${ms(h.total_ms)} in all`;
+    if (h.machine) {
+      s += `. ${h.long === 1 ? 'One of those waits took' : `${h.long} of those waits took up to`} ${ms(h.longest_ms)}, against ${ms(h.usual_ms)} for this pool's usual hand-off (${how}): ${ms(h.excess_ms)} more than usual. ` +
+        "An exact simulation hands the next task over at once, and the schedule decides at once: this machine made the run wait (the engine's or a worker's thread waited for a core, or for the system to wake it), so this run took longer than its schedule.";
+      // Outside threads mode the engine's own thread decides every hand-off: with a worker
+      // per core it has none to itself.
+      s += f.mode !== 'threads' && isNum(f.cores) && f.workers >= f.cores
+        ? ` ${W} on ${plural(f.cores, 'core')} leave the engine's thread no core of its own: fewer workers, or a quieter machine, wait less.`
+        : ' Run it again when the machine is quieter.';
+    } else {
+      s += `: the executor's own hand-off (${how}), which an exact simulation leaves out.`;
+    }
+    add('handoffs', 'Hand-offs', ms(h.total_ms), s);
   }
 
   if (isNum(f.blocked)) {

@@ -390,7 +390,9 @@ export async function run(graphText, { workers = defaultWorkers(), mode = 'auto'
     batcher.flush();
     if (faults) attachFaults(result, faults, batcher.ids);
     // Assigned, not spread: spreading would read a compact result's lazy `tasks`.
-    return Object.assign(result, { startup_ms, isolated: caps.isolated, reason: choice.reason });
+    // `pool_dispatch_ms`: the pool's usual hand-off, this run's gaps included (null until it
+    // has measured one), against which the results panel judges this run's hand-offs.
+    return Object.assign(result, { startup_ms, isolated: caps.isolated, reason: choice.reason, pool_dispatch_ms: dispatchCosts[choice.mode] ?? null });
   } catch (e) {
     if (e?.name !== ENGINE_FAILURE) throw e;
     // The engine died mid-run: what ended so far stands, the rest is cancelled.

@@ -4,7 +4,9 @@
 // task's message back), not the schedule's: an exact simulation starts the next attempt at
 // once. The engine measures it on its warm-up run and then on every run it runs (over the
 // latest DISPATCH_RUNS runs, see DispatchCost), and a simulation asked to price the pool's
-// dispatch (`simulate(text, { dispatch: 'measured' })`) charges it per attempt.
+// dispatch (`simulate(text, { dispatch: 'measured' })`) charges it per attempt. The results
+// panel judges each real run's hand-offs against that cost (`handoffs`): a run whose workers
+// waited far longer than usual says that the machine, not the schedule, took the time.
 
 /** Over how many of its latest runs a pool's dispatch cost is measured (odd: one median). */
 export const DISPATCH_RUNS = 31;
@@ -83,4 +85,37 @@ export class DispatchCost {
     if (!this.means.length) return null;
     return [...this.means].sort((a, b) => a - b)[Math.floor(this.means.length / 2)];
   }
+}
+
+/** A hand-off is long when it takes more than this many times the pool's usual one … */
+export const LONG_HANDOFF_TIMES = 4;
+/** … and more than this (ms) over it: a 0.1 ms clock step or a message is never long. */
+export const LONG_HANDOFF_OVER_MS = 0.25;
+/** A run's long hand-offs are the machine's, and the results panel says so, when they cost
+ *  this share of its makespan over the usual hand-off, and at least LONG_HANDOFF_OVER_MS. */
+export const HANDOFF_MACHINE_SHARE = 0.1;
+
+/**
+ * A real run's hand-offs (the gaps `dispatchGaps` lists: a worker ended an attempt, its next
+ * task was ready, and it waited), judged against the pool's usual one, `usualMs` (its
+ * DispatchCost; the run's own median gap when the pool has none yet). `null` when the run
+ * has no hand-off. Otherwise `{ count, total_ms, mean_ms, usual_ms, long, longest_ms,
+ * excess_ms, machine }`: `long` counts the hand-offs over LONG_HANDOFF_TIMES × usual and
+ * LONG_HANDOFF_OVER_MS over it; `excess_ms` is what those took over the usual; `machine` says
+ * that excess is HANDOFF_MACHINE_SHARE of `makespanMs` or more. An exact simulation hands
+ * the next task over at once, and the scheduler decides at once: a long wait is a thread
+ * (the engine's, or a worker's) that waited for a core, or for the system to wake it.
+ */
+export function handoffs(result, usualMs, makespanMs) {
+  const gaps = dispatchGaps(result);
+  if (!gaps.length) return null;
+  const total = gaps.reduce((a, b) => a + b, 0);
+  const usual = Number.isFinite(usualMs) && usualMs >= 0 ? usualMs : [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+  const longOnes = gaps.filter((g) => g > LONG_HANDOFF_TIMES * usual && g > usual + LONG_HANDOFF_OVER_MS);
+  const excess = longOnes.reduce((a, g) => a + g - usual, 0);
+  return {
+    count: gaps.length, total_ms: total, mean_ms: total / gaps.length, usual_ms: usual,
+    long: longOnes.length, longest_ms: Math.max(...gaps), excess_ms: excess,
+    machine: longOnes.length > 0 && excess >= LONG_HANDOFF_OVER_MS && excess >= HANDOFF_MACHINE_SHARE * (makespanMs || 0),
+  };
 }

@@ -85,7 +85,7 @@ describe('results panel, Simulate and the speedup chart', () => {
     // (seven when `total` runs on the worker whose part ended last).
     const h = handoffs(result, result.pool_dispatch_ms, result.makespan_ms);
     assert.ok(h?.count === 6 || h?.count === 7, `${h?.count} hand-offs`);
-    assert.ok(result.pool_dispatch_ms >= 0, 'the run carries its pool\'s usual hand-off');
+    assert.ok(typeof result.pool_dispatch_ms === 'number' && result.pool_dispatch_ms >= 0, 'the run carries its pool\'s usual hand-off');
     assert.deepEqual(Object.keys(shown), ['makespan', 'work', 'measured-work', 'speedup', 'efficiency', 'lower-bound', 'utilization', ...ks, 'handoffs', 'blocked', 'lost']);
     assertMs(shown.handoffs.value, h.total_ms, 'hand-offs');
     assert.match(shown.handoffs.sentence, new RegExp(`^${h.count} times a worker that had ended an attempt waited for its next task, already ready: .* on average, ${shown.handoffs.value} in all`));

@@ -139,8 +139,11 @@ mod tests {
 
     #[test]
     fn kernel_share_names_the_side_of_the_model_error_it_is_on() {
-        assert!(share(0.7).contains("more than the model's error, so this machine gave them less speed"));
-        assert!(share(1.5).contains("faster than the model's error allows, so the calibration priced them slower"));
+        assert!(share(0.7)
+            .contains("more than the model's error, so this machine gave them less speed"));
+        assert!(share(1.5).contains(
+            "faster than the model's error allows, so the calibration priced them slower"
+        ));
         let within = share(1.0);
         assert!(within.starts_with("the kernel tasks ran at 100% of their modelled speed"));
         assert!(!within.contains("error"), "{within}");

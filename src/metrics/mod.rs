@@ -9,8 +9,8 @@
 
 mod share;
 pub use share::{
-    cpu_share, kernel_share, AttemptShare, CpuShare, KERNEL_SHARE_FAST_ABOVE, KERNEL_SHARE_MACHINE_BELOW,
-    MIN_MEASURED_KERNEL_US, MIN_MEASURED_US,
+    cpu_share, kernel_share, AttemptShare, CpuShare, KERNEL_SHARE_FAST_ABOVE,
+    KERNEL_SHARE_MACHINE_BELOW, MIN_MEASURED_KERNEL_US, MIN_MEASURED_US,
 };
 
 use crate::graph::Micros;

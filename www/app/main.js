@@ -27,6 +27,7 @@ import { fillLessonMenu, lessonFromUrl, openLesson } from './lesson-panel.js';
 import { stealMarksOf, stealOverlay } from './steal-marks.js';
 import { batchesOf, batchOverlay } from './batch-outline.js';
 import { poolOf, poolOverlay } from './pool-lanes.js';
+import { RUN_MODES } from '../shared/messages.js';
 
 /** The timeline overlays of a run: its steal marks (work stealing), its batch outlines, its
  *  autoscaling pool's lanes. */
@@ -331,7 +332,7 @@ function describeChain() {
   // late while a worker was free was not held back by anything: the hand-off was late. (A
   // simulation holds back only by the schedule; an imported trace is another engine's.)
   const r = api.lastResult;
-  const holdsBack = !r || !['threads', 'workers', 'async'].includes(r.mode) || r.policy === 'waves'
+  const holdsBack = !r || !RUN_MODES.includes(r.mode) || r.policy === 'waves'
     || (r.metrics?.blocked_ms ?? 0) > 0 || (r.metrics?.wave_wait_ms ?? 0) > 0;
   $('chain-info').textContent = chainSentence(chain, criticalPath, { holdsBack });
   $('chain-info').dataset.chain = chain.ids.join(' ');

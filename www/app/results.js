@@ -11,11 +11,9 @@ import { STATES, stateOfStatus } from './states.js';
 import { stealSummary } from './steal-marks.js';
 import { batchSummary } from './batch-outline.js';
 import { poolSummary, startSummary } from './pool-lanes.js';
-import { KERNEL_SHARE_FAST_ABOVE, KERNEL_SHARE_MACHINE_BELOW } from '../shared/messages.js';
+import { KERNEL_SHARE_FAST_ABOVE, KERNEL_SHARE_MACHINE_BELOW, RUN_MODES } from '../shared/messages.js';
 import { handoffs } from '../shared/dispatch-gap.js';
 
-/** The modes of fanout's own real runs (an imported trace is another engine's). */
-const REAL_MODES = new Set(['threads', 'workers', 'async']);
 const pct = (x) => `${Math.round(x * 100)}%`;
 const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
 
@@ -120,7 +118,7 @@ export function runFigures(result) {
     kernelShare: result.kernel_share ?? null,
     // A real run's hand-offs against its pool's usual one (the full record only: a big
     // result's summary lists some tasks).
-    handoffs: REAL_MODES.has(result.mode) && records.length === tasksTotal && records.length > 0
+    handoffs: RUN_MODES.includes(result.mode) && records.length === tasksTotal && records.length > 0
       ? handoffs(result, result.pool_dispatch_ms, makespan) : null,
     steals: result.steals ?? null,
     batches: result.batches ?? null,

@@ -29,6 +29,8 @@ export function dispatchGapMs(result) {
 }
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** The median of `xs` (non-empty), the upper middle of an even count. */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The gaps (ms) [`dispatchGapMs`] is the mean of, lane by lane (lanes in the order their
  *  first attempt appears in `result.tasks`), each lane's in time order. */
@@ -83,7 +85,7 @@ export class DispatchCost {
    *  attempt; null before any. */
   ms() {
     if (!this.means.length) return null;
-    return [...this.means].sort((a, b) => a - b)[Math.floor(this.means.length / 2)];
+    return median(this.means);
   }
 }
 
@@ -110,7 +112,7 @@ export function handoffs(result, usualMs, makespanMs) {
   const gaps = dispatchGaps(result);
   if (!gaps.length) return null;
   const total = gaps.reduce((a, b) => a + b, 0);
-  const usual = Number.isFinite(usualMs) && usualMs >= 0 ? usualMs : [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+  const usual = Number.isFinite(usualMs) && usualMs >= 0 ? usualMs : median(gaps);
   const longOnes = gaps.filter((g) => g > LONG_HANDOFF_TIMES * usual && g > usual + LONG_HANDOFF_OVER_MS);
   const excess = longOnes.reduce((a, g) => a + g - usual, 0);
   return {

@@ -86,6 +86,9 @@ export const FromTaskWorker = Object.freeze({
  *  slow. The core's `fanout::metrics::KERNEL_SHARE_MACHINE_BELOW`; the results panel and the
  *  lesson gap sentence both judge by it. */
 export const KERNEL_SHARE_MACHINE_BELOW = 0.85;
+/** The modes in which fanout's own executors run a graph for real (a RunResult's `mode`; a
+ *  simulation says 'simulated', an imported trace 'imported …'). */
+export const RUN_MODES = Object.freeze(['threads', 'workers', 'async']);
 /** Above this, the kernels ran faster than the model's error allows: their calibration priced
  *  them slow (measured while the machine was busier, or before V8 had compiled the engine's
  *  hot code at its top tier). The core's `fanout::metrics::KERNEL_SHARE_FAST_ABOVE`. */

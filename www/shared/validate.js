@@ -8,7 +8,7 @@
 //
 // Checks are plain typeof/Array.isArray tests, a few per message: the per-task messages of a
 // run (a list of small arrays each way) cost a handful of comparisons per task.
-import { CORE_CALLS, FromEngine, FromTaskWorker, ToEngine, ToTaskWorker } from './messages.js';
+import { CORE_CALLS, FromEngine, FromTaskWorker, RUN_MODES, ToEngine, ToTaskWorker } from './messages.js';
 
 const ignored = new Map(); // listener name -> count
 
@@ -51,7 +51,7 @@ export function engineRequest(m) {
   if (!isObject(m)) return 'not an object';
   switch (m.type) {
     case ToEngine.init:
-      return (['threads', 'workers', 'async', 'core'].includes(m.mode) && isCount(m.workers)
+      return ((RUN_MODES.includes(m.mode) || m.mode === 'core') && isCount(m.workers)
         && optional(m.cpuRate, isNum) && optional(m.life, isStr)) || 'a bad init';
     case ToEngine.run:
       return (isCount(m.id) && isStr(m.text) && optional(m.options, (o) => o === null || isObject(o))) || 'a bad run request';

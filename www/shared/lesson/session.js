@@ -3,10 +3,10 @@
 // One module for the page and the node tests: the host passes `core` (simulate, analyze,
 // parse — sync or async, the wasm's or the page client's) and optionally `run` (a real run).
 import { evaluate } from './expr.js';
+import { RUN_MODES } from '../messages.js';
 
 const POLICIES = ['critical-path', 'fifo', 'priority', 'waves', 'random', 'work-stealing'];
 const ON_ERROR = ['fail-fast', 'skip-dependents', 'continue'];
-const MODES = ['threads', 'workers', 'async'];
 
 /** The functions a lesson expression may call, with what they give (docs/lessons.md). */
 export const FUNCTIONS = Object.freeze({
@@ -117,7 +117,7 @@ export function createSession(lesson, core, { texts = {}, vars = {}, run = null,
       } else if (typeof a === 'string') {
         if (POLICIES.includes(a)) o.policy = a;
         else if (ON_ERROR.includes(a)) o.on_error = a;
-        else if (MODES.includes(a)) o.mode = a;
+        else if (RUN_MODES.includes(a)) o.mode = a;
         else o.graph = a;
       } else throw new Error(`unexpected argument ${JSON.stringify(a)}`);
     }

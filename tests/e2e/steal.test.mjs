@@ -4,6 +4,7 @@
 // in the metrics.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { screenshot, usePage } from './harness.mjs';
 import { setGraph, usePlayground } from './ui-helpers.mjs';
 
@@ -46,7 +47,8 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
       const text = example(mode === 'async' ? 'io' : 'cpu', 2);
       // async mode runs every ready task at once: one slot per task (5), whatever the graph's
       // `workers`; its simulation is the one on 5 workers.
-      const sim = await page.evaluate(([x, w]) => window.fanout.simulate(x, w ? { workers: w } : {}), [text, mode === 'async' ? 5 : 0]);
+      const simulate = (x) => page.evaluate(([g, w]) => window.fanout.simulate(g, w ? { workers: w } : {}), [x, mode === 'async' ? 5 : 0]);
+      const sim = await simulate(text);
       if (mode !== 'async') {
         assert.deepEqual(steals(sim), [['c1', 1, 1, 0]], 'the simulation has the documented steal');
         assert.equal(sim.steals.failed_steals, 0);
@@ -58,11 +60,10 @@ for (const [mode, isolation] of [['threads', true], ['workers', false], ['async'
       assert.equal(real.policy, 'work-stealing');
       assert.ok(real.tasks.every((x) => x.attempts.length === 1), 'one attempt per task');
       const ran = asRun(text, real);
-      const replay = await page.evaluate(([x, w]) => window.fanout.simulate(x, w ? { workers: w } : {}), [ran, mode === 'async' ? 5 : 0]);
+      const replay = await simulate(ran);
       assert.deepEqual(placement(real), placement(replay), `every attempt on the worker the simulation of its measured durations gives it:\n${ran}`);
       assert.deepEqual(steals(real), steals(replay), 'the same steals as that simulation');
-      const asDeclared = JSON.stringify(placement(real)) === JSON.stringify(placement(sim)) && JSON.stringify(steals(real)) === JSON.stringify(steals(sim));
-      if (!asDeclared) t.diagnostic(`${mode}: this machine's durations reordered the declared example's decisions:\n${ran}`);
+      if (!isDeepStrictEqual([placement(real), steals(real)], [placement(sim), steals(sim)])) t.diagnostic(`${mode}: this machine's durations reordered the declared example's decisions:\n${ran}`);
       assert.ok(real.steals.marks.length >= 1, 'the real run stole');
       // The measured cost of the steal: from the decision to the attempt's real start.
       const stolen = real.tasks.find((x) => x.id === real.steals.marks[0].task).attempts[0];

@@ -71,6 +71,10 @@ pub struct RunDriver {
     /// (`u32::MAX`: never): a measured start before it is clock skew
     /// ([`RunDriver::finished_with`]).
     sent: Vec<(Micros, u32)>,
+    /// Per lane, the recorded end of the latest attempt it reported: a lane runs one attempt
+    /// at a time, so its next attempt starts no earlier on the recorded clock
+    /// ([`RunDriver::finished_with`]).
+    lane_end: Vec<Micros>,
 }
 
 /// A change of an autoscaling pool an executor acts on: at a `Start` it starts (or wakes)
@@ -156,6 +160,7 @@ impl RunDriver {
             start_source: None,
             handed_out: false,
             sent: Vec::new(),
+            lane_end: Vec::new(),
         })
     }
 
@@ -331,7 +336,9 @@ impl RunDriver {
     /// is not cross-origin isolated), and the attempt is moved later by the skew, its
     /// measured duration kept. So an attempt handed out when another ended starts no earlier
     /// than that end, and a group's cap holds on the measured times as it did in the
-    /// scheduler.
+    /// scheduler. Likewise an attempt never starts before the end recorded for the attempt
+    /// its lane reported last (lanes report in the order they ran): when that one was moved,
+    /// the next one, run right after it, is moved as far, and a lane's bars never overlap.
     pub fn finished_with(
         &mut self,
         task: usize,
@@ -349,12 +356,20 @@ impl RunDriver {
             }
         }
         let (mut start, mut end) = (self.to_us(start_abs_ms), self.to_us(end_abs_ms));
+        let mut floor = self.lane_end.get(worker).copied().unwrap_or(0);
         if let Some(&(sent, lane)) = self.sent.get(task) {
-            if lane as usize == worker && start < sent {
-                end = end.saturating_add(sent - start);
-                start = sent;
+            if lane as usize == worker {
+                floor = floor.max(sent);
             }
         }
+        if start < floor {
+            end = end.saturating_add(floor - start);
+            start = floor;
+        }
+        if self.lane_end.len() <= worker {
+            self.lane_end.resize(worker + 1, 0);
+        }
+        self.lane_end[worker] = self.lane_end[worker].max(end);
         self.latest_us = self.latest_us.max(end);
         // Unpipelined runs (every run with hedges) name the scheduler's own worker.
         let slot = (self.depth() == 1).then_some(worker);
@@ -595,6 +610,34 @@ mod tests {
         let r = d.result("workers").unwrap();
         assert!((r.tasks[0].start_ms - 0.3).abs() < 1e-9);
         assert!((r.tasks[1].start_ms - 1.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_lane_whose_attempt_moved_for_skew_moves_the_next_one_too() {
+        // Tiny tasks are pipelined: lane 0 holds a and b at once and runs them back to back.
+        // a was handed out at 0.3 ms on the driver's clock but its worker's clock says it ran
+        // 0.2..0.25 ms: a moves to 0.3..0.35. b, run right after a (0.25..0.3 measured), must
+        // not start before a's recorded end: it moves to 0.35..0.4, its 50 µs kept.
+        let g = parse_dag("a : cpu 50us\nb : cpu 50us").graph.unwrap();
+        let mut d = RunDriver::new(g, 1, 0.0).unwrap();
+        assert!(d.depth() > 1, "pipelined");
+        let first = d.next_at(0.3).unwrap();
+        let second = d.next_at(0.3).unwrap();
+        d.finished(first.task, 0, 0.2, 0.25).unwrap();
+        d.finished(second.task, 0, 0.25, 0.3).unwrap();
+        let r = d.result("workers").unwrap();
+        let (x, y) = (&r.tasks[first.task], &r.tasks[second.task]);
+        assert!(
+            (x.start_ms - 0.3).abs() < 1e-9 && (x.end_ms - 0.35).abs() < 1e-9,
+            "{x:?}"
+        );
+        assert!(
+            y.start_ms >= x.end_ms - 1e-9,
+            "{} before {}",
+            y.start_ms,
+            x.end_ms
+        );
+        assert!((y.end_ms - y.start_ms - 0.05).abs() < 1e-9, "duration kept");
     }
 
     #[test]
